@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { SwrCache } from "./swr-cache";
+
+beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+afterEach(() => vi.useRealTimers());
+
+const cacheWith = (overrides: Partial<ConstructorParameters<typeof SwrCache>[0]> = {}) =>
+  new SwrCache({ maxWeight: 1_000, staleAfterMs: 2_000, ...overrides });
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe("SwrCache", () => {
+  it("makes one upstream load for 50 concurrent identical requests", async () => {
+    const cache = cacheWith();
+    const load = vi.fn(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return ["data"];
+    });
+    const hits = Promise.all(Array.from({ length: 50 }, () => cache.get("list_clients", { ttlMs: 90_000, load })));
+    await vi.advanceTimersByTimeAsync(100);
+    const results = await hits;
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(results.every((r) => r.value[0] === "data" && !r.stale)).toBe(true);
+    // Within the TTL, still one load.
+    await cache.get("list_clients", { ttlMs: 90_000, load });
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it("loads again after the TTL", async () => {
+    const cache = cacheWith();
+    const load = vi.fn(async () => Date.now());
+    const first = await cache.get("k", { ttlMs: 90_000, load });
+    vi.advanceTimersByTime(90_001);
+    const second = await cache.get("k", { ttlMs: 90_000, load });
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(second.fetchedAt).toBeGreaterThan(first.fetchedAt);
+  });
+
+  it("serves the last good value, marked stale with its fetch time, when a refresh fails", async () => {
+    const cache = cacheWith();
+    await cache.get("k", { ttlMs: 90_000, load: async () => "good" });
+    const fetchedAt = Date.now();
+    vi.advanceTimersByTime(120_000);
+    const boom = new Error("N-sight down");
+    const hit = await cache.get("k", { ttlMs: 90_000, load: async () => Promise.reject(boom) });
+    expect(hit).toEqual({ value: "good", fetchedAt, stale: true, refreshError: boom });
+    // Nothing broken was stored: the next success replaces it.
+    const fresh = await cache.get("k", { ttlMs: 90_000, load: async () => "better" });
+    expect(fresh).toMatchObject({ value: "better", stale: false });
+  });
+
+  it("never caches a failure unless it is marked definitive", async () => {
+    const cache = cacheWith();
+    const load = vi.fn(async () => Promise.reject(new Error("transient")));
+    await expect(cache.get("k", { ttlMs: 90_000, load })).rejects.toThrow("transient");
+    await expect(cache.get("k", { ttlMs: 90_000, load })).rejects.toThrow("transient");
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(cache.size).toBe(0);
+
+    const unknownId = vi.fn(async () => Promise.reject(new Error("unknown id")));
+    const cacheError = () => true;
+    await expect(cache.get("u", { ttlMs: 90_000, load: unknownId, cacheError })).rejects.toThrow("unknown id");
+    await expect(cache.get("u", { ttlMs: 90_000, load: unknownId, cacheError })).rejects.toThrow("unknown id");
+    expect(unknownId).toHaveBeenCalledTimes(1);
+  });
+
+  it("hands out the stale value when a refresh is slow, and stores the refresh when it lands", async () => {
+    const cache = cacheWith({ staleAfterMs: 2_000 });
+    await cache.get("k", { ttlMs: 90_000, load: async () => "old" });
+    vi.advanceTimersByTime(100_000);
+    const slow = deferred<string>();
+    const pending = cache.get("k", { ttlMs: 90_000, load: () => slow.promise });
+    await vi.advanceTimersByTimeAsync(2_000);
+    await expect(pending).resolves.toMatchObject({ value: "old", stale: true });
+    slow.resolve("new");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cache.peek("k")).toMatchObject({ value: "new", stale: false });
+  });
+
+  it("evicts the least recently used entries beyond the weight bound", async () => {
+    const cache = cacheWith({ maxWeight: 10 });
+    const weigh = (v: number[]) => v.length;
+    await cache.get("a", { ttlMs: 90_000, load: async () => [1, 2, 3, 4], weigh });
+    await cache.get("b", { ttlMs: 90_000, load: async () => [1, 2, 3, 4], weigh });
+    await cache.get("a", { ttlMs: 90_000, load: async () => [9], weigh }); // touch a
+    await cache.get("c", { ttlMs: 90_000, load: async () => [1, 2, 3, 4], weigh });
+    expect(cache.peek("a")).toBeDefined();
+    expect(cache.peek("b")).toBeUndefined();
+    expect(cache.peek("c")).toBeDefined();
+    expect(cache.weight).toBe(8);
+  });
+
+  it("forces a refresh when asked, sharing it with concurrent readers", async () => {
+    const cache = cacheWith();
+    const load = vi.fn(async () => "v");
+    await cache.get("k", { ttlMs: 90_000, load });
+    await Promise.all([cache.get("k", { ttlMs: 90_000, load, forceRefresh: true }), cache.get("k", { ttlMs: 90_000, load, forceRefresh: true })]);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * The cache between our users and N-sight: one upstream call per key per cache period,
+ * however many people are watching.
+ *
+ * - Keys name an N-sight resource (service + parameters), never a caller.
+ * - Identical loads in flight are made once (single flight).
+ * - Only complete, parsed answers are stored; a failed load stores nothing, except
+ *   definitive answers the caller marks as cacheable (an unknown id).
+ * - When a refresh fails, or is slow, the last good value is served marked stale, with
+ *   the time it was fetched, while the refresh carries on in the background.
+ * - Entries are evicted least-recently-used once their total weight passes a bound.
+ *
+ * Written here rather than taken from lru-cache because the semantics above (stale with
+ * its age on failure *and* on slowness, cached negative answers, per-entry TTL) are the
+ * core of this product and are shorter to state directly than to configure.
+ */
+
+export interface CacheHit<T> {
+  value: T;
+  /** Epoch ms when the value was loaded from upstream. */
+  fetchedAt: number;
+  /** True when the value is past its TTL because a refresh failed or is still running. */
+  stale: boolean;
+  /** Why the value is stale, when a refresh failed. */
+  refreshError?: unknown;
+}
+
+export interface LoadOptions<T> {
+  ttlMs: number;
+  load: () => Promise<T>;
+  /** Relative size, for the eviction bound (for example a record count). Default 1. */
+  weigh?: (value: T) => number;
+  /** Errors that are a definitive answer worth remembering for the TTL (an unknown id). */
+  cacheError?: (error: unknown) => boolean;
+  /** Ignore a fresh entry and load again (a refresher that knows the data is due). */
+  forceRefresh?: boolean;
+}
+
+export interface SwrCacheOptions {
+  /** Upper bound on the summed weight of all entries. */
+  maxWeight: number;
+  /**
+   * How long a caller waits for a refresh before being handed the stale value instead.
+   * Keeps pages fast while N-sight is slow; the refresh still completes in the background.
+   */
+  staleAfterMs: number;
+  now?: () => number;
+}
+
+type Entry =
+  | { kind: "value"; value: unknown; fetchedAt: number; expiresAt: number; weight: number }
+  | { kind: "error"; error: unknown; fetchedAt: number; expiresAt: number; weight: number };
+
+export class SwrCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<Entry>>();
+  private totalWeight = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SwrCacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get weight(): number {
+    return this.totalWeight;
+  }
+
+  /** The stored value for `key` without loading or touching recency; undefined if none. */
+  peek<T>(key: string): CacheHit<T> | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.kind !== "value") return undefined;
+    return { value: entry.value as T, fetchedAt: entry.fetchedAt, stale: entry.expiresAt <= this.now() };
+  }
+
+  async get<T>(key: string, options: LoadOptions<T>): Promise<CacheHit<T>> {
+    const entry = this.entries.get(key);
+    const now = this.now();
+    if (entry && entry.expiresAt > now && !options.forceRefresh) {
+      this.touch(key, entry);
+      if (entry.kind === "error") throw entry.error;
+      return { value: entry.value as T, fetchedAt: entry.fetchedAt, stale: false };
+    }
+
+    const refresh = this.refresh(key, options);
+    const previous = entry?.kind === "value" ? entry : undefined;
+    if (!previous) {
+      const loaded = await refresh;
+      if (loaded.kind === "error") throw loaded.error;
+      return { value: loaded.value as T, fetchedAt: loaded.fetchedAt, stale: false };
+    }
+
+    // We have an older value: wait a little for the refresh, then fall back to it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const slow = new Promise<"slow">((resolve) => {
+      timer = setTimeout(() => resolve("slow"), this.options.staleAfterMs);
+    });
+    try {
+      const outcome = await Promise.race([refresh.then((e) => ({ e }), (error: unknown) => ({ error })), slow]);
+      if (outcome === "slow") {
+        return { value: previous.value as T, fetchedAt: previous.fetchedAt, stale: true };
+      }
+      if ("error" in outcome || outcome.e.kind === "error") {
+        const refreshError = "error" in outcome ? outcome.error : (outcome.e as { error: unknown }).error;
+        // A definitive "unknown id" after we once knew it: the thing is gone; say so.
+        if (!("error" in outcome) && options.cacheError?.(refreshError)) throw refreshError;
+        return { value: previous.value as T, fetchedAt: previous.fetchedAt, stale: true, refreshError };
+      }
+      return { value: outcome.e.value as T, fetchedAt: outcome.e.fetchedAt, stale: false };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Drops every entry (tests, or a configuration change). */
+  clear(): void {
+    this.entries.clear();
+    this.totalWeight = 0;
+  }
+
+  /**
+   * Starts (or joins) the load for `key`. Resolves with the stored entry, a cacheable
+   * error entry, or rejects with a failure that was not stored.
+   */
+  private refresh<T>(key: string, options: LoadOptions<T>): Promise<Entry> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const promise = (async (): Promise<Entry> => {
+      try {
+        const value = await options.load();
+        const fetchedAt = this.now();
+        const weight = Math.max(1, options.weigh?.(value) ?? 1);
+        const entry: Entry = { kind: "value", value, fetchedAt, expiresAt: fetchedAt + options.ttlMs, weight };
+        this.store(key, entry);
+        return entry;
+      } catch (error) {
+        if (options.cacheError?.(error)) {
+          const fetchedAt = this.now();
+          const entry: Entry = { kind: "error", error, fetchedAt, expiresAt: fetchedAt + options.ttlMs, weight: 1 };
+          this.store(key, entry);
+          return entry;
+        }
+        throw error;
+      } finally {
+        this.inFlight.delete(key);
+      }
+    })();
+    this.inFlight.set(key, promise);
+    // The caller may have gone (served stale); never leave a rejection unhandled.
+    promise.catch(() => undefined);
+    return promise;
+  }
+
+  private store(key: string, entry: Entry): void {
+    const old = this.entries.get(key);
+    if (old) {
+      this.totalWeight -= old.weight;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, entry);
+    this.totalWeight += entry.weight;
+    // Evict least recently used, but never the entry just stored.
+    for (const [oldKey, oldEntry] of this.entries) {
+      if (this.totalWeight <= this.options.maxWeight || oldKey === key) break;
+      this.entries.delete(oldKey);
+      this.totalWeight -= oldEntry.weight;
+    }
+  }
+
+  private touch(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+  }
+}

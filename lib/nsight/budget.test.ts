@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CallBudget } from "./budget";
+
+beforeEach(() => vi.useFakeTimers({ now: 0 }));
+afterEach(() => vi.useRealTimers());
+
+/** A task that resolves after `ms` of (fake) time and records when it started. */
+function timedTask(starts: number[], ms = 10) {
+  return () => {
+    starts.push(Date.now());
+    return new Promise<void>((resolve) => setTimeout(resolve, ms));
+  };
+}
+
+describe("CallBudget", () => {
+  it("never starts more than perMinute calls in any 60 s window", async () => {
+    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 4 });
+    const starts: number[] = [];
+    const all = Array.from({ length: 200 }, () => budget.run(timedTask(starts)));
+    await vi.advanceTimersByTimeAsync(4 * 60_000);
+    await Promise.all(all);
+    expect(starts).toHaveLength(200);
+    for (let i = 60; i < starts.length; i++) {
+      // The call 60 places earlier must have started at least a minute before.
+      expect(starts[i]! - starts[i - 60]!).toBeGreaterThanOrEqual(60_000);
+    }
+  });
+
+  it("holds no more than maxConcurrent calls in flight", async () => {
+    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 3 });
+    let inFlight = 0;
+    let peak = 0;
+    const task = async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      inFlight--;
+    };
+    const all = Array.from({ length: 12 }, () => budget.run(task));
+    await vi.advanceTimersByTimeAsync(5_000);
+    await Promise.all(all);
+    expect(peak).toBe(3);
+  });
+
+  it("serves waiting interactive calls before background ones, each in arrival order", async () => {
+    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 1 });
+    const order: string[] = [];
+    const task = (name: string) => async () => {
+      order.push(name);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const all = [
+      budget.run(task("b1"), "background"),
+      budget.run(task("b2"), "background"),
+      budget.run(task("i1"), "interactive"),
+      budget.run(task("i2"), "interactive"),
+    ];
+    await vi.advanceTimersByTimeAsync(1_000);
+    await Promise.all(all);
+    expect(order).toEqual(["b1", "i1", "i2", "b2"]);
+  });
+
+  it("pauses everyone when asked (a 429), then resumes", async () => {
+    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 2 });
+    const starts: number[] = [];
+    budget.pause(30_000);
+    const call = budget.run(timedTask(starts));
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(starts).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await call;
+    expect(starts[0]).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it("passes a task's failure through and keeps going", async () => {
+    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 1 });
+    await expect(budget.run(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(budget.run(() => Promise.resolve(7))).resolves.toBe(7);
+    expect(budget.stats()).toMatchObject({ inFlight: 0, queued: 0, startedLastMinute: 2 });
+  });
+
+  it("removes a waiting call whose caller gave up", async () => {
+    const budget = new CallBudget({ perMinute: 1, maxConcurrent: 1 });
+    await budget.run(() => Promise.resolve());
+    const controller = new AbortController();
+    const waiting = budget.run(() => Promise.resolve("late"), "interactive", controller.signal);
+    controller.abort(new Error("gone"));
+    await expect(waiting).rejects.toThrow("gone");
+    expect(budget.stats().queued).toBe(0);
+  });
+});

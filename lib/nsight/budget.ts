@@ -1,0 +1,162 @@
+/**
+ * One shared budget for every call this server makes to N-sight.
+ *
+ * N-able's own client holds to 60 calls a minute (reference §4). The budget enforces that
+ * exactly, as a sliding window (never more than `perMinute` call starts in any 60 s), plus
+ * a cap on calls in flight and a pause that a throttling answer (HTTP 429) can impose on
+ * everyone. Waiting calls are served first come, first served, with interactive requests
+ * (someone is looking at a page) ahead of background refreshes.
+ */
+
+export type CallPriority = "interactive" | "background";
+
+export interface BudgetOptions {
+  perMinute: number;
+  maxConcurrent: number;
+  /** Injected for tests. */
+  now?: () => number;
+}
+
+export interface BudgetStats {
+  inFlight: number;
+  queued: number;
+  startedLastMinute: number;
+  pausedForMs: number;
+}
+
+interface Waiter {
+  start: () => void;
+  cancel: (reason: unknown) => void;
+}
+
+const WINDOW_MS = 60_000;
+
+export class BudgetClosedError extends Error {
+  constructor() {
+    super("The N-sight call budget was closed");
+    this.name = "BudgetClosedError";
+  }
+}
+
+export class CallBudget {
+  readonly perMinute: number;
+  readonly maxConcurrent: number;
+  private readonly now: () => number;
+  /** Start times of calls in the current window, oldest first. */
+  private starts: number[] = [];
+  private inFlight = 0;
+  private pausedUntil = 0;
+  private readonly queues: Record<CallPriority, Waiter[]> = { interactive: [], background: [] };
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(options: BudgetOptions) {
+    if (!(options.perMinute >= 1) || !(options.maxConcurrent >= 1)) {
+      throw new RangeError("A call budget needs at least one call a minute and one at a time");
+    }
+    this.perMinute = Math.floor(options.perMinute);
+    this.maxConcurrent = Math.floor(options.maxConcurrent);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Runs `task` when the budget allows; rejects with the signal's reason if aborted while waiting. */
+  run<T>(task: () => Promise<T>, priority: CallPriority = "interactive", signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const queue = this.queues[priority];
+      const onAbort = () => {
+        const index = queue.indexOf(waiter);
+        if (index !== -1) {
+          queue.splice(index, 1);
+          reject(signal?.reason);
+        }
+      };
+      const waiter: Waiter = {
+        start: () => {
+          signal?.removeEventListener("abort", onAbort);
+          this.inFlight++;
+          this.starts.push(this.now());
+          let settled: Promise<T>;
+          try {
+            settled = task();
+          } catch (error) {
+            settled = Promise.reject(error);
+          }
+          settled.then(resolve, reject).finally(() => {
+            this.inFlight--;
+            this.pump();
+          });
+        },
+        cancel: reject,
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  /** Holds every call back for `ms` (N-sight said 429, or is clearly struggling). */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    this.pump();
+  }
+
+  stats(): BudgetStats {
+    this.dropExpired(this.now());
+    return {
+      inFlight: this.inFlight,
+      queued: this.queues.interactive.length + this.queues.background.length,
+      startedLastMinute: this.starts.length,
+      pausedForMs: Math.max(0, this.pausedUntil - this.now()),
+    };
+  }
+
+  /** Rejects every waiting call; used when the server shuts down. */
+  close(): void {
+    for (const queue of Object.values(this.queues)) {
+      for (const waiter of queue.splice(0)) waiter.cancel(new BudgetClosedError());
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private dropExpired(now: number): void {
+    let drop = 0;
+    while (drop < this.starts.length && this.starts[drop]! <= now - WINDOW_MS) drop++;
+    if (drop > 0) this.starts.splice(0, drop);
+  }
+
+  private nextWaiter(): Waiter | undefined {
+    return this.queues.interactive.shift() ?? this.queues.background.shift();
+  }
+
+  private hasWaiters(): boolean {
+    return this.queues.interactive.length > 0 || this.queues.background.length > 0;
+  }
+
+  private pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.hasWaiters() && this.inFlight < this.maxConcurrent) {
+      const now = this.now();
+      this.dropExpired(now);
+      let waitMs = 0;
+      if (now < this.pausedUntil) waitMs = this.pausedUntil - now;
+      else if (this.starts.length >= this.perMinute) waitMs = this.starts[0]! + WINDOW_MS - now + 1;
+      if (waitMs > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, waitMs);
+        // A queued call should not keep a finished process (a test, a script) alive.
+        this.timer.unref?.();
+        return;
+      }
+      this.nextWaiter()!.start();
+    }
+  }
+}

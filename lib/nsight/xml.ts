@@ -1,0 +1,277 @@
+/**
+ * A small, strict XML reader for N-sight answers.
+ *
+ * Why not a general-purpose parser: N-sight sends flat, DTD-free documents, and a
+ * 20,000-session answer runs to megabytes. fast-xml-parser's default parse takes about
+ * a second for that on this class of machine and silently accepts truncated input
+ * (see shared/reference/perf-security-anchors.md, B3.3). This reader builds a minimal
+ * tree in one indexOf-driven pass, and is strict where that matters for a proxy:
+ *
+ * - the document must be complete and well nested (a cut body is an error, never a
+ *   partial result);
+ * - no DOCTYPE at all, so no entity expansion, no billion laughs, no external entities;
+ * - only the five predefined entities and numeric references to legal XML characters;
+ * - a nesting limit, and element names that can never reach an object prototype
+ *   (children are arrays, attributes live in null-prototype records).
+ */
+
+export interface XmlElement {
+  name: string;
+  /** Attribute values, entity-decoded. `null` when the element has none. */
+  attrs: Record<string, string> | null;
+  children: XmlElement[];
+  /** Concatenated character data (text and CDATA) directly inside this element. */
+  text: string;
+}
+
+export class XmlSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`${message} (at offset ${offset})`);
+    this.name = "XmlSyntaxError";
+  }
+}
+
+export interface XmlReadOptions {
+  /** Deepest nesting accepted. N-sight documents are at most six levels deep. */
+  maxDepth?: number;
+}
+
+const LT = 60; // <
+const GT = 62; // >
+const SLASH = 47; // /
+const BANG = 33; // !
+const QUESTION = 63; // ?
+const EQUALS = 61; // =
+const DQUOTE = 34;
+const SQUOTE = 39;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/** Characters that may not appear in a name: markup delimiters and quotes. */
+function isNameStop(c: number): boolean {
+  return isSpace(c) || c === GT || c === SLASH || c === EQUALS || c === LT || c === DQUOTE || c === SQUOTE;
+}
+
+function isAllSpace(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Legal XML 1.0 characters (the Char production). */
+function isXmlChar(cp: number): boolean {
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+const PREDEFINED: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+  lt: "<",
+  gt: ">",
+  amp: "&",
+  quot: '"',
+  apos: "'",
+});
+
+/** Decodes entity and character references in `raw`; `offset` is for error messages. */
+export function decodeEntities(raw: string, offset = 0): string {
+  let amp = raw.indexOf("&");
+  if (amp === -1) return raw;
+  let out = "";
+  let last = 0;
+  while (amp !== -1) {
+    const semi = raw.indexOf(";", amp + 1);
+    // Entity names are short; a missing or distant ';' is a bare '&'.
+    if (semi === -1 || semi - amp > 12) throw new XmlSyntaxError("Unescaped '&' in character data", offset + amp);
+    out += raw.slice(last, amp);
+    const ref = raw.slice(amp + 1, semi);
+    if (ref.charCodeAt(0) === 35 /* # */) {
+      const hex = ref.charCodeAt(1) === 120 /* x */;
+      const digits = hex ? ref.slice(2) : ref.slice(1);
+      if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) {
+        throw new XmlSyntaxError(`Malformed character reference &${ref};`, offset + amp);
+      }
+      const cp = parseInt(digits, hex ? 16 : 10);
+      if (!isXmlChar(cp)) throw new XmlSyntaxError(`Character reference &${ref}; is not a legal XML character`, offset + amp);
+      out += String.fromCodePoint(cp);
+    } else {
+      const value = PREDEFINED[ref];
+      if (value === undefined) throw new XmlSyntaxError(`Undefined entity &${ref};`, offset + amp);
+      out += value;
+    }
+    last = semi + 1;
+    amp = raw.indexOf("&", last);
+  }
+  return out + raw.slice(last);
+}
+
+function readName(xml: string, start: number): number {
+  let i = start;
+  const n = xml.length;
+  while (i < n && !isNameStop(xml.charCodeAt(i))) i++;
+  if (i === start) throw new XmlSyntaxError("Expected a name", start);
+  return i;
+}
+
+/**
+ * Reads the attributes of a start tag beginning at `i` (just after the element name).
+ * Returns the index just past the closing `>` and whether the tag was self-closing.
+ */
+function readAttributes(xml: string, i: number, el: XmlElement): { end: number; selfClosing: boolean } {
+  const n = xml.length;
+  for (;;) {
+    while (i < n && isSpace(xml.charCodeAt(i))) i++;
+    if (i >= n) throw new XmlSyntaxError("Unexpected end of document inside a start tag", i);
+    const c = xml.charCodeAt(i);
+    if (c === GT) return { end: i + 1, selfClosing: false };
+    if (c === SLASH) {
+      if (xml.charCodeAt(i + 1) !== GT) throw new XmlSyntaxError("Expected '>' after '/'", i);
+      return { end: i + 2, selfClosing: true };
+    }
+    const nameEnd = readName(xml, i);
+    const attrName = xml.slice(i, nameEnd);
+    i = nameEnd;
+    while (i < n && isSpace(xml.charCodeAt(i))) i++;
+    if (xml.charCodeAt(i) !== EQUALS) throw new XmlSyntaxError(`Attribute ${attrName} has no value`, i);
+    i++;
+    while (i < n && isSpace(xml.charCodeAt(i))) i++;
+    const quote = xml.charCodeAt(i);
+    if (quote !== DQUOTE && quote !== SQUOTE) throw new XmlSyntaxError(`Attribute ${attrName} value is not quoted`, i);
+    const close = xml.indexOf(quote === DQUOTE ? '"' : "'", i + 1);
+    if (close === -1) throw new XmlSyntaxError("Unexpected end of document inside an attribute", i);
+    const rawValue = xml.slice(i + 1, close);
+    if (rawValue.includes("<")) throw new XmlSyntaxError("'<' in an attribute value", i);
+    const attrs = el.attrs ?? (el.attrs = Object.create(null) as Record<string, string>);
+    if (attrName in attrs) throw new XmlSyntaxError(`Duplicate attribute ${attrName}`, i);
+    attrs[attrName] = decodeEntities(rawValue, i + 1);
+    i = close + 1;
+    const after = xml.charCodeAt(i);
+    if (!(isSpace(after) || after === GT || after === SLASH)) {
+      throw new XmlSyntaxError("Expected whitespace between attributes", i);
+    }
+  }
+}
+
+/**
+ * Parses a complete XML document held in `xml` (already decoded from bytes) and returns
+ * its root element. Throws XmlSyntaxError for anything that is not a single complete,
+ * well-formed, DTD-free document.
+ */
+export function readXml(xml: string, options: XmlReadOptions = {}): XmlElement {
+  const maxDepth = options.maxDepth ?? 64;
+  const n = xml.length;
+  const stack: XmlElement[] = [];
+  let root: XmlElement | null = null;
+  let i = 0;
+
+  while (i < n) {
+    const lt = xml.indexOf("<", i);
+    const textEnd = lt === -1 ? n : lt;
+    if (textEnd > i) {
+      const top = stack[stack.length - 1];
+      if (top) {
+        top.text += decodeEntities(xml.slice(i, textEnd), i);
+      } else if (!isAllSpace(xml, i, textEnd)) {
+        throw new XmlSyntaxError(root ? "Content after the root element" : "Content before the root element", i);
+      }
+    }
+    if (lt === -1) break;
+
+    const next = xml.charCodeAt(lt + 1);
+    if (next === SLASH) {
+      const gt = xml.indexOf(">", lt + 2);
+      if (gt === -1) throw new XmlSyntaxError("Unexpected end of document inside an end tag", lt);
+      const nameEnd = readName(xml, lt + 2);
+      if (!isAllSpace(xml, nameEnd, gt)) throw new XmlSyntaxError("Malformed end tag", lt);
+      const top = stack.pop();
+      if (!top) throw new XmlSyntaxError("End tag without a start tag", lt);
+      const name = xml.slice(lt + 2, nameEnd);
+      if (name !== top.name) throw new XmlSyntaxError(`End tag </${name}> does not match <${top.name}>`, lt);
+      i = gt + 1;
+    } else if (next === BANG) {
+      if (xml.startsWith("<![CDATA[", lt)) {
+        const top = stack[stack.length - 1];
+        if (!top) throw new XmlSyntaxError("CDATA outside the root element", lt);
+        const end = xml.indexOf("]]>", lt + 9);
+        if (end === -1) throw new XmlSyntaxError("Unterminated CDATA section", lt);
+        top.text += xml.slice(lt + 9, end);
+        i = end + 3;
+      } else if (xml.startsWith("<!--", lt)) {
+        const end = xml.indexOf("-->", lt + 4);
+        if (end === -1) throw new XmlSyntaxError("Unterminated comment", lt);
+        i = end + 3;
+      } else {
+        // <!DOCTYPE, <!ENTITY and friends: N-sight never sends a DTD, and refusing
+        // them outright rules out every entity-expansion and external-entity attack.
+        throw new XmlSyntaxError("Document type declarations are not accepted", lt);
+      }
+    } else if (next === QUESTION) {
+      const end = xml.indexOf("?>", lt + 2);
+      if (end === -1) throw new XmlSyntaxError("Unterminated processing instruction", lt);
+      i = end + 2;
+    } else {
+      if (root && stack.length === 0) throw new XmlSyntaxError("More than one root element", lt);
+      const nameEnd = readName(xml, lt + 1);
+      const el: XmlElement = { name: xml.slice(lt + 1, nameEnd), attrs: null, children: [], text: "" };
+      let end: number;
+      let selfClosing: boolean;
+      const c = xml.charCodeAt(nameEnd);
+      if (c === GT) {
+        end = nameEnd + 1;
+        selfClosing = false;
+      } else if (c === SLASH && xml.charCodeAt(nameEnd + 1) === GT) {
+        end = nameEnd + 2;
+        selfClosing = true;
+      } else {
+        ({ end, selfClosing } = readAttributes(xml, nameEnd, el));
+      }
+      const parent = stack[stack.length - 1];
+      if (parent) parent.children.push(el);
+      else root = el;
+      if (!selfClosing) {
+        if (stack.length >= maxDepth) throw new XmlSyntaxError(`Nesting deeper than ${maxDepth} levels`, lt);
+        stack.push(el);
+      }
+      i = end;
+    }
+  }
+
+  if (stack.length > 0) {
+    throw new XmlSyntaxError(`Document ends inside <${stack[stack.length - 1]!.name}> (truncated?)`, n);
+  }
+  if (!root) throw new XmlSyntaxError("Document has no root element", n);
+  return root;
+}
+
+/** The first child element called `name`, if any. */
+export function childElement(el: XmlElement, name: string): XmlElement | undefined {
+  for (const c of el.children) if (c.name === name) return c;
+  return undefined;
+}
+
+/** Every child element called `name`: one record or many, always an array. */
+export function childElements(el: XmlElement, name: string): XmlElement[] {
+  return el.children.filter((c) => c.name === name);
+}
+
+/**
+ * The scalar fields of a record element, keyed by child name (first occurrence wins,
+ * trimmed text). A null-prototype object, so `__proto__` or `constructor` children
+ * are plain keys.
+ */
+export function recordFields(el: XmlElement): Record<string, string> {
+  const fields = Object.create(null) as Record<string, string>;
+  for (const c of el.children) {
+    if (!(c.name in fields)) fields[c.name] = c.text.trim();
+  }
+  return fields;
+}
