@@ -100,18 +100,29 @@ describe("NsightClient", () => {
   it("opens the breaker when most recent calls fail, and fails fast while open", async () => {
     stub.handle((req) => req.socket.destroy());
     const { client } = makeClient({ retry: { maxAttempts: 1 } });
-    for (let i = 0; i < 5; i++) await expect(client.listClients()).rejects.toBeInstanceOf(NsightError);
-    expect(stub.requests).toHaveLength(5);
+    for (let i = 0; i < 8; i++) await expect(client.listClients()).rejects.toBeInstanceOf(NsightError);
+    expect(stub.requests).toHaveLength(8);
     expect(client.breakerState().open).toBe(true);
     await expect(client.listClients()).rejects.toMatchObject({ kind: "unavailable" });
-    expect(stub.requests).toHaveLength(5);
+    expect(stub.requests).toHaveLength(8);
+  });
+
+  it("does not open the breaker for answers that are bad one by one (HTTP 500, malformed)", async () => {
+    stub.handle((_req, res) => {
+      res.writeHead(500);
+      res.end();
+    });
+    const { client } = makeClient({ retry: { maxAttempts: 1 } });
+    for (let i = 0; i < 10; i++) await client.listMobSessions("1").catch(() => undefined);
+    expect(client.breakerState().open).toBe(false);
+    expect(stub.requests).toHaveLength(10);
   });
 
   it("closes the breaker after the open period when a trial call succeeds", async () => {
     let now = 0;
     stub.handle((req) => req.socket.destroy());
     const { client } = makeClient({ retry: { maxAttempts: 1 }, now: () => now });
-    for (let i = 0; i < 5; i++) await client.listClients().catch(() => undefined);
+    for (let i = 0; i < 8; i++) await client.listClients().catch(() => undefined);
     expect(client.breakerState().open).toBe(true);
     now += 30_001;
     stub.handle((_req, res) => res.end('<result status="OK"><items/></result>'));

@@ -52,11 +52,22 @@ export interface NsightClientOptions {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 1_000, maxDelayMs: 30_000 };
-const DEFAULT_BREAKER: BreakerPolicy = { minCalls: 5, failureRatio: 0.5, windowMs: 60_000, openMs: 30_000 };
+const DEFAULT_BREAKER: BreakerPolicy = { minCalls: 8, failureRatio: 0.5, windowMs: 60_000, openMs: 30_000 };
 /** How long everyone holds back after a 429 that named no Retry-After. */
 const DEFAULT_THROTTLE_PAUSE_MS = 30_000;
 
 const ID = /^[1-9][0-9]{0,17}$/;
+
+/**
+ * Failures that say "N-sight is down" rather than "this one answer was bad": no HTTP answer
+ * at all (refused, reset, unreachable), a timeout, or a 502/503/504 from its front end.
+ * One broken device answering HTTP 500 must not cut every viewer off N-sight.
+ */
+function isOutageSign(error: NsightError): boolean {
+  if (error.kind === "timeout") return true;
+  if (error.kind !== "unavailable") return false;
+  return error.httpStatus === undefined || error.httpStatus === 502 || error.httpStatus === 503 || error.httpStatus === 504;
+}
 
 /** N-sight ids are positive decimal integers; anything else never leaves this server. */
 export function isNsightId(value: string): boolean {
@@ -177,7 +188,7 @@ export class NsightClient {
       return answer.result;
     } catch (error) {
       if (error instanceof NsightError) {
-        this.record(error.retryable);
+        this.record(isOutageSign(error));
         this.options.onCall?.({
           service,
           params,
