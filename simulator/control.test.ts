@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_OPTIONS, envName, flagName, optionsFromArgs, optionsFromEnv } from "./options";
+import { startSimulator, type Simulator, type SimulatorStats } from "./server";
+import { apiGet, rawRequest, TEST_UA } from "./test-support";
+
+const KEY = "control-secret-key-77";
+let sim: Simulator;
+
+async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await rawRequest(`${sim.controlUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: JSON.parse(res.body.toString("utf8")) as unknown };
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, controlPort: 0, key: KEY, now: "2026-11-27T07:00:00Z" });
+});
+
+afterAll(async () => {
+  await sim.close();
+});
+
+describe("control API", () => {
+  it("runs on its own port", () => {
+    expect(sim.controlPort).not.toBeNull();
+    expect(sim.controlPort).not.toBe(sim.port);
+    expect(sim.controlUrl).toBe(`http://127.0.0.1:${sim.controlPort}`);
+  });
+
+  it("counts and logs every API request, rejected ones included, with the key redacted", async () => {
+    await control("POST", "/reset");
+    await apiGet(sim.url, { apikey: KEY, service: "list_clients" });
+    await apiGet(sim.url, { apikey: KEY, service: "list_sites", clientid: "100001" });
+    await apiGet(sim.url, { apikey: KEY, service: "list_sites", clientid: "100002" });
+    await apiGet(sim.url, { apikey: "wrong-key", service: "list_clients" });
+    await rawRequest(`${sim.url}/api/?apikey=${KEY}&service=list_mob_sessions&deviceid=3000001`); // no UA: 403
+    const { status, json } = await control("GET", "/stats");
+    expect(status).toBe(200);
+    const stats = json as SimulatorStats;
+    expect(stats.totalCalls).toBe(5);
+    expect(stats.callsByService).toEqual({ list_clients: 2, list_sites: 2, list_mob_sessions: 1 });
+    expect(stats.maxCallsInAnyMinute).toBe(5);
+    expect(stats.callsLastMinute).toBe(5);
+    expect(stats.requests).toHaveLength(5);
+    expect(stats.requests[1]).toMatchObject({
+      method: "GET",
+      path: "/api/",
+      service: "list_sites",
+      params: { apikey: "[redacted]", service: "list_sites", clientid: "100001" },
+      userAgent: TEST_UA,
+      status: 200,
+    });
+    expect(stats.requests[4]).toMatchObject({ status: 403, userAgent: null });
+    expect(Date.parse(stats.requests[0]?.at ?? "")).not.toBeNaN();
+    const raw = JSON.stringify(json);
+    expect(raw).not.toContain(KEY);
+    expect(raw).not.toContain("wrong-key");
+  });
+
+  it("changes knobs at runtime with POST /faults and returns them", async () => {
+    const { status, json } = await control("POST", "/faults", { latencyMs: 50, throttlePerMinute: 100, timezone: "Europe/London" });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ latencyMs: 50, throttlePerMinute: 100, timezone: "Europe/London", key: KEY });
+    expect(sim.options.latencyMs).toBe(50);
+    const res = await apiGet(sim.url, { apikey: KEY, service: "list_clients" });
+    expect(res.body.toString("latin1")).toContain('created="2026-11-27T07:00:00+00:00"');
+    expect((await control("GET", "/faults")).json).toMatchObject({ latencyMs: 50 });
+  });
+
+  it("rejects bad knob values with 400 and changes nothing", async () => {
+    for (const body of [{ errorRate: 2 }, { latencyMs: "soon" }, { timezone: "Mars/Olympus" }, { nope: 1 }, { controlPort: 1234 }, [1]]) {
+      const { status } = await control("POST", "/faults", body);
+      expect(status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await control("POST", "/outage", { on: "yes" })).status).toBe(400);
+    expect(sim.options.errorRate).toBe(0);
+  });
+
+  it("switches an outage on and off with POST /outage", async () => {
+    expect((await control("POST", "/outage", { on: true })).status).toBe(200);
+    await expect(apiGet(sim.url, { apikey: KEY, service: "list_clients" })).rejects.toThrow();
+    expect((await control("POST", "/outage", { on: false })).status).toBe(200);
+    expect((await apiGet(sim.url, { apikey: KEY, service: "list_clients" })).status).toBe(200);
+  });
+
+  it("regenerates the fleet when seed or devices change, and POST /reset restores the start", async () => {
+    const original = sim.fleet;
+    await control("POST", "/faults", { devices: 800, seed: 7, errorRate: 0.5 });
+    expect(sim.fleet.devices).toHaveLength(800);
+    expect(sim.fleet.seed).toBe(7);
+    const { status, json } = await control("POST", "/reset");
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ devices: 400, seed: DEFAULT_OPTIONS.seed, errorRate: 0, latencyMs: 0, timezone: "America/Chicago" });
+    expect(sim.fleet).toBe(original);
+    expect((await control("GET", "/stats")).json).toMatchObject({ totalCalls: 0, requests: [] });
+  });
+
+  it("moves the API to another port at runtime", async () => {
+    const before = sim.port;
+    await sim.setFaults({ port: 0 });
+    expect(sim.port).not.toBe(before);
+    expect((await apiGet(sim.url, { apikey: KEY, service: "list_clients" })).status).toBe(200);
+    await sim.reset();
+    expect(sim.port).toBe(before);
+  });
+
+  it("exposes the scenario ids", async () => {
+    const { json } = await control("GET", "/scenario");
+    expect(json).toMatchObject({ scenario: { hourlySqlServer: "3000001" }, places: { "3000001": { clientId: "100001", siteId: "200001" } } });
+  });
+});
+
+describe("options", () => {
+  it("names flags and env variables after the knobs", () => {
+    expect(flagName("latencyMs")).toBe("--latency-ms");
+    expect(envName("throttlePerMinute")).toBe("SIM_THROTTLE_PER_MINUTE");
+    expect(flagName("controlPort")).toBe("--control-port");
+  });
+
+  it("parses flags and env", () => {
+    expect(optionsFromArgs(["--port", "0", "--key=abc", "--outage", "--devices", "5000", "--control-port", "4011"]).options).toEqual({
+      port: 0,
+      key: "abc",
+      outage: true,
+      devices: 5000,
+      controlPort: 4011,
+    });
+    expect(optionsFromEnv({ SIM_SEED: "7", SIM_ERROR_RATE: "0.25", SIM_NOW: "2026-01-01T00:00:00Z" })).toEqual({
+      seed: 7,
+      errorRate: 0.25,
+      now: "2026-01-01T00:00:00.000Z",
+    });
+    expect(() => optionsFromArgs(["--bogus"])).toThrow();
+    expect(() => optionsFromArgs(["--error-rate", "1.5"])).toThrow();
+  });
+});

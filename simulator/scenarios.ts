@@ -1,0 +1,237 @@
+/**
+ * The fixed part of every simulated fleet: clients, sites and devices whose ids never depend
+ * on the seed or on the fleet size, so tests, benchmarks and demos can name them. The seeded,
+ * generated clients come after these (ids continue sequentially).
+ */
+
+export const DEFAULT_SEED = 42;
+export const DEFAULT_DEVICES = 400;
+
+/** Seeded misbehaviours of `list_mob_sessions`, one device each in "Simulator Fault Lab". */
+export const FAULT_KINDS = ["http500", "stall", "slow", "malformed", "truncated", "html", "failNoCode", "throttled"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** How a fixed device's Backup & Recovery history is shaped (see sessions.ts). */
+export type FixedBehaviour =
+  | { kind: "normal" }
+  | { kind: "hourlySql" }
+  | { kind: "failingStreak" }
+  | { kind: "singleSession" }
+  | { kind: "backupOff" }
+  | { kind: "overdue" }
+  | { kind: "stopped"; days: number }
+  | { kind: "fault"; fault: FaultKind };
+
+export type FixedServerRole = "dc" | "fs" | "sql" | "app";
+
+export interface FixedDeviceSpec {
+  id: string;
+  name: string;
+  type: "server" | "workstation";
+  /** Servers: what they run. Workstations: laptop or desktop. */
+  role: FixedServerRole | "laptop" | "desktop";
+  behaviour: FixedBehaviour;
+}
+
+export interface FixedSiteSpec {
+  id: string;
+  name: string;
+  devices: readonly FixedDeviceSpec[];
+}
+
+export interface FixedClientSpec {
+  id: string;
+  name: string;
+  /** IANA zone, or "" (N-sight sends `<timezone/>`). */
+  timezone: string;
+  sites: readonly FixedSiteSpec[];
+}
+
+const normal = { kind: "normal" } as const;
+const fault = (f: FaultKind): FixedBehaviour => ({ kind: "fault", fault: f });
+
+/** U+202E RIGHT-TO-LEFT OVERRIDE: "LT-\u202EHTIMSJ" renders as "LT-JSMITH". */
+const RLO = "\u202e";
+
+export const FIXED_CLIENTS: readonly FixedClientSpec[] = [
+  {
+    id: "100001",
+    name: "Müller Bau GmbH",
+    timezone: "Europe/Berlin",
+    sites: [
+      {
+        id: "200001",
+        name: "München",
+        devices: [
+          { id: "3000001", name: "MB-SQL01", type: "server", role: "sql", behaviour: { kind: "hourlySql" } },
+          { id: "3000002", name: "MB-DC01", type: "server", role: "dc", behaviour: { kind: "failingStreak" } },
+          { id: "3000003", name: "LT-AMUELLER", type: "workstation", role: "laptop", behaviour: normal },
+        ],
+      },
+      {
+        id: "200002",
+        name: "Zürich",
+        devices: [
+          { id: "3000004", name: "ZH-FS01", type: "server", role: "fs", behaviour: normal },
+          { id: "3000005", name: "ZH-EMPFANG", type: "workstation", role: "desktop", behaviour: normal },
+        ],
+      },
+    ],
+  },
+  {
+    id: "100002",
+    name: '<script>alert("x")</script> Labs',
+    timezone: "America/Los_Angeles",
+    sites: [
+      {
+        id: "200003",
+        name: "HQ",
+        devices: [
+          { id: "3000006", name: '"><img src=x onerror=alert(1)>', type: "workstation", role: "desktop", behaviour: normal },
+          { id: "3000007", name: `LT-${RLO}HTIMSJ`, type: "workstation", role: "laptop", behaviour: normal },
+        ],
+      },
+    ],
+  },
+  {
+    id: "100003",
+    name: "Simulator Fault Lab",
+    timezone: "Europe/London",
+    sites: [
+      {
+        id: "200004",
+        name: "Fault Bench",
+        devices: [
+          { id: "3000008", name: "FAULT-HTTP500", type: "server", role: "app", behaviour: fault("http500") },
+          { id: "3000009", name: "FAULT-STALL", type: "server", role: "app", behaviour: fault("stall") },
+          { id: "3000010", name: "FAULT-SLOW", type: "server", role: "app", behaviour: fault("slow") },
+          { id: "3000011", name: "FAULT-MALFORMED", type: "server", role: "app", behaviour: fault("malformed") },
+          { id: "3000012", name: "FAULT-TRUNCATED", type: "workstation", role: "desktop", behaviour: fault("truncated") },
+          { id: "3000013", name: "FAULT-HTML", type: "workstation", role: "desktop", behaviour: fault("html") },
+          { id: "3000014", name: "FAULT-FAILNOCODE", type: "workstation", role: "desktop", behaviour: fault("failNoCode") },
+          { id: "3000015", name: "FAULT-THROTTLED", type: "workstation", role: "desktop", behaviour: fault("throttled") },
+        ],
+      },
+    ],
+  },
+  {
+    id: "100004",
+    name: "Smith & Sons Plumbing",
+    timezone: "America/Chicago",
+    sites: [
+      {
+        id: "200005",
+        name: "Main Office",
+        devices: [
+          { id: "3000016", name: "SSP-SRV01", type: "server", role: "dc", behaviour: { kind: "stopped", days: 3 } },
+          { id: "3000017", name: "SSP-SRV02", type: "server", role: "fs", behaviour: { kind: "stopped", days: 30 } },
+          { id: "3000018", name: "LT-DSMITH", type: "workstation", role: "laptop", behaviour: { kind: "singleSession" } },
+          { id: "3000019", name: "DT-FRONTDESK", type: "workstation", role: "desktop", behaviour: { kind: "overdue" } },
+        ],
+      },
+      {
+        id: "200006",
+        name: "Warehouse",
+        devices: [
+          { id: "3000020", name: "WH-SCANNER01", type: "workstation", role: "desktop", behaviour: { kind: "backupOff" } },
+          { id: "3000021", name: "LT-MOBRIEN", type: "workstation", role: "laptop", behaviour: { kind: "stopped", days: 9 } },
+        ],
+      },
+    ],
+  },
+  {
+    id: "100005",
+    name: "Genève Santé SA",
+    timezone: "Europe/Zurich",
+    sites: [
+      {
+        id: "200007",
+        name: "Genève",
+        devices: [
+          { id: "3000022", name: "GE-SRV01", type: "server", role: "dc", behaviour: normal },
+          { id: "3000023", name: "GE-ACCUEIL", type: "workstation", role: "desktop", behaviour: normal },
+        ],
+      },
+      {
+        id: "200008",
+        name: "Lausanne",
+        devices: [{ id: "3000024", name: "LS-LT-MDUPONT", type: "workstation", role: "laptop", behaviour: normal }],
+      },
+    ],
+  },
+  // A client still being onboarded: no sites yet (list_sites answers `<items/>`), no time zone.
+  { id: "100006", name: "Harbour View Dental", timezone: "", sites: [] },
+];
+
+/** Named ids. Identical for every seed and every fleet size. */
+export const SCENARIO = {
+  /** "Müller Bau GmbH": accents; its site 200002 is "Zürich" (0xFC on the wire). */
+  accentClient: "100001",
+  /** `<script>alert("x")</script> Labs` */
+  markupClient: "100002",
+  faultLabClient: "100003",
+  /** "Smith & Sons Plumbing": an ampersand. */
+  ampersandClient: "100004",
+  /** "Genève Santé SA" */
+  accentClient2: "100005",
+  /** A client with no sites and an empty time zone. */
+  emptyClient: "100006",
+
+  /** Hourly MSSQL + daily FILE_SYSTEM and SYSTEM_STATE for ~900 days: over 20,000 sessions. */
+  hourlySqlServer: "3000001",
+  /** SYSTEM_STATE FAILED the last 4 times in a row (at fleet start); FILE_SYSTEM fine. */
+  failingStreak: "3000002",
+  /** Exactly one session, ever. */
+  singleSession: "3000018",
+  /** Backup & Recovery off (mob=0): no sessions. */
+  backupOff: "3000020",
+  /** Daily device whose last backup started 36 h before fleet start; nothing since. */
+  overdue: "3000019",
+  /** Last session of every plugin `days` before fleet start; nothing since. */
+  stoppedDaysAgo: [
+    { deviceId: "3000016", days: 3 },
+    { deviceId: "3000021", days: 9 },
+    { deviceId: "3000017", days: 30 },
+  ],
+  /** Device named `"><img src=x onerror=alert(1)>`. */
+  markupDevice: "3000006",
+  /** Device name with U+202E, sent as `&#x202E;`. */
+  rtlDevice: "3000007",
+  /** One B&R-enabled device per seeded fault kind (list_mob_sessions only). */
+  faults: {
+    http500: "3000008",
+    stall: "3000009",
+    slow: "3000010",
+    malformed: "3000011",
+    truncated: "3000012",
+    html: "3000013",
+    failNoCode: "3000014",
+    throttled: "3000015",
+  } satisfies Record<FaultKind, string>,
+} as const;
+
+export interface ScenarioPlace {
+  clientId: string;
+  siteId: string;
+  type: "server" | "workstation";
+}
+
+/** Where each fixed device lives: deviceId → client, site, device type. */
+export const SCENARIO_PLACES: Readonly<Record<string, ScenarioPlace>> = Object.freeze(
+  Object.fromEntries(
+    FIXED_CLIENTS.flatMap((c) => c.sites.flatMap((s) => s.devices.map((d) => [d.id, { clientId: c.id, siteId: s.id, type: d.type }] as const))),
+  ),
+);
+
+/** Id of the site "Zürich" (Müller Bau GmbH). */
+export const ZURICH_SITE_ID = "200002";
+
+export const FIXED_CLIENT_COUNT = FIXED_CLIENTS.length;
+export const FIXED_SITE_COUNT = FIXED_CLIENTS.reduce((n, c) => n + c.sites.length, 0);
+export const FIXED_DEVICE_COUNT = FIXED_CLIENTS.reduce((n, c) => n + c.sites.reduce((m, s) => m + s.devices.length, 0), 0);
+
+/** The fault kind of a device, if it is one of the Fault Lab devices. */
+export function faultKindOf(deviceId: string): FaultKind | undefined {
+  for (const kind of FAULT_KINDS) if (SCENARIO.faults[kind] === deviceId) return kind;
+  return undefined;
+}
