@@ -1,0 +1,15 @@
+import { ConfigError, getConfig } from "@/lib/config";
+import { jsonResponse } from "@/lib/http/api-route";
+
+// GET /api/health: whether this server is configured and up. Never calls N-sight.
+export function GET(): Response {
+  try {
+    const config = getConfig();
+    return jsonResponse({ status: "ok", demo: config.demo }, 200);
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : "Configuration could not be read.";
+    return jsonResponse({ status: "misconfigured", error: { code: "internal", message } }, 500);
+  }
+}
+
+export const dynamic = "force-dynamic";

@@ -1,0 +1,133 @@
+import "server-only";
+import { z } from "zod";
+
+/**
+ * The only module that reads process.env. Validated once, lazily, so that `next build`
+ * needs no secrets. Every variable is documented in README.md § Configuration.
+ */
+
+/** Regional API hosts (shared/reference/nsight-api.md §2). */
+export const NSIGHT_REGIONAL_HOSTS = [
+  "www.am.remote.management",
+  "wwwasia.system-monitor.com",
+  "www.system-monitor.com",
+  "wwweurope1.systemmonitor.eu.com",
+  "wwwfrance.systemmonitor.eu.com",
+  "wwwfrance1.systemmonitor.eu.com",
+  "wwwgermany1.systemmonitor.eu.com",
+  "wwwireland.systemmonitor.eu.com",
+  "wwwpoland1.systemmonitor.eu.com",
+  "www.systemmonitor.co.uk",
+  "www.systemmonitor.us",
+] as const;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const seconds = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const EnvSchema = z.object({
+  NSIGHT_API_KEY: z.string().trim().min(1).optional(),
+  NSIGHT_SERVER: z.string().trim().min(1).optional(),
+  NSIGHT_DEMO: z.enum(["0", "1"]).default("0"),
+  NSIGHT_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(60),
+  NSIGHT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(16).default(4),
+  NSIGHT_TIMEOUT_SECONDS: seconds(30, 1, 600),
+  // N-able asks for no automated call more often than every 90 seconds.
+  NSIGHT_SESSIONS_TTL_SECONDS: seconds(300, 90, 86_400),
+  NSIGHT_INVENTORY_TTL_SECONDS: seconds(1_800, 90, 86_400),
+  NSIGHT_SLOW_ANSWER_SECONDS: z.coerce.number().min(0.1).max(60).default(3),
+  NSIGHT_MAX_RESPONSE_MB: z.coerce.number().min(1).max(1_024).default(64),
+  NSIGHT_CACHE_MAX_RECORDS: z.coerce.number().int().min(1_000).default(1_000_000),
+});
+
+export interface AppConfig {
+  /** Base URL of N-sight (scheme, host, optional port); `/api/` is appended per call. */
+  nsightBaseUrl: URL;
+  apiKey: string;
+  /** The data comes from the built-in simulator (set by `npm start` when no key is given). */
+  demo: boolean;
+  callsPerMinute: number;
+  maxConcurrent: number;
+  timeoutMs: number;
+  sessionsTtlMs: number;
+  inventoryTtlMs: number;
+  staleAfterMs: number;
+  maxResponseBytes: number;
+  cacheMaxRecords: number;
+}
+
+/** Turns NSIGHT_SERVER (a regional host, or a full URL) into a base URL. */
+export function parseNsightServer(value: string): URL {
+  const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    throw new ConfigError(`NSIGHT_SERVER is not a host name or URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError("NSIGHT_SERVER must use https (or http for a local simulator).");
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError("NSIGHT_SERVER must not contain credentials, a query or a fragment.");
+  }
+  return url;
+}
+
+function load(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  if (!e.NSIGHT_API_KEY) {
+    throw new ConfigError("NSIGHT_API_KEY is not set. Start with `npm start` to use the built-in simulator, or set the key.");
+  }
+  if (!e.NSIGHT_SERVER) {
+    throw new ConfigError("NSIGHT_SERVER is not set: give your regional API host, for example www.systemmonitor.us.");
+  }
+  return {
+    nsightBaseUrl: parseNsightServer(e.NSIGHT_SERVER),
+    apiKey: e.NSIGHT_API_KEY,
+    demo: e.NSIGHT_DEMO === "1",
+    callsPerMinute: e.NSIGHT_CALLS_PER_MINUTE,
+    maxConcurrent: e.NSIGHT_MAX_CONCURRENT,
+    timeoutMs: e.NSIGHT_TIMEOUT_SECONDS * 1000,
+    sessionsTtlMs: e.NSIGHT_SESSIONS_TTL_SECONDS * 1000,
+    inventoryTtlMs: e.NSIGHT_INVENTORY_TTL_SECONDS * 1000,
+    staleAfterMs: e.NSIGHT_SLOW_ANSWER_SECONDS * 1000,
+    maxResponseBytes: Math.floor(e.NSIGHT_MAX_RESPONSE_MB * 1024 * 1024),
+    cacheMaxRecords: e.NSIGHT_CACHE_MAX_RECORDS,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The validated configuration; throws ConfigError with a message fit for a log. */
+export function getConfig(): AppConfig {
+  cached ??= load(process.env);
+  return cached;
+}
+
+/** Whether pages should show the demo badge; false when the configuration is broken. */
+export function isDemo(): boolean {
+  return process.env.NSIGHT_DEMO === "1";
+}
+
+/** Literal secrets to scrub from anything printed, even if the configuration is invalid. */
+export function secretsToRedact(): string[] {
+  const key = process.env.NSIGHT_API_KEY?.trim();
+  return key ? [key] : [];
+}
+
+/** For tests: forget the cached configuration. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

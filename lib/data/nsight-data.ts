@@ -1,0 +1,121 @@
+import "server-only";
+import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
+import type { CallPriority } from "../nsight/budget";
+import { isNsightError, NsightError } from "../nsight/errors";
+import { getRuntime } from "../server/nsight";
+import { combine, fromHit, type Fresh } from "./fresh";
+
+/**
+ * Cached reads of N-sight, one cache entry per service and parameters. Everything a page
+ * or API route shows comes through here, so N-sight sees one call per resource per cache
+ * period however many people are looking.
+ */
+
+/** An unknown id is a definitive answer: remember it for the TTL instead of asking again. */
+const isUnknownId = (error: unknown) => isNsightError(error) && error.kind === "not_found";
+
+/** Cache keys name the N-sight resource (service and parameters), never who asked. */
+export const cacheKey = {
+  clients: () => "list_clients",
+  sites: (clientId: string) => `list_sites?clientid=${clientId}`,
+  clientDevices: (clientId: string, type: DeviceType) => `list_devices_at_client?clientid=${clientId}&devicetype=${type}`,
+  siteDevices: (siteId: string, type: DeviceType) => `${type === "server" ? "list_servers" : "list_workstations"}?siteid=${siteId}`,
+  sessions: (deviceId: string) => `list_mob_sessions?deviceid=${deviceId}`,
+};
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, "en", { sensitivity: "base" });
+
+export async function getClients(priority: CallPriority = "interactive"): Promise<Fresh<Client[]>> {
+  const { client, cache, config } = getRuntime();
+  const hit = await cache.get(cacheKey.clients(), {
+    ttlMs: config.inventoryTtlMs,
+    load: () => client.listClients({ priority }),
+    weigh: (clients) => clients.length,
+  });
+  return fromHit(hit);
+}
+
+/** One client, from the cached client list. */
+export async function getClient(clientId: string): Promise<Fresh<Client>> {
+  const clients = await getClients();
+  const found = clients.data.find((c) => c.clientId === clientId);
+  if (!found) throw new NsightError("not_found", "N-sight does not know this client.");
+  return { ...clients, data: found };
+}
+
+export async function getSites(clientId: string, priority: CallPriority = "interactive"): Promise<Fresh<Site[]>> {
+  const { client, cache, config } = getRuntime();
+  const hit = await cache.get(cacheKey.sites(clientId), {
+    ttlMs: config.inventoryTtlMs,
+    load: () => client.listSites(clientId, { priority }),
+    weigh: (sites) => sites.length,
+    cacheError: isUnknownId,
+  });
+  return fromHit(hit);
+}
+
+async function getClientDevicesOfType(clientId: string, type: DeviceType, priority: CallPriority): Promise<Fresh<ClientDevice[]>> {
+  const { client, cache, config } = getRuntime();
+  const hit = await cache.get(cacheKey.clientDevices(clientId, type), {
+    ttlMs: config.inventoryTtlMs,
+    load: () => client.listDevicesAtClient(clientId, type, { priority }),
+    weigh: (devices) => devices.length,
+    cacheError: isUnknownId,
+  });
+  return fromHit(hit);
+}
+
+/** Every server and workstation of a client, with its site and Backup & Recovery flag. */
+export async function getClientDevices(clientId: string, priority: CallPriority = "interactive"): Promise<Fresh<ClientDevice[]>> {
+  const [servers, workstations] = await Promise.all([
+    getClientDevicesOfType(clientId, "server", priority),
+    getClientDevicesOfType(clientId, "workstation", priority),
+  ]);
+  return combine(servers, workstations, (s, w) =>
+    [...s, ...w].sort((a, b) => a.siteName.localeCompare(b.siteName, "en", { sensitivity: "base" }) || byName(a, b)),
+  );
+}
+
+async function getSiteDevicesOfType(siteId: string, type: DeviceType, priority: CallPriority): Promise<Fresh<SiteDevice[]>> {
+  const { client, cache, config } = getRuntime();
+  const hit = await cache.get(cacheKey.siteDevices(siteId, type), {
+    ttlMs: config.inventoryTtlMs,
+    load: () => (type === "server" ? client.listServers(siteId, { priority }) : client.listWorkstations(siteId, { priority })),
+    weigh: (devices) => devices.length,
+    cacheError: isUnknownId,
+  });
+  return fromHit(hit);
+}
+
+/**
+ * Servers and workstations of a site. Given the site's client, each device also gets its
+ * Backup & Recovery flag (list_servers does not carry it), and a site that does not belong
+ * to that client is reported as unknown.
+ */
+export async function getSiteDevices(siteId: string, clientId?: string): Promise<Fresh<SiteDevice[]>> {
+  const [servers, workstations] = await Promise.all([
+    getSiteDevicesOfType(siteId, "server", "interactive"),
+    getSiteDevicesOfType(siteId, "workstation", "interactive"),
+  ]);
+  const devices = combine(servers, workstations, (s, w) => [...s, ...w].sort(byName));
+  if (!clientId) return devices;
+  const [sites, clientDevices] = await Promise.all([getSites(clientId), getClientDevices(clientId)]);
+  if (!sites.data.some((site) => site.siteId === siteId)) {
+    throw new NsightError("not_found", "This site does not belong to that client.");
+  }
+  const backup = new Map(clientDevices.data.map((d) => [d.deviceId, d.backupEnabled]));
+  return combine(devices, combine(sites, clientDevices, () => null), (list) =>
+    list.map((d) => ({ ...d, backupEnabled: backup.get(d.deviceId) ?? null })),
+  );
+}
+
+export async function getDeviceSessions(deviceId: string, priority: CallPriority = "interactive"): Promise<Fresh<BackupSession[]>> {
+  const { client, cache, config } = getRuntime();
+  const hit = await cache.get(cacheKey.sessions(deviceId), {
+    ttlMs: config.sessionsTtlMs,
+    load: () => client.listMobSessions(deviceId, { priority }),
+    weigh: (sessions) => sessions.length,
+    cacheError: isUnknownId,
+  });
+  return fromHit(hit);
+}

@@ -1,0 +1,133 @@
+import "server-only";
+import { ConfigError, isDemo } from "../config";
+import type { Fresh } from "../data/fresh";
+import { describeError, log } from "../log";
+import { isNsightId } from "../nsight/client";
+import { isNsightError, type NsightError } from "../nsight/errors";
+import type { ApiErrorCode, ApiFailure, ApiSuccess } from "../types";
+import { RequestError } from "./request-error";
+
+/**
+ * Every JSON route is one handler inside this wrapper. It validates the path ids and the
+ * query, maps typed errors to HTTP statuses, and never lets an internal message, a stack
+ * or an upstream body reach the browser.
+ */
+
+export { RequestError };
+
+const BASE_HEADERS: Record<string, string> = {
+  "Content-Type": "application/json; charset=utf-8",
+  "X-Content-Type-Options": "nosniff",
+  // Freshness is managed by our own cache; browsers and proxies must not keep copies.
+  "Cache-Control": "no-store",
+};
+
+export function jsonResponse(body: unknown, status: number, extraHeaders: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...BASE_HEADERS, ...extraHeaders } });
+}
+
+function failure(status: number, code: ApiErrorCode, message: string, headers?: Record<string, string>): Response {
+  const body: ApiFailure = { error: { code, message } };
+  return jsonResponse(body, status, headers);
+}
+
+const NSIGHT_STATUS: Record<NsightError["kind"], [number, ApiErrorCode]> = {
+  not_found: [404, "not_found"],
+  auth: [502, "upstream_auth"],
+  bad_response: [502, "bad_upstream"],
+  // N-sight said a parameter was missing: our request was wrong, not the caller's.
+  bad_request: [502, "bad_upstream"],
+  unavailable: [503, "unavailable"],
+  throttled: [503, "throttled"],
+  timeout: [504, "timeout"],
+};
+
+export function errorResponse(error: unknown, route: string): Response {
+  if (error instanceof RequestError) return failure(400, "bad_request", error.message);
+  if (isNsightError(error)) {
+    const [status, code] = NSIGHT_STATUS[error.kind];
+    if (status >= 500) log("warn", "api.upstream_failure", { route, kind: error.kind, diagnostic: error.diagnostic });
+    const retryAfter = error.retryAfterMs ? { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) } : undefined;
+    return failure(status, code, error.message, retryAfter);
+  }
+  if (error instanceof ConfigError) {
+    log("error", "api.config_error", { route, error: error.message });
+    return failure(500, "internal", "The dashboard is not configured correctly; see the server log.");
+  }
+  log("error", "api.unexpected_error", { route, error: describeError(error) });
+  return failure(500, "internal", "Something went wrong on the server.");
+}
+
+export interface RouteInput<P> {
+  params: P;
+  query: URLSearchParams;
+}
+
+interface RouteRules<P extends Record<string, string>> {
+  /** Route label for logs, such as "GET /api/devices/:deviceId/sessions". */
+  route: string;
+  /** Path parameters that must be N-sight ids. */
+  ids: (keyof P & string)[];
+  /** Query parameters accepted; anything else, or any repeat, is a 400. */
+  query?: string[];
+}
+
+export interface RouteSpec<P extends Record<string, string>> extends RouteRules<P> {
+  handler: (input: RouteInput<P>) => Promise<Fresh<unknown>>;
+}
+
+function label(name: string): string {
+  return name.replace(/Id$/, " id");
+}
+
+/** Validates path ids and the query against the route's rules; throws RequestError. */
+async function readInput<P extends Record<string, string>>(rules: RouteRules<P>, request: Request, context: { params: Promise<P> }): Promise<RouteInput<P>> {
+  const params = await context.params;
+  for (const name of rules.ids) {
+    const value = params[name];
+    if (typeof value !== "string" || !isNsightId(value)) {
+      throw new RequestError(`Invalid ${label(name)}: expected a positive whole number.`);
+    }
+  }
+  const allowed = new Set(rules.query ?? []);
+  const query = new URL(request.url).searchParams;
+  const seen = new Set<string>();
+  for (const name of query.keys()) {
+    if (!allowed.has(name)) throw new RequestError(`Unknown query parameter: ${name.slice(0, 40)}`);
+    if (seen.has(name)) throw new RequestError(`Repeated query parameter: ${name.slice(0, 40)}`);
+    seen.add(name);
+  }
+  return { params, query };
+}
+
+/** A JSON route: `{ data, meta }` on success, `{ error }` with the right status otherwise. */
+export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
+  return async function GET(request: Request, context: { params: Promise<P> }): Promise<Response> {
+    try {
+      const result = await spec.handler(await readInput(spec, request, context));
+      const body: ApiSuccess<unknown> = {
+        data: result.data,
+        meta: {
+          fetchedAt: new Date(result.fetchedAt).toISOString(),
+          stale: result.stale,
+          demo: isDemo(),
+          servedAt: new Date().toISOString(),
+        },
+      };
+      return jsonResponse(body, 200);
+    } catch (error) {
+      return errorResponse(error, spec.route);
+    }
+  };
+}
+
+/** A route that answers with a file (CSV); errors are JSON like everywhere else. */
+export function fileRoute<P extends Record<string, string>>(spec: RouteRules<P> & { handler: (input: RouteInput<P>) => Promise<Response> }) {
+  return async function GET(request: Request, context: { params: Promise<P> }): Promise<Response> {
+    try {
+      return await spec.handler(await readInput(spec, request, context));
+    } catch (error) {
+      return errorResponse(error, spec.route);
+    }
+  };
+}

@@ -1,0 +1,25 @@
+import "server-only";
+import { ConfigError } from "../config";
+import { describeError, log } from "../log";
+import { isNsightError } from "../nsight/errors";
+
+export interface UserFacingError {
+  title: string;
+  message: string;
+  /** The thing asked for does not exist: render not-found rather than an error. */
+  notFound: boolean;
+}
+
+/** What a page says when its data could not be loaded: our words, never internals. */
+export function toUserError(error: unknown, what: string): UserFacingError {
+  if (isNsightError(error)) {
+    if (error.kind === "not_found") return { title: `${what} not found`, message: error.message, notFound: true };
+    return { title: `Could not load ${what.toLowerCase()}`, message: error.message, notFound: false };
+  }
+  if (error instanceof ConfigError) {
+    log("error", "page.config_error", { error: error.message });
+    return { title: "Not configured", message: "The dashboard is not configured correctly; see the server log.", notFound: false };
+  }
+  log("error", "page.unexpected_error", { what, error: describeError(error) });
+  return { title: `Could not load ${what.toLowerCase()}`, message: "Something went wrong on the server.", notFound: false };
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { SwrCache } from "../cache/swr-cache";
+import { getConfig, type AppConfig } from "../config";
+import { log } from "../log";
+import { CallBudget } from "../nsight/budget";
+import { NsightClient } from "../nsight/client";
+
+/**
+ * The process-wide N-sight client, budget and cache. Kept on globalThis because Next.js
+ * may load this module once per route bundle; there must be exactly one budget and one
+ * cache per server process, or the promises about N-sight's call rate would not hold.
+ */
+export interface NsightRuntime {
+  config: AppConfig;
+  client: NsightClient;
+  budget: CallBudget;
+  cache: SwrCache;
+}
+
+const RUNTIME = Symbol.for("nsight-backup-dashboard.runtime");
+type GlobalWithRuntime = typeof globalThis & { [RUNTIME]?: NsightRuntime };
+
+const USER_AGENT = "Mozilla/5.0 (compatible; NsightBackupDashboard/0.1)";
+
+function createRuntime(): NsightRuntime {
+  const config = getConfig();
+  const budget = new CallBudget({ perMinute: config.callsPerMinute, maxConcurrent: config.maxConcurrent });
+  const client = new NsightClient({
+    transport: {
+      baseUrl: config.nsightBaseUrl,
+      apiKey: config.apiKey,
+      timeoutMs: config.timeoutMs,
+      maxBodyBytes: config.maxResponseBytes,
+      userAgent: USER_AGENT,
+    },
+    budget,
+    onCall: (event) => {
+      const level = event.outcome === "ok" ? "info" : "warn";
+      log(level, "nsight.call", {
+        service: event.service,
+        ...event.params,
+        attempt: event.attempt,
+        outcome: event.outcome,
+        ms: event.ms,
+        bytes: event.bytes,
+        diagnostic: event.diagnostic,
+      });
+    },
+    onDrop: (service, reason) => log("warn", "nsight.record_dropped", { service, reason }),
+  });
+  const cache = new SwrCache({ maxWeight: config.cacheMaxRecords, staleAfterMs: config.staleAfterMs });
+  return { config, client, budget, cache };
+}
+
+export function getRuntime(): NsightRuntime {
+  const g = globalThis as GlobalWithRuntime;
+  g[RUNTIME] ??= createRuntime();
+  return g[RUNTIME];
+}
