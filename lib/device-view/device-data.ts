@@ -1,0 +1,33 @@
+import "server-only";
+import { getDeviceSessions } from "../data/nsight-data";
+import type { Fresh } from "../data/fresh";
+import { RequestError } from "../http/request-error";
+import { buildHistory, filterSessions, pageOfSessions, type DeviceHistory, type SessionPage } from "./history";
+import { checkDeviceViewParams, parseDeviceView, resolveRange, type DeviceView } from "./view";
+import type { BackupSession } from "../types";
+
+/** Reads and checks a device API query: the view and the zone its days are counted in. */
+export function viewFromQuery(query: URLSearchParams): { view: DeviceView; zone: string } {
+  const problem = checkDeviceViewParams(query);
+  if (problem) throw new RequestError(problem);
+  const view = parseDeviceView(query);
+  return { view, zone: view.tz ?? "UTC" };
+}
+
+export async function getDeviceHistory(deviceId: string, view: DeviceView, zone: string, now = Date.now()): Promise<Fresh<DeviceHistory>> {
+  const sessions = await getDeviceSessions(deviceId);
+  const range = resolveRange(view, now, zone);
+  return { ...sessions, data: buildHistory(sessions.data, { filters: view, range, zone, now }) };
+}
+
+export async function getDeviceSessionPage(deviceId: string, view: DeviceView, zone: string, now = Date.now()): Promise<Fresh<SessionPage>> {
+  const sessions = await getDeviceSessions(deviceId);
+  const filtered = filterSessions(sessions.data, view, resolveRange(view, now, zone));
+  return { ...sessions, data: pageOfSessions(filtered, view) };
+}
+
+export async function getDeviceSessionsInView(deviceId: string, view: DeviceView, zone: string, now = Date.now()): Promise<Fresh<BackupSession[]>> {
+  const sessions = await getDeviceSessions(deviceId);
+  const filtered = filterSessions(sessions.data, view, resolveRange(view, now, zone));
+  return { ...sessions, data: pageOfSessions(filtered, { ...view, page: 1 }, Math.max(1, filtered.length)).rows };
+}

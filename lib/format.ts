@@ -1,0 +1,114 @@
+/**
+ * Formatting shared by server and browser: bytes, durations, dates and ages.
+ *
+ * Bytes: N-sight's own documentation divides by 1024 and calls the result MB/GB, which is
+ * how people get confused. We default to binary units labelled as such (KiB, MiB, GiB) and
+ * offer decimal ones (kB, MB, GB); exact bytes are always available beside the figure.
+ */
+
+export type ByteUnits = "binary" | "decimal";
+
+const BINARY = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+const DECIMAL = ["bytes", "kB", "MB", "GB", "TB", "PB"];
+
+export function formatBytes(bytes: number | null | undefined, units: ByteUnits = "binary"): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
+  const base = units === "binary" ? 1024 : 1000;
+  const names = units === "binary" ? BINARY : DECIMAL;
+  const sign = bytes < 0 ? "-" : "";
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= base && unit < names.length - 1) {
+    value /= base;
+    unit++;
+  }
+  if (unit === 0) return `${sign}${value} ${value === 1 ? "byte" : "bytes"}`;
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${sign}${value.toFixed(digits)} ${names[unit]}`;
+}
+
+/** "1,234,567,890 bytes": the exact figure, for titles and details. */
+export function formatExactBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "unknown";
+  return `${formatCount(bytes)} ${bytes === 1 ? "byte" : "bytes"}`;
+}
+
+export function formatCount(value: number): string {
+  return new Intl.NumberFormat("en-US").format(value);
+}
+
+/** "12 min 4 s", "2 h 5 min", "3 d 2 h", "45 s". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "—";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const days = Math.floor(s / 86_400);
+  const hours = Math.floor((s % 86_400) / 3_600);
+  const minutes = Math.floor((s % 3_600) / 60);
+  const secs = s % 60;
+  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  return secs > 0 ? `${minutes} min ${secs} s` : `${minutes} min`;
+}
+
+/** "27 Nov 2026, 14:02:10" in the given IANA zone (UTC if the zone is unknown). */
+export function formatDateTime(iso: string | null | undefined, timeZone = "UTC", withSeconds = true): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "—";
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: safeZone(timeZone),
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: withSeconds ? "2-digit" : undefined,
+    hourCycle: "h23",
+  }).format(date);
+}
+
+/** "14:02:10" in the given zone. */
+export function formatTime(iso: string | null | undefined, timeZone = "UTC"): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "—";
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: safeZone(timeZone),
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  }).format(date);
+}
+
+/** "35 s ago", "4 min ago", "3 h ago", "2 days ago"; "in 5 min" for the future. */
+export function formatAge(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "never";
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return "unknown";
+  const diff = Math.round((now - then) / 1000);
+  const future = diff < 0;
+  const s = Math.abs(diff);
+  let text: string;
+  if (s < 5) return "just now";
+  if (s < 60) text = `${s} s`;
+  else if (s < 3_600) text = `${Math.floor(s / 60)} min`;
+  else if (s < 86_400) text = `${Math.floor(s / 3_600)} h`;
+  else {
+    const days = Math.floor(s / 86_400);
+    text = `${days} ${days === 1 ? "day" : "days"}`;
+  }
+  return future ? `in ${text}` : `${text} ago`;
+}
+
+/** A zone Intl accepts, or UTC. */
+export function safeZone(timeZone: string | null | undefined): string {
+  if (!timeZone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}

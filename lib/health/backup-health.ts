@@ -1,0 +1,237 @@
+/**
+ * Backup health: one rule, applied identically on every page (device summary, fleet, NOC).
+ *
+ * For each plugin of a device with Backup & Recovery on, from its BACKUP sessions:
+ * - failed:  the latest backup FAILED (with how many in a row, and since when);
+ * - overdue: no successful backup within the plugin's own rhythm, learned from its recent
+ *            history (a daily job after about a day plus a grace, an hourly one after a few
+ *            hours), or within the maximum age, whichever comes first;
+ * - warning: the latest backup ended COMPLETED_WITH_ERRORS, INTERRUPTED, CANCELED or NOT_STARTED;
+ * - ok:      otherwise.
+ * Worst first: failed, overdue, warning, ok. A device takes its worst plugin's state.
+ * Devices with Backup & Recovery off, and devices not read yet, are counted apart
+ * ("off", "unknown"), never as ok. Restores do not count.
+ *
+ * A "successful" backup is COMPLETED or COMPLETED_WITH_ERRORS: data did reach storage.
+ */
+import type { BackupSession } from "../types";
+
+export type HealthState = "failed" | "overdue" | "warning" | "ok";
+export type DeviceHealthState = HealthState | "off" | "unknown";
+
+/** Worst first; lower index is worse. */
+export const HEALTH_ORDER: DeviceHealthState[] = ["failed", "overdue", "warning", "unknown", "ok", "off"];
+
+export const HEALTH_LABELS: Record<DeviceHealthState, string> = {
+  failed: "Failed",
+  overdue: "Overdue",
+  warning: "Warning",
+  ok: "OK",
+  off: "Backup off",
+  unknown: "Not read yet",
+};
+
+export const HEALTH_DESCRIPTIONS: Record<DeviceHealthState, string> = {
+  failed: "The latest backup of a plugin failed.",
+  overdue: "No successful backup within the plugin's usual rhythm (learned from its history) plus a grace period, or within the maximum age.",
+  warning: "The latest backup completed with errors, was interrupted, canceled or did not start.",
+  ok: "Every plugin's latest backup succeeded, on time.",
+  off: "Backup & Recovery is not enabled on the device.",
+  unknown: "The device's backup history has not been read from N-sight yet (or could not be).",
+};
+
+export interface HealthPolicy {
+  /** A plugin is overdue after this long without a successful backup, whatever its rhythm. */
+  maxAgeMs: number;
+  /** Rhythm assumed when a plugin has too little history to learn one. */
+  defaultIntervalMs: number;
+  /** How many recent sessions the rhythm is learned from. */
+  rhythmWindow: number;
+}
+
+export const DEFAULT_HEALTH_POLICY: HealthPolicy = {
+  maxAgeMs: 7 * 86_400_000,
+  defaultIntervalMs: 86_400_000,
+  rhythmWindow: 20,
+};
+
+const WARNING_STATUSES = new Set(["COMPLETED_WITH_ERRORS", "INTERRUPTED", "CANCELED", "NOT_STARTED"]);
+const SUCCESS_STATUSES = new Set(["COMPLETED", "COMPLETED_WITH_ERRORS"]);
+
+export interface PluginHealth {
+  plugin: string;
+  state: HealthState;
+  /** The latest backup session of the plugin. */
+  lastStatus: string;
+  lastStart: string | null;
+  lastEnd: string | null;
+  lastTransferred: number | null;
+  /** End of the latest successful backup, if any. */
+  lastSuccessAt: string | null;
+  /** Consecutive FAILED backups ending with the latest one. */
+  failedInARow: number;
+  /** Start of the first failure of the current streak. */
+  failingSince: string | null;
+  /** The rhythm learned from history (ms between backups). */
+  intervalMs: number;
+  /** When the plugin becomes (or became) overdue without a new success. */
+  dueBy: string;
+}
+
+export interface DeviceHealth {
+  state: DeviceHealthState;
+  plugins: PluginHealth[];
+  /** One plain sentence for people. */
+  sentence: string;
+  /** The end of the most recent successful backup over all plugins. */
+  lastSuccessAt: string | null;
+  /** The worst plugin (the one that decides the state), if any. */
+  worstPlugin: string | null;
+  /** For a failed or warning device: since when the current problem lasts. */
+  since: string | null;
+}
+
+const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
+
+/** Median interval between consecutive starts of the last `window` sessions. */
+function learnInterval(starts: number[], policy: HealthPolicy): number {
+  const recent = starts.slice(-policy.rhythmWindow - 1);
+  const gaps: number[] = [];
+  for (let i = 1; i < recent.length; i++) {
+    const gap = recent[i]! - recent[i - 1]!;
+    if (gap > 60_000) gaps.push(gap);
+  }
+  if (gaps.length < 2) return policy.defaultIntervalMs;
+  gaps.sort((a, b) => a - b);
+  return gaps[gaps.length >> 1]!;
+}
+
+/** How late a plugin may be: about a quarter of its rhythm, at least two hours. */
+export function graceFor(intervalMs: number): number {
+  return Math.max(intervalMs / 4, 2 * 3_600_000);
+}
+
+function pluginHealth(plugin: string, sessions: BackupSession[], now: number, policy: HealthPolicy): PluginHealth {
+  // Sessions are sorted by start; undated ones cannot be placed in time and are skipped.
+  const dated = sessions.filter((s) => s.start !== null);
+  const last = dated[dated.length - 1] ?? sessions[sessions.length - 1]!;
+  let failedInARow = 0;
+  let failingSince: string | null = null;
+  for (let i = dated.length - 1; i >= 0 && dated[i]!.status === "FAILED"; i--) {
+    failedInARow++;
+    failingSince = dated[i]!.start;
+  }
+  let lastSuccess: BackupSession | undefined;
+  for (let i = dated.length - 1; i >= 0; i--) {
+    if (SUCCESS_STATUSES.has(dated[i]!.status)) {
+      lastSuccess = dated[i];
+      break;
+    }
+  }
+  const lastSuccessAt = lastSuccess ? (lastSuccess.end ?? lastSuccess.start) : null;
+  const intervalMs = learnInterval(
+    dated.map((s) => ms(s.start)),
+    policy,
+  );
+  // Without any success, the clock starts at the first attempt.
+  const reference = lastSuccessAt ? ms(lastSuccessAt) : ms(dated[0]?.start ?? null);
+  const allowed = Math.min(intervalMs + graceFor(intervalMs), policy.maxAgeMs);
+  const dueByMs = Number.isNaN(reference) ? now : reference + allowed;
+
+  let state: HealthState;
+  if (last.status === "FAILED") state = "failed";
+  else if (now > dueByMs) state = "overdue";
+  else if (WARNING_STATUSES.has(last.status)) state = "warning";
+  else if (SUCCESS_STATUSES.has(last.status)) state = "ok";
+  else state = "warning"; // an unknown status is not evidence of success
+
+  return {
+    plugin,
+    state,
+    lastStatus: last.status,
+    lastStart: last.start,
+    lastEnd: last.end,
+    lastTransferred: last.transferredSize,
+    lastSuccessAt,
+    failedInARow,
+    failingSince,
+    intervalMs,
+    dueBy: new Date(dueByMs).toISOString(),
+  };
+}
+
+const STATE_RANK: Record<HealthState, number> = { failed: 0, overdue: 1, warning: 2, ok: 3 };
+
+function describeAge(msAgo: number): string {
+  const hours = msAgo / 3_600_000;
+  if (hours < 1) return `${Math.max(1, Math.round(msAgo / 60_000))} min`;
+  if (hours < 48) return `${Math.round(hours)} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  COMPLETED_WITH_ERRORS: "completed with errors",
+  INTERRUPTED: "was interrupted",
+  CANCELED: "was canceled",
+  NOT_STARTED: "did not start",
+};
+
+function sentenceFor(worst: PluginHealth | undefined, plugins: PluginHealth[], now: number, format: (iso: string) => string): string {
+  const formatDate = (iso: string | null) => (iso ? format(iso) : "an unknown time");
+  if (!worst) return "No backups recorded for this device yet.";
+  switch (worst.state) {
+    case "failed":
+      return worst.failedInARow === 1
+        ? `${worst.plugin}'s latest backup failed (${formatDate(worst.failingSince)}).`
+        : `${worst.plugin} has failed ${worst.failedInARow} times in a row since ${formatDate(worst.failingSince)}.`;
+    case "overdue":
+      return worst.lastSuccessAt
+        ? `${worst.plugin} is overdue: last successful backup ${describeAge(now - ms(worst.lastSuccessAt))} ago (${formatDate(worst.lastSuccessAt)}).`
+        : `${worst.plugin} is overdue: it has never completed a backup.`;
+    case "warning":
+      return `${worst.plugin}'s latest backup ${STATUS_WORDS[worst.lastStatus] ?? `ended ${worst.lastStatus}`} (${formatDate(worst.lastStart ?? worst.lastEnd)}).`;
+    case "ok": {
+      const oldest = Math.min(...plugins.map((p) => ms(p.lastSuccessAt)));
+      const window = now - oldest <= 86_400_000 ? "in the last 24 h" : `within ${describeAge(now - oldest)}`;
+      return plugins.length === 1 ? `${worst.plugin} backed up ${window}.` : `All ${plugins.length} plugins backed up ${window}.`;
+    }
+  }
+}
+
+export interface AssessOptions {
+  now: number;
+  policy?: HealthPolicy;
+  /** How dates appear in the sentence; defaults to ISO. */
+  formatDate?: (iso: string) => string;
+}
+
+/** The health of one device with Backup & Recovery on, from its sessions (sorted by start). */
+export function assessDevice(sessions: readonly BackupSession[], options: AssessOptions): DeviceHealth {
+  const policy = options.policy ?? DEFAULT_HEALTH_POLICY;
+  const formatDate = options.formatDate ?? ((iso: string) => iso);
+  const byPlugin = new Map<string, BackupSession[]>();
+  for (const s of sessions) {
+    if (s.type !== "BACKUP") continue;
+    const list = byPlugin.get(s.plugin);
+    if (list) list.push(s);
+    else byPlugin.set(s.plugin, [s]);
+  }
+  const plugins = [...byPlugin.entries()]
+    .map(([plugin, list]) => pluginHealth(plugin, list, options.now, policy))
+    .sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || b.failedInARow - a.failedInARow || a.plugin.localeCompare(b.plugin));
+  const worst = plugins[0];
+  const successes = plugins.map((p) => ms(p.lastSuccessAt)).filter((t) => !Number.isNaN(t));
+  return {
+    // A device with B&R on but no backup at all has nothing protecting it: overdue.
+    state: worst?.state ?? "overdue",
+    plugins,
+    sentence: sentenceFor(worst, plugins, options.now, formatDate),
+    lastSuccessAt: successes.length ? new Date(Math.max(...successes)).toISOString() : null,
+    worstPlugin: worst?.plugin ?? null,
+    since: worst?.state === "failed" ? worst.failingSince : worst?.state === "warning" ? worst.lastStart : worst?.state === "overdue" ? worst.dueBy : null,
+  };
+}
+
+export function worseOf(a: DeviceHealthState, b: DeviceHealthState): DeviceHealthState {
+  return HEALTH_ORDER.indexOf(a) <= HEALTH_ORDER.indexOf(b) ? a : b;
+}

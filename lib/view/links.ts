@@ -1,0 +1,14 @@
+/**
+ * Links into the drill-down. A device link carries its client as a hint (the device page
+ * resolves its breadcrumb faster with it, and works without it) and the client's zone.
+ */
+export function deviceHref(deviceId: string, clientId?: string | null, timezone?: string | null): string {
+  const params = new URLSearchParams();
+  if (clientId) params.set("client", clientId);
+  if (timezone) params.set("tz", timezone);
+  const query = params.toString();
+  return `/devices/${deviceId}${query ? `?${query}` : ""}`;
+}
+
+export const clientHref = (clientId: string) => `/clients/${clientId}`;
+export const siteHref = (clientId: string, siteId: string) => `/clients/${clientId}/sites/${siteId}`;
