@@ -1,0 +1,5 @@
+import { NotFoundUp } from "@/components/ui/not-found-up";
+
+export default function ClientNotFound() {
+  return <NotFoundUp what="Client" />;
+}

@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { CLIENT_DEVICE_SORT_KEYS, ClientOverview } from "@/components/clients/client-overview";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
+import { FilterBox } from "@/components/ui/filter-box";
+import { TableSkeleton } from "@/components/ui/skeleton";
+import { ErrorState } from "@/components/ui/states";
+import { getClient } from "@/lib/data/nsight-data";
+import { toUserError } from "@/lib/http/user-error";
+import { isNsightId } from "@/lib/nsight/client";
+import { parseListView, type SearchParams } from "@/lib/view/list-view";
+
+export const metadata: Metadata = { title: "Client" };
+
+export default async function ClientPage({ params, searchParams }: { params: Promise<{ clientId: string }>; searchParams: Promise<SearchParams> }) {
+  const { clientId } = await params;
+  if (!isNsightId(clientId)) notFound();
+  const query = await searchParams;
+  let client;
+  try {
+    client = (await getClient(clientId)).data;
+  } catch (error) {
+    const problem = toUserError(error, "Client");
+    if (problem.notFound) notFound();
+    return (
+      <>
+        <Breadcrumbs items={[{ label: "Clients", href: "/" }, { label: `Client ${clientId}` }]} />
+        <ErrorState title={problem.title} message={problem.message} />
+      </>
+    );
+  }
+  const view = parseListView(query, CLIENT_DEVICE_SORT_KEYS, "name");
+  return (
+    <>
+      <Breadcrumbs items={[{ label: "Clients", href: "/" }, { label: client.name || `Client ${clientId}` }]} />
+      <div className="flex flex-wrap items-baseline gap-x-3">
+        <h1 className="text-2xl font-semibold">{client.name || `Client ${clientId}`}</h1>
+        <span className="text-sm text-muted">Time zone: {client.timezone ?? "not set (UTC)"}</span>
+      </div>
+      <FilterBox label="Filter devices" placeholder="Device, site or description" />
+      <Suspense fallback={<TableSkeleton label="Loading sites and devices…" />}>
+        <ClientOverview client={client} view={view} params={query} />
+      </Suspense>
+    </>
+  );
+}

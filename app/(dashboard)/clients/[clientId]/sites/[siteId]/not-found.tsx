@@ -1,0 +1,5 @@
+import { NotFoundUp } from "@/components/ui/not-found-up";
+
+export default function SiteNotFound() {
+  return <NotFoundUp what="Site" />;
+}

@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { DeviceControls } from "@/components/devices/device-controls";
+import { DeviceHeader, DeviceHeaderSkeleton } from "@/components/devices/device-header";
+import { DeviceHistoryPanel } from "@/components/devices/device-history-panel";
+import { QueryProvider } from "@/components/providers/query-provider";
+import { SessionTable } from "@/components/sessions/session-table";
+import { findDeviceLocation, peekDeviceLocation } from "@/lib/data/device-location";
+import { parseDeviceView } from "@/lib/device-view/view";
+import { safeZone } from "@/lib/format";
+import { isNsightId } from "@/lib/nsight/client";
+import { firstParam, type SearchParams } from "@/lib/view/list-view";
+
+export const metadata: Metadata = { title: "Device backups" };
+
+/**
+ * The device backup page, the one people paste into tickets. It opens cold from a link:
+ * the breadcrumb is resolved from inventory on the server (a `client` hint in the link
+ * makes that cheaper, but is not needed), while the sessions load on their own and never
+ * wait for it.
+ */
+export default async function DevicePage({ params, searchParams }: { params: Promise<{ deviceId: string }>; searchParams: Promise<SearchParams> }) {
+  const { deviceId } = await params;
+  if (!isNsightId(deviceId)) notFound();
+  const query = await searchParams;
+  const hint = firstParam(query, "client");
+  const clientHint = hint && isNsightId(hint) ? hint : undefined;
+  const view = parseDeviceView(query);
+
+  let cached = null;
+  try {
+    cached = peekDeviceLocation(deviceId, clientHint);
+  } catch {
+    // Not configured: the widgets below report it.
+  }
+  const clientZone = cached?.client.timezone ? safeZone(cached.client.timezone) : null;
+  const zone = view.tz ?? clientZone ?? "UTC";
+  const location = findDeviceLocation(deviceId, clientHint).catch(() => null);
+  const backup = location.then((found) => (found ? { backupEnabled: found.device.backupEnabled } : null));
+  const locatedZone = location.then((found) => (found?.client.timezone ? safeZone(found.client.timezone) : null));
+
+  return (
+    <QueryProvider>
+      <Suspense fallback={<DeviceHeaderSkeleton deviceId={deviceId} />}>
+        <DeviceHeader deviceId={deviceId} location={location} />
+      </Suspense>
+      <DeviceControls deviceId={deviceId} zone={zone} clientZone={locatedZone} clientHint={clientHint ?? null} />
+      <DeviceHistoryPanel deviceId={deviceId} zone={zone} backup={backup} />
+      <SessionTable deviceId={deviceId} zone={zone} />
+    </QueryProvider>
+  );
+}

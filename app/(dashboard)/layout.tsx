@@ -1,0 +1,20 @@
+import { cookies } from "next/headers";
+import type { ReactNode } from "react";
+import { SiteHeader } from "@/components/layout/site-header";
+import { isDemo } from "@/lib/config";
+import { parseTheme, THEME_COOKIE } from "@/lib/theme";
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
+  return (
+    <>
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <SiteHeader demo={isDemo()} theme={theme} />
+      <main id="main" className="mx-auto max-w-screen-2xl space-y-6 px-4 py-6">
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+"use client";
+
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { RetryButton } from "@/components/ui/retry-button";
+
+export type ChartState = "loading" | "ready" | "empty" | "error";
+
+/**
+ * The frame every chart sits in: a heading, a fixed-height plot area (no layout shift while
+ * loading), a text summary, and the same data as a table for screen readers and keyboards.
+ * `data-state` tells tests (and anyone curious) where the chart is; `data-marks` how many
+ * marks it drew.
+ */
+export function ChartCard({
+  id,
+  title,
+  state,
+  marks,
+  summary,
+  table,
+  error,
+  onRetry,
+  emptyText = "No sessions in this range.",
+  height = 260,
+  children,
+}: {
+  id: string;
+  title: string;
+  state: ChartState;
+  marks?: number;
+  summary?: ReactNode;
+  table?: ReactNode;
+  error?: string;
+  onRetry?: () => void;
+  emptyText?: string;
+  height?: number;
+  children?: (width: number) => ReactNode;
+}) {
+  const plot = useRef<HTMLDivElement>(null);
+  const width = useWidth(plot);
+  // "ready" only once the plot has a width and so has drawn its marks.
+  const shown: ChartState = state === "ready" && width === 0 ? "loading" : state;
+  return (
+    <section
+      aria-labelledby={`${id}-title`}
+      data-chart={id}
+      data-state={shown}
+      data-marks={shown === "ready" ? marks : undefined}
+      className="rounded-lg border border-border bg-surface p-4"
+    >
+      <h3 id={`${id}-title`} className="font-semibold">
+        {title}
+      </h3>
+      {summary && <div className="mt-1 text-sm text-muted">{summary}</div>}
+      <div ref={plot} className="relative mt-3" style={{ height }}>
+        {state === "loading" && <div className="h-full w-full animate-pulse rounded bg-surface-muted" aria-hidden="true" />}
+        {state === "error" && (
+          <div role="alert" className="flex h-full flex-col items-center justify-center gap-2 text-center">
+            <p className="text-status-failed">
+              <span aria-hidden="true">✖ </span>
+              {error ?? "Could not load this chart."}
+            </p>
+            <RetryButton onRetry={onRetry} />
+          </div>
+        )}
+        {state === "empty" && <p className="flex h-full items-center justify-center text-muted">{emptyText}</p>}
+        {state === "ready" && width > 0 && children?.(width)}
+      </div>
+      {state === "ready" && table && (
+        <details className="mt-3 text-sm">
+          <summary className="cursor-pointer text-accent">Show the data as a table</summary>
+          <div className="mt-2 max-h-72 overflow-auto">{table}</div>
+        </details>
+      )}
+    </section>
+  );
+}
+
+/** The element's content width, following resizes. */
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    setWidth(element.clientWidth);
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}

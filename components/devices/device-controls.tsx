@@ -1,0 +1,193 @@
+"use client";
+
+import { Suspense, use, useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { RANGE_LABELS, RANGE_PRESETS, dataParams, type DeviceView } from "@/lib/device-view/view";
+import { pluginLabel, sessionStatusLook } from "@/lib/session-status";
+import { BACKUP_PLUGINS, SESSION_STATUSES, SESSION_TYPES } from "@/lib/types";
+import { useDeviceView } from "./use-device-view";
+
+const SHORT_RANGE: Record<string, string> = { "24h": "24 h", "7d": "7 d", "30d": "30 d", "90d": "90 d", "1y": "1 y", all: "All" };
+
+function toggle<T>(list: T[], item: T): T[] {
+  return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
+}
+
+/** A group of checkboxes for one filter; none checked means "all". */
+function FilterGroup<T extends string>({ legend, options, selected, label, onChange }: { legend: string; options: readonly T[]; selected: T[]; label: (o: T) => string; onChange: (next: T[]) => void }) {
+  return (
+    <fieldset className="min-w-0">
+      <legend className="text-sm font-medium">{legend}</legend>
+      <div className="mt-1 flex flex-wrap gap-x-3 gap-y-1">
+        {options.map((option) => (
+          <label key={option} className="flex items-center gap-1 text-sm">
+            <input type="checkbox" checked={selected.includes(option)} onChange={() => onChange(toggle(selected, option))} />
+            {label(option)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/**
+ * Range, filters, time zone and units of the device page. Every control writes the URL, so
+ * the view can be shared: "Copy link" copies it, with the zone made explicit.
+ */
+export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { deviceId: string; zone: string; clientZone: Promise<string | null>; clientHint: string | null }) {
+  const { view, update, hrefFor } = useDeviceView();
+  const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
+
+  // Once the client's zone is known, make the zone explicit in the URL (replacing the entry):
+  // the client's own zone by default, and the same day boundaries from then on.
+  const settleZone = useCallback(
+    (resolved: string | null) => {
+      if (!view.tz) update({ tz: resolved ?? zone }, { replace: true });
+    },
+    [view.tz, zone, update],
+  );
+
+
+  async function copyLink() {
+    // The zone goes into the link explicitly, so a colleague sees the same day boundaries.
+    const href = new URL(hrefFor({ ...view, tz: zone }), window.location.origin).href;
+    try {
+      await navigator.clipboard.writeText(href);
+      setCopied("copied");
+    } catch {
+      setCopied("failed");
+    }
+    setTimeout(() => setCopied("idle"), 3_000);
+  }
+
+  const csvParams = dataParams(view, zone);
+  csvParams.set("sort", view.sort);
+  csvParams.set("dir", view.dir);
+  if (clientHint) csvParams.set("client", clientHint);
+
+
+  return (
+    <section aria-label="View" className="space-y-4 rounded-lg border border-border bg-surface p-4">
+      <div className="flex flex-wrap items-end gap-x-6 gap-y-3">
+        <div role="group" aria-label="Time range" className="flex flex-wrap items-center gap-1">
+          {RANGE_PRESETS.map((preset) => (
+            <button
+              key={preset}
+              type="button"
+              aria-pressed={view.range === preset}
+              title={RANGE_LABELS[preset]}
+              onClick={() => update({ range: preset, from: null, to: null })}
+              className={`rounded border px-3 py-1 text-sm ${view.range === preset ? "border-accent bg-accent text-accent-ink" : "border-border bg-surface hover:bg-surface-muted"}`}
+            >
+              <span aria-hidden="true">{SHORT_RANGE[preset]}</span>
+              <span className="sr-only">{RANGE_LABELS[preset]}</span>
+            </button>
+          ))}
+        </div>
+        <CustomRange
+          key={`${view.from}|${view.to}`}
+          initialFrom={view.from ?? ""}
+          initialTo={view.to ?? ""}
+          active={view.range === "custom"}
+          onApply={(from, to) => update({ range: "custom", from, to })}
+        />
+        <Suspense fallback={<ZoneSelect zone={zone} clientZone={null} onChange={(tz) => update({ tz })} />}>
+          <ClientZoneSelect zone={zone} clientZone={clientZone} onChange={(tz) => update({ tz })} onResolved={settleZone} />
+        </Suspense>
+        <label className="flex flex-col text-sm">
+          Units
+          <select value={view.units} onChange={(e) => update({ units: e.target.value as DeviceView["units"] })} className="rounded border border-border bg-surface px-2 py-1">
+            <option value="binary">Binary (KiB, MiB, GiB)</option>
+            <option value="decimal">Decimal (kB, MB, GB)</option>
+          </select>
+        </label>
+      </div>
+      <div className="grid gap-3 md:grid-cols-3">
+        <FilterGroup legend="Type" options={SESSION_TYPES} selected={view.types} label={(t) => (t === "BACKUP" ? "Backup" : "Restore")} onChange={(types) => update({ types })} />
+        <FilterGroup legend="Plugin" options={BACKUP_PLUGINS} selected={view.plugins} label={pluginLabel} onChange={(plugins) => update({ plugins })} />
+        <FilterGroup legend="Status" options={SESSION_STATUSES} selected={view.statuses} label={(s) => sessionStatusLook(s).label} onChange={(statuses) => update({ statuses })} />
+      </div>
+      <div className="flex flex-wrap items-center gap-3">
+        <button type="button" onClick={copyLink} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted">
+          Copy link
+        </button>
+        <a href={`/api/devices/${deviceId}/sessions/csv?${csvParams.toString()}`} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted" download>
+          Download CSV
+        </a>
+        {(view.types.length > 0 || view.plugins.length > 0 || view.statuses.length > 0) && (
+          <button type="button" onClick={() => update({ types: [], plugins: [], statuses: [] })} className="text-sm text-accent underline">
+            Clear filters
+          </button>
+        )}
+        <span role="status" className="text-sm text-muted">
+          {copied === "copied" ? "Link copied." : copied === "failed" ? "Could not copy: copy the address bar instead." : ""}
+        </span>
+      </div>
+    </section>
+  );
+}
+
+function ClientZoneSelect({ clientZone, onResolved, ...props }: { zone: string; clientZone: Promise<string | null>; onChange: (zone: string) => void; onResolved: (zone: string | null) => void }) {
+  const resolved = use(clientZone);
+  useEffect(() => onResolved(resolved), [resolved, onResolved]);
+  return <ZoneSelect {...props} clientZone={resolved} />;
+}
+
+const noSubscription = () => () => undefined;
+
+/** The browser's zone; null while rendering on the server. */
+function useBrowserZone(): string | null {
+  return useSyncExternalStore(noSubscription, () => Intl.DateTimeFormat().resolvedOptions().timeZone, () => null);
+}
+
+/** From/to days; keyed by the URL's range, so Back/Forward resets what is typed here. */
+function CustomRange({ initialFrom, initialTo, active, onApply }: { initialFrom: string; initialTo: string; active: boolean; onApply: (from: string, to: string) => void }) {
+  const [from, setFrom] = useState(initialFrom);
+  const [to, setTo] = useState(initialTo);
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (from && to && from <= to) onApply(from, to);
+      }}
+      className="flex flex-wrap items-end gap-2"
+      aria-label="Custom range"
+    >
+      <label className="flex flex-col text-sm">
+        From
+        <input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} className="rounded border border-border bg-surface px-2 py-1" />
+      </label>
+      <label className="flex flex-col text-sm">
+        To
+        <input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} className="rounded border border-border bg-surface px-2 py-1" />
+      </label>
+      <button
+        type="submit"
+        aria-pressed={active}
+        disabled={!from || !to || from > to}
+        className={`rounded border px-3 py-1 text-sm disabled:opacity-50 ${active ? "border-accent bg-accent text-accent-ink" : "border-border"}`}
+      >
+        Apply range
+      </button>
+    </form>
+  );
+}
+
+/** The client's own zone (from N-sight), this browser's, or UTC. */
+function ZoneSelect({ zone, clientZone, onChange }: { zone: string; clientZone: string | null; onChange: (zone: string) => void }) {
+  const browserZone = useBrowserZone();
+  const zones = [...new Set([clientZone, browserZone, "UTC", zone].filter((z): z is string => Boolean(z)))];
+  const describe = (z: string) => [z === clientZone && "client's zone", z === browserZone && "this browser"].filter(Boolean).join(", ");
+  return (
+    <label className="flex flex-col text-sm">
+      Time zone
+      <select value={zone} onChange={(e) => onChange(e.target.value)} className="rounded border border-border bg-surface px-2 py-1">
+        {zones.map((z) => (
+          <option key={z} value={z}>
+            {z}
+            {describe(z) ? ` (${describe(z)})` : ""}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,120 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
+import { notFound } from "next/navigation";
+import { Suspense, use, useEffect, useState } from "react";
+import { ChartCard } from "@/components/charts/chart-card";
+import { EmptyState, ErrorState } from "@/components/ui/states";
+import { RetryButton } from "@/components/ui/retry-button";
+import { dataParams } from "@/lib/device-view/view";
+import { formatAge } from "@/lib/format";
+import { deviceQueries } from "@/lib/queries/device-queries";
+import { ApiClientError } from "@/lib/queries/fetch-json";
+import { DeviceSummary } from "./device-summary";
+import { useDeviceView } from "./use-device-view";
+
+const CHART_IDS: [string, string][] = [
+  ["transferred", "Transferred size"],
+  ["status", "Status per day"],
+  ["duration", "Duration"],
+  ["selection", "Selection size"],
+];
+
+/** The four chart frames in their loading state: same heights as the real charts. */
+function ChartsLoading() {
+  return (
+    <div className="grid gap-4 xl:grid-cols-2">
+      {CHART_IDS.map(([id, title]) => (
+        <ChartCard key={id} id={id} title={title} state="loading" height={id === "status" ? 112 : 260} />
+      ))}
+    </div>
+  );
+}
+
+const DeviceCharts = dynamic(() => import("@/components/charts/device-charts"), { ssr: false, loading: ChartsLoading });
+
+/** A clock for relative times ("3 h ago") that moves on its own. */
+export function useNow(intervalMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export interface BackupFlag {
+  backupEnabled: boolean | null;
+}
+
+/** Why a device has no sessions at all: Backup & Recovery off, or simply nothing yet. */
+function NoSessionsAtAll({ backup }: { backup: Promise<BackupFlag | null> }) {
+  const flag = use(backup);
+  if (flag?.backupEnabled === false) {
+    return (
+      <EmptyState title="Backup & Recovery is not enabled on this device">
+        N-sight keeps backup history only while Backup & Recovery is on. Enable it in N-sight to see sessions here.
+      </EmptyState>
+    );
+  }
+  return <EmptyState title="No backup sessions recorded for this device">N-sight has not recorded any Backup & Recovery session yet.</EmptyState>;
+}
+
+/** Summary and charts of one device for the view in the URL. */
+export function DeviceHistoryPanel({ deviceId, zone, backup }: { deviceId: string; zone: string; backup: Promise<BackupFlag | null> }) {
+  const { view, update } = useDeviceView();
+  const query = useQuery(deviceQueries.history(deviceId, dataParams(view, zone).toString()));
+  const now = useNow();
+
+  if (query.isError && query.error instanceof ApiClientError && query.error.status === 404) notFound();
+
+  if (query.isPending) {
+    return (
+      <div className="space-y-4">
+        <div className="h-40 animate-pulse rounded-lg bg-surface-muted" role="status" aria-label="Loading the device's backup history…" />
+        <ChartsLoading />
+      </div>
+    );
+  }
+  if (query.isError && !query.data) {
+    return <ErrorState title="Could not load the backup history" message={query.error.message} retry={<RetryButton onRetry={() => query.refetch()} />} />;
+  }
+  const { data: history, meta } = query.data;
+
+  return (
+    <div className="space-y-4" aria-busy={query.isFetching}>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm text-muted">
+        <span>
+          Read from N-sight <time dateTime={meta.fetchedAt}>{formatAge(meta.fetchedAt, now)}</time>
+          {meta.stale && <strong className="ml-1 text-status-warning">(stale: N-sight could not be refreshed)</strong>}
+        </span>
+        <span>Times in {history.zone}</span>
+        {query.isError && (
+          <span role="alert" className="text-status-failed">
+            Refresh failed: {query.error.message} <RetryButton onRetry={() => query.refetch()} />
+          </span>
+        )}
+      </div>
+      {history.firstSessionAt === null ? (
+        <Suspense fallback={<EmptyState title="No backup sessions recorded for this device" />}>
+          <NoSessionsAtAll backup={backup} />
+        </Suspense>
+      ) : (
+        <>
+          <DeviceSummary history={history} units={view.units} range={view.range} now={now} />
+          {history.matching === 0 && (
+            <EmptyState title="No sessions in this range">
+              {view.types.length || view.plugins.length || view.statuses.length ? "Change the filters or the range, or " : "Choose a longer range, or "}
+              <button type="button" className="text-accent underline" onClick={() => update({ range: "all", types: [], plugins: [], statuses: [] })}>
+                show all history
+              </button>
+              .
+            </EmptyState>
+          )}
+          <DeviceCharts history={history} units={view.units} />
+        </>
+      )}
+    </div>
+  );
+}

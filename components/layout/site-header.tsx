@@ -1,0 +1,28 @@
+import Link from "next/link";
+import { DemoBadge } from "@/components/ui/demo-badge";
+import type { Theme } from "@/lib/theme";
+import { ThemeSwitch } from "./theme-switch";
+
+export function SiteHeader({ demo, theme }: { demo: boolean; theme: Theme }) {
+  return (
+    <header className="border-b border-border bg-surface">
+      <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <Link href="/" className="text-lg font-semibold text-ink hover:underline">
+          N-sight Backup Dashboard
+        </Link>
+        <nav aria-label="Main" className="flex gap-4 text-sm">
+          <Link href="/" className="text-accent hover:underline">
+            Clients
+          </Link>
+          <Link href="/noc" className="text-accent hover:underline">
+            NOC wall
+          </Link>
+        </nav>
+        <div className="ml-auto flex flex-wrap items-center gap-4">
+          {demo && <DemoBadge />}
+          <ThemeSwitch initial={theme} />
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,32 @@
+import { currentTime } from "@/lib/clock";
+import { formatAge, formatDateTime } from "@/lib/format";
+
+/**
+ * How old the data on screen is, and whether it is the last good copy because N-sight
+ * could not be refreshed. Rendered on the server at request time.
+ */
+export function DataFreshness({ fetchedAt, stale, now }: { fetchedAt: number; stale: boolean; now?: number }) {
+  now ??= currentTime();
+  const iso = new Date(fetchedAt).toISOString();
+  if (stale) {
+    return (
+      <p role="status" className="text-sm text-status-warning">
+        <span aria-hidden="true">⚠ </span>
+        Showing the last good data, read from N-sight{" "}
+        <time dateTime={iso} title={`${formatDateTime(iso, "UTC")} UTC`}>
+          {formatAge(iso, now)}
+        </time>
+        : N-sight could not be refreshed.
+      </p>
+    );
+  }
+  return (
+    <p className="text-sm text-muted">
+      Read from N-sight{" "}
+      <time dateTime={iso} title={`${formatDateTime(iso, "UTC")} UTC`}>
+        {formatAge(iso, now)}
+      </time>
+      .
+    </p>
+  );
+}

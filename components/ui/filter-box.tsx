@@ -1,0 +1,54 @@
+"use client";
+
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+
+/**
+ * A filter field that keeps its value in the URL (`?q=`), so a filtered list is a link.
+ * Typing replaces the history entry (no entry per keystroke), debounced.
+ */
+export function FilterBox({ label, placeholder, param = "q" }: { label: string; placeholder?: string; param?: string }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const urlValue = searchParams.get(param) ?? "";
+  const [value, setValue] = useState(urlValue);
+  const [seenUrlValue, setSeenUrlValue] = useState(urlValue);
+  const [lastWritten, setLastWritten] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  // Back/Forward changes the URL under us: follow it, but not the echo of our own typing
+  // (which may be behind what the user has typed since).
+  if (urlValue !== seenUrlValue) {
+    setSeenUrlValue(urlValue);
+    if (urlValue !== lastWritten) setValue(urlValue);
+  }
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  function update(next: string) {
+    setValue(next);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      const params = new URLSearchParams(searchParams.toString());
+      if (next.trim()) params.set(param, next);
+      else params.delete(param);
+      params.delete("page");
+      setLastWritten(next.trim() ? next : "");
+      const query = params.toString();
+      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    }, 250);
+  }
+
+  return (
+    <label className="flex flex-col gap-1 text-sm">
+      <span className="font-medium">{label}</span>
+      <input
+        type="search"
+        className="w-full max-w-sm rounded border border-border bg-surface px-3 py-1.5 text-ink placeholder:text-muted"
+        placeholder={placeholder}
+        value={value}
+        onChange={(event) => update(event.target.value)}
+      />
+    </label>
+  );
+}
