@@ -1,0 +1,100 @@
+import { expect, test } from "@playwright/test";
+import { SCENARIO } from "../simulator/scenarios";
+import { simulator } from "./support/simulator-control";
+
+/** The JSON API as the browser (or anyone) sees it: statuses, shapes, and what reaches N-sight. */
+test.describe("JSON API", () => {
+  test("answers data with meta, as JSON with nosniff", async ({ request }) => {
+    const response = await request.get("/api/clients");
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-type"]).toContain("application/json");
+    expect(response.headers()["x-content-type-options"]).toBe("nosniff");
+    const body = await response.json();
+    expect(body.meta).toMatchObject({ stale: false, demo: true });
+    expect(Date.parse(body.meta.fetchedAt)).not.toBeNaN();
+    const muller = body.data.find((c: { clientId: string }) => c.clientId === SCENARIO.accentClient);
+    expect(muller.name).toBe("Müller Bau GmbH");
+  });
+
+  test("sessions are sorted by start and filtered by from/to on the server", async ({ request }) => {
+    const all = await (await request.get(`/api/devices/${SCENARIO.failingStreak}/sessions`)).json();
+    const starts: string[] = all.data.map((s: { start: string }) => s.start);
+    expect(starts.length).toBeGreaterThan(100);
+    expect([...starts].sort()).toEqual(starts);
+    const from = starts[Math.floor(starts.length / 2)]!;
+    const to = new Date(Date.parse(from) + 3 * 86_400_000).toISOString();
+    const some = await (await request.get(`/api/devices/${SCENARIO.failingStreak}/sessions?from=${from}&to=${to}`)).json();
+    expect(some.data.length).toBeGreaterThan(0);
+    expect(some.data.every((s: { start: string }) => s.start >= from && Date.parse(s.start) < Date.parse(to))).toBe(true);
+  });
+
+  // The seeded 429 device pauses every call for its Retry-After (N-sight throttles a whole
+  // account), so it is tested in faults/, after the journeys.
+  test("maps upstream failures to our statuses and our words", async ({ request }) => {
+    const cases: [string, number, string][] = [
+      ["/api/devices/999999999/sessions", 404, "not_found"],
+      [`/api/devices/${SCENARIO.faults.http500}/sessions`, 503, "unavailable"],
+      [`/api/devices/${SCENARIO.faults.malformed}/sessions`, 502, "bad_upstream"],
+      [`/api/devices/${SCENARIO.faults.truncated}/sessions`, 502, "bad_upstream"],
+      [`/api/devices/${SCENARIO.faults.html}/sessions`, 502, "bad_upstream"],
+      [`/api/devices/${SCENARIO.faults.failNoCode}/sessions`, 502, "bad_upstream"],
+      [`/api/devices/${SCENARIO.faults.stall}/sessions`, 504, "timeout"],
+    ];
+    for (const [path, status, code] of cases) {
+      const response = await request.get(path);
+      expect(response.status(), path).toBe(status);
+      const body = await response.json();
+      expect(body.error.code, path).toBe(code);
+      expect(body.error.message).not.toMatch(/<|stack|at .*\(/);
+    }
+  });
+
+  test("rejects malformed ids and parameters before anything reaches N-sight", async ({ request }) => {
+    const since = new Date().toISOString();
+    const bad = [
+      "/api/devices/abc/sessions",
+      "/api/devices/0/sessions",
+      "/api/devices/-1/sessions",
+      "/api/devices/12345678901234567890/sessions",
+      "/api/devices/1%26service%3Dadd_client/sessions",
+      "/api/devices/[deviceId]/sessions",
+      "/api/clients/1.5/sites",
+      `/api/devices/${SCENARIO.failingStreak}/sessions?from=yesterday`,
+      `/api/devices/${SCENARIO.failingStreak}/sessions?apikey=x`,
+      `/api/devices/${SCENARIO.failingStreak}/sessions?from=2026-01-01&from=2026-02-01`,
+      `/api/sites/200001/devices?clientId=abc`,
+    ];
+    for (const path of bad) {
+      const response = await request.get(path);
+      expect(response.status(), path).toBe(400);
+      expect((await response.json()).error.code).toBe("bad_request");
+    }
+    // Other tests run in parallel, so look at what arrived rather than expect silence:
+    // only read services, only known parameters, only positive decimal ids.
+    const reached = await simulator.requestsSince(since);
+    const allowedServices = ["list_clients", "list_sites", "list_servers", "list_workstations", "list_devices_at_client", "list_mob_sessions"];
+    for (const r of reached) {
+      expect(allowedServices).toContain(r.service);
+      for (const [name, value] of Object.entries(r.params)) {
+        expect(["apikey", "service", "deviceid", "clientid", "siteid", "devicetype"]).toContain(name);
+        if (name.endsWith("id") && name !== "apikey") expect(value).toMatch(/^[1-9][0-9]*$/);
+      }
+    }
+  });
+
+  test("an unknown API path is a JSON 404", async ({ request }) => {
+    const response = await request.get("/api/nothing/here");
+    expect(response.status()).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: "not_found", message: "No such API route." } });
+  });
+
+  test("fifty concurrent viewers of one device cost N-sight one call", async ({ request }) => {
+    // A device no other test opens, so its cache is cold here.
+    const device = SCENARIO.stoppedDaysAgo[1]!.deviceId;
+    const since = new Date().toISOString();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => request.get(`/api/devices/${device}/sessions`)));
+    expect(answers.every((a) => a.status() === 200)).toBe(true);
+    const calls = await simulator.requestsSince(since, "list_mob_sessions");
+    expect(calls.filter((c) => c.params.deviceid === device)).toHaveLength(1);
+  });
+});

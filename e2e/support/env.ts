@@ -1,0 +1,9 @@
+// Where the end-to-end harness runs things. The key is recognisable on purpose: the
+// secret-leak tests search every page, payload and static file for it.
+export const E2E_API_KEY = "e2e0secret0key0a8f3c9d1b7e6f5a4c3b2";
+export const SIM_PORT = Number(process.env.E2E_SIM_PORT ?? 4310);
+export const SIM_CONTROL_PORT = Number(process.env.E2E_SIM_CONTROL_PORT ?? 4311);
+export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3310);
+export const SIM_URL = `http://127.0.0.1:${SIM_PORT}`;
+export const SIM_CONTROL_URL = `http://127.0.0.1:${SIM_CONTROL_PORT}`;
+export const APP_URL = `http://127.0.0.1:${APP_PORT}`;

@@ -1,0 +1,68 @@
+import { defineConfig, devices } from "@playwright/test";
+import { APP_PORT, APP_URL, E2E_API_KEY, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT, SIM_URL } from "./e2e/support/env";
+import { findChromium, INSTALL_HINT } from "./scripts/lib/find-browser.mjs";
+
+const chromium = findChromium();
+if (!chromium) throw new Error(INSTALL_HINT);
+
+const runningAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
+
+export default defineConfig({
+  testDir: "./e2e",
+  testMatch: "**/*.spec.ts",
+  outputDir: "./test-results",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  retries: 0,
+  workers: 2,
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: {
+    baseURL: APP_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromium.executablePath,
+      args: [
+        ...(runningAsRoot ? ["--no-sandbox"] : []),
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [
+    { name: "journeys", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: "**/faults/**" },
+    // Specs that stop or break the simulator run last, after every journey has finished.
+    { name: "faults", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: "**/faults/**/*.spec.ts", dependencies: ["journeys"] },
+  ],
+  webServer: [
+    {
+      name: "N-sight simulator",
+      command: `node --import tsx simulator/main.ts --port ${SIM_PORT} --control-port ${SIM_CONTROL_PORT} --key ${E2E_API_KEY}`,
+      url: `${SIM_CONTROL_URL}/stats`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      timeout: 60_000,
+    },
+    {
+      name: "dashboard",
+      command: `node node_modules/next/dist/bin/next start -p ${APP_PORT}`,
+      url: `${APP_URL}/api/health`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      timeout: 120_000,
+      env: {
+        NSIGHT_SERVER: SIM_URL,
+        NSIGHT_API_KEY: E2E_API_KEY,
+        NSIGHT_DEMO: "1",
+        // The seeded "stall" device must not hold a test for the 30 s production timeout.
+        NSIGHT_TIMEOUT_SECONDS: "6",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  ],
+});

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- section…]`: performance figures, never part of `npm test`.
+ * Timings on a shared machine are noisy, so each figure is a ratio against a baseline run
+ * in the same process, or a count that does not depend on speed.
+ */
+import { benchParse } from "./parse";
+
+const SECTIONS: Record<string, () => Promise<void>> = {
+  parse: benchParse,
+};
+
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
+const unknown = wanted.filter((name) => !(name in SECTIONS));
+if (unknown.length > 0) {
+  console.error(`Unknown bench section(s): ${unknown.join(", ")}. Known: ${Object.keys(SECTIONS).join(", ")}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) {
+  await SECTIONS[name]!();
+}
+process.exit(0);

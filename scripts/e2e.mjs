@@ -1,0 +1,18 @@
+// `npm run test:e2e`: builds the production bundle if the sources changed, checks that a
+// Chromium is available, then runs Playwright (which starts the simulator and the app).
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { ensureBuild, ROOT } from "./lib/build.mjs";
+import { findChromium, INSTALL_HINT } from "./lib/find-browser.mjs";
+
+if (!findChromium()) {
+  console.error(INSTALL_HINT);
+  process.exit(1);
+}
+await ensureBuild();
+const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "@playwright", "test", "cli.js"), "test", ...process.argv.slice(2)], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+});
+process.exit(result.status ?? 1);
