@@ -1,8 +1,9 @@
 import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
 import type { CallBudget, CallPriority } from "./budget";
 import { NsightError } from "./errors";
-import { mapClientDevices, mapClients, mapSessions, mapSiteDevices, mapSites } from "./records";
-import { requestNsight, type ReadService, type TransportOptions } from "./transport";
+import { readFlatRecordsYielding } from "./flat-records";
+import { mapClientDevices, mapClients, mapSessions, mapSiteDevices, mapSites, SESSION_FIELDS, sessionsFromValues } from "./records";
+import { fetchNsightText, parseAnswer, type ReadService, type TransportOptions } from "./transport";
 import type { XmlElement } from "./xml";
 
 export interface RetryPolicy {
@@ -116,34 +117,44 @@ export class NsightClient {
   }
 
   async listClients(call?: CallOptions): Promise<Client[]> {
-    return mapClients(await this.call("list_clients", {}, call), this.options.onDrop);
+    return this.call("list_clients", {}, call, (result) => mapClients(result, this.options.onDrop));
   }
 
   async listSites(clientId: string, call?: CallOptions): Promise<Site[]> {
     assertId(clientId, "client id");
-    return mapSites(await this.call("list_sites", { clientid: clientId }, call), clientId, this.options.onDrop);
+    return this.call("list_sites", { clientid: clientId }, call, (result) => mapSites(result, clientId, this.options.onDrop));
   }
 
   async listServers(siteId: string, call?: CallOptions): Promise<SiteDevice[]> {
     assertId(siteId, "site id");
-    return mapSiteDevices(await this.call("list_servers", { siteid: siteId }, call), siteId, "server", this.options.onDrop);
+    return this.call("list_servers", { siteid: siteId }, call, (result) => mapSiteDevices(result, siteId, "server", this.options.onDrop));
   }
 
   async listWorkstations(siteId: string, call?: CallOptions): Promise<SiteDevice[]> {
     assertId(siteId, "site id");
-    const result = await this.call("list_workstations", { siteid: siteId }, call);
-    return mapSiteDevices(result, siteId, "workstation", this.options.onDrop);
+    return this.call("list_workstations", { siteid: siteId }, call, (result) => mapSiteDevices(result, siteId, "workstation", this.options.onDrop));
   }
 
   async listDevicesAtClient(clientId: string, type: DeviceType, call?: CallOptions): Promise<ClientDevice[]> {
     assertId(clientId, "client id");
-    const result = await this.call("list_devices_at_client", { clientid: clientId, devicetype: type }, call);
-    return mapClientDevices(result, clientId, type, this.options.onDrop);
+    return this.call("list_devices_at_client", { clientid: clientId, devicetype: type }, call, (result) =>
+      mapClientDevices(result, clientId, type, this.options.onDrop),
+    );
   }
 
+  /**
+   * A device's whole Backup & Recovery history, sorted by start. Answers run to tens of
+   * thousands of sessions, so the common flat shape is read by the fast path in slices
+   * (the event loop keeps serving others); anything unusual goes to the general reader.
+   */
   async listMobSessions(deviceId: string, call?: CallOptions): Promise<BackupSession[]> {
     assertId(deviceId, "device id");
-    return mapSessions(await this.call("list_mob_sessions", { deviceid: deviceId }, call), this.options.onDrop);
+    const service = "list_mob_sessions";
+    return this.callText(service, { deviceid: deviceId }, call, async (text) => {
+      const flat = await readFlatRecordsYielding(text, "result", "session", SESSION_FIELDS);
+      if (flat && flat.rootAttrs.status === "OK") return sessionsFromValues(flat.records, this.options.onDrop);
+      return mapSessions(parseAnswer(text, service), this.options.onDrop);
+    });
   }
 
   /** Whether the breaker currently holds calls back, and until when. */
@@ -152,7 +163,12 @@ export class NsightClient {
     return { open, until: open ? this.openUntil : null };
   }
 
-  private async call(service: ReadService, params: Record<string, string>, call: CallOptions = {}): Promise<XmlElement> {
+  /** A call whose answer is read by the general reader and mapped by `map`. */
+  private call<T>(service: ReadService, params: Record<string, string>, call: CallOptions | undefined, map: (result: XmlElement) => T): Promise<T> {
+    return this.callText(service, params, call, (text) => map(parseAnswer(text, service)));
+  }
+
+  private async callText<T>(service: ReadService, params: Record<string, string>, call: CallOptions = {}, read: (text: string) => T | Promise<T>): Promise<T> {
     let lastError: NsightError | undefined;
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       if (this.openUntil > this.now()) {
@@ -165,7 +181,7 @@ export class NsightClient {
         );
       }
       try {
-        return await this.options.budget.run(() => this.attempt(service, params, attempt, call.signal), call.priority, call.signal);
+        return await this.options.budget.run(() => this.attempt(service, params, attempt, read, call.signal), call.priority, call.signal);
       } catch (error) {
         if (!(error instanceof NsightError)) throw error;
         lastError = error;
@@ -179,13 +195,14 @@ export class NsightClient {
     throw lastError ?? new NsightError("unavailable", "N-sight could not be reached.", { service });
   }
 
-  private async attempt(service: ReadService, params: Record<string, string>, attempt: number, signal?: AbortSignal): Promise<XmlElement> {
+  private async attempt<T>(service: ReadService, params: Record<string, string>, attempt: number, read: (text: string) => T | Promise<T>, signal?: AbortSignal): Promise<T> {
     const started = this.now();
     try {
-      const answer = await requestNsight(this.options.transport, service, params, signal);
+      const answer = await fetchNsightText(this.options.transport, service, params, signal);
+      const value = await read(answer.text);
       this.record(false);
       this.options.onCall?.({ service, params, attempt, outcome: "ok", ms: this.now() - started, bytes: answer.bytes });
-      return answer.result;
+      return value;
     } catch (error) {
       if (error instanceof NsightError) {
         this.record(isOutageSign(error));

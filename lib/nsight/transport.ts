@@ -31,6 +31,12 @@ export interface NsightAnswer {
   bytes: number;
 }
 
+/** The decoded text of an answer that passed the HTTP checks (status, type, size). */
+export interface NsightText {
+  text: string;
+  bytes: number;
+}
+
 /** Builds the request URL: apikey first, then service (as N-able's own client does). */
 export function buildRequestUrl(options: Pick<TransportOptions, "baseUrl" | "apiKey">, service: ReadService, params: Record<string, string>): URL {
   const base = options.baseUrl.href.endsWith("/") ? options.baseUrl.href : `${options.baseUrl.href}/`;
@@ -105,17 +111,23 @@ function failureFromAnswer(result: XmlElement, service: string): NsightError {
   return new NsightError("bad_response", "N-sight reported an error.", details);
 }
 
-function interpretBody(bytes: Uint8Array, contentType: string | null, service: string): XmlElement {
+function decodeBody(bytes: Uint8Array, contentType: string | null, service: string): string {
   if (bytes.byteLength === 0) {
     throw new NsightError("bad_response", "N-sight sent an empty answer.", { service, diagnostic: "empty body" });
   }
-  let text: string;
   try {
-    text = decodeXmlBytes(bytes, contentType);
+    return decodeXmlBytes(bytes, contentType);
   } catch (error) {
     const diagnostic = error instanceof UnsupportedEncodingError ? error.message : "undecodable bytes";
     throw new NsightError("bad_response", "N-sight's answer was not readable text.", { service, diagnostic });
   }
+}
+
+/**
+ * Reads an answer's text with the general strict reader and checks the envelope: root
+ * `<result>` with status OK, or a typed error for `<error>` / FAIL.
+ */
+export function parseAnswer(text: string, service: string): XmlElement {
   let root: XmlElement;
   try {
     root = readXml(text);
@@ -153,6 +165,20 @@ export async function requestNsight(
   params: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<NsightAnswer> {
+  const answer = await fetchNsightText(options, service, params, signal);
+  return { result: parseAnswer(answer.text, service), bytes: answer.bytes };
+}
+
+/**
+ * Makes one call and returns the answer's decoded text once the HTTP side is sound (status,
+ * content type, size cap, encoding); parsing is the caller's (parseAnswer, or a fast path).
+ */
+export async function fetchNsightText(
+  options: TransportOptions,
+  service: ReadService,
+  params: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<NsightText> {
   const url = buildRequestUrl(options, service, params);
   const doFetch = options.fetch ?? fetch;
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -213,7 +239,7 @@ export async function requestNsight(
       });
     }
     const bytes = await readBodyCapped(response, options.maxBodyBytes, service);
-    return { result: interpretBody(bytes, contentType, service), bytes: bytes.byteLength };
+    return { text: decodeBody(bytes, contentType, service), bytes: bytes.byteLength };
   } catch (error) {
     await response.body?.cancel().catch(() => undefined);
     if (error instanceof NsightError) throw error;
