@@ -3,10 +3,12 @@
  * Timings on a shared machine are noisy, so each figure is a ratio against a baseline run
  * in the same process, or a count that does not depend on speed.
  */
+import { benchDevicePage } from "./device-page";
 import { benchParse } from "./parse";
 
 const SECTIONS: Record<string, () => Promise<void>> = {
   parse: benchParse,
+  "device-page": benchDevicePage,
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
