@@ -1,5 +1,5 @@
 import "server-only";
-import { ConfigError, isDemo } from "../config";
+import { isConfigError, isDemo } from "../config";
 import type { Fresh } from "../data/fresh";
 import { describeError, log } from "../log";
 import { isNsightId } from "../nsight/client";
@@ -50,7 +50,7 @@ export function errorResponse(error: unknown, route: string): Response {
     const retryAfter = error.retryAfterMs ? { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) } : undefined;
     return failure(status, code, error.message, retryAfter);
   }
-  if (error instanceof ConfigError) {
+  if (isConfigError(error)) {
     log("error", "api.config_error", { route, error: error.message });
     return failure(500, "internal", "The dashboard is not configured correctly; see the server log.");
   }

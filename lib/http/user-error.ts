@@ -1,5 +1,5 @@
 import "server-only";
-import { ConfigError } from "../config";
+import { isConfigError } from "../config";
 import { describeError, log } from "../log";
 import { isNsightError } from "../nsight/errors";
 
@@ -16,7 +16,7 @@ export function toUserError(error: unknown, what: string): UserFacingError {
     if (error.kind === "not_found") return { title: `${what} not found`, message: error.message, notFound: true };
     return { title: `Could not load ${what.toLowerCase()}`, message: error.message, notFound: false };
   }
-  if (error instanceof ConfigError) {
+  if (isConfigError(error)) {
     log("error", "page.config_error", { error: error.message });
     return { title: "Not configured", message: "The dashboard is not configured correctly; see the server log.", notFound: false };
   }

@@ -30,7 +30,15 @@ export interface NsightErrorDetails {
   diagnostic?: string;
 }
 
+/**
+ * Next.js may load this module more than once (one copy per route bundle, another for the
+ * server's start-up code), and the process-wide client is created by whichever copy runs
+ * first. `instanceof` would then fail across copies, so errors carry a global brand.
+ */
+const BRAND = Symbol.for("nsight-backup-dashboard.NsightError");
+
 export class NsightError extends Error {
+  readonly [BRAND] = true;
   readonly kind: NsightErrorKind;
   readonly service: string | undefined;
   readonly errorCode: number | undefined;
@@ -56,5 +64,5 @@ export class NsightError extends Error {
 }
 
 export function isNsightError(error: unknown): error is NsightError {
-  return error instanceof NsightError;
+  return typeof error === "object" && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, getConfig } from "@/lib/config";
+import { getConfig, isConfigError } from "@/lib/config";
 import { jsonResponse } from "@/lib/http/api-route";
 
 // GET /api/health: whether this server is configured and up. Never calls N-sight.
@@ -7,7 +7,7 @@ export function GET(): Response {
     const config = getConfig();
     return jsonResponse({ status: "ok", demo: config.demo }, 200);
   } catch (error) {
-    const message = error instanceof ConfigError ? error.message : "Configuration could not be read.";
+    const message = isConfigError(error) ? error.message : "Configuration could not be read.";
     return jsonResponse({ status: "misconfigured", error: { code: "internal", message } }, 500);
   }
 }
