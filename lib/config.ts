@@ -21,11 +21,19 @@ export const NSIGHT_REGIONAL_HOSTS = [
   "www.systemmonitor.us",
 ] as const;
 
+/** Branded for the same reason as NsightError: modules may be loaded once per bundle. */
+const CONFIG_ERROR = Symbol.for("nsight-backup-dashboard.ConfigError");
+
 export class ConfigError extends Error {
+  readonly [CONFIG_ERROR] = true;
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";
   }
+}
+
+export function isConfigError(error: unknown): error is ConfigError {
+  return typeof error === "object" && error !== null && (error as { [CONFIG_ERROR]?: unknown })[CONFIG_ERROR] === true;
 }
 
 const seconds = (fallback: number, min: number, max: number) =>
@@ -43,7 +51,11 @@ const EnvSchema = z.object({
   NSIGHT_INVENTORY_TTL_SECONDS: seconds(1_800, 90, 86_400),
   NSIGHT_SLOW_ANSWER_SECONDS: z.coerce.number().min(0.1).max(60).default(3),
   NSIGHT_MAX_RESPONSE_MB: z.coerce.number().min(1).max(1_024).default(64),
-  NSIGHT_CACHE_MAX_RECORDS: z.coerce.number().int().min(1_000).default(1_000_000),
+  NSIGHT_CACHE_MAX_RECORDS: z.coerce.number().int().min(1_000).default(500_000),
+  FLEET_MIN_REREAD_SECONDS: seconds(900, 90, 86_400),
+  FLEET_REREAD_SECONDS: seconds(3_600, 90, 7 * 86_400),
+  HEALTH_MAX_AGE_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
 });
 
 export interface AppConfig {
@@ -60,6 +72,14 @@ export interface AppConfig {
   staleAfterMs: number;
   maxResponseBytes: number;
   cacheMaxRecords: number;
+  /** The fleet refresher re-reads a device no sooner than this… */
+  fleetMinRereadMs: number;
+  /** …and a healthy, not-yet-due one at least this often. */
+  fleetRereadMs: number;
+  /** A plugin is overdue after this long without success, whatever its rhythm. */
+  healthMaxAgeMs: number;
+  /** Where the last known fleet state is kept. */
+  dataDir: string;
 }
 
 /** Turns NSIGHT_SERVER (a regional host, or a full URL) into a base URL. */
@@ -105,6 +125,10 @@ function load(env: NodeJS.ProcessEnv): AppConfig {
     staleAfterMs: e.NSIGHT_SLOW_ANSWER_SECONDS * 1000,
     maxResponseBytes: Math.floor(e.NSIGHT_MAX_RESPONSE_MB * 1024 * 1024),
     cacheMaxRecords: e.NSIGHT_CACHE_MAX_RECORDS,
+    fleetMinRereadMs: e.FLEET_MIN_REREAD_SECONDS * 1000,
+    fleetRereadMs: Math.max(e.FLEET_REREAD_SECONDS, e.FLEET_MIN_REREAD_SECONDS) * 1000,
+    healthMaxAgeMs: e.HEALTH_MAX_AGE_HOURS * 3_600_000,
+    dataDir: e.DATA_DIR,
   };
 }
 

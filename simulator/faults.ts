@@ -20,12 +20,12 @@ export interface FaultContext {
   /** Resolves when the client closes the connection. */
   clientGone(): Promise<void>;
   random(): number;
+  /** The Retry-After a 429 carries (the retryAfterSeconds knob). */
+  retryAfterSeconds: number;
 }
 
 export type FaultBehaviour = (ctx: FaultContext) => void | Promise<void>;
 
-/** Seconds a throttled client is told to wait. */
-export const RETRY_AFTER_SECONDS = 30;
 export const SLOW_FAULT_MS = 5000;
 
 export const FAULT_BEHAVIOURS: Record<FaultKind, FaultBehaviour> = {
@@ -43,7 +43,7 @@ export const FAULT_BEHAVIOURS: Record<FaultKind, FaultBehaviour> = {
   failNoCode: (ctx) =>
     // Like the add_site example of reference §6.1: an <error> with a message and no code.
     ctx.sendXml(ctx.resultDocument("FAIL", "<error><message>Unable to retrieve backup sessions at this time</message></error>")),
-  throttled: (ctx) => ctx.sendPage(429, RATE_LIMITED_PAGE, { "Retry-After": String(RETRY_AFTER_SECONDS) }),
+  throttled: (ctx) => ctx.sendPage(429, RATE_LIMITED_PAGE, { "Retry-After": String(ctx.retryAfterSeconds) }),
 };
 
 function insideCdata(text: string, at: number): boolean {

@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   controlPort: number | null;
   /** `<errorcode>` of "Service unknown" (unknown on the real N-sight). */
   unknownServiceCode: number;
+  /** Retry-After of every 429 (N-sight's real value is unknown). */
+  retryAfterSeconds: number;
 }
 
 export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
@@ -56,6 +58,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   truncateRate: 0,
   controlPort: null,
   unknownServiceCode: 1,
+  retryAfterSeconds: 30,
 });
 
 export type KnobName = keyof SimulatorOptions;
@@ -87,6 +90,7 @@ const KINDS: Record<KnobName, Kind> = {
   truncateRate: rate,
   controlPort: { type: "int", min: 0, max: 65535, nullable: true },
   unknownServiceCode: { type: "int", min: 0, max: 999 },
+  retryAfterSeconds: { type: "int", min: 0, max: 3_600 },
 };
 
 export const KNOB_NAMES = Object.keys(KINDS) as KnobName[];

@@ -4,7 +4,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FAULT_BEHAVIOURS, INTERNAL_ERROR_PAGE, NOT_FOUND_PAGE, RATE_LIMITED_PAGE, RETRY_AFTER_SECONDS, mismatchTags, rayId, truncateAtRandom, wafBlockPage, type FaultContext } from "./faults";
+import { FAULT_BEHAVIOURS, INTERNAL_ERROR_PAGE, NOT_FOUND_PAGE, RATE_LIMITED_PAGE, mismatchTags, rayId, truncateAtRandom, wafBlockPage, type FaultContext } from "./faults";
 import { generateFleet, type Fleet } from "./fleet";
 import { OptionError, START_ONLY_KNOBS, coerceKnobs, resolveOptions, type SimulatorOptions } from "./options";
 import { hash32, mulberry32 } from "./prng";
@@ -353,7 +353,7 @@ class SimulatorServer implements Simulator {
     const now = Date.now();
     const throttled = (knobs.throttlePerMinute > 0 && this.throttleWindow.count(now) >= knobs.throttlePerMinute) || this.random() < knobs.throttleRate;
     if (throttled) {
-      sendPage(res, 429, RATE_LIMITED_PAGE, { "Retry-After": String(RETRY_AFTER_SECONDS), Server: "cloudflare" });
+      sendPage(res, 429, RATE_LIMITED_PAGE, { "Retry-After": String(knobs.retryAfterSeconds), Server: "cloudflare" });
       return;
     }
     this.throttleWindow.push(now);
@@ -396,6 +396,7 @@ class SimulatorServer implements Simulator {
           else signal.addEventListener("abort", () => resolve(), { once: true });
         }),
       random: this.random,
+      retryAfterSeconds: this.current.retryAfterSeconds,
     };
   }
 

@@ -60,6 +60,28 @@ describe("CallBudget", () => {
     expect(order).toEqual(["b1", "i1", "i2", "b2"]);
   });
 
+  it("keeps one slot free for interactive calls however many background calls wait", async () => {
+    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 3 });
+    let background = 0;
+    let peakBackground = 0;
+    const slow = async () => {
+      background++;
+      peakBackground = Math.max(peakBackground, background);
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      background--;
+    };
+    const queued = Array.from({ length: 6 }, () => budget.run(slow, "background"));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(peakBackground).toBe(2);
+    const started: number[] = [];
+    const page = budget.run(async () => started.push(Date.now()), "interactive");
+    await vi.advanceTimersByTimeAsync(1);
+    await page;
+    expect(started[0]).toBeLessThan(1_000);
+    await vi.advanceTimersByTimeAsync(40_000);
+    await Promise.all(queued);
+  });
+
   it("pauses everyone when asked (a 429), then resumes", async () => {
     const budget = new CallBudget({ perMinute: 60, maxConcurrent: 2 });
     const starts: number[] = [];

@@ -5,7 +5,8 @@
  * exactly, as a sliding window (never more than `perMinute` call starts in any 60 s), plus
  * a cap on calls in flight and a pause that a throttling answer (HTTP 429) can impose on
  * everyone. Waiting calls are served first come, first served, with interactive requests
- * (someone is looking at a page) ahead of background refreshes.
+ * (someone is looking at a page) ahead of background refreshes; and background calls never
+ * take the last free slot, so a page never waits behind a stalled background call.
  */
 
 export type CallPriority = "interactive" | "background";
@@ -45,6 +46,7 @@ export class CallBudget {
   /** Start times of calls in the current window, oldest first. */
   private starts: number[] = [];
   private inFlight = 0;
+  private backgroundInFlight = 0;
   private pausedUntil = 0;
   private readonly queues: Record<CallPriority, Waiter[]> = { interactive: [], background: [] };
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -77,6 +79,7 @@ export class CallBudget {
         start: () => {
           signal?.removeEventListener("abort", onAbort);
           this.inFlight++;
+          if (priority === "background") this.backgroundInFlight++;
           this.starts.push(this.now());
           let settled: Promise<T>;
           try {
@@ -86,6 +89,7 @@ export class CallBudget {
           }
           settled.then(resolve, reject).finally(() => {
             this.inFlight--;
+            if (priority === "background") this.backgroundInFlight--;
             this.pump();
           });
         },
@@ -128,12 +132,17 @@ export class CallBudget {
     if (drop > 0) this.starts.splice(0, drop);
   }
 
+  /** Background calls may use every slot but one (when there is more than one). */
+  private backgroundMayStart(): boolean {
+    return this.backgroundInFlight < Math.max(1, this.maxConcurrent - 1);
+  }
+
   private nextWaiter(): Waiter | undefined {
-    return this.queues.interactive.shift() ?? this.queues.background.shift();
+    return this.queues.interactive.shift() ?? (this.backgroundMayStart() ? this.queues.background.shift() : undefined);
   }
 
   private hasWaiters(): boolean {
-    return this.queues.interactive.length > 0 || this.queues.background.length > 0;
+    return this.queues.interactive.length > 0 || (this.queues.background.length > 0 && this.backgroundMayStart());
   }
 
   private pump(): void {

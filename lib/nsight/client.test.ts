@@ -97,14 +97,21 @@ describe("NsightClient", () => {
     expect(budget.stats().pausedForMs).toBeGreaterThan(40_000);
   });
 
-  it("opens the breaker when most recent calls fail, and fails fast while open", async () => {
+  it("opens the breaker when most recent calls to several resources fail, and fails fast while open", async () => {
     stub.handle((req) => req.socket.destroy());
     const { client } = makeClient({ retry: { maxAttempts: 1 } });
-    for (let i = 0; i < 8; i++) await expect(client.listClients()).rejects.toBeInstanceOf(NsightError);
+    for (let i = 0; i < 8; i++) await expect(client.listMobSessions(String(i + 1))).rejects.toBeInstanceOf(NsightError);
     expect(stub.requests).toHaveLength(8);
     expect(client.breakerState().open).toBe(true);
     await expect(client.listClients()).rejects.toMatchObject({ kind: "unavailable" });
     expect(stub.requests).toHaveLength(8);
+  });
+
+  it("does not open the breaker when a single resource keeps timing out (one stalled device)", async () => {
+    stub.handle(() => undefined);
+    const { client } = makeClient({ retry: { maxAttempts: 1 }, transport: { baseUrl: stub.url, apiKey: KEY, timeoutMs: 50, maxBodyBytes: 1 << 20, userAgent: "t" } });
+    for (let i = 0; i < 10; i++) await expect(client.listMobSessions("9")).rejects.toMatchObject({ kind: "timeout" });
+    expect(client.breakerState().open).toBe(false);
   });
 
   it("does not open the breaker for answers that are bad one by one (HTTP 500, malformed)", async () => {
@@ -122,7 +129,7 @@ describe("NsightClient", () => {
     let now = 0;
     stub.handle((req) => req.socket.destroy());
     const { client } = makeClient({ retry: { maxAttempts: 1 }, now: () => now });
-    for (let i = 0; i < 8; i++) await client.listClients().catch(() => undefined);
+    for (let i = 0; i < 8; i++) await client.listMobSessions(String(i + 1)).catch(() => undefined);
     expect(client.breakerState().open).toBe(true);
     now += 30_001;
     stub.handle((_req, res) => res.end('<result status="OK"><items/></result>'));

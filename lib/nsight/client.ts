@@ -1,6 +1,7 @@
+import { isNsightId } from "../ids";
 import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
 import type { CallBudget, CallPriority } from "./budget";
-import { NsightError } from "./errors";
+import { isNsightError, NsightError } from "./errors";
 import { readFlatRecordsYielding } from "./flat-records";
 import { mapClientDevices, mapClients, mapSessions, mapSiteDevices, mapSites, SESSION_FIELDS, sessionsFromValues } from "./records";
 import { fetchNsightText, parseAnswer, type ReadService, type TransportOptions } from "./transport";
@@ -16,6 +17,8 @@ export interface RetryPolicy {
 export interface BreakerPolicy {
   /** Calls in the window before the failure ratio counts. */
   minCalls: number;
+  /** Failing resources (service + parameters) needed: one broken device is not an outage. */
+  minFailingResources: number;
   /** Failure ratio (0..1) that opens the breaker. */
   failureRatio: number;
   windowMs: number;
@@ -53,27 +56,22 @@ export interface NsightClientOptions {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 1_000, maxDelayMs: 30_000 };
-const DEFAULT_BREAKER: BreakerPolicy = { minCalls: 8, failureRatio: 0.5, windowMs: 60_000, openMs: 30_000 };
+const DEFAULT_BREAKER: BreakerPolicy = { minCalls: 8, minFailingResources: 3, failureRatio: 0.5, windowMs: 60_000, openMs: 30_000 };
 /** How long everyone holds back after a 429 that named no Retry-After. */
 const DEFAULT_THROTTLE_PAUSE_MS = 30_000;
-
-const ID = /^[1-9][0-9]{0,17}$/;
 
 /**
  * Failures that say "N-sight is down" rather than "this one answer was bad": no HTTP answer
  * at all (refused, reset, unreachable), a timeout, or a 502/503/504 from its front end.
  * One broken device answering HTTP 500 must not cut every viewer off N-sight.
  */
-function isOutageSign(error: NsightError): boolean {
+export function isOutageSign(error: NsightError): boolean {
   if (error.kind === "timeout") return true;
   if (error.kind !== "unavailable") return false;
   return error.httpStatus === undefined || error.httpStatus === 502 || error.httpStatus === 503 || error.httpStatus === 504;
 }
 
-/** N-sight ids are positive decimal integers; anything else never leaves this server. */
-export function isNsightId(value: string): boolean {
-  return ID.test(value);
-}
+export { isNsightId };
 
 function assertId(value: string, name: string): void {
   if (!isNsightId(value)) throw new NsightError("bad_request", `Invalid ${name}.`);
@@ -104,8 +102,8 @@ export class NsightClient {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Outcomes of recent attempts, for the breaker: [time, failed]. */
-  private outcomes: [number, boolean][] = [];
+  /** Outcomes of recent attempts, for the breaker: [time, failed, resource]. */
+  private outcomes: [number, boolean, string][] = [];
   private openUntil = 0;
 
   constructor(private readonly options: NsightClientOptions) {
@@ -183,7 +181,7 @@ export class NsightClient {
       try {
         return await this.options.budget.run(() => this.attempt(service, params, attempt, read, call.signal), call.priority, call.signal);
       } catch (error) {
-        if (!(error instanceof NsightError)) throw error;
+        if (!isNsightError(error)) throw error;
         lastError = error;
         if (error.kind === "throttled") this.options.budget.pause(error.retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS);
         if (!error.retryable || attempt === this.retry.maxAttempts || error.kind === "throttled") throw error;
@@ -200,12 +198,12 @@ export class NsightClient {
     try {
       const answer = await fetchNsightText(this.options.transport, service, params, signal);
       const value = await read(answer.text);
-      this.record(false);
+      this.record(false, service, params);
       this.options.onCall?.({ service, params, attempt, outcome: "ok", ms: this.now() - started, bytes: answer.bytes });
       return value;
     } catch (error) {
-      if (error instanceof NsightError) {
-        this.record(isOutageSign(error));
+      if (isNsightError(error)) {
+        this.record(isOutageSign(error), service, params);
         this.options.onCall?.({
           service,
           params,
@@ -219,16 +217,21 @@ export class NsightClient {
     }
   }
 
-  private record(failed: boolean): void {
+  private record(failed: boolean, service: ReadService, params: Record<string, string>): void {
     const now = this.now();
-    this.outcomes.push([now, failed]);
+    this.outcomes.push([now, failed, `${service}?${new URLSearchParams(params).toString()}`]);
     this.outcomes = this.outcomes.filter(([at]) => at > now - this.breaker.windowMs);
     if (!failed) {
       this.openUntil = 0;
       return;
     }
-    const failures = this.outcomes.filter(([, f]) => f).length;
-    if (this.outcomes.length >= this.breaker.minCalls && failures / this.outcomes.length >= this.breaker.failureRatio) {
+    const failing = this.outcomes.filter(([, f]) => f);
+    const resources = new Set(failing.map(([, , key]) => key)).size;
+    if (
+      this.outcomes.length >= this.breaker.minCalls &&
+      failing.length / this.outcomes.length >= this.breaker.failureRatio &&
+      resources >= this.breaker.minFailingResources
+    ) {
       this.openUntil = now + this.breaker.openMs;
       // Start the next window afresh so one trial call decides.
       this.outcomes = [];
