@@ -28,11 +28,11 @@ export function sessionStatusLook(status: string): StatusLook {
 
 export const HEALTH_LOOK: Record<DeviceHealthState, StatusLook> = {
   failed: { label: "Failed", icon: "✕", ink: "var(--status-failed)", fill: "var(--fill-failed)" },
-  overdue: { label: "Overdue", icon: "⏱", ink: "var(--status-overdue)", fill: "var(--fill-canceled)" },
+  overdue: { label: "Overdue", icon: "◔", ink: "var(--status-overdue)", fill: "var(--fill-canceled)" },
   warning: { label: "Warning", icon: "!", ink: "var(--status-warning)", fill: "var(--fill-errors)" },
   ok: { label: "OK", icon: "✓", ink: "var(--status-ok)", fill: "var(--fill-completed)" },
   off: { label: "Backup off", icon: "–", ink: "var(--status-neutral)", fill: "var(--fill-not-started)" },
-  unknown: { label: "Not read yet", icon: "?", ink: "var(--status-neutral)", fill: "var(--fill-not-started)" },
+  unknown: { label: "Unknown", icon: "?", ink: "var(--status-neutral)", fill: "var(--fill-not-started)" },
 };
 
 /** Plugin series colours for charts, by position in BACKUP_PLUGINS order. */

@@ -28,7 +28,7 @@ export const HEALTH_LABELS: Record<DeviceHealthState, string> = {
   warning: "Warning",
   ok: "OK",
   off: "Backup off",
-  unknown: "Not read yet",
+  unknown: "Unknown",
 };
 
 export const HEALTH_DESCRIPTIONS: Record<DeviceHealthState, string> = {
@@ -37,7 +37,7 @@ export const HEALTH_DESCRIPTIONS: Record<DeviceHealthState, string> = {
   warning: "The latest backup completed with errors, was interrupted, canceled or did not start.",
   ok: "Every plugin's latest backup succeeded, on time.",
   off: "Backup & Recovery is not enabled on the device.",
-  unknown: "The device's backup history has not been read from N-sight yet (or could not be).",
+  unknown: "The device's backup history has not been read from N-sight yet, or could not be read.",
 };
 
 export interface HealthPolicy {

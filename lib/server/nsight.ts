@@ -4,6 +4,7 @@ import { getConfig, type AppConfig } from "../config";
 import { log } from "../log";
 import { CallBudget } from "../nsight/budget";
 import { NsightClient } from "../nsight/client";
+import { UpstreamTracker } from "../nsight/upstream-health";
 
 /**
  * The process-wide N-sight client, budget and cache. Kept on globalThis because Next.js
@@ -15,6 +16,8 @@ export interface NsightRuntime {
   client: NsightClient;
   budget: CallBudget;
   cache: SwrCache;
+  /** Whether N-sight is answering, from every call this process makes. */
+  upstream: UpstreamTracker;
 }
 
 const RUNTIME = Symbol.for("nsight-backup-dashboard.runtime");
@@ -25,6 +28,7 @@ const USER_AGENT = "Mozilla/5.0 (compatible; NsightBackupDashboard/0.1)";
 function createRuntime(): NsightRuntime {
   const config = getConfig();
   const budget = new CallBudget({ perMinute: config.callsPerMinute, maxConcurrent: config.maxConcurrent });
+  const upstream = new UpstreamTracker();
   const client = new NsightClient({
     transport: {
       baseUrl: config.nsightBaseUrl,
@@ -35,6 +39,7 @@ function createRuntime(): NsightRuntime {
     },
     budget,
     onCall: (event) => {
+      upstream.record(event);
       const level = event.outcome === "ok" ? "info" : "warn";
       log(level, "nsight.call", {
         service: event.service,
@@ -49,7 +54,7 @@ function createRuntime(): NsightRuntime {
     onDrop: (service, reason) => log("warn", "nsight.record_dropped", { service, reason }),
   });
   const cache = new SwrCache({ maxWeight: config.cacheMaxRecords, staleAfterMs: config.staleAfterMs });
-  return { config, client, budget, cache };
+  return { config, client, budget, cache, upstream };
 }
 
 export function getRuntime(): NsightRuntime {

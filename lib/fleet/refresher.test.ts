@@ -1,0 +1,222 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { NsightError } from "../nsight/errors";
+import { UpstreamTracker } from "../nsight/upstream-health";
+import type { BackupSession, Client, ClientDevice } from "../types";
+import { FleetStore } from "./fleet-store";
+import { FleetRefresher, type RefresherSource } from "./refresher";
+
+const HOUR = 3_600_000;
+const T0 = Date.parse("2026-11-27T12:00:00Z");
+
+function session(id: string, plugin: string, startMs: number, status = "COMPLETED"): BackupSession {
+  const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
+  return {
+    sessionId: id,
+    type: "BACKUP",
+    storageAccountId: "1",
+    plugin,
+    start: iso(startMs),
+    end: iso(startMs + 600_000),
+    durationSeconds: 600,
+    selectionSize: 1,
+    selectionItemCount: 1,
+    sizeChange: 0,
+    itemCountChange: 0,
+    removedItemCount: 0,
+    processedSize: 1,
+    processedItemCount: 1,
+    transferredSize: 1,
+    errorCount: 0,
+    status,
+  };
+}
+
+/** Ten daily backups, the last `hoursAgo` before `now`, the last `failures` of them FAILED. */
+function daily(id: string, now: number, hoursAgo: number, failures = 0): BackupSession[] {
+  return Array.from({ length: 10 }, (_, i) => session(`${id}-${i}`, "FILE_SYSTEM", now - (hoursAgo + (9 - i) * 24) * HOUR, i >= 10 - failures ? "FAILED" : "COMPLETED"));
+}
+
+const CLIENTS: Client[] = [
+  { clientId: "1", name: "Acme", timezone: "Europe/London", createdOn: null, serverCount: 2, workstationCount: 1, mobileDeviceCount: 0, deviceCount: 3, viewDashboard: false, viewWorkstationAssets: false },
+  { clientId: "2", name: "Beta", timezone: null, createdOn: null, serverCount: 1, workstationCount: 0, mobileDeviceCount: 0, deviceCount: 1, viewDashboard: false, viewWorkstationAssets: false },
+];
+
+function device(deviceId: string, clientId: string, backupEnabled = true): ClientDevice {
+  return { deviceId, clientId, siteId: "10", siteName: "HQ", type: "server", name: `D${deviceId}`, description: null, username: null, status: "Ok", backupEnabled };
+}
+
+const DEVICES: Record<string, ClientDevice[]> = {
+  "1": [device("11", "1"), device("12", "1"), device("13", "1", false)],
+  "2": [device("21", "2")],
+};
+
+function fakeSource(clock: { now: number }, histories: Record<string, (now: number) => BackupSession[] | Error>) {
+  const reads: string[] = [];
+  const tracker = new UpstreamTracker(() => clock.now);
+  const source: RefresherSource = {
+    listClients: async () => CLIENTS,
+    listClientDevices: async (clientId) => DEVICES[clientId] ?? [],
+    readSessions: async (deviceId) => {
+      reads.push(deviceId);
+      const result = histories[deviceId]?.(clock.now) ?? [];
+      if (result instanceof Error) throw result;
+      return { sessions: result, fetchedAt: clock.now };
+    },
+    pausedUntil: () => null,
+    upstream: () => tracker.snapshot(),
+  };
+  return { source, reads };
+}
+
+const histories = {
+  "11": (now: number) => daily("a", now, 3),
+  "12": (now: number) => daily("b", now, 2, 4),
+  "21": (now: number) => daily("c", now, 5),
+};
+
+function refresher(clock: { now: number }, h: Record<string, (now: number) => BackupSession[] | Error> = histories, store?: FleetStore) {
+  const { source, reads } = fakeSource(clock, h);
+  const r = new FleetRefresher({ source, store, now: () => clock.now, policy: { minRereadMs: 15 * 60_000, rereadMs: HOUR, workers: 2, saveEveryMs: 60_000 } });
+  return { r, reads };
+}
+
+async function readEverything(r: FleetRefresher, now: number) {
+  for (let next = r.pickNext(now); next; next = r.pickNext(now)) await r.read(next.deviceId).catch(() => undefined);
+}
+
+describe("FleetRefresher", () => {
+  it("discovers devices, reads those with B&R on, and reaches the full picture", async () => {
+    const clock = { now: T0 };
+    const { r, reads } = refresher(clock);
+    await r.discover();
+    expect(r.progress()).toMatchObject({ backupDevices: 3, read: 0, fullPictureAt: null });
+    expect(r.progress().estimatedFullPictureAt).not.toBeNull();
+    await readEverything(r, clock.now);
+    expect(reads.sort()).toEqual(["11", "12", "21"]);
+    const snapshot = r.snapshot();
+    expect(snapshot.counts).toEqual({ failed: 1, overdue: 0, warning: 0, unknown: 0, ok: 2, off: 1 });
+    expect(snapshot.progress.fullPictureAt).toBe(new Date(T0).toISOString());
+    expect(snapshot.problems.map((d) => [d.deviceId, d.state, d.failedInARow])).toEqual([["12", "failed", 4]]);
+    expect(snapshot.clients.map((c) => [c.name, c.worst])).toEqual([
+      ["Acme", "failed"],
+      ["Beta", "ok"],
+    ]);
+  });
+
+  it("reads never-read devices first, then those whose backup should have finished, then problems", async () => {
+    const clock = { now: T0 };
+    const { r } = refresher(clock);
+    await r.discover();
+    await readEverything(r, clock.now);
+    // Within the minimum re-read interval nothing is due.
+    expect(r.pickNext(clock.now + 10 * 60_000)).toBeNull();
+    // 20 minutes on, only the failing device (a problem) is due.
+    expect(r.pickNext(clock.now + 20 * 60_000)?.deviceId).toBe("12");
+    // A day on, the healthy devices' next backups should have finished: read those first.
+    const next = r.pickNext(clock.now + 24 * HOUR);
+    expect(["11", "21"]).toContain(next?.deviceId);
+  });
+
+  it("keeps the last known state with its age when a read fails, and does not hammer the device", async () => {
+    const clock = { now: T0 };
+    let fail = false;
+    const { r, reads } = refresher(clock, { ...histories, "11": (now) => (fail ? new NsightError("bad_response", "N-sight's answer was not well-formed XML (possibly cut off).") : daily("a", now, 3)) });
+    await r.discover();
+    await readEverything(r, clock.now);
+    fail = true;
+    clock.now += 2 * HOUR;
+    await r.read("11").catch(() => undefined);
+    const d = r.device("11")!;
+    expect(d.state).toBe("ok");
+    expect(d.readAt).toBe(new Date(T0).toISOString());
+    expect(d.readError).toBe("N-sight's answer was not well-formed XML (possibly cut off).");
+    const count = reads.filter((id) => id === "11").length;
+    expect(r.pickNext(clock.now)?.deviceId).not.toBe("11");
+    expect(reads.filter((id) => id === "11").length).toBe(count);
+  });
+
+  it("retries a device as soon as calls may go out again when N-sight as a whole was down", async () => {
+    const clock = { now: T0 };
+    const { source } = fakeSource(clock, { ...histories, "11": () => new NsightError("unavailable", "N-sight could not be reached.") });
+    const down = { ...source, upstream: () => ({ status: "failing" as const, lastOkAt: null, failingSince: new Date(T0).toISOString(), lastProblem: "N-sight could not be reached" }) };
+    const r = new FleetRefresher({ source: down, now: () => clock.now, policy: { minRereadMs: 15 * 60_000, rereadMs: HOUR, workers: 2 } });
+    await r.discover();
+    for (const id of ["12", "21", "11"]) await r.read(id).catch(() => undefined);
+    expect(r.device("11")!.readError).toBe("N-sight could not be reached.");
+    // The others were just read; only the device that met the outage is due again.
+    expect(r.pickNext(clock.now)?.deviceId).toBe("11");
+  });
+
+  it("turns a device overdue between reads once its backup is late, and says since when", async () => {
+    const clock = { now: T0 };
+    const { r } = refresher(clock);
+    await r.discover();
+    await readEverything(r, clock.now);
+    clock.now += 30 * HOUR;
+    const device = r.snapshot().problems.find((d) => d.deviceId === "11");
+    expect(device?.state).toBe("overdue");
+    expect(device?.since).not.toBeNull();
+    expect(device?.readAt).toBe(new Date(T0).toISOString());
+  });
+
+  it("filters by client for the NOC", async () => {
+    const clock = { now: T0 };
+    const { r } = refresher(clock);
+    await r.discover();
+    await readEverything(r, clock.now);
+    const snapshot = r.snapshot(new Set(["2"]));
+    expect(snapshot.total).toBe(1);
+    expect(snapshot.clients.map((c) => c.clientId)).toEqual(["2"]);
+    expect(snapshot.problems).toEqual([]);
+  });
+
+  it("restores the saved state after a restart, and sets a damaged file aside", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fleet-"));
+    const store = FleetStore.inDirectory(dir);
+    const clock = { now: T0 };
+    const first = refresher(clock, histories, store).r;
+    await first.discover();
+    await readEverything(first, clock.now);
+    first.saveNow();
+    const before = first.snapshot();
+
+    const second = refresher(clock, histories, store).r;
+    second.restore();
+    const after = second.snapshot();
+    expect(after.counts).toEqual(before.counts);
+    expect(after.problems).toEqual(before.problems);
+    expect(after.progress.restoredAt).toBe(new Date(T0).toISOString());
+
+    writeFileSync(store.path, '{"version":1,"devices":[{"deviceId":');
+    const third = refresher(clock, histories, store).r;
+    third.restore();
+    expect(third.snapshot().total).toBe(0);
+    expect(existsSync(store.path)).toBe(false);
+    expect(readdirSync(dir).some((f) => f.includes("damaged"))).toBe(true);
+  });
+});
+
+describe("UpstreamTracker", () => {
+  it("is failing from the first outage-like failure after a success until the next success", () => {
+    const clock = { now: T0 };
+    const tracker = new UpstreamTracker(() => clock.now);
+    expect(tracker.snapshot().status).toBe("unknown");
+    const call = (outcome: "ok" | "bad_response" | "unavailable" | "timeout", deviceid: string) => tracker.record({ outcome, service: "list_mob_sessions", params: { deviceid } });
+    call("ok", "1");
+    clock.now += 1000;
+    call("bad_response", "2");
+    expect(tracker.snapshot().status).toBe("ok");
+    call("timeout", "3");
+    call("timeout", "3");
+    // One device that stalls is not N-sight being down.
+    expect(tracker.snapshot().status).toBe("ok");
+    clock.now += 5000;
+    call("unavailable", "4");
+    expect(tracker.snapshot()).toMatchObject({ status: "failing", failingSince: new Date(T0 + 1000).toISOString(), lastProblem: "N-sight could not be reached" });
+    call("ok", "5");
+    expect(tracker.snapshot()).toMatchObject({ status: "ok", failingSince: null });
+  });
+});

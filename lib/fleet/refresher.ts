@@ -1,0 +1,459 @@
+/**
+ * The fleet refresher: the only thing that reads N-sight for fleet health. Pages and the NOC
+ * read its state, never N-sight, so any number of viewers costs N-sight nothing extra.
+ *
+ * N-sight has no fleet-wide sessions call: fleet health is one list_mob_sessions per device
+ * with Backup & Recovery on, under the shared budget (60 calls a minute), so at 5,000 devices
+ * a full pass takes over an hour. Hence:
+ * - discovery (list_clients, then list_devices_at_client per client and type) and session
+ *   reads run at the same time, so the first devices are read while the rest are found;
+ * - a few workers keep the budget busy, reading the most useful device next: never read,
+ *   then those whose next backup should have finished by now, then those with a problem,
+ *   then the rest, least recently read first;
+ * - every device keeps its state and when it was read; a failed read keeps the old state
+ *   (with its age) and says why;
+ * - the state is saved to disk, so a restart serves the last known fleet at once.
+ */
+import { assessDevice, DEFAULT_HEALTH_POLICY, type DeviceHealth, type HealthPolicy } from "../health/backup-health";
+import { isOutageSign } from "../nsight/client";
+import { isNsightError } from "../nsight/errors";
+import type { BackupSession, Client, ClientDevice } from "../types";
+import type { FleetStore, StoredDevice } from "./fleet-store";
+import { buildSnapshot, effectiveDevice } from "./snapshot";
+import type { FleetDevice, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
+
+export interface RefresherSource {
+  listClients(): Promise<Client[]>;
+  listClientDevices(clientId: string): Promise<ClientDevice[]>;
+  /** A device's sessions and when they were read from N-sight (older if served from cache). */
+  readSessions(deviceId: string): Promise<{ sessions: BackupSession[]; fetchedAt: number }>;
+  /** When calls may go out again if N-sight looks down (the breaker), else null. */
+  pausedUntil(): number | null;
+  upstream(): UpstreamHealth;
+}
+
+export interface RefresherPolicy {
+  /** Never re-read a device sooner than this (N-able: no automated call more often than every 90 s). */
+  minRereadMs: number;
+  /** Re-read a healthy device that is not due at least this often. */
+  rereadMs: number;
+  /** Re-discover clients and devices this often. */
+  inventoryMs: number;
+  /** Concurrent reads; keep at most the budget's concurrency. */
+  workers: number;
+  /** The budget, for the "full picture in about …" estimate. */
+  callsPerMinute: number;
+  /** Wait between saves of the state to disk. */
+  saveEveryMs: number;
+  health: HealthPolicy;
+}
+
+export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
+  minRereadMs: 15 * 60_000,
+  rereadMs: 60 * 60_000,
+  inventoryMs: 30 * 60_000,
+  workers: 3,
+  callsPerMinute: 60,
+  saveEveryMs: 5_000,
+  health: DEFAULT_HEALTH_POLICY,
+};
+
+export interface RefresherOptions {
+  source: RefresherSource;
+  policy?: Partial<RefresherPolicy>;
+  store?: FleetStore;
+  now?: () => number;
+  log?: (level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** When the next backup should have finished: the soonest plugin's last start + rhythm + its usual duration. */
+function nextBackupDue(health: DeviceHealth): number | null {
+  let soonest: number | null = null;
+  for (const p of health.plugins) {
+    if (!p.lastStart) continue;
+    const start = Date.parse(p.lastStart);
+    const duration = p.lastEnd ? Math.max(0, Date.parse(p.lastEnd) - start) : 0;
+    const due = start + p.intervalMs + duration + 10 * 60_000;
+    if (soonest === null || due < soonest) soonest = due;
+  }
+  return soonest;
+}
+
+/** When the device turns overdue without a new success: the soonest plugin due time. */
+function overdueAt(health: DeviceHealth): number | null {
+  let soonest: number | null = null;
+  for (const p of health.plugins) {
+    const due = Date.parse(p.dueBy);
+    if (!Number.isNaN(due) && (soonest === null || due < soonest)) soonest = due;
+  }
+  return soonest;
+}
+
+export class FleetRefresher {
+  private readonly policy: RefresherPolicy;
+  private readonly now: () => number;
+  private readonly devices = new Map<string, StoredDevice>();
+  private clients: { clientId: string; name: string; timezone: string | null }[] = [];
+  private readonly reading = new Set<string>();
+  /** Last read attempt per device, successful or not (not persisted). */
+  private readonly attempted = new Map<string, number>();
+  private inventoryReadAt: number | null = null;
+  private fullPictureAt: number | null = null;
+  private restoredAt: number | null = null;
+  private running = false;
+  private stopped = false;
+  private dirty = false;
+  /** Sleeping workers that want to hear about new work. */
+  private readonly waiters = new Set<() => void>();
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly log: NonNullable<RefresherOptions["log"]>;
+
+  constructor(private readonly options: RefresherOptions) {
+    this.policy = { ...DEFAULT_REFRESHER_POLICY, ...options.policy };
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /**
+   * Loads the last saved state (served at once; the refresher then catches up). Returns when
+   * N-sight last answered, for the upstream tracker.
+   */
+  restore(): { upstreamLastOkAt: string | null } {
+    const store = this.options.store;
+    if (!store) return { upstreamLastOkAt: null };
+    const { data, problem } = store.load();
+    if (problem) this.log("warn", "fleet.store_set_aside", { problem });
+    if (!data) return { upstreamLastOkAt: null };
+    this.clients = data.clients;
+    for (const device of data.devices) this.devices.set(device.deviceId, device);
+    this.inventoryReadAt = data.inventoryReadAt ? Date.parse(data.inventoryReadAt) : null;
+    this.fullPictureAt = data.fullPictureAt ? Date.parse(data.fullPictureAt) : null;
+    this.restoredAt = this.now();
+    this.log("info", "fleet.restored", { devices: data.devices.length, savedAt: data.savedAt });
+    return { upstreamLastOkAt: data.upstreamLastOkAt };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.inventoryLoop();
+    for (let i = 0; i < this.policy.workers; i++) void this.workerLoop();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.stopped = true;
+    this.poke();
+    this.saveNow();
+  }
+
+  /** What pages show, at this instant, optionally for some clients only. */
+  snapshot(clientFilter?: ReadonlySet<string>): FleetSnapshot {
+    return buildSnapshot({
+      devices: this.devices.values(),
+      clients: this.clients,
+      progress: this.progress(),
+      upstream: this.options.source.upstream(),
+      now: this.now(),
+      clientFilter,
+    });
+  }
+
+  /** Every device of a client with its state at this instant. */
+  devicesOfClient(clientId: string): Map<string, FleetDevice> {
+    const now = this.now();
+    const out = new Map<string, FleetDevice>();
+    for (const d of this.devices.values()) if (d.clientId === clientId) out.set(d.deviceId, effectiveDevice(d, now));
+    return out;
+  }
+
+  /** One device's current record, if known. */
+  device(deviceId: string): StoredDevice | undefined {
+    return this.devices.get(deviceId);
+  }
+
+  progress(): FleetProgress {
+    let backupDevices = 0;
+    let read = 0;
+    for (const d of this.devices.values()) {
+      if (!d.backupEnabled) continue;
+      backupDevices++;
+      if (d.readAt || d.readError) read++;
+    }
+    const remaining = backupDevices - read + (this.inventoryReadAt === null ? Math.max(1, this.clients.length * 2) : 0);
+    const estimate = this.fullPictureAt === null && remaining > 0 ? this.now() + (remaining / this.policy.callsPerMinute) * 60_000 : null;
+    return {
+      backupDevices,
+      read,
+      fullPictureAt: this.fullPictureAt === null ? null : iso(this.fullPictureAt),
+      estimatedFullPictureAt: estimate === null ? null : iso(estimate),
+      inventoryReadAt: this.inventoryReadAt === null ? null : iso(this.inventoryReadAt),
+      restoredAt: this.restoredAt === null ? null : iso(this.restoredAt),
+    };
+  }
+
+  /** Reads clients and their devices, and adds, updates or (after a complete pass) removes records. */
+  async discover(): Promise<void> {
+    const clients = await this.options.source.listClients();
+    this.clients = clients.map((c) => ({ clientId: c.clientId, name: c.name, timezone: c.timezone }));
+    const seen = new Set<string>();
+    let complete = true;
+    let next = 0;
+    const worker = async () => {
+      while (next < clients.length && !this.stopped) {
+        const client = clients[next++]!;
+        try {
+          const devices = await this.options.source.listClientDevices(client.clientId);
+          for (const d of devices) {
+            seen.add(d.deviceId);
+            this.upsertInventory(d, client.name);
+          }
+          this.poke();
+        } catch (error) {
+          complete = false;
+          this.log("warn", "fleet.discovery_failed", { clientId: client.clientId, error: describe(error) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.policy.workers) }, worker));
+    if (complete && !this.stopped) {
+      for (const id of [...this.devices.keys()]) if (!seen.has(id)) this.devices.delete(id);
+      this.inventoryReadAt = this.now();
+      this.noteFullPicture();
+      this.markDirty();
+    }
+  }
+
+  private upsertInventory(d: ClientDevice, clientName: string): void {
+    const existing = this.devices.get(d.deviceId);
+    const base: StoredDevice = existing ?? {
+      deviceId: d.deviceId,
+      name: d.name,
+      type: d.type,
+      clientId: d.clientId,
+      clientName,
+      siteId: d.siteId,
+      siteName: d.siteName,
+      backupEnabled: d.backupEnabled,
+      state: d.backupEnabled ? "unknown" : "off",
+      worstPlugin: null,
+      since: null,
+      lastSuccessAt: null,
+      failedInARow: 0,
+      sentence: null,
+      plugins: [],
+      readAt: null,
+      readError: null,
+      stateChangedAt: null,
+      nextBackupDueAt: null,
+      overdueAt: null,
+    };
+    const updated: StoredDevice = { ...base, name: d.name, type: d.type, clientId: d.clientId, clientName, siteId: d.siteId, siteName: d.siteName, backupEnabled: d.backupEnabled };
+    if (!d.backupEnabled && updated.state !== "off") Object.assign(updated, { state: "off", stateChangedAt: iso(this.now()) });
+    if (d.backupEnabled && updated.state === "off") Object.assign(updated, { state: "unknown", readAt: null });
+    this.devices.set(d.deviceId, updated);
+    this.markDirty();
+  }
+
+  /**
+   * Which device to read next, or null when none is due: never read, then next backup due,
+   * then problems, then stale; the least recently read first within each.
+   */
+  pickNext(now = this.now()): StoredDevice | null {
+    let best: StoredDevice | null = null;
+    let bestRank = Infinity;
+    for (const d of this.devices.values()) {
+      if (!d.backupEnabled || this.reading.has(d.deviceId)) continue;
+      const rank = this.rank(d, now);
+      if (rank === null) continue;
+      if (rank < bestRank || (rank === bestRank && (d.readAt ?? "") < (best?.readAt ?? ""))) {
+        best = d;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+
+  private rank(d: StoredDevice, now: number): number | null {
+    // A device whose read just failed waits like any other: no hammering a broken one.
+    const attempted = this.attempted.get(d.deviceId);
+    if (attempted !== undefined && now - attempted < this.policy.minRereadMs) return null;
+    if (!d.readAt) return d.readError ? 0.5 : 0;
+    const readAt = Date.parse(d.readAt);
+    const age = now - readAt;
+    if (age < this.policy.minRereadMs) return null;
+    if (d.nextBackupDueAt) {
+      const due = Date.parse(d.nextBackupDueAt);
+      if (due <= now && readAt < due) return 1;
+    }
+    if (d.state === "failed" || d.state === "warning" || d.state === "overdue" || d.readError) return 2;
+    if (age >= this.policy.rereadMs) return 3;
+    return null;
+  }
+
+  /** Reads one device's sessions and updates its record. */
+  async read(deviceId: string): Promise<void> {
+    const record = this.devices.get(deviceId);
+    if (!record) return;
+    this.reading.add(deviceId);
+    this.attempted.set(deviceId, this.now());
+    try {
+      const { sessions, fetchedAt } = await this.options.source.readSessions(deviceId);
+      this.apply(deviceId, sessions, fetchedAt);
+    } catch (error) {
+      const current = this.devices.get(deviceId);
+      if (current) {
+        const message = isNsightError(error) && error.kind === "not_found" ? "N-sight no longer knows this device." : describe(error);
+        // Keep the last known state (with its age); a device never read stays unknown.
+        this.devices.set(deviceId, { ...current, readError: message });
+        this.noteFullPicture();
+        this.markDirty();
+      }
+      // When N-sight as a whole is down, the device is not the problem: try it again as soon
+      // as calls may go out (the circuit breaker and the budget set that pace). A device
+      // that stalls on its own waits like any other broken one.
+      if (isNsightError(error) && isOutageSign(error) && this.options.source.upstream().status === "failing") this.attempted.delete(deviceId);
+      throw error;
+    } finally {
+      this.reading.delete(deviceId);
+    }
+  }
+
+  private apply(deviceId: string, sessions: BackupSession[], fetchedAt: number): void {
+    const current = this.devices.get(deviceId);
+    if (!current) return;
+    const now = this.now();
+    const health = assessDevice(sessions, { now, policy: this.policy.health });
+    const worst = health.plugins[0];
+    const due = nextBackupDue(health);
+    const late = overdueAt(health);
+    const next: StoredDevice = {
+      ...current,
+      state: health.state,
+      worstPlugin: health.worstPlugin,
+      since: health.since,
+      lastSuccessAt: health.lastSuccessAt,
+      failedInARow: worst?.state === "failed" ? worst.failedInARow : 0,
+      sentence: health.sentence,
+      plugins: health.plugins.map((p) => ({
+        plugin: p.plugin,
+        state: p.state,
+        lastStatus: p.lastStatus,
+        lastEnd: p.lastEnd,
+        lastSuccessAt: p.lastSuccessAt,
+        failedInARow: p.failedInARow,
+      })),
+      // The data is as old as N-sight's answer (a cached one may be a few minutes old).
+      readAt: iso(Math.min(fetchedAt, now)),
+      readError: null,
+      nextBackupDueAt: due === null ? null : iso(due),
+      overdueAt: late === null ? null : iso(late),
+      stateChangedAt: current.state !== health.state && current.readAt ? iso(now) : current.stateChangedAt,
+    };
+    this.devices.set(deviceId, next);
+    this.noteFullPicture();
+    this.markDirty();
+  }
+
+  /**
+   * The first full picture: every device with B&R on has been looked at once, successfully
+   * or not (a device whose answer is broken is as known as it will get, and says why).
+   */
+  private noteFullPicture(): void {
+    if (this.fullPictureAt !== null || this.inventoryReadAt === null) return;
+    for (const d of this.devices.values()) if (d.backupEnabled && !d.readAt && !d.readError) return;
+    this.fullPictureAt = this.now();
+    this.log("info", "fleet.full_picture", { devices: this.devices.size });
+  }
+
+  private async inventoryLoop(): Promise<void> {
+    while (this.running) {
+      let waitMs = this.policy.inventoryMs;
+      const age = this.inventoryReadAt === null ? Infinity : this.now() - this.inventoryReadAt;
+      if (age >= this.policy.inventoryMs) {
+        try {
+          await this.discover();
+        } catch (error) {
+          this.log("warn", "fleet.discovery_failed", { error: describe(error) });
+          waitMs = 15_000;
+        }
+      } else {
+        waitMs = this.policy.inventoryMs - age;
+      }
+      await this.sleep(Math.max(1_000, waitMs), false);
+    }
+  }
+
+  private async workerLoop(): Promise<void> {
+    while (this.running) {
+      const paused = this.options.source.pausedUntil();
+      if (paused !== null && paused > this.now()) {
+        await this.sleep(paused - this.now() + 250, false);
+        continue;
+      }
+      const next = this.pickNext();
+      if (!next) {
+        await this.sleep(5_000, true);
+        continue;
+      }
+      try {
+        await this.read(next.deviceId);
+      } catch (error) {
+        this.log("warn", "fleet.read_failed", { deviceId: next.deviceId, error: describe(error) });
+      }
+    }
+  }
+
+  /** Waits `ms`, or less when new work appears (if `wakeable`) or the refresher stops. */
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      if (wakeable || !this.running) this.waiters.add(done);
+    });
+  }
+
+  /** Wakes sleeping workers: new devices were discovered, or the refresher stops. */
+  private poke(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
+    if (!this.options.store || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.saveNow();
+    }, this.policy.saveEveryMs);
+    this.saveTimer.unref?.();
+  }
+
+  /** Writes the state to disk now, if anything changed. */
+  saveNow(): void {
+    if (!this.options.store || !this.dirty) return;
+    this.dirty = false;
+    try {
+      this.options.store.save({
+        clients: this.clients,
+        devices: [...this.devices.values()],
+        inventoryReadAt: this.inventoryReadAt === null ? null : iso(this.inventoryReadAt),
+        fullPictureAt: this.fullPictureAt === null ? null : iso(this.fullPictureAt),
+        upstreamLastOkAt: this.options.source.upstream().lastOkAt,
+      });
+    } catch (error) {
+      this.dirty = true;
+      this.log("error", "fleet.save_failed", { error: describe(error) });
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200);
+}

@@ -1,0 +1,84 @@
+/**
+ * Builds what pages show from the refresher's device records, at a given instant: a device
+ * whose next backup was due before `now` and has not been seen succeeding since turns
+ * overdue even between reads (with its read age shown), so nothing looks fresher or better
+ * than it is. Pure: the same records and instant always give the same snapshot.
+ */
+import { HEALTH_ORDER, type DeviceHealthState } from "../health/backup-health";
+import type { StoredDevice } from "./fleet-store";
+import { EMPTY_COUNTS, type FleetClientRollup, type FleetDevice, type FleetProgress, type FleetSnapshot, type UpstreamHealth } from "./types";
+
+/** The state at `now`: ok or warning become overdue once the learned due time has passed. */
+export function effectiveDevice(record: StoredDevice, now: number): FleetDevice {
+  const { overdueAt, ...device } = record;
+  if ((record.state === "ok" || record.state === "warning") && overdueAt && Date.parse(overdueAt) <= now) {
+    return { ...device, state: "overdue", since: overdueAt };
+  }
+  return device;
+}
+
+const RANK = new Map<DeviceHealthState, number>(HEALTH_ORDER.map((s, i) => [s, i]));
+
+/** Worst first: by state, then the longest failure streak, then the oldest problem. */
+export function compareProblems(a: FleetDevice, b: FleetDevice): number {
+  return (
+    RANK.get(a.state)! - RANK.get(b.state)! ||
+    b.failedInARow - a.failedInARow ||
+    (a.since ?? "").localeCompare(b.since ?? "") ||
+    a.name.localeCompare(b.name, "en", { sensitivity: "base" })
+  );
+}
+
+export const PROBLEM_STATES: ReadonlySet<DeviceHealthState> = new Set(["failed", "overdue", "warning"]);
+
+export interface SnapshotInput {
+  devices: Iterable<StoredDevice>;
+  clients: { clientId: string; name: string; timezone: string | null }[];
+  progress: FleetProgress;
+  upstream: UpstreamHealth;
+  now: number;
+  /** Only these clients (the NOC's `clients=`); all when absent. */
+  clientFilter?: ReadonlySet<string>;
+}
+
+export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
+  const counts = EMPTY_COUNTS();
+  const problems: FleetDevice[] = [];
+  const rollups = new Map<string, FleetClientRollup>();
+  for (const client of input.clients) {
+    if (input.clientFilter && !input.clientFilter.has(client.clientId)) continue;
+    rollups.set(client.clientId, { clientId: client.clientId, name: client.name, timezone: client.timezone, worst: null, counts: EMPTY_COUNTS(), devices: 0 });
+  }
+  let total = 0;
+  let newest: string | null = null;
+  for (const record of input.devices) {
+    if (input.clientFilter && !input.clientFilter.has(record.clientId)) continue;
+    const device = effectiveDevice(record, input.now);
+    total++;
+    counts[device.state]++;
+    if (PROBLEM_STATES.has(device.state)) problems.push(device);
+    if (device.readAt && (!newest || device.readAt > newest)) newest = device.readAt;
+    let rollup = rollups.get(device.clientId);
+    if (!rollup) {
+      rollup = { clientId: device.clientId, name: device.clientName, timezone: null, worst: null, counts: EMPTY_COUNTS(), devices: 0 };
+      rollups.set(device.clientId, rollup);
+    }
+    rollup.devices++;
+    rollup.counts[device.state]++;
+    if (rollup.worst === null || RANK.get(device.state)! < RANK.get(rollup.worst)!) rollup.worst = device.state;
+  }
+  problems.sort(compareProblems);
+  const clients = [...rollups.values()].sort(
+    (a, b) => (a.worst === null ? 1 : 0) - (b.worst === null ? 1 : 0) || RANK.get(a.worst ?? "off")! - RANK.get(b.worst ?? "off")! || a.name.localeCompare(b.name),
+  );
+  return {
+    asOf: new Date(input.now).toISOString(),
+    counts,
+    total,
+    progress: input.progress,
+    upstream: input.upstream,
+    problems,
+    clients,
+    newestReadAt: newest,
+  };
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import { isAbsolute, join } from "node:path";
+import { getClientDevices, getClients, getDeviceSessions } from "../data/nsight-data";
+import { FleetStore } from "../fleet/fleet-store";
+import { FleetRefresher } from "../fleet/refresher";
+import { DEFAULT_HEALTH_POLICY } from "../health/backup-health";
+import { log } from "../log";
+import { getRuntime } from "./nsight";
+
+/**
+ * The process-wide fleet refresher (on globalThis for the same reason as the runtime: one
+ * per process, however Next splits the bundles). Created and started on first use; the
+ * server starts it at boot from instrumentation.ts so the NOC is warm.
+ */
+const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
+type GlobalWithFleet = typeof globalThis & { [FLEET]?: FleetRefresher };
+
+function createFleet(): FleetRefresher {
+  const runtime = getRuntime();
+  const { config } = runtime;
+  const dataDir = isAbsolute(config.dataDir) ? config.dataDir : join(process.cwd(), config.dataDir);
+  const refresher = new FleetRefresher({
+    source: {
+      listClients: async () => (await getClients("background")).data,
+      listClientDevices: async (clientId) => (await getClientDevices(clientId, "background")).data,
+      readSessions: async (deviceId) => {
+        const sessions = await getDeviceSessions(deviceId, "background");
+        return { sessions: sessions.data, fetchedAt: sessions.fetchedAt };
+      },
+      pausedUntil: () => {
+        const breaker = runtime.client.breakerState().until;
+        const pause = runtime.budget.stats().pausedForMs;
+        const until = Math.max(breaker ?? 0, pause > 0 ? Date.now() + pause : 0);
+        return until > 0 ? until : null;
+      },
+      upstream: () => runtime.upstream.snapshot(),
+    },
+    policy: {
+      // Re-reading sooner than the sessions cache expires would only re-read the cache.
+      minRereadMs: Math.max(config.fleetMinRereadMs, config.sessionsTtlMs),
+      rereadMs: config.fleetRereadMs,
+      inventoryMs: config.inventoryTtlMs,
+      // One slot of the budget's concurrency stays free for people looking at pages.
+      workers: Math.max(1, config.maxConcurrent - 1),
+      callsPerMinute: config.callsPerMinute,
+      health: { ...DEFAULT_HEALTH_POLICY, maxAgeMs: config.healthMaxAgeMs },
+    },
+    store: FleetStore.inDirectory(dataDir),
+    log,
+  });
+  const { upstreamLastOkAt } = refresher.restore();
+  runtime.upstream.restore(upstreamLastOkAt);
+  refresher.start();
+  const stop = () => refresher.stop();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  process.once("beforeExit", stop);
+  return refresher;
+}
+
+export function getFleet(): FleetRefresher {
+  const g = globalThis as GlobalWithFleet;
+  g[FLEET] ??= createFleet();
+  return g[FLEET];
+}
