@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { APP_PORT, APP_URL, E2E_API_KEY, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT, SIM_URL } from "./e2e/support/env";
+import { APP_PORT, APP_URL, E2E_API_KEY, E2E_DATA_DIR, E2E_DEVICES, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT, SIM_URL } from "./e2e/support/env";
 import { findChromium, INSTALL_HINT } from "./scripts/lib/find-browser.mjs";
 
 const chromium = findChromium();
@@ -34,13 +34,16 @@ export default defineConfig({
   },
   projects: [
     { name: "journeys", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: "**/faults/**" },
-    // Specs that stop or break the simulator run last, after every journey has finished.
-    { name: "faults", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: "**/faults/**/*.spec.ts", dependencies: ["journeys"] },
+    // Specs that stop or break the simulator run last, one at a time, after every journey.
+    { name: "faults", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: "**/faults/**/*.spec.ts", dependencies: ["journeys"], workers: 1 },
   ],
   webServer: [
     {
       name: "N-sight simulator",
-      command: `node --import tsx simulator/main.ts --port ${SIM_PORT} --control-port ${SIM_CONTROL_PORT} --key ${E2E_API_KEY}`,
+      // A small fleet, so the refresher's first full picture takes well under a minute at
+      // 60 calls a minute; a short Retry-After so the seeded 429 device does not hold every
+      // call back for half a minute each time it is read.
+      command: `node --import tsx simulator/main.ts --port ${SIM_PORT} --control-port ${SIM_CONTROL_PORT} --key ${E2E_API_KEY} --devices ${E2E_DEVICES} --retry-after-seconds 2`,
       url: `${SIM_CONTROL_URL}/stats`,
       reuseExistingServer: false,
       stdout: "ignore",
@@ -61,6 +64,11 @@ export default defineConfig({
         NSIGHT_DEMO: "1",
         // The seeded "stall" device must not hold a test for the 30 s production timeout.
         NSIGHT_TIMEOUT_SECONDS: "6",
+        // Re-read every device as often as N-able allows, so outages show within seconds.
+        FLEET_MIN_REREAD_SECONDS: "90",
+        NSIGHT_SESSIONS_TTL_SECONDS: "90",
+        FLEET_REREAD_SECONDS: "90",
+        DATA_DIR: E2E_DATA_DIR,
         NEXT_TELEMETRY_DISABLED: "1",
       },
     },

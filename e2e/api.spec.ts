@@ -31,6 +31,8 @@ test.describe("JSON API", () => {
   // The seeded 429 device pauses every call for its Retry-After (N-sight throttles a whole
   // account), so it is tested in faults/, after the journeys.
   test("maps upstream failures to our statuses and our words", async ({ request }) => {
+    // The stalled device costs two 6 s timeouts (one retry).
+    test.slow();
     const cases: [string, number, string][] = [
       ["/api/devices/999999999/sessions", 404, "not_found"],
       [`/api/devices/${SCENARIO.faults.http500}/sessions`, 503, "unavailable"],
@@ -94,7 +96,8 @@ test.describe("JSON API", () => {
     const since = new Date().toISOString();
     const answers = await Promise.all(Array.from({ length: 50 }, () => request.get(`/api/devices/${device}/sessions`)));
     expect(answers.every((a) => a.status() === 200)).toBe(true);
+    // One call at most: the fleet refresher may already have read (and cached) this device.
     const calls = await simulator.requestsSince(since, "list_mob_sessions");
-    expect(calls.filter((c) => c.params.deviceid === device)).toHaveLength(1);
+    expect(calls.filter((c) => c.params.deviceid === device).length).toBeLessThanOrEqual(1);
   });
 });

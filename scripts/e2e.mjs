@@ -1,6 +1,7 @@
 // `npm run test:e2e`: builds the production bundle if the sources changed, checks that a
 // Chromium is available, then runs Playwright (which starts the simulator and the app).
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBuild, ROOT } from "./lib/build.mjs";
 import { findChromium, INSTALL_HINT } from "./lib/find-browser.mjs";
@@ -10,6 +11,8 @@ if (!findChromium()) {
   process.exit(1);
 }
 await ensureBuild();
+// Every run starts with no saved fleet state (the restart test makes its own).
+for (const dir of ["e2e-data", "e2e-restart"]) rmSync(join(ROOT, ".cache", dir), { recursive: true, force: true });
 const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "@playwright", "test", "cli.js"), "test", ...process.argv.slice(2)], {
   cwd: ROOT,
   stdio: "inherit",

@@ -1,20 +1,29 @@
 import { Suspense } from "react";
 import { CLIENT_SORT_KEYS, ClientsTable } from "@/components/clients/clients-table";
+import { AutoRefresh } from "@/components/fleet/auto-refresh";
+import { FleetSection, readFleet } from "@/components/fleet/fleet-section";
 import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { FilterBox } from "@/components/ui/filter-box";
 import { TableSkeleton } from "@/components/ui/skeleton";
+import type { FleetClientRollup } from "@/lib/fleet/types";
 import { parseListView, type SearchParams } from "@/lib/view/list-view";
 
-export default async function ClientsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+/** The first thing anyone sees: which backups across the fleet need attention, then the clients. */
+export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const view = parseListView(params, CLIENT_SORT_KEYS, "name");
+  const fleet = readFleet();
+  const rollups = new Map<string, FleetClientRollup>("title" in fleet ? [] : fleet.clients.map((c) => [c.clientId, c]));
   return (
     <>
+      <AutoRefresh seconds={60} />
       <Breadcrumbs items={[{ label: "Clients" }]} />
-      <h1 className="text-2xl font-semibold">Clients</h1>
+      <h1 className="text-2xl font-semibold">Backup health</h1>
+      <FleetSection snapshot={fleet} params={params} />
+      <h2 className="pt-4 text-xl font-semibold">Clients</h2>
       <FilterBox label="Filter clients" placeholder="Name or time zone" />
       <Suspense fallback={<TableSkeleton label="Loading clients…" />}>
-        <ClientsTable view={view} params={params} />
+        <ClientsTable view={view} params={params} rollups={rollups} />
       </Suspense>
     </>
   );

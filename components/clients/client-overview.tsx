@@ -1,21 +1,29 @@
 import Link from "next/link";
+import { DeviceHealthCell, fleetDevicesOfClient, HealthRollupLine } from "@/components/fleet/device-health-cell";
 import { BackupFlag } from "@/components/ui/backup-flag";
 import { DataFreshness } from "@/components/ui/data-freshness";
 import { SortableHeader } from "@/components/ui/sortable-header";
 import { EmptyState, ErrorState } from "@/components/ui/states";
+import { currentTime } from "@/lib/clock";
 import { combine } from "@/lib/data/fresh";
 import { getClientDevices, getSites } from "@/lib/data/nsight-data";
 import { formatCount, safeZone } from "@/lib/format";
 import { toUserError } from "@/lib/http/user-error";
+import type { FleetDevice } from "@/lib/fleet/types";
+import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import type { Client, ClientDevice } from "@/lib/types";
 import { deviceHref, siteHref } from "@/lib/view/links";
 import { matchesFilter, sortBy, type ListView, type SearchParams } from "@/lib/view/list-view";
 
-export const CLIENT_DEVICE_SORT_KEYS = ["name", "site", "type", "backup", "status"] as const;
+export const CLIENT_DEVICE_SORT_KEYS = ["name", "health", "site", "type", "backup", "status"] as const;
 export type ClientDeviceSortKey = (typeof CLIENT_DEVICE_SORT_KEYS)[number];
 
-function deviceSortValue(d: ClientDevice, key: ClientDeviceSortKey) {
+function deviceSortValue(d: ClientDevice, key: ClientDeviceSortKey, health: ReadonlyMap<string, FleetDevice>) {
   switch (key) {
+    case "health": {
+      const state = health.get(d.deviceId)?.state;
+      return state ? HEALTH_ORDER.indexOf(state) : null;
+    }
     case "name":
       return d.name;
     case "site":
@@ -49,15 +57,18 @@ export async function ClientOverview({ client, view, params }: { client: Client;
     if (d.backupEnabled) counts.backup++;
     perSite.set(d.siteId, counts);
   }
+  const health = fleetDevicesOfClient(client.clientId);
+  const now = currentTime();
   const rows = sortBy(
     devices.filter((d) => matchesFilter(view.q, d.name, d.siteName, d.description, d.username)),
     view,
-    deviceSortValue,
+    (d, key) => deviceSortValue(d, key, health),
   );
 
   return (
     <>
       <DataFreshness fetchedAt={data.fetchedAt} stale={data.stale} />
+      <HealthRollupLine devices={[...health.values()]} />
       <section aria-labelledby="sites-heading" className="space-y-3">
         <h2 id="sites-heading" className="text-lg font-semibold">
           {formatCount(sites.length)} {sites.length === 1 ? "site" : "sites"}
@@ -110,6 +121,7 @@ export async function ClientOverview({ client, view, params }: { client: Client;
               <thead className="border-b border-border bg-surface-muted">
                 <tr>
                   <SortableHeader column="name" label="Device" view={view} params={params} />
+                  <SortableHeader column="health" label="Backup health" view={view} params={params} />
                   <SortableHeader column="site" label="Site" view={view} params={params} />
                   <SortableHeader column="type" label="Type" view={view} params={params} />
                   <SortableHeader column="backup" label="Backup & Recovery" view={view} params={params} />
@@ -124,6 +136,9 @@ export async function ClientOverview({ client, view, params }: { client: Client;
                         {d.name || `Device ${d.deviceId}`}
                       </Link>
                     </th>
+                    <td className="px-3 py-2">
+                      <DeviceHealthCell device={health.get(d.deviceId)} now={now} />
+                    </td>
                     <td className="px-3 py-2">
                       <Link href={siteHref(client.clientId, d.siteId)} className="hover:underline">
                         {d.siteName}

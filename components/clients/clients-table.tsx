@@ -1,18 +1,26 @@
 import Link from "next/link";
+import { RollupText } from "@/components/fleet/fleet-overview";
 import { DataFreshness } from "@/components/ui/data-freshness";
+import { HealthBadge } from "@/components/ui/status-badge";
 import { SortableHeader } from "@/components/ui/sortable-header";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { getClients } from "@/lib/data/nsight-data";
 import { formatCount } from "@/lib/format";
 import { toUserError } from "@/lib/http/user-error";
+import type { FleetClientRollup } from "@/lib/fleet/types";
+import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import type { Client } from "@/lib/types";
 import { matchesFilter, sortBy, type ListView, type SearchParams } from "@/lib/view/list-view";
 
-export const CLIENT_SORT_KEYS = ["name", "timezone", "servers", "workstations", "devices"] as const;
+export const CLIENT_SORT_KEYS = ["name", "health", "timezone", "servers", "workstations", "devices"] as const;
 export type ClientSortKey = (typeof CLIENT_SORT_KEYS)[number];
 
-function sortValue(client: Client, key: ClientSortKey) {
+function sortValue(client: Client, key: ClientSortKey, rollups: ReadonlyMap<string, FleetClientRollup>) {
   switch (key) {
+    case "health": {
+      const worst = rollups.get(client.clientId)?.worst;
+      return worst ? HEALTH_ORDER.indexOf(worst) : null;
+    }
     case "name":
       return client.name;
     case "timezone":
@@ -27,7 +35,7 @@ function sortValue(client: Client, key: ClientSortKey) {
 }
 
 /** Every client the key can see, filtered and sorted as the URL says. */
-export async function ClientsTable({ view, params }: { view: ListView<ClientSortKey>; params: SearchParams }) {
+export async function ClientsTable({ view, params, rollups }: { view: ListView<ClientSortKey>; params: SearchParams; rollups: ReadonlyMap<string, FleetClientRollup> }) {
   let clients;
   try {
     clients = await getClients();
@@ -38,7 +46,7 @@ export async function ClientsTable({ view, params }: { view: ListView<ClientSort
   const rows = sortBy(
     clients.data.filter((c) => matchesFilter(view.q, c.name, c.timezone)),
     view,
-    sortValue,
+    (client, key) => sortValue(client, key, rollups),
   );
   return (
     <section aria-labelledby="clients-heading" className="space-y-3">
@@ -58,6 +66,7 @@ export async function ClientsTable({ view, params }: { view: ListView<ClientSort
             <thead className="border-b border-border bg-surface-muted">
               <tr>
                 <SortableHeader column="name" label="Client" view={view} params={params} />
+                <SortableHeader column="health" label="Backup health" view={view} params={params} />
                 <SortableHeader column="timezone" label="Time zone" view={view} params={params} />
                 <SortableHeader column="servers" label="Servers" view={view} params={params} align="right" />
                 <SortableHeader column="workstations" label="Workstations" view={view} params={params} align="right" />
@@ -72,6 +81,9 @@ export async function ClientsTable({ view, params }: { view: ListView<ClientSort
                       {client.name || `Client ${client.clientId}`}
                     </Link>
                   </th>
+                  <td className="px-3 py-2">
+                    <ClientHealth rollup={rollups.get(client.clientId)} />
+                  </td>
                   <td className="px-3 py-2 text-muted">{client.timezone ?? "—"}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatCount(client.serverCount)}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatCount(client.workstationCount)}</td>
@@ -83,5 +95,18 @@ export async function ClientsTable({ view, params }: { view: ListView<ClientSort
         </div>
       )}
     </section>
+  );
+}
+
+/** A client's worst state and its devices per state. */
+export function ClientHealth({ rollup }: { rollup: FleetClientRollup | undefined }) {
+  if (!rollup || rollup.worst === null) return <span className="text-muted">No devices</span>;
+  return (
+    <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+      <HealthBadge state={rollup.worst} />
+      <span className="text-xs">
+        <RollupText counts={rollup.counts} />
+      </span>
+    </span>
   );
 }

@@ -1,19 +1,26 @@
 import Link from "next/link";
+import { DeviceHealthCell, HealthRollupLine } from "@/components/fleet/device-health-cell";
 import { BackupFlag } from "@/components/ui/backup-flag";
 import { DataFreshness } from "@/components/ui/data-freshness";
 import { SortableHeader } from "@/components/ui/sortable-header";
 import { EmptyState } from "@/components/ui/states";
 import type { Fresh } from "@/lib/data/fresh";
 import { formatAge, formatCount } from "@/lib/format";
+import type { FleetDevice } from "@/lib/fleet/types";
+import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import type { SiteDevice } from "@/lib/types";
 import { deviceHref } from "@/lib/view/links";
 import { matchesFilter, sortBy, type ListView, type SearchParams } from "@/lib/view/list-view";
 
-export const SITE_DEVICE_SORT_KEYS = ["name", "type", "os", "online", "backup", "boot"] as const;
+export const SITE_DEVICE_SORT_KEYS = ["name", "health", "type", "os", "online", "backup", "boot"] as const;
 export type SiteDeviceSortKey = (typeof SITE_DEVICE_SORT_KEYS)[number];
 
-function sortValue(d: SiteDevice, key: SiteDeviceSortKey) {
+function sortValue(d: SiteDevice, key: SiteDeviceSortKey, health: ReadonlyMap<string, FleetDevice>) {
   switch (key) {
+    case "health": {
+      const state = health.get(d.deviceId)?.state;
+      return state ? HEALTH_ORDER.indexOf(state) : null;
+    }
     case "name":
       return d.name;
     case "type":
@@ -43,12 +50,29 @@ function Online({ online }: { online: boolean | null }) {
 }
 
 /** Servers and workstations of a site, filtered and sorted by the URL. */
-export function SiteDevices({ devices, clientId, zone, view, params, now }: { devices: Fresh<SiteDevice[]>; clientId: string; zone: string | null; view: ListView<SiteDeviceSortKey>; params: SearchParams; now: number }) {
+export function SiteDevices({
+  devices,
+  health,
+  clientId,
+  zone,
+  view,
+  params,
+  now,
+}: {
+  devices: Fresh<SiteDevice[]>;
+  health: ReadonlyMap<string, FleetDevice>;
+  clientId: string;
+  zone: string | null;
+  view: ListView<SiteDeviceSortKey>;
+  params: SearchParams;
+  now: number;
+}) {
   const rows = sortBy(
     devices.data.filter((d) => matchesFilter(view.q, d.name, d.os, d.description, d.user, d.ip)),
     view,
-    sortValue,
+    (d, key) => sortValue(d, key, health),
   );
+  const siteHealth = devices.data.map((d) => health.get(d.deviceId)).filter((d): d is FleetDevice => d !== undefined);
   const servers = devices.data.filter((d) => d.type === "server").length;
   return (
     <section aria-labelledby="site-devices-heading" className="space-y-3">
@@ -59,6 +83,7 @@ export function SiteDevices({ devices, clientId, zone, view, params, now }: { de
         </h2>
         <DataFreshness fetchedAt={devices.fetchedAt} stale={devices.stale} now={now} />
       </div>
+      <HealthRollupLine devices={siteHealth} />
       {rows.length === 0 ? (
         <EmptyState title={devices.data.length === 0 ? "No devices at this site" : "No device matches the filter"} />
       ) : (
@@ -67,6 +92,7 @@ export function SiteDevices({ devices, clientId, zone, view, params, now }: { de
             <thead className="border-b border-border bg-surface-muted">
               <tr>
                 <SortableHeader column="name" label="Device" view={view} params={params} />
+                <SortableHeader column="health" label="Backup health" view={view} params={params} />
                 <SortableHeader column="type" label="Type" view={view} params={params} />
                 <SortableHeader column="os" label="Operating system" view={view} params={params} />
                 <SortableHeader column="online" label="Online" view={view} params={params} />
@@ -83,6 +109,9 @@ export function SiteDevices({ devices, clientId, zone, view, params, now }: { de
                     </Link>
                     {d.description && <span className="block text-xs font-normal text-muted">{d.description}</span>}
                   </th>
+                  <td className="px-3 py-2">
+                    <DeviceHealthCell device={health.get(d.deviceId)} now={now} />
+                  </td>
                   <td className="px-3 py-2">{d.type === "server" ? "Server" : "Workstation"}</td>
                   <td className="px-3 py-2">{d.os ?? "—"}</td>
                   <td className="px-3 py-2">

@@ -1,5 +1,5 @@
 import { decodeXmlBytes, UnsupportedEncodingError } from "./decode";
-import { NsightError } from "./errors";
+import { isNsightError, NsightError } from "./errors";
 import { redact } from "./redact";
 import { childElement, readXml, XmlSyntaxError, type XmlElement } from "./xml";
 
@@ -242,7 +242,7 @@ export async function fetchNsightText(
     return { text: decodeBody(bytes, contentType, service), bytes: bytes.byteLength };
   } catch (error) {
     await response.body?.cancel().catch(() => undefined);
-    if (error instanceof NsightError) throw error;
+    if (isNsightError(error)) throw error;
     throw transportFailure(error, timeout, service, secrets, options.timeoutMs);
   }
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { fleetDevicesOfClient } from "@/components/fleet/device-health-cell";
 import { SITE_DEVICE_SORT_KEYS, SiteDevices } from "@/components/sites/site-devices";
 import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { FilterBox } from "@/components/ui/filter-box";
@@ -21,7 +22,7 @@ export const metadata: Metadata = { title: "Site" };
 async function SiteDevicesSection({ client, site, view, params }: { client: Client; site: Site; view: ListView<SiteDeviceSortKey>; params: SearchParams }) {
   const devices = await getSiteDevices(site.siteId, client.clientId).catch((error: unknown) => toUserError(error, "Devices"));
   if ("title" in devices) return <ErrorState title={devices.title} message={devices.message} />;
-  return <SiteDevices devices={devices} clientId={client.clientId} zone={client.timezone ? safeZone(client.timezone) : null} view={view} params={params} now={currentTime()} />;
+  return <SiteDevices devices={devices} health={fleetDevicesOfClient(client.clientId)} clientId={client.clientId} zone={client.timezone ? safeZone(client.timezone) : null} view={view} params={params} now={currentTime()} />;
 }
 
 export default async function SitePage({ params, searchParams }: { params: Promise<{ clientId: string; siteId: string }>; searchParams: Promise<SearchParams> }) {

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { readFleet } from "@/components/fleet/fleet-section";
+import { NocWall } from "@/components/noc/noc-wall";
+import { QueryProvider } from "@/components/providers/query-provider";
+import { ErrorState } from "@/components/ui/states";
+import { parseNocSettings } from "@/lib/fleet/noc-settings";
+import type { SearchParams } from "@/lib/view/list-view";
+
+export const metadata: Metadata = { title: "NOC wall" };
+
+/**
+ * The NOC wall display: no chrome, dark by default, readable across a room, configured
+ * entirely by its URL (`?clients=…&rotate=15&refresh=30&theme=dark`). It reads the fleet
+ * refresher's state (the first paint comes with the page), never N-sight directly.
+ */
+export default async function NocPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const settings = parseNocSettings(await searchParams);
+  const snapshot = readFleet(settings.clients.length ? new Set(settings.clients) : undefined);
+  const names = "title" in snapshot ? [] : snapshot.clients.map((c) => c.name);
+  return (
+    <main
+      className="fixed inset-0 overflow-hidden bg-canvas text-ink"
+      style={{ fontSize: "clamp(14px, 1.05vw, 46px)" }}
+      data-color-scheme={settings.theme}
+      data-noc-theme={settings.theme}
+    >
+      {"title" in snapshot ? (
+        <div className="p-8">
+          <ErrorState title={snapshot.title} message={snapshot.message} />
+        </div>
+      ) : (
+        <QueryProvider>
+          <NocWall initial={snapshot} settings={settings} clientNames={settings.clients.length ? names : []} />
+        </QueryProvider>
+      )}
+    </main>
+  );
+}

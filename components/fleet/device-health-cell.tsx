@@ -1,0 +1,46 @@
+import { HealthBadge } from "@/components/ui/status-badge";
+import type { FleetCounts, FleetDevice } from "@/lib/fleet/types";
+import { EMPTY_COUNTS } from "@/lib/fleet/types";
+import { formatAge } from "@/lib/format";
+import { HEALTH_ORDER } from "@/lib/health/backup-health";
+import { getFleet } from "@/lib/server/fleet";
+import { RollupText } from "./fleet-overview";
+
+/** A device's backup state in a table cell, with how old it is. */
+export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefined; now: number }) {
+  if (!device) return <span className="text-muted">Not known yet</span>;
+  return (
+    <span className="flex flex-wrap items-center gap-x-2">
+      <HealthBadge state={device.state} />
+      {device.readAt && <span className="text-xs text-muted">read {formatAge(device.readAt, now)}</span>}
+    </span>
+  );
+}
+
+/** The refresher's view of a client's devices; empty when the fleet is not available. */
+export function fleetDevicesOfClient(clientId: string): Map<string, FleetDevice> {
+  try {
+    return getFleet().devicesOfClient(clientId);
+  } catch {
+    return new Map();
+  }
+}
+
+export function countStates(devices: Iterable<FleetDevice>): FleetCounts {
+  const counts = EMPTY_COUNTS();
+  for (const d of devices) counts[d.state]++;
+  return counts;
+}
+
+/** "Backup health: 2 failed, 1 overdue, 40 OK" for a set of devices. */
+export function HealthRollupLine({ devices }: { devices: FleetDevice[] }) {
+  const counts = countStates(devices);
+  const worst = HEALTH_ORDER.find((s) => counts[s] > 0);
+  return (
+    <p className="flex flex-wrap items-center gap-2 text-sm" data-testid="health-rollup">
+      <span className="font-medium">Backup health:</span>
+      {worst && <HealthBadge state={worst} />}
+      <RollupText counts={counts} />
+    </p>
+  );
+}

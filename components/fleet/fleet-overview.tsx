@@ -1,0 +1,157 @@
+import Link from "next/link";
+import { HealthBadge } from "@/components/ui/status-badge";
+import { EmptyState } from "@/components/ui/states";
+import type { FleetCounts, FleetDevice, FleetSnapshot } from "@/lib/fleet/types";
+import { formatAge, formatCount, formatDateTime } from "@/lib/format";
+import { HEALTH_ORDER, type DeviceHealthState } from "@/lib/health/backup-health";
+import { HEALTH_LOOK } from "@/lib/session-status";
+import { deviceHref } from "@/lib/view/links";
+import { HealthLegend } from "./health-legend";
+
+/** How far the first full picture is, and whether it was restored from disk. */
+export function FleetProgressNote({ snapshot, now }: { snapshot: FleetSnapshot; now: number }) {
+  const { progress } = snapshot;
+  if (progress.inventoryReadAt === null && progress.backupDevices === 0) {
+    return <p className="text-sm text-muted">Discovering clients and devices in N-sight…</p>;
+  }
+  if (progress.fullPictureAt === null) {
+    const eta = progress.estimatedFullPictureAt ? Math.max(1, Math.round((Date.parse(progress.estimatedFullPictureAt) - now) / 60_000)) : null;
+    return (
+      <p className="text-sm text-muted" data-testid="fleet-progress">
+        {formatCount(progress.read)} of {formatCount(progress.backupDevices)} devices read
+        {eta !== null ? `; full picture in about ${eta} min` : ""} (N-sight allows about one call a second).
+      </p>
+    );
+  }
+  return null;
+}
+
+/** The banner when N-sight is not answering: what is shown is the last good data, this old. */
+export function UpstreamBanner({ snapshot, now }: { snapshot: FleetSnapshot; now: number }) {
+  const { upstream } = snapshot;
+  if (upstream.status !== "failing" || !upstream.failingSince) return null;
+  const dataAt = snapshot.newestReadAt ?? upstream.lastOkAt;
+  return (
+    <div role="alert" className="rounded-lg border-2 border-status-warning bg-surface p-3 font-medium text-status-warning" data-testid="upstream-banner">
+      <span aria-hidden="true">⚠ </span>
+      {upstream.lastProblem ?? "N-sight is not answering"}: unreachable since {formatDateTime(upstream.failingSince, "UTC")} UTC
+      {dataAt ? `; data is ${formatAge(dataAt, now).replace(" ago", "")} old` : ""}. Showing the last known state; it refreshes by itself when
+      N-sight answers again.
+    </div>
+  );
+}
+
+/** Large counts per state, each with its icon and word. */
+export function FleetCountTiles({ counts, size = "md" }: { counts: FleetCounts; size?: "md" | "xl" }) {
+  return (
+    <ul className={`grid gap-3 ${size === "xl" ? "grid-cols-6" : "grid-cols-2 sm:grid-cols-3 lg:grid-cols-6"}`} aria-label="Devices per backup state">
+      {HEALTH_ORDER.map((state) => {
+        const look = HEALTH_LOOK[state];
+        return (
+          <li key={state} className="rounded-lg border-2 bg-surface p-3" style={{ borderColor: look.ink }} data-state-count={state}>
+            <p className={`font-semibold tabular-nums ${size === "xl" ? "text-[3.2em] leading-none" : "text-3xl"}`} style={{ color: look.ink }}>
+              {formatCount(counts[state])}
+            </p>
+            <p className={`mt-1 font-medium ${size === "xl" ? "text-[1.3em]" : ""}`}>
+              <span aria-hidden="true">{look.icon} </span>
+              {look.label}
+            </p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function sinceText(device: FleetDevice, now: number): string {
+  if (!device.since) return "—";
+  return formatAge(device.since, now);
+}
+
+/** The devices that need attention, worst first, each a link to its backup page. */
+export function ProblemDevices({ problems, zoneOf, now, limit, moreHref }: { problems: FleetDevice[]; zoneOf: (clientId: string) => string | null; now: number; limit: number; moreHref: string | null }) {
+  if (problems.length === 0) {
+    return <EmptyState title="No device needs attention">Every device read so far backed up on time.</EmptyState>;
+  }
+  const shown = problems.slice(0, limit);
+  return (
+    <div className="space-y-2">
+      <div className="overflow-x-auto rounded-lg border border-border bg-surface">
+        <table className="w-full text-sm" aria-labelledby="problems-heading">
+          <thead className="border-b border-border bg-surface-muted text-left">
+            <tr>
+              <th scope="col" className="px-3 py-2">Device</th>
+              <th scope="col" className="px-3 py-2">Client</th>
+              <th scope="col" className="px-3 py-2">Site</th>
+              <th scope="col" className="px-3 py-2">Plugin</th>
+              <th scope="col" className="px-3 py-2">State</th>
+              <th scope="col" className="px-3 py-2">Since</th>
+              <th scope="col" className="px-3 py-2">Last successful backup</th>
+              <th scope="col" className="px-3 py-2">Read from N-sight</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((d) => (
+              <tr key={d.deviceId} className="border-b border-border last:border-0 hover:bg-surface-muted" data-device-id={d.deviceId} data-health={d.state}>
+                <th scope="row" className="px-3 py-2 text-left font-medium">
+                  <Link href={deviceHref(d.deviceId, d.clientId, zoneOf(d.clientId))} className="text-accent hover:underline">
+                    {d.name || `Device ${d.deviceId}`}
+                  </Link>
+                </th>
+                <td className="px-3 py-2">{d.clientName}</td>
+                <td className="px-3 py-2">{d.siteName}</td>
+                <td className="px-3 py-2">{d.worstPlugin ?? "—"}</td>
+                <td className="px-3 py-2">
+                  <HealthBadge state={d.state} />
+                  {d.failedInARow > 1 && <span className="ml-1 text-xs text-muted">{d.failedInARow}× in a row</span>}
+                </td>
+                <td className="px-3 py-2">{d.since ? <time dateTime={d.since} title={formatDateTime(d.since, "UTC") + " UTC"}>{sinceText(d, now)}</time> : "—"}</td>
+                <td className="px-3 py-2">{d.lastSuccessAt ? <time dateTime={d.lastSuccessAt}>{formatAge(d.lastSuccessAt, now)}</time> : "never"}</td>
+                <td className="px-3 py-2 text-muted">
+                  {d.readAt ? formatAge(d.readAt, now) : "—"}
+                  {d.readError && <span className="block text-xs text-status-warning">last read failed</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {problems.length > limit && moreHref && (
+        <Link href={moreHref} className="text-sm text-accent underline" scroll={false}>
+          Show all {formatCount(problems.length)} devices that need attention
+        </Link>
+      )}
+    </div>
+  );
+}
+
+/** One line per state with devices in it: "2 failed, 1 overdue, 40 OK". */
+export function RollupText({ counts }: { counts: FleetCounts }) {
+  const parts = HEALTH_ORDER.filter((s) => counts[s] > 0).map((s: DeviceHealthState) => `${formatCount(counts[s])} ${HEALTH_LOOK[s].label.toLowerCase()}`);
+  return <span className="text-muted">{parts.length ? parts.join(", ") : "no devices"}</span>;
+}
+
+/** The fleet section of the home page. */
+export function FleetOverview({ snapshot, now, zoneOf, showAllProblems, allProblemsHref }: { snapshot: FleetSnapshot; now: number; zoneOf: (clientId: string) => string | null; showAllProblems: boolean; allProblemsHref: string }) {
+  return (
+    <section aria-labelledby="fleet-heading" className="space-y-4" data-testid="fleet-overview">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="fleet-heading" className="text-lg font-semibold">
+          Backup health of {formatCount(snapshot.total)} devices
+        </h2>
+        <p className="text-sm text-muted">
+          Newest state read from N-sight {snapshot.newestReadAt ? formatAge(snapshot.newestReadAt, now) : "—"}
+          {snapshot.progress.restoredAt ? `; restored from disk ${formatAge(snapshot.progress.restoredAt, now)}` : ""}.
+        </p>
+      </div>
+      <UpstreamBanner snapshot={snapshot} now={now} />
+      <FleetProgressNote snapshot={snapshot} now={now} />
+      <FleetCountTiles counts={snapshot.counts} />
+      <HealthLegend />
+      <h2 id="problems-heading" className="text-lg font-semibold">
+        Needs attention ({formatCount(snapshot.problems.length)})
+      </h2>
+      <ProblemDevices problems={snapshot.problems} zoneOf={zoneOf} now={now} limit={showAllProblems ? Infinity : 25} moreHref={showAllProblems ? null : allProblemsHref} />
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import { ErrorState } from "@/components/ui/states";
+import { currentTime } from "@/lib/clock";
+import type { FleetSnapshot } from "@/lib/fleet/types";
+import { safeZone } from "@/lib/format";
+import { toUserError } from "@/lib/http/user-error";
+import { getFleet } from "@/lib/server/fleet";
+import { withParams, type SearchParams } from "@/lib/view/list-view";
+import { FleetOverview } from "./fleet-overview";
+
+/** The refresher's snapshot, or a user-facing problem (not configured). */
+export function readFleet(clientFilter?: ReadonlySet<string>): FleetSnapshot | { title: string; message: string } {
+  try {
+    return getFleet().snapshot(clientFilter);
+  } catch (error) {
+    return toUserError(error, "Fleet health");
+  }
+}
+
+/** Fleet backup health at the top of the home page; reads the refresher's state only. */
+export function FleetSection({ snapshot, params }: { snapshot: ReturnType<typeof readFleet>; params: SearchParams }) {
+  if ("title" in snapshot) return <ErrorState title={snapshot.title} message={snapshot.message} />;
+  const zones = new Map(snapshot.clients.map((c) => [c.clientId, c.timezone ? safeZone(c.timezone) : null]));
+  return (
+    <FleetOverview
+      snapshot={snapshot}
+      now={currentTime()}
+      zoneOf={(clientId) => zones.get(clientId) ?? null}
+      showAllProblems={params.problems === "all"}
+      allProblemsHref={withParams(params, { problems: "all" })}
+    />
+  );
+}

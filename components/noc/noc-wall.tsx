@@ -1,0 +1,216 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { NocSettings } from "@/lib/fleet/noc-settings";
+import type { FleetDevice, FleetSnapshot } from "@/lib/fleet/types";
+import { formatAge, formatCount, formatTime } from "@/lib/format";
+import { HEALTH_ORDER } from "@/lib/health/backup-health";
+import { fleetQueries } from "@/lib/queries/fleet-queries";
+import { HEALTH_LOOK } from "@/lib/session-status";
+
+/** How long a device that just turned failed stays highlighted. */
+const HIGHLIGHT_MS = 3 * 60_000;
+/** Tile size in em of the wall's font size, used to work out how many fit on a page. */
+const TILE_MIN_WIDTH_EM = 21;
+const TILE_HEIGHT_EM = 8.6;
+const GAP_EM = 0.8;
+
+function useClock(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/** How many tiles fit in the element, from its size and the font size (no scrolling, ever). */
+function useTilesPerPage(ref: React.RefObject<HTMLElement | null>): number {
+  const [perPage, setPerPage] = useState(6);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => {
+      const em = parseFloat(getComputedStyle(element).fontSize) || 16;
+      const columns = Math.max(1, Math.floor((element.clientWidth + GAP_EM * em) / ((TILE_MIN_WIDTH_EM + GAP_EM) * em)));
+      const rows = Math.max(1, Math.floor((element.clientHeight + GAP_EM * em) / ((TILE_HEIGHT_EM + GAP_EM) * em)));
+      setPerPage(columns * rows);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return perPage;
+}
+
+/**
+ * Devices that turned failed while this wall was watching (or within the last minutes), and
+ * when: those tiles are highlighted for a while.
+ */
+function useNewlyFailed(problems: FleetDevice[] | undefined, now: number): Set<string> {
+  const previous = useRef<Map<string, string> | null>(null);
+  const [since, setSince] = useState<Map<string, number>>(() => new Map());
+  useEffect(() => {
+    if (!problems) return;
+    const current = new Map(problems.map((d) => [d.deviceId, d.state]));
+    const before = previous.current;
+    previous.current = current;
+    setSince((old) => {
+      const next = new Map([...old].filter(([, at]) => Date.now() - at < HIGHLIGHT_MS));
+      for (const d of problems) {
+        if (d.state !== "failed") continue;
+        const changedRecently = d.stateChangedAt !== null && Date.now() - Date.parse(d.stateChangedAt) < HIGHLIGHT_MS;
+        const turnedFailed = before !== null && before.get(d.deviceId) !== "failed";
+        if ((changedRecently || turnedFailed) && !next.has(d.deviceId)) next.set(d.deviceId, changedRecently ? Date.parse(d.stateChangedAt!) : Date.now());
+      }
+      return next;
+    });
+  }, [problems]);
+  return useMemo(() => new Set([...since].filter(([, at]) => now - at < HIGHLIGHT_MS).map(([id]) => id)), [since, now]);
+}
+
+function problemLine(d: FleetDevice, now: number): string {
+  const plugin = d.worstPlugin ?? "Backup";
+  switch (d.state) {
+    case "failed":
+      return d.failedInARow > 1 ? `${plugin} failed ${d.failedInARow}× since ${d.since ? formatAge(d.since, now) : "—"}` : `${plugin} failed ${d.since ? formatAge(d.since, now) : ""}`;
+    case "overdue":
+      return `${plugin} overdue for ${d.since ? formatAge(d.since, now).replace(" ago", "") : "—"}`;
+    case "warning": {
+      const status = d.plugins.find((p) => p.plugin === d.worstPlugin)?.lastStatus ?? "";
+      return `${plugin}: ${status.toLowerCase().replace(/_/g, " ")}`;
+    }
+    default:
+      return d.sentence ?? "";
+  }
+}
+
+function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; highlighted: boolean }) {
+  const look = HEALTH_LOOK[device.state];
+  return (
+    <li
+      data-device-id={device.deviceId}
+      data-health={device.state}
+      data-new={highlighted ? "true" : undefined}
+      className="flex flex-col justify-between overflow-hidden rounded-[0.6em] border-[0.2em] bg-surface p-[0.6em]"
+      style={{ borderColor: look.ink, height: `${TILE_HEIGHT_EM}em`, boxShadow: highlighted ? `0 0 0 0.3em ${look.ink}` : undefined }}
+    >
+      <p className="flex items-center justify-between gap-2 font-bold" style={{ color: look.ink }}>
+        <span>
+          <span aria-hidden="true">{look.icon} </span>
+          {look.label}
+        </span>
+        {highlighted && <span className="rounded bg-[var(--status-failed)] px-[0.4em] text-[0.8em] text-white">NEW</span>}
+      </p>
+      <p className="truncate text-[1.25em] font-semibold">{device.name || `Device ${device.deviceId}`}</p>
+      <p className="truncate text-muted">
+        {device.clientName} › {device.siteName}
+      </p>
+      <p className="truncate">{problemLine(device, now)}</p>
+      <p className="truncate text-[0.85em] text-muted">
+        Last success {device.lastSuccessAt ? formatAge(device.lastSuccessAt, now) : "never"} · read {device.readAt ? formatAge(device.readAt, now) : "—"}
+      </p>
+    </li>
+  );
+}
+
+/**
+ * The NOC wall: fleet counts on top, then the devices that need attention as tiles, worst
+ * first, rotating through pages when they do not fit. Refreshes itself in place; when the
+ * dashboard server or N-sight cannot be reached it keeps the last data under a banner.
+ */
+export function NocWall({ initial, settings, clientNames }: { initial: FleetSnapshot; settings: NocSettings; clientNames: string[] }) {
+  const query = useQuery({ ...fleetQueries.snapshot(settings.clients, settings.refreshSeconds), initialData: { data: initial, meta: { fetchedAt: initial.asOf, stale: false, demo: false, servedAt: initial.asOf } }, initialDataUpdatedAt: Date.parse(initial.asOf) });
+  const now = useClock(1_000);
+  const snapshot = query.data.data;
+  const area = useRef<HTMLElement>(null);
+  const perPage = useTilesPerPage(area);
+  const pages = Math.max(1, Math.ceil(snapshot.problems.length / perPage));
+  const [page, setPage] = useState(0);
+  const newlyFailed = useNewlyFailed(snapshot.problems, now);
+
+  // The server stopped answering: since when (the first failed poll after the last success).
+  const [serverDownSince, setServerDownSince] = useState<number | null>(null);
+  const serverFailing = query.isError && query.errorUpdatedAt > query.dataUpdatedAt;
+  if (serverFailing && serverDownSince === null) setServerDownSince(query.errorUpdatedAt);
+  if (!serverFailing && serverDownSince !== null) setServerDownSince(null);
+
+  useEffect(() => {
+    const timer = setInterval(() => setPage((p) => p + 1), settings.rotateSeconds * 1000);
+    return () => clearInterval(timer);
+  }, [settings.rotateSeconds]);
+  const shownPage = page % pages;
+  const tiles = snapshot.problems.slice(shownPage * perPage, (shownPage + 1) * perPage);
+
+  const updatedAt = query.dataUpdatedAt;
+  const nextIn = Math.max(0, Math.round((updatedAt + settings.refreshSeconds * 1000 - now) / 1000));
+  const upstream = snapshot.upstream;
+  const dataAt = snapshot.newestReadAt ?? upstream.lastOkAt;
+
+  return (
+    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={shownPage + 1} data-pages={pages} data-per-page={perPage}>
+      <header className="flex flex-wrap items-baseline justify-between gap-x-[1.5em]">
+        <h1 className="text-[1.6em] font-bold">Backup health{clientNames.length ? `: ${clientNames.join(", ")}` : ""}</h1>
+        <p className="text-muted" data-testid="noc-freshness">
+          as of {formatTime(snapshot.asOf, Intl.DateTimeFormat().resolvedOptions().timeZone)}, {formatAge(new Date(updatedAt).toISOString(), now)} · next refresh in {nextIn} s
+        </p>
+      </header>
+      {serverDownSince !== null && (
+        <p role="alert" className="rounded-[0.5em] border-[0.2em] border-status-failed p-[0.5em] text-[1.2em] font-bold text-status-failed" data-testid="noc-banner">
+          <span aria-hidden="true">⚠ </span>Dashboard server unreachable since {formatTime(new Date(serverDownSince).toISOString(), Intl.DateTimeFormat().resolvedOptions().timeZone)}; showing data from{" "}
+          {formatAge(new Date(updatedAt).toISOString(), now)}.
+        </p>
+      )}
+      {serverDownSince === null && upstream.status === "failing" && upstream.failingSince && (
+        <p role="alert" className="rounded-[0.5em] border-[0.2em] border-status-warning p-[0.5em] text-[1.2em] font-bold text-status-warning" data-testid="noc-banner">
+          <span aria-hidden="true">⚠ </span>N-sight unreachable since {formatTime(upstream.failingSince, Intl.DateTimeFormat().resolvedOptions().timeZone)}
+          {dataAt ? `; data is ${formatAge(dataAt, now).replace(" ago", "")} old` : ""}.
+        </p>
+      )}
+      <ul className="grid grid-cols-6 gap-[0.6em]" aria-label="Devices per backup state">
+        {HEALTH_ORDER.map((state) => {
+          const look = HEALTH_LOOK[state];
+          return (
+            <li key={state} className="rounded-[0.5em] border-[0.2em] bg-surface px-[0.6em] py-[0.3em]" style={{ borderColor: look.ink }} data-state-count={state}>
+              <p className="text-[2.6em] font-bold leading-tight tabular-nums" style={{ color: look.ink }}>
+                {formatCount(snapshot.counts[state])}
+              </p>
+              <p className="font-semibold">
+                <span aria-hidden="true">{look.icon} </span>
+                {look.label}
+              </p>
+            </li>
+          );
+        })}
+      </ul>
+      {snapshot.progress.fullPictureAt === null && (
+        <p className="text-muted">
+          {formatCount(snapshot.progress.read)} of {formatCount(snapshot.progress.backupDevices)} devices read
+          {snapshot.progress.estimatedFullPictureAt ? `; full picture in about ${Math.max(1, Math.round((Date.parse(snapshot.progress.estimatedFullPictureAt) - now) / 60_000))} min` : ""}
+        </p>
+      )}
+      <section ref={area} aria-label="Devices that need attention" className="min-h-0 flex-1">
+        {snapshot.problems.length === 0 ? (
+          <p className="flex h-full items-center justify-center text-[2em] font-semibold text-status-ok">
+            <span aria-hidden="true">✓&nbsp;</span>No device needs attention
+          </p>
+        ) : (
+          <ul className="grid h-full content-start gap-[0.8em]" style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${TILE_MIN_WIDTH_EM}em, 1fr))` }}>
+            {tiles.map((device) => (
+              <Tile key={device.deviceId} device={device} now={now} highlighted={newlyFailed.has(device.deviceId)} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <footer className="flex justify-between text-muted">
+        <span>
+          {formatCount(snapshot.problems.length)} need attention
+          {pages > 1 ? ` · page ${shownPage + 1} of ${pages}, next in ${settings.rotateSeconds} s` : ""}
+        </span>
+        <span>Failed: latest backup failed · Overdue: no success within its rhythm · Warning: completed with errors, interrupted, canceled or not started</span>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { expect, test } from "@playwright/test";
+import { fullPicture } from "../support/fleet";
+import { simulator } from "../support/simulator-control";
+
+test("when N-sight stops, the NOC keeps its data under a banner, and recovers by itself", async ({ page, request }) => {
+  test.setTimeout(240_000);
+  await fullPicture(request);
+  await page.goto("/noc?refresh=5");
+  const tiles = page.locator("li[data-device-id]");
+  await expect(tiles.first()).toBeVisible();
+  const before = await tiles.count();
+  await expect(page.getByTestId("noc-banner")).toHaveCount(0);
+
+  await simulator.setOutage(true);
+  try {
+    await expect(page.getByTestId("noc-banner")).toContainText("N-sight unreachable since", { timeout: 120_000 });
+    // The last data stays on screen.
+    expect(await tiles.count()).toBe(before);
+    await expect(page.locator('[data-state-count="failed"]')).toBeVisible();
+  } finally {
+    await simulator.setOutage(false);
+  }
+  await expect(page.getByTestId("noc-banner")).toHaveCount(0, { timeout: 120_000 });
+  await expect(tiles.first()).toBeVisible();
+});

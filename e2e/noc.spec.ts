@@ -1,0 +1,45 @@
+import { SCENARIO } from "../simulator/scenarios";
+import { fullPicture } from "./support/fleet";
+import { expect, test } from "./support/fixtures";
+
+test.describe("the NOC wall", () => {
+  test.setTimeout(180_000);
+
+  test("shows counts and tiles worst first, without chrome or scrollbars", async ({ page, request }) => {
+    const snapshot = await fullPicture(request);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto("/noc");
+    await expect(page.getByRole("banner")).toHaveCount(0);
+    await expect(page.getByText("Demo data (simulated N-sight)")).toHaveCount(0);
+    await expect(page.locator('[data-state-count="failed"]')).toContainText(String(snapshot.counts.failed));
+    const tiles = page.locator("li[data-device-id]");
+    await expect(tiles.first()).toBeVisible();
+    await expect(tiles.first()).toHaveAttribute("data-health", "failed");
+    await expect(tiles.first()).toContainText("Failed");
+    const scroll = await page.evaluate(() => [document.documentElement.scrollHeight - innerHeight, document.documentElement.scrollWidth - innerWidth]);
+    expect(scroll).toEqual([0, 0]);
+    await expect(page.getByTestId("noc-freshness")).toContainText(/as of \d\d:\d\d:\d\d/);
+    await expect(page.getByTestId("noc-freshness")).toContainText("next refresh in");
+  });
+
+  test("rotates pages of tiles when they do not fit", async ({ page, request }) => {
+    await fullPicture(request);
+    await page.setViewportSize({ width: 1000, height: 620 });
+    await page.goto("/noc?rotate=5");
+    const wall = page.locator("[data-pages]");
+    await expect(wall).not.toHaveAttribute("data-pages", "1");
+    const first = await page.locator("li[data-device-id]").first().getAttribute("data-device-id");
+    await expect(wall).toHaveAttribute("data-page", "2", { timeout: 15_000 });
+    await expect(page.locator("li[data-device-id]").first()).not.toHaveAttribute("data-device-id", first!);
+  });
+
+  test("honours clients= and keeps its settings in the URL", async ({ page, request }) => {
+    await fullPicture(request);
+    await page.goto(`/noc?clients=${SCENARIO.accentClient}&theme=light&refresh=5`);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Müller Bau GmbH");
+    await expect(page.locator("main")).toHaveAttribute("data-noc-theme", "light");
+    const ids = await page.locator("li[data-device-id]").evaluateAll((tiles) => tiles.map((t) => t.getAttribute("data-device-id")));
+    expect(ids).toContain(SCENARIO.failingStreak);
+    expect(ids).not.toContain(SCENARIO.overdue);
+  });
+});

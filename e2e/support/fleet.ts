@@ -1,0 +1,23 @@
+import { expect, type APIRequestContext } from "@playwright/test";
+
+interface Snapshot {
+  progress: { fullPictureAt: string | null; read: number; backupDevices: number };
+  counts: Record<string, number>;
+  problems: { deviceId: string; state: string }[];
+}
+
+/** Waits until the refresher has read every device with Backup & Recovery on once. */
+export async function fullPicture(request: APIRequestContext, base = ""): Promise<Snapshot> {
+  let snapshot: Snapshot | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get(`${base}/api/fleet`);
+        snapshot = (await response.json()).data as Snapshot;
+        return snapshot.progress.fullPictureAt !== null;
+      },
+      { timeout: 120_000, intervals: [1_000] },
+    )
+    .toBe(true);
+  return snapshot!;
+}
