@@ -30,7 +30,12 @@ interface Waiter {
   cancel: (reason: unknown) => void;
 }
 
-const WINDOW_MS = 60_000;
+/**
+ * The window the budget counts in: a minute and a second. The extra second absorbs network
+ * jitter, so N-sight, which sees our calls arrive a little earlier or later than we sent
+ * them, never counts more than `perMinute` in any minute of its own.
+ */
+const WINDOW_MS = 61_000;
 
 export class BudgetClosedError extends Error {
   constructor() {
