@@ -4,11 +4,16 @@
  * in the same process, or a count that does not depend on speed.
  */
 import { benchDevicePage } from "./device-page";
+import { benchFleet, benchSoak, benchViewers } from "./fleet";
 import { benchParse } from "./parse";
 
 const SECTIONS: Record<string, () => Promise<void>> = {
   parse: benchParse,
   "device-page": benchDevicePage,
+  viewers: benchViewers,
+  soak: benchSoak,
+  // Over an hour at 60 calls a minute: last.
+  fleet: benchFleet,
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
