@@ -68,10 +68,13 @@ describe("control API", () => {
     const res = await apiGet(sim.url, { apikey: KEY, service: "list_clients" });
     expect(res.body.toString("latin1")).toContain('created="2026-11-27T07:00:00+00:00"');
     expect((await control("GET", "/faults")).json).toMatchObject({ latencyMs: 50 });
+    const set = await control("POST", "/faults", { resetRate: 0.25, hangRate: 0.125, errorStatus: 503 });
+    expect(set).toMatchObject({ status: 200, json: { resetRate: 0.25, hangRate: 0.125, errorStatus: 503 } });
+    await control("POST", "/faults", { resetRate: 0, hangRate: 0, errorStatus: 500 });
   });
 
   it("rejects bad knob values with 400 and changes nothing", async () => {
-    for (const body of [{ errorRate: 2 }, { latencyMs: "soon" }, { timezone: "Mars/Olympus" }, { nope: 1 }, { controlPort: 1234 }, [1]]) {
+    for (const body of [{ errorRate: 2 }, { errorStatus: 404 }, { resetRate: -1 }, { hangRate: "often" }, { latencyMs: "soon" }, { timezone: "Mars/Olympus" }, { nope: 1 }, { controlPort: 1234 }, [1]]) {
       const { status } = await control("POST", "/faults", body);
       expect(status, JSON.stringify(body)).toBe(400);
     }
@@ -110,6 +113,10 @@ describe("control API", () => {
   it("exposes the scenario ids", async () => {
     const { json } = await control("GET", "/scenario");
     expect(json).toMatchObject({ scenario: { hourlySqlServer: "3000001" }, places: { "3000001": { clientId: "100001", siteId: "200001" } } });
+    expect(json).toMatchObject({
+      scenario: { hostileSite: "200009", hostile: { billionLaughs: "3000025", htmlErrorPage: "3000038" } },
+      places: { "3000033": { clientId: "100003", siteId: "200009", type: "workstation" } },
+    });
   });
 });
 
@@ -133,6 +140,15 @@ describe("options", () => {
       errorRate: 0.25,
       now: "2026-01-01T00:00:00.000Z",
     });
+    expect(optionsFromArgs(["--reset-rate", "0.1", "--hang-rate=0.2", "--error-status", "503"]).options).toEqual({
+      resetRate: 0.1,
+      hangRate: 0.2,
+      errorStatus: 503,
+    });
+    expect(optionsFromEnv({ SIM_RESET_RATE: "1", SIM_HANG_RATE: "0.5", SIM_ERROR_STATUS: "500" })).toEqual({ resetRate: 1, hangRate: 0.5, errorStatus: 500 });
+    expect(DEFAULT_OPTIONS).toMatchObject({ resetRate: 0, hangRate: 0, errorStatus: 500 });
+    expect(() => optionsFromArgs(["--error-status", "502"])).toThrow(/one of 500, 503/);
+    expect(() => optionsFromArgs(["--hang-rate", "2"])).toThrow();
     expect(() => optionsFromArgs(["--bogus"])).toThrow();
     expect(() => optionsFromArgs(["--error-rate", "1.5"])).toThrow();
   });

@@ -127,6 +127,47 @@ describe("seeded Fault Lab devices (list_mob_sessions)", () => {
   });
 });
 
+describe("front-end headers", () => {
+  const COOKIE = /^__cf_bm=[A-Za-z0-9_.-]{20,}; path=\/; HttpOnly; Secure; SameSite=None$/;
+
+  function expectFrontEnd(res: { headers: Record<string, string | string[] | undefined> }, what: string): string {
+    expect(res.headers.server, what).toBe("cloudflare");
+    const cookies = res.headers["set-cookie"];
+    expect(Array.isArray(cookies) ? cookies : [], what).toHaveLength(1);
+    const cookie = (cookies as string[])[0] as string;
+    expect(cookie, what).toMatch(COOKIE);
+    return cookie;
+  }
+
+  it("every API answer carries Server: cloudflare and a fresh __cf_bm cookie", async () => {
+    const seen = new Set<string>();
+    const answers = {
+      xml: await clients(),
+      fail: await apiGet(sim.url, { apikey: "wrong", service: "list_clients" }),
+      http500: await sessions(SCENARIO.faults.http500),
+      html: await sessions(SCENARIO.faults.html),
+      throttled: await sessions(SCENARIO.faults.throttled),
+      hostile502: await sessions(SCENARIO.hostile.htmlErrorPage),
+      empty: await sessions(SCENARIO.hostile.emptyBody),
+      notFound: await rawRequest(`${sim.url}/other`, { headers: { "User-Agent": TEST_UA } }),
+      waf: await rawRequest(apiUrl(sim.url, { apikey: KEY, service: "list_clients" })),
+    };
+    expect(answers.fail.status).toBe(200);
+    expect(answers.waf.status).toBe(403);
+    for (const [what, res] of Object.entries(answers)) seen.add(expectFrontEnd(res, what));
+    expect(seen.size).toBe(Object.keys(answers).length);
+  });
+
+  it("also on the errorRate's answers", async () => {
+    await sim.setFaults({ errorRate: 1 });
+    try {
+      for (let i = 0; i < 6; i++) expectFrontEnd(await clients(), `error ${i}`);
+    } finally {
+      await sim.reset();
+    }
+  });
+});
+
 describe("knobs", () => {
   // The throttle window counts every earlier call: start each test from a clean slate.
   beforeEach(async () => {
@@ -176,6 +217,54 @@ describe("knobs", () => {
       }
     }
     expect(seen).toEqual(new Set(["500", "fail"]));
+  });
+
+  it("errorStatus: the errorRate's HTTP errors use 503 when asked", async () => {
+    await sim.setFaults({ errorRate: 1, errorStatus: 503 });
+    const statuses = new Set<number>();
+    for (let i = 0; i < 12; i++) {
+      const res = await clients();
+      statuses.add(res.status);
+      if (res.status === 503) expect(res.body.toString("utf8")).toContain("Service Unavailable");
+    }
+    expect(statuses).toEqual(new Set([200, 503]));
+    await expect(sim.setFaults({ errorStatus: 502 })).rejects.toThrow(/one of 500, 503/);
+    expect(sim.options.errorStatus).toBe(503);
+  });
+
+  it("resetRate: the connection is reset without an answer", async () => {
+    await sim.setFaults({ resetRate: 1 });
+    const before = sim.stats().totalCalls;
+    await expect(clients()).rejects.toMatchObject({ code: "ECONNRESET" });
+    expect(sim.stats().totalCalls).toBe(before + 1);
+    expect(sim.stats().requests.at(-1)?.status).toBeNull();
+    await sim.setFaults({ resetRate: 0 });
+    expect((await clients()).status).toBe(200);
+  });
+
+  it("resetRate: about that share of requests", async () => {
+    await sim.setFaults({ resetRate: 0.5 });
+    let reset = 0;
+    for (let i = 0; i < 40; i++) {
+      await clients().then(
+        (res) => expect(res.status).toBe(200),
+        () => reset++,
+      );
+    }
+    expect(reset).toBeGreaterThan(8);
+    expect(reset).toBeLessThan(32);
+  });
+
+  it("hangRate: the request is accepted and never answered until the client gives up", async () => {
+    await sim.setFaults({ hangRate: 1 });
+    const started = performance.now();
+    await expect(rawRequest(apiUrl(sim.url, { apikey: KEY, service: "list_clients" }), { headers: { "User-Agent": TEST_UA }, timeoutMs: 400 })).rejects.toThrow(
+      /timed out/,
+    );
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+    expect(sim.stats().requests.at(-1)?.status).toBeNull();
+    await sim.setFaults({ hangRate: 0 });
+    expect((await clients()).status).toBe(200);
   });
 
   it("malformedRate and truncateRate corrupt answers", async () => {

@@ -1,7 +1,8 @@
 /**
  * Misbehaviours: the seeded Fault Lab devices (one per kind, always on), the random
  * corruptions the knobs switch on, and the HTML pages a WAF or a broken origin sends.
- * New kinds (hostile XML and the like) go in FAULT_BEHAVIOURS.
+ * The hostile answers of the Hostile Bench devices live in hostile.ts (HOSTILE_BEHAVIOURS),
+ * with the same FaultContext.
  */
 import type { ApiAnswer } from "./services";
 import type { FaultKind } from "./scenarios";
@@ -11,6 +12,8 @@ export interface FaultContext {
   answer: ApiAnswer;
   /** Sends XML bytes with HTTP 200 and N-sight's content type. */
   sendXml(body: Buffer | readonly Buffer[]): void;
+  /** Like sendXml for a big body: writes part by part, waiting for the client to drain. */
+  streamXml(parts: readonly Buffer[]): Promise<void>;
   /** Sends an HTML page. */
   sendPage(status: number, html: string, headers?: Record<string, string>): void;
   /** Builds a complete `<result>` document with this request's `created` and `host`. */
@@ -105,6 +108,16 @@ export const INTERNAL_ERROR_PAGE = `<!DOCTYPE html>
 <html><head><title>500 Internal Server Error</title></head>
 <body><h1>Internal Server Error</h1><p>The server encountered an internal error and was unable to complete your request.</p></body></html>
 `;
+
+export const SERVICE_UNAVAILABLE_PAGE = `<!DOCTYPE html>
+<html><head><title>503 Service Unavailable</title></head>
+<body><h1>Service Unavailable</h1><p>The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.</p></body></html>
+`;
+
+/** The HTML page of an origin error with this status (the errorStatus knob: 500 or 503). */
+export function errorPage(status: number): string {
+  return status === 503 ? SERVICE_UNAVAILABLE_PAGE : INTERNAL_ERROR_PAGE;
+}
 
 export const RATE_LIMITED_PAGE = `<!DOCTYPE html>
 <html lang="en-US"><head><title>Access denied | www.systemmonitor.us used Cloudflare to restrict access</title></head>

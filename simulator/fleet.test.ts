@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateFleet, type Fleet } from "./fleet";
 import { hash32, mulberry32, Rng } from "./prng";
-import { FIXED_CLIENTS, FIXED_DEVICE_COUNT, SCENARIO, SCENARIO_PLACES, ZURICH_SITE_ID } from "./scenarios";
+import { FIXED_CLIENTS, FIXED_CLIENT_COUNT, FIXED_DEVICE_COUNT, FIXED_SITE_COUNT, HOSTILE_KINDS, SCENARIO, SCENARIO_PLACES, ZURICH_SITE_ID } from "./scenarios";
 
 const NOW = new Date("2026-11-27T07:00:00Z");
 
@@ -97,13 +97,53 @@ describe("generateFleet", () => {
         expect(fleet.deviceById.get(SCENARIO.rtlDevice)?.name).toContain("\u202e");
         expect(fleet.deviceById.get(SCENARIO.backupOff)?.mob).toBe(false);
         for (const id of Object.values(SCENARIO.faults)) expect(fleet.deviceById.get(id)?.mob).toBe(true);
+        for (const id of Object.values(SCENARIO.hostile)) {
+          expect(fleet.deviceById.get(id)?.mob).toBe(false);
+          expect(fleet.deviceById.get(id)?.siteId).toBe(SCENARIO.hostileSite);
+        }
       }
     }
   });
 
-  it("lists the fixed devices in id order (the ids are sequential)", () => {
-    const ids = FIXED_CLIENTS.flatMap((c) => c.sites.flatMap((s) => s.devices.map((d) => Number(d.id))));
-    ids.forEach((id, i) => expect(id).toBe(3000001 + i));
+  it("gives the fixed clients, sites and devices unbroken id runs (in any order)", () => {
+    const run = (ids: string[]) => ids.map(Number).sort((a, b) => a - b);
+    run(FIXED_CLIENTS.map((c) => c.id)).forEach((id, i) => expect(id).toBe(100001 + i));
+    run(FIXED_CLIENTS.flatMap((c) => c.sites.map((s) => s.id))).forEach((id, i) => expect(id).toBe(200001 + i));
+    run(FIXED_CLIENTS.flatMap((c) => c.sites.flatMap((s) => s.devices.map((d) => d.id)))).forEach((id, i) => expect(id).toBe(3000001 + i));
+    expect(FIXED_DEVICE_COUNT).toBe(38);
+    expect(FIXED_SITE_COUNT).toBe(9);
+  });
+
+  it("has one Hostile Bench device per hostile kind, 3000025…3000038, B&R off, for any seed and size", () => {
+    expect(Object.keys(SCENARIO.hostile)).toEqual([...HOSTILE_KINDS]);
+    expect(Object.values(SCENARIO.hostile)).toEqual(HOSTILE_KINDS.map((_, i) => String(3000025 + i)));
+    for (const seed of [1, 42, 987654]) {
+      for (const devices of [1, 30, 400, 3000]) {
+        const fleet = generateFleet({ seed, devices, now: NOW });
+        const site = fleet.siteById.get(SCENARIO.hostileSite);
+        expect(site?.name).toBe("Hostile Bench");
+        expect(site?.clientId).toBe(SCENARIO.faultLabClient);
+        expect(fleet.clientById.get(SCENARIO.faultLabClient)?.sites.map((s) => s.name)).toEqual(["Fault Bench", "Hostile Bench"]);
+        expect(site?.devices.map((d) => d.id)).toEqual(Object.values(SCENARIO.hostile));
+        for (const device of site?.devices ?? []) {
+          expect(device.mob).toBe(false);
+          expect(device.backup).toBeNull();
+        }
+      }
+    }
+  });
+
+  it("starts the generated clients, sites and devices right after the fixed ones", () => {
+    for (const seed of [1, 42]) {
+      const fleet = generateFleet({ seed, devices: 400, now: NOW });
+      const generated = fleet.clients.slice(FIXED_CLIENT_COUNT);
+      expect(generated[0]?.id).toBe(String(100001 + FIXED_CLIENT_COUNT));
+      expect(generated[0]?.sites[0]?.id).toBe(String(200001 + FIXED_SITE_COUNT));
+      expect(generated[0]?.sites[0]?.devices[0]?.id).toBe(String(3000001 + FIXED_DEVICE_COUNT));
+      expect(fleet.devices[FIXED_DEVICE_COUNT]?.id).toBe("3000039");
+      expect(fleet.sites[FIXED_SITE_COUNT]?.id).toBe("200010");
+      expect(fleet.devices.at(-1)?.id).toBe(String(3000000 + 400));
+    }
   });
 
   it("spreads clients over the documented time zones, one with none", () => {

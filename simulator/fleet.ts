@@ -3,14 +3,17 @@
  * inventory and (for B&R-enabled devices) a backup profile that sessions.ts turns into
  * history. Deterministic for (seed, devices, now).
  *
- * Ids: clients from 100001, sites from 200001, devices from 3000001, sequential. The fixed
- * clients of scenarios.ts come first and never move; generated clients follow.
+ * Ids: clients from 100001, sites from 200001, devices from 3000001. The fixed clients,
+ * sites and devices of scenarios.ts keep the ids written there (each kind's fixed ids form
+ * one unbroken run from its first id); generated ones continue right after the highest.
+ * `clients`, `sites` and `devices` of a Fleet are in id order.
  */
 import { Rng, hash32 } from "./prng";
 import {
   FIXED_CLIENTS,
   FIXED_CLIENT_COUNT,
   FIXED_DEVICE_COUNT,
+  FIXED_SITE_COUNT,
   type FixedBehaviour,
   type FixedClientSpec,
   type FixedDeviceSpec,
@@ -432,6 +435,7 @@ function profileFor(
   };
   switch (behaviour.kind) {
     case "backupOff":
+    case "hostile":
       return null;
     case "normal": {
       const birth = dayAnchor - ageInDays(rng, device.type) * DAY;
@@ -560,14 +564,13 @@ function buildDevice(
   owner: { prefix: string; subnet: number; externalIp: string },
   draft: DeviceDraft,
 ): FleetDevice {
-  const id = String(counters.device++);
-  if (draft.fixedId !== undefined && draft.fixedId !== id) {
-    throw new Error(`Fixed device id ${draft.fixedId} is out of sequence (got ${id})`);
-  }
+  const id = draft.fixedId ?? String(counters.device++);
   const ordinal = Number(id) - (FIRST_DEVICE_ID - 1);
   const rng = Rng.of(seed, "device", id);
-  // Fixed devices always have B&R on (except backupOff) so their scenarios hold for every seed.
-  const mobDecided = draft.fixedId === undefined ? rng.chance(0.85) : draft.behaviour.kind !== "backupOff";
+  // Fixed devices always have B&R on (except backupOff and the hostile ones) so their
+  // scenarios hold for every seed.
+  const mobDecided =
+    draft.fixedId === undefined ? rng.chance(0.85) : draft.behaviour.kind !== "backupOff" && draft.behaviour.kind !== "hostile";
   const base = { id, type: draft.type, role: draft.role };
   const backup = mobDecided ? profileFor(Rng.of(seed, "backup", id), ctx, base, draft.behaviour, draft.fixedId !== undefined) : null;
   const firstSlot = backup?.plugins.reduce((min, p) => Math.min(min, p.fromMs), Infinity) ?? ctx.dayAnchor - rng.int(30, 900) * DAY;
@@ -589,8 +592,7 @@ function buildDevice(
 }
 
 function newClient(counters: Counters, rng: Rng, name: string, timezone: string, dayAnchor: number, fixedId?: string): FleetClient {
-  const id = String(counters.client++);
-  if (fixedId !== undefined && fixedId !== id) throw new Error(`Fixed client id ${fixedId} is out of sequence`);
+  const id = fixedId ?? String(counters.client++);
   return {
     id,
     name,
@@ -604,8 +606,7 @@ function newClient(counters: Counters, rng: Rng, name: string, timezone: string,
 }
 
 function newSite(counters: Counters, rng: Rng, client: FleetClient, name: string, fixedId?: string): FleetSite {
-  const id = String(counters.site++);
-  if (fixedId !== undefined && fixedId !== id) throw new Error(`Fixed site id ${fixedId} is out of sequence`);
+  const id = fixedId ?? String(counters.site++);
   const router = rng.chance(0.5) ? `203.0.113.${rng.int(1, 254)}` : "";
   return {
     id,
@@ -644,6 +645,27 @@ function addFixedClient(seed: number, ctx0: Omit<ProfileContext, "timezone">, co
     client.sites.push(site);
   }
   return client;
+}
+
+/**
+ * Checks that the fixed ids of scenarios.ts are unique and each kind forms one unbroken run
+ * from its first id (in any order), so generated ids can simply continue after them.
+ */
+function assertFixedIds(): void {
+  const check = (what: string, ids: readonly string[], first: number, count: number) => {
+    const sorted = ids.map(Number).sort((a, b) => a - b);
+    if (sorted.length !== count || sorted.some((id, i) => id !== first + i)) {
+      throw new Error(`Fixed ${what} ids must be ${first}…${first + count - 1}, each once (got ${sorted.join(", ")})`);
+    }
+  };
+  check("client", FIXED_CLIENTS.map((c) => c.id), FIRST_CLIENT_ID, FIXED_CLIENT_COUNT);
+  check("site", FIXED_CLIENTS.flatMap((c) => c.sites.map((s) => s.id)), FIRST_SITE_ID, FIXED_SITE_COUNT);
+  check("device", FIXED_CLIENTS.flatMap((c) => c.sites.flatMap((s) => s.devices.map((d) => d.id))), FIRST_DEVICE_ID, FIXED_DEVICE_COUNT);
+}
+
+/** Ascending numeric id order. */
+function byId(a: { id: string }, b: { id: string }): number {
+  return Number(a.id) - Number(b.id);
 }
 
 /** Splits `total` into `n` integer parts proportional to `weights`, each at least `min`. */
@@ -743,7 +765,13 @@ export function generateFleet(options: FleetOptions): Fleet {
   if (!Number.isFinite(nowMs)) throw new RangeError("generateFleet: invalid now");
   const requested = clamp(Math.floor(options.devices), 0, MAX_DEVICES);
   const ctx0 = { seed, nowMs, dayAnchor: startOfUtcDay(nowMs) };
-  const counters: Counters = { client: FIRST_CLIENT_ID, site: FIRST_SITE_ID, device: FIRST_DEVICE_ID };
+  assertFixedIds();
+  // Fixed clients, sites and devices bring their own ids; generated ones continue after them.
+  const counters: Counters = {
+    client: FIRST_CLIENT_ID + FIXED_CLIENT_COUNT,
+    site: FIRST_SITE_ID + FIXED_SITE_COUNT,
+    device: FIRST_DEVICE_ID + FIXED_DEVICE_COUNT,
+  };
 
   const clients = FIXED_CLIENTS.map((spec) => addFixedClient(seed, ctx0, counters, spec));
 
@@ -762,8 +790,9 @@ export function generateFleet(options: FleetOptions): Fleet {
     sizes.forEach((size, i) => clients.push(generatedClient(seed, ctx0, counters, i, size, usedNames, zoneOrder)));
   }
 
-  const sites = clients.flatMap((c) => c.sites);
-  const devices = sites.flatMap((s) => s.devices);
+  // A fixed client may own a fixed site added later (Hostile Bench): list everything by id.
+  const sites = clients.flatMap((c) => c.sites).sort(byId);
+  const devices = sites.flatMap((s) => s.devices).sort(byId);
   return {
     seed,
     now: new Date(nowMs),

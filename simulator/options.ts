@@ -21,8 +21,14 @@ export interface SimulatorOptions {
   timezone: string;
   /** Added to every answer, plus up to 20 % jitter. */
   latencyMs: number;
-  /** Share of answers replaced by HTTP 500 or `status="FAIL"` without an errorcode. */
+  /** Share of answers replaced by an HTTP error (errorStatus) or `status="FAIL"` without an errorcode. */
   errorRate: number;
+  /** HTTP status of the errorRate's HTTP errors: 500 or 503. */
+  errorStatus: number;
+  /** Share of API requests whose TCP connection is reset without an answer. */
+  resetRate: number;
+  /** Share of API requests accepted and never answered (until the client gives up). */
+  hangRate: number;
   /** HTTP 429 for calls beyond this many in the trailing 60 s; 0 = no limit. */
   throttlePerMinute: number;
   /** Share of calls answered HTTP 429 at random. */
@@ -51,6 +57,9 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   timezone: "America/Chicago",
   latencyMs: 0,
   errorRate: 0,
+  errorStatus: 500,
+  resetRate: 0,
+  hangRate: 0,
   throttlePerMinute: 0,
   throttleRate: 0,
   outage: false,
@@ -64,7 +73,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
 export type KnobName = keyof SimulatorOptions;
 
 type Kind =
-  | { type: "int"; min: number; max: number; nullable?: boolean }
+  | { type: "int"; min: number; max: number; nullable?: boolean; oneOf?: readonly number[] }
   | { type: "number"; min: number; max: number }
   | { type: "string"; nonEmpty: boolean }
   | { type: "boolean" }
@@ -83,6 +92,9 @@ const KINDS: Record<KnobName, Kind> = {
   timezone: { type: "timezone" },
   latencyMs: { type: "number", min: 0, max: 600_000 },
   errorRate: rate,
+  errorStatus: { type: "int", min: 500, max: 503, oneOf: [500, 503] },
+  resetRate: rate,
+  hangRate: rate,
   throttlePerMinute: { type: "int", min: 0, max: 1_000_000 },
   throttleRate: rate,
   outage: { type: "boolean" },
@@ -132,6 +144,7 @@ export function coerceKnob(name: string, value: unknown): SimulatorOptions[KnobN
       if (!Number.isFinite(n)) throw bad("not a number");
       if (kind.type === "int" && !Number.isInteger(n)) throw bad("not an integer");
       if (n < kind.min || n > kind.max) throw bad(`must be between ${kind.min} and ${kind.max}`);
+      if (kind.type === "int" && kind.oneOf && !kind.oneOf.includes(n)) throw bad(`must be one of ${kind.oneOf.join(", ")}`);
       return n;
     }
     case "string":

@@ -1,7 +1,10 @@
 /**
  * The fixed part of every simulated fleet: clients, sites and devices whose ids never depend
- * on the seed or on the fleet size, so tests, benchmarks and demos can name them. The seeded,
- * generated clients come after these (ids continue sequentially).
+ * on the seed or on the fleet size, so tests, benchmarks and demos can name them. Each kind's
+ * fixed ids form one unbroken run (clients 100001…, sites 200001…, devices 3000001…), not
+ * necessarily in the order written here: "Hostile Bench" (200009, devices 3000025…3000038)
+ * was added to the Fault Lab client later. The seeded, generated clients, sites and devices
+ * get the ids right after the highest fixed ones.
  */
 
 export const DEFAULT_SEED = 42;
@@ -10,6 +13,29 @@ export const DEFAULT_DEVICES = 400;
 /** Seeded misbehaviours of `list_mob_sessions`, one device each in "Simulator Fault Lab". */
 export const FAULT_KINDS = ["http500", "stall", "slow", "malformed", "truncated", "html", "failNoCode", "throttled"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * Hostile answers of `list_mob_sessions`, one device each in "Hostile Bench" (Simulator Fault
+ * Lab). These devices have Backup & Recovery off (mob=0), so a fleet refresher never reads
+ * them on its own; asking for their sessions anyway gets the hostile body (see hostile.ts).
+ */
+export const HOSTILE_KINDS = [
+  "billionLaughs",
+  "quadraticBlowup",
+  "charRefFlood",
+  "badCodePoints",
+  "doctypeSystem",
+  "doctypePublic",
+  "deepNesting",
+  "protoElements",
+  "hugeBody",
+  "emptyBody",
+  "bomUtf8",
+  "failWithCode",
+  "shuffledFields",
+  "htmlErrorPage",
+] as const;
+export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
 /** How a fixed device's Backup & Recovery history is shaped (see sessions.ts). */
 export type FixedBehaviour =
@@ -20,7 +46,9 @@ export type FixedBehaviour =
   | { kind: "backupOff" }
   | { kind: "overdue" }
   | { kind: "stopped"; days: number }
-  | { kind: "fault"; fault: FaultKind };
+  | { kind: "fault"; fault: FaultKind }
+  /** B&R off (mob=0), but list_mob_sessions answers with a hostile body. */
+  | { kind: "hostile"; hostile: HostileKind };
 
 export type FixedServerRole = "dc" | "fs" | "sql" | "app";
 
@@ -49,6 +77,7 @@ export interface FixedClientSpec {
 
 const normal = { kind: "normal" } as const;
 const fault = (f: FaultKind): FixedBehaviour => ({ kind: "fault", fault: f });
+const hostile = (h: HostileKind): FixedBehaviour => ({ kind: "hostile", hostile: h });
 
 /** U+202E RIGHT-TO-LEFT OVERRIDE: "LT-\u202EHTIMSJ" renders as "LT-JSMITH". */
 const RLO = "\u202e";
@@ -110,6 +139,28 @@ export const FIXED_CLIENTS: readonly FixedClientSpec[] = [
           { id: "3000013", name: "FAULT-HTML", type: "workstation", role: "desktop", behaviour: fault("html") },
           { id: "3000014", name: "FAULT-FAILNOCODE", type: "workstation", role: "desktop", behaviour: fault("failNoCode") },
           { id: "3000015", name: "FAULT-THROTTLED", type: "workstation", role: "desktop", behaviour: fault("throttled") },
+        ],
+      },
+      {
+        // Added after the other fixed clients: its ids continue after theirs (200009,
+        // 3000025…), so every earlier fixed id stayed where it was.
+        id: "200009",
+        name: "Hostile Bench",
+        devices: [
+          { id: "3000025", name: "HOSTILE-BILLION-LAUGHS", type: "server", role: "app", behaviour: hostile("billionLaughs") },
+          { id: "3000026", name: "HOSTILE-QUADRATIC-BLOWUP", type: "server", role: "app", behaviour: hostile("quadraticBlowup") },
+          { id: "3000027", name: "HOSTILE-CHARREF-FLOOD", type: "server", role: "app", behaviour: hostile("charRefFlood") },
+          { id: "3000028", name: "HOSTILE-BAD-CODEPOINTS", type: "server", role: "app", behaviour: hostile("badCodePoints") },
+          { id: "3000029", name: "HOSTILE-DOCTYPE-SYSTEM", type: "server", role: "app", behaviour: hostile("doctypeSystem") },
+          { id: "3000030", name: "HOSTILE-DOCTYPE-PUBLIC", type: "server", role: "app", behaviour: hostile("doctypePublic") },
+          { id: "3000031", name: "HOSTILE-DEEP-NESTING", type: "server", role: "app", behaviour: hostile("deepNesting") },
+          { id: "3000032", name: "HOSTILE-PROTO-ELEMENTS", type: "workstation", role: "desktop", behaviour: hostile("protoElements") },
+          { id: "3000033", name: "HOSTILE-HUGE-BODY", type: "workstation", role: "desktop", behaviour: hostile("hugeBody") },
+          { id: "3000034", name: "HOSTILE-EMPTY-BODY", type: "workstation", role: "desktop", behaviour: hostile("emptyBody") },
+          { id: "3000035", name: "HOSTILE-BOM-UTF8", type: "workstation", role: "desktop", behaviour: hostile("bomUtf8") },
+          { id: "3000036", name: "HOSTILE-FAIL-WITH-CODE", type: "workstation", role: "desktop", behaviour: hostile("failWithCode") },
+          { id: "3000037", name: "HOSTILE-SHUFFLED-FIELDS", type: "workstation", role: "desktop", behaviour: hostile("shuffledFields") },
+          { id: "3000038", name: "HOSTILE-HTML-ERROR-PAGE", type: "workstation", role: "desktop", behaviour: hostile("htmlErrorPage") },
         ],
       },
     ],
@@ -208,6 +259,28 @@ export const SCENARIO = {
     failNoCode: "3000014",
     throttled: "3000015",
   } satisfies Record<FaultKind, string>,
+  /** Site "Hostile Bench" of the Fault Lab client. */
+  hostileSite: "200009",
+  /**
+   * One device per hostile answer kind (hostile.ts), B&R off (mob=0): only an explicit
+   * list_mob_sessions for the device gets the hostile body.
+   */
+  hostile: {
+    billionLaughs: "3000025",
+    quadraticBlowup: "3000026",
+    charRefFlood: "3000027",
+    badCodePoints: "3000028",
+    doctypeSystem: "3000029",
+    doctypePublic: "3000030",
+    deepNesting: "3000031",
+    protoElements: "3000032",
+    hugeBody: "3000033",
+    emptyBody: "3000034",
+    bomUtf8: "3000035",
+    failWithCode: "3000036",
+    shuffledFields: "3000037",
+    htmlErrorPage: "3000038",
+  } satisfies Record<HostileKind, string>,
 } as const;
 
 export interface ScenarioPlace {
@@ -233,5 +306,11 @@ export const FIXED_DEVICE_COUNT = FIXED_CLIENTS.reduce((n, c) => n + c.sites.red
 /** The fault kind of a device, if it is one of the Fault Lab devices. */
 export function faultKindOf(deviceId: string): FaultKind | undefined {
   for (const kind of FAULT_KINDS) if (SCENARIO.faults[kind] === deviceId) return kind;
+  return undefined;
+}
+
+/** The hostile answer kind of a device, if it is one of the Hostile Bench devices. */
+export function hostileKindOf(deviceId: string): HostileKind | undefined {
+  for (const kind of HOSTILE_KINDS) if (SCENARIO.hostile[kind] === deviceId) return kind;
   return undefined;
 }

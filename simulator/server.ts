@@ -2,10 +2,23 @@
  * The simulator's HTTP side (node:http only): N-sight's API port with its WAF, throttling
  * and fault knobs, and an optional JSON control API on a second port.
  */
+import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FAULT_BEHAVIOURS, INTERNAL_ERROR_PAGE, NOT_FOUND_PAGE, RATE_LIMITED_PAGE, mismatchTags, rayId, truncateAtRandom, wafBlockPage, type FaultContext } from "./faults";
+import {
+  FAULT_BEHAVIOURS,
+  INTERNAL_ERROR_PAGE,
+  NOT_FOUND_PAGE,
+  RATE_LIMITED_PAGE,
+  errorPage,
+  mismatchTags,
+  rayId,
+  truncateAtRandom,
+  wafBlockPage,
+  type FaultContext,
+} from "./faults";
 import { generateFleet, type Fleet } from "./fleet";
+import { HOSTILE_BEHAVIOURS } from "./hostile";
 import { OptionError, START_ONLY_KNOBS, coerceKnobs, resolveOptions, type SimulatorOptions } from "./options";
 import { hash32, mulberry32 } from "./prng";
 import { SCENARIO, SCENARIO_PLACES } from "./scenarios";
@@ -109,6 +122,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/** Resolves once `signal` aborts (the client went away, or the server closed the connection). */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
 function sendPage(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   const body = Buffer.from(html, "utf8");
@@ -122,6 +143,40 @@ function sendXml(res: ServerResponse, body: Buffer | readonly Buffer[]): void {
   res.writeHead(200, { "Content-Type": XML_TYPE, "Content-Length": parts.reduce((n, p) => n + p.byteLength, 0) });
   for (const part of parts) res.write(part);
   res.end();
+}
+
+/** Writes a big XML body part by part; stops early if the client goes away. */
+async function streamXml(res: ServerResponse, parts: readonly Buffer[], signal: AbortSignal): Promise<void> {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, { "Content-Type": XML_TYPE, "Content-Length": parts.reduce((n, p) => n + p.byteLength, 0) });
+  for (const part of parts) {
+    if (signal.aborted || res.destroyed) return;
+    if (res.write(part)) continue;
+    const drained = await new Promise<boolean>((resolve) => {
+      const onDrain = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      };
+      const onAbort = () => {
+        res.off("drain", onDrain);
+        resolve(false);
+      };
+      res.once("drain", onDrain);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    if (!drained) return;
+  }
+  res.end();
+}
+
+/**
+ * The headers N-sight's Cloudflare front end puts on every answer, a fresh bot-management
+ * cookie included, so the app can be tested never to pass upstream headers or cookies on.
+ */
+function setFrontEndHeaders(res: ServerResponse): void {
+  const cookie = `${randomBytes(32).toString("base64url")}-${Math.floor(Date.now() / 1000)}-1.0.1.1-${randomBytes(48).toString("base64url")}`;
+  res.setHeader("Server", "cloudflare");
+  res.setHeader("Set-Cookie", `__cf_bm=${cookie}; path=/; HttpOnly; Secure; SameSite=None`);
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -316,6 +371,7 @@ class SimulatorServer implements Simulator {
   private async handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const gone = new AbortController();
     res.on("close", () => gone.abort());
+    setFrontEndHeaders(res);
     const url = new URL(req.url ?? "/", "http://simulator.invalid");
     const method = req.method ?? "GET";
     let bodyPairs: [string, string][] = [];
@@ -350,6 +406,17 @@ class SimulatorServer implements Simulator {
     }
 
     const knobs = this.current;
+    // Connection-level faults (random draws only when switched on, so the other knobs'
+    // random sequence stays as it was).
+    if (knobs.resetRate > 0 && this.random() < knobs.resetRate) {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (knobs.hangRate > 0 && this.random() < knobs.hangRate) {
+      await untilAborted(gone.signal);
+      return;
+    }
+
     const now = Date.now();
     const throttled = (knobs.throttlePerMinute > 0 && this.throttleWindow.count(now) >= knobs.throttlePerMinute) || this.random() < knobs.throttleRate;
     if (throttled) {
@@ -362,7 +429,7 @@ class SimulatorServer implements Simulator {
 
     const host = req.headers.host ?? `${this.current.host}:${this.boundPort}`;
     if (this.random() < knobs.errorRate) {
-      if (this.random() < 0.5) sendPage(res, 500, INTERNAL_ERROR_PAGE);
+      if (this.random() < 0.5) sendPage(res, knobs.errorStatus, errorPage(knobs.errorStatus));
       else sendXml(res, this.resultDocument(host, "FAIL", "<error><message>An internal error occurred</message></error>"));
       return;
     }
@@ -370,6 +437,10 @@ class SimulatorServer implements Simulator {
     const answer = this.api.call(params, host, knobs.key);
     if (answer.fault) {
       await FAULT_BEHAVIOURS[answer.fault](this.faultContext(res, answer, host, gone.signal));
+      return;
+    }
+    if (answer.hostile) {
+      await HOSTILE_BEHAVIOURS[answer.hostile](this.faultContext(res, answer, host, gone.signal));
       return;
     }
     let body: Buffer | readonly Buffer[] = answer.parts;
@@ -387,14 +458,11 @@ class SimulatorServer implements Simulator {
     return {
       answer,
       sendXml: (body) => sendXml(res, body),
+      streamXml: (parts) => streamXml(res, parts, signal),
       sendPage: (status, html, headers) => sendPage(res, status, html, headers),
       resultDocument: (status, inner) => this.resultDocument(host, status, inner),
       sleep: (ms) => sleep(ms, signal),
-      clientGone: () =>
-        new Promise<void>((resolve) => {
-          if (signal.aborted) resolve();
-          else signal.addEventListener("abort", () => resolve(), { once: true });
-        }),
+      clientGone: () => untilAborted(signal),
       random: this.random,
       retryAfterSeconds: this.current.retryAfterSeconds,
     };

@@ -5,7 +5,7 @@
  */
 import type { Fleet, FleetClient, FleetDevice, FleetSite, DeviceType } from "./fleet";
 import { Lru } from "./lru";
-import { faultKindOf, type FaultKind } from "./scenarios";
+import { faultKindOf, hostileKindOf, type FaultKind, type HostileKind } from "./scenarios";
 import { generateSessions, type Session } from "./sessions";
 import { MINUTE, SECOND, isoWithOffset, localDateAndTime, utcDateTime, zoneOffsetMinutes } from "./time";
 import {
@@ -49,6 +49,8 @@ export class ApiAnswer {
     readonly parts: readonly Buffer[],
     /** Set when this is list_mob_sessions data for a Fault Lab device. */
     readonly fault?: FaultKind,
+    /** Set when this is list_mob_sessions data for a Hostile Bench device. */
+    readonly hostile?: HostileKind,
   ) {}
 
   get byteLength(): number {
@@ -206,7 +208,7 @@ export class NsightApi {
         }
         case "list_mob_sessions": {
           const device = this.device(params);
-          return new ApiAnswer(service, "OK", [head("OK"), this.sessionsBody(device, nowMs), CLOSE], faultKindOf(device.id));
+          return new ApiAnswer(service, "OK", [head("OK"), this.sessionsBody(device, nowMs), CLOSE], faultKindOf(device.id), hostileKindOf(device.id));
         }
       }
     } catch (error) {
