@@ -10,7 +10,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts", "**/*.test.tsx"],
-    exclude: ["node_modules/**", ".next/**", "e2e/**"],
+    exclude: ["**/node_modules/**", ".next/**", ".next-bench/**", ".cache/**", "e2e/**"],
     environment: "node",
     testTimeout: 20_000,
   },

@@ -52,6 +52,8 @@ describe("readFlatRecords (the fast path for big answers)", () => {
     ["text after the root", `${doc(session(1))}junk`],
     ["a mismatched end tag", doc(session(1).replace("</status>", "</statu>"))],
     ["an undefined entity", doc(session(1).replace("BACKUP", "&nbsp;"))],
+    ["an undefined entity in a field nobody reads", doc(session(1, "<note>&nbsp;</note>"))],
+    ["an illegal character reference in a field nobody reads", doc(session(1, "<note>&#0;</note>"))],
     ["a different root", `<settings>${session(1)}</settings>`],
   ])("gives up on %s (the general reader decides)", (_label, xml) => {
     expect(readFlatRecords(xml, "result", "session", SESSION_FIELDS)).toBeNull();

@@ -13,7 +13,7 @@
  * Reading is done in slices of records, so a caller can hand the event loop back between
  * slices instead of blocking it for the whole document.
  */
-import { decodeEntities } from "./xml";
+import { checkEntities, decodeEntities } from "./xml";
 
 export interface FlatRecords {
   /** Attributes of the root element. */
@@ -167,7 +167,7 @@ export class FlatRecordReader {
         if (selfClosing) {
           i = gt + 1;
         } else {
-          const read = this.readFieldText(gt + 1, name);
+          const read = this.readFieldText(gt + 1, name, index !== undefined);
           if (read === null) return this.fail();
           text = read;
           i = this.pos;
@@ -183,8 +183,11 @@ export class FlatRecordReader {
   /** Where readFieldText stopped (just past the end tag). */
   private pos = 0;
 
-  /** Text, CDATA and comments up to `</name>`; null at a nested element or a broken part. */
-  private readFieldText(from: number, name: string): string | null {
+  /**
+   * Text, CDATA and comments up to `</name>`; null at a nested element or a broken part.
+   * A field nobody reads (`keep` false) is checked but not decoded.
+   */
+  private readFieldText(from: number, name: string, keep: boolean): string | null {
     const xml = this.xml;
     let text = "";
     let i = from;
@@ -193,10 +196,12 @@ export class FlatRecordReader {
       if (lt === -1) return null;
       if (lt > i) {
         const raw = xml.slice(i, lt);
-        if (raw.indexOf("&") === -1) text += raw;
-        else {
+        if (raw.indexOf("&") === -1) {
+          if (keep) text += raw;
+        } else {
           try {
-            text += decodeEntities(raw);
+            if (keep) text += decodeEntities(raw);
+            else checkEntities(raw);
           } catch {
             return null;
           }
@@ -213,7 +218,7 @@ export class FlatRecordReader {
       if (xml.startsWith("<![CDATA[", lt)) {
         const end = xml.indexOf("]]>", lt + 9);
         if (end === -1) return null;
-        text += xml.slice(lt + 9, end);
+        if (keep) text += xml.slice(lt + 9, end);
         i = end + 3;
       } else if (xml.startsWith("<!--", lt)) {
         const end = xml.indexOf("-->", lt + 4);

@@ -82,36 +82,74 @@ const PREDEFINED: Record<string, string> = Object.assign(Object.create(null) as 
   apos: "'",
 });
 
-/** Decodes entity and character references in `raw`; `offset` is for error messages. */
+/** The value of a numeric character reference body ("#65", "#x41"), or -1 when malformed. */
+function numericReference(raw: string, from: number, to: number): number {
+  const hex = raw.charCodeAt(from + 1) === 120; /* x */
+  let i = from + (hex ? 2 : 1);
+  const digits = to - i;
+  if (digits < 1 || digits > (hex ? 6 : 7)) return -1;
+  let value = 0;
+  for (; i < to; i++) {
+    const c = raw.charCodeAt(i);
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (hex && c >= 97 && c <= 102) d = c - 87;
+    else if (hex && c >= 65 && c <= 70) d = c - 55;
+    else return -1;
+    value = value * (hex ? 16 : 10) + d;
+  }
+  return value;
+}
+
+/**
+ * Checks the entity and character references in `raw` like decodeEntities, without building
+ * the decoded text (for values nobody reads, which must still be well formed).
+ */
+export function checkEntities(raw: string, offset = 0): void {
+  let amp = raw.indexOf("&");
+  while (amp !== -1) {
+    const semi = raw.indexOf(";", amp + 1);
+    if (semi === -1 || semi - amp > 12) throw new XmlSyntaxError("Unescaped '&' in character data", offset + amp);
+    if (raw.charCodeAt(amp + 1) === 35 /* # */) {
+      const cp = numericReference(raw, amp + 1, semi);
+      if (cp === -1 || !isXmlChar(cp)) throw new XmlSyntaxError(`Bad character reference &${raw.slice(amp + 1, semi)};`, offset + amp);
+    } else if (PREDEFINED[raw.slice(amp + 1, semi)] === undefined) {
+      throw new XmlSyntaxError(`Undefined entity &${raw.slice(amp + 1, semi)};`, offset + amp);
+    }
+    amp = raw.indexOf("&", semi + 1);
+  }
+}
+
+/**
+ * Decodes entity and character references in `raw`; `offset` is for error messages.
+ * Written as a scanner, not a regex: an answer may hold a million references.
+ */
 export function decodeEntities(raw: string, offset = 0): string {
   let amp = raw.indexOf("&");
   if (amp === -1) return raw;
-  let out = "";
+  const parts: string[] = [];
   let last = 0;
   while (amp !== -1) {
     const semi = raw.indexOf(";", amp + 1);
     // Entity names are short; a missing or distant ';' is a bare '&'.
     if (semi === -1 || semi - amp > 12) throw new XmlSyntaxError("Unescaped '&' in character data", offset + amp);
-    out += raw.slice(last, amp);
-    const ref = raw.slice(amp + 1, semi);
-    if (ref.charCodeAt(0) === 35 /* # */) {
-      const hex = ref.charCodeAt(1) === 120 /* x */;
-      const digits = hex ? ref.slice(2) : ref.slice(1);
-      if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) {
-        throw new XmlSyntaxError(`Malformed character reference &${ref};`, offset + amp);
-      }
-      const cp = parseInt(digits, hex ? 16 : 10);
-      if (!isXmlChar(cp)) throw new XmlSyntaxError(`Character reference &${ref}; is not a legal XML character`, offset + amp);
-      out += String.fromCodePoint(cp);
+    if (amp > last) parts.push(raw.slice(last, amp));
+    if (raw.charCodeAt(amp + 1) === 35 /* # */) {
+      const cp = numericReference(raw, amp + 1, semi);
+      if (cp === -1) throw new XmlSyntaxError(`Malformed character reference &${raw.slice(amp + 1, semi)};`, offset + amp);
+      if (!isXmlChar(cp)) throw new XmlSyntaxError(`Character reference &${raw.slice(amp + 1, semi)}; is not a legal XML character`, offset + amp);
+      parts.push(String.fromCodePoint(cp));
     } else {
+      const ref = raw.slice(amp + 1, semi);
       const value = PREDEFINED[ref];
       if (value === undefined) throw new XmlSyntaxError(`Undefined entity &${ref};`, offset + amp);
-      out += value;
+      parts.push(value);
     }
     last = semi + 1;
     amp = raw.indexOf("&", last);
   }
-  return out + raw.slice(last);
+  if (last < raw.length) parts.push(raw.slice(last));
+  return parts.join("");
 }
 
 function readName(xml: string, start: number): number {
