@@ -14,6 +14,7 @@ import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import type { Client, ClientDevice } from "@/lib/types";
 import { deviceHref, siteHref } from "@/lib/view/links";
 import { matchesFilter, sortBy, type ListView, type SearchParams } from "@/lib/view/list-view";
+import { displayName } from "@/lib/display-name";
 
 export const CLIENT_DEVICE_SORT_KEYS = ["name", "health", "site", "type", "backup", "status"] as const;
 export type ClientDeviceSortKey = (typeof CLIENT_DEVICE_SORT_KEYS)[number];
@@ -94,7 +95,7 @@ export async function ClientOverview({ client, view, params }: { client: Client;
                     <tr key={site.siteId} className="border-b border-border last:border-0 hover:bg-surface-muted">
                       <th scope="row" className="px-3 py-2 text-left font-medium">
                         <Link href={siteHref(client.clientId, site.siteId)} className="text-accent hover:underline">
-                          {site.name || `Site ${site.siteId}`}
+                          {displayName(site.name, `Site ${site.siteId}`)}
                         </Link>
                       </th>
                       <td className="px-3 py-2 text-right tabular-nums">{formatCount(counts.servers)}</td>
@@ -133,7 +134,7 @@ export async function ClientOverview({ client, view, params }: { client: Client;
                   <tr key={d.deviceId} className="border-b border-border last:border-0 hover:bg-surface-muted">
                     <th scope="row" className="px-3 py-2 text-left font-medium">
                       <Link href={deviceHref(d.deviceId, client.clientId, zone)} className="text-accent hover:underline">
-                        {d.name || `Device ${d.deviceId}`}
+                        {displayName(d.name, `Device ${d.deviceId}`)}
                       </Link>
                     </th>
                     <td className="px-3 py-2">
@@ -141,7 +142,7 @@ export async function ClientOverview({ client, view, params }: { client: Client;
                     </td>
                     <td className="px-3 py-2">
                       <Link href={siteHref(client.clientId, d.siteId)} className="hover:underline">
-                        {d.siteName}
+                        {displayName(d.siteName, `Site ${d.siteId}`)}
                       </Link>
                     </td>
                     <td className="px-3 py-2">{d.type === "server" ? "Server" : "Workstation"}</td>

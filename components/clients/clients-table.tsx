@@ -11,6 +11,7 @@ import type { FleetClientRollup } from "@/lib/fleet/types";
 import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import type { Client } from "@/lib/types";
 import { matchesFilter, sortBy, type ListView, type SearchParams } from "@/lib/view/list-view";
+import { displayName } from "@/lib/display-name";
 
 export const CLIENT_SORT_KEYS = ["name", "health", "timezone", "servers", "workstations", "devices"] as const;
 export type ClientSortKey = (typeof CLIENT_SORT_KEYS)[number];
@@ -78,7 +79,7 @@ export async function ClientsTable({ view, params, rollups }: { view: ListView<C
                 <tr key={client.clientId} className="border-b border-border last:border-0 hover:bg-surface-muted">
                   <th scope="row" className="px-3 py-2 text-left font-medium">
                     <Link href={`/clients/${client.clientId}`} className="text-accent hover:underline">
-                      {client.name || `Client ${client.clientId}`}
+                      {displayName(client.name, `Client ${client.clientId}`)}
                     </Link>
                   </th>
                   <td className="px-3 py-2">

@@ -1,5 +1,6 @@
 import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import type { DeviceLocation } from "@/lib/data/device-location";
+import { displayName } from "@/lib/display-name";
 
 /** Breadcrumb and title of a device page, from inventory; streams in on its own. */
 export async function DeviceHeader({ deviceId, location }: { deviceId: string; location: Promise<DeviceLocation | null> }) {
@@ -19,13 +20,13 @@ export async function DeviceHeader({ deviceId, location }: { deviceId: string; l
       <Breadcrumbs
         items={[
           { label: "Clients", href: "/" },
-          { label: client.name || `Client ${client.clientId}`, href: `/clients/${client.clientId}` },
-          { label: device.siteName || `Site ${device.siteId}`, href: `/clients/${client.clientId}/sites/${device.siteId}` },
-          { label: device.name || `Device ${deviceId}` },
+          { label: displayName(client.name, `Client ${client.clientId}`), href: `/clients/${client.clientId}` },
+          { label: displayName(device.siteName, `Site ${device.siteId}`), href: `/clients/${client.clientId}/sites/${device.siteId}` },
+          { label: displayName(device.name, `Device ${deviceId}`) },
         ]}
       />
       <div className="flex flex-wrap items-baseline gap-x-3">
-        <h1 className="text-2xl font-semibold">{device.name || `Device ${deviceId}`}</h1>
+        <h1 className="text-2xl font-semibold">{displayName(device.name, `Device ${deviceId}`)}</h1>
         <span className="text-sm text-muted">
           {device.type === "server" ? "Server" : "Workstation"} · {device.backupEnabled ? "Backup & Recovery on" : "Backup & Recovery off"}
           {device.description ? ` · ${device.description}` : ""}

@@ -7,6 +7,7 @@ import { HEALTH_ORDER, type DeviceHealthState } from "@/lib/health/backup-health
 import { HEALTH_LOOK } from "@/lib/session-status";
 import { deviceHref } from "@/lib/view/links";
 import { HealthLegend } from "./health-legend";
+import { displayName } from "@/lib/display-name";
 
 /** How far the first full picture is, and whether it was restored from disk. */
 export function FleetProgressNote({ snapshot, now }: { snapshot: FleetSnapshot; now: number }) {
@@ -95,11 +96,11 @@ export function ProblemDevices({ problems, zoneOf, now, limit, moreHref }: { pro
               <tr key={d.deviceId} className="border-b border-border last:border-0 hover:bg-surface-muted" data-device-id={d.deviceId} data-health={d.state}>
                 <th scope="row" className="px-3 py-2 text-left font-medium">
                   <Link href={deviceHref(d.deviceId, d.clientId, zoneOf(d.clientId))} className="text-accent hover:underline">
-                    {d.name || `Device ${d.deviceId}`}
+                    {displayName(d.name, `Device ${d.deviceId}`)}
                   </Link>
                 </th>
-                <td className="px-3 py-2">{d.clientName}</td>
-                <td className="px-3 py-2">{d.siteName}</td>
+                <td className="px-3 py-2">{displayName(d.clientName, `Client ${d.clientId}`)}</td>
+                <td className="px-3 py-2">{displayName(d.siteName, `Site ${d.siteId}`)}</td>
                 <td className="px-3 py-2">{d.worstPlugin ?? "—"}</td>
                 <td className="px-3 py-2">
                   <HealthBadge state={d.state} />

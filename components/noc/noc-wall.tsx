@@ -8,6 +8,7 @@ import { formatAge, formatCount, formatTime } from "@/lib/format";
 import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import { fleetQueries } from "@/lib/queries/fleet-queries";
 import { HEALTH_LOOK } from "@/lib/session-status";
+import { displayName } from "@/lib/display-name";
 
 /** How long a device that just turned failed stays highlighted. */
 const HIGHLIGHT_MS = 3 * 60_000;
@@ -104,9 +105,9 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
         </span>
         {highlighted && <span className="rounded bg-[var(--status-failed)] px-[0.4em] text-[0.8em] text-white">NEW</span>}
       </p>
-      <p className="truncate text-[1.25em] font-semibold">{device.name || `Device ${device.deviceId}`}</p>
+      <p className="truncate text-[1.25em] font-semibold">{displayName(device.name, `Device ${device.deviceId}`)}</p>
       <p className="truncate text-muted">
-        {device.clientName} › {device.siteName}
+        {displayName(device.clientName, `Client ${device.clientId}`)} › {displayName(device.siteName, `Site ${device.siteId}`)}
       </p>
       <p className="truncate">{problemLine(device, now)}</p>
       <p className="truncate text-[0.85em] text-muted">
@@ -152,7 +153,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
   return (
     <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={shownPage + 1} data-pages={pages} data-per-page={perPage}>
       <header className="flex flex-wrap items-baseline justify-between gap-x-[1.5em]">
-        <h1 className="text-[1.6em] font-bold">Backup health{clientNames.length ? `: ${clientNames.join(", ")}` : ""}</h1>
+        <h1 className="text-[1.6em] font-bold">Backup health{clientNames.length ? `: ${clientNames.map((n) => displayName(n, "?")).join(", ")}` : ""}</h1>
         <p className="text-muted" data-testid="noc-freshness">
           as of {formatTime(snapshot.asOf, Intl.DateTimeFormat().resolvedOptions().timeZone)}, {formatAge(new Date(updatedAt).toISOString(), now)} · next refresh in {nextIn} s
         </p>

@@ -11,6 +11,7 @@ import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import type { SiteDevice } from "@/lib/types";
 import { deviceHref } from "@/lib/view/links";
 import { matchesFilter, sortBy, type ListView, type SearchParams } from "@/lib/view/list-view";
+import { displayName } from "@/lib/display-name";
 
 export const SITE_DEVICE_SORT_KEYS = ["name", "health", "type", "os", "online", "backup", "boot"] as const;
 export type SiteDeviceSortKey = (typeof SITE_DEVICE_SORT_KEYS)[number];
@@ -105,7 +106,7 @@ export function SiteDevices({
                 <tr key={d.deviceId} className="border-b border-border last:border-0 hover:bg-surface-muted">
                   <th scope="row" className="px-3 py-2 text-left font-medium">
                     <Link href={deviceHref(d.deviceId, clientId, zone)} className="text-accent hover:underline">
-                      {d.name || `Device ${d.deviceId}`}
+                      {displayName(d.name, `Device ${d.deviceId}`)}
                     </Link>
                     {d.description && <span className="block text-xs font-normal text-muted">{d.description}</span>}
                   </th>

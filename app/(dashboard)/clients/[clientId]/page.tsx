@@ -10,6 +10,7 @@ import { getClient } from "@/lib/data/nsight-data";
 import { toUserError } from "@/lib/http/user-error";
 import { isNsightId } from "@/lib/nsight/client";
 import { parseListView, type SearchParams } from "@/lib/view/list-view";
+import { displayName } from "@/lib/display-name";
 
 export const metadata: Metadata = { title: "Client" };
 
@@ -33,9 +34,9 @@ export default async function ClientPage({ params, searchParams }: { params: Pro
   const view = parseListView(query, CLIENT_DEVICE_SORT_KEYS, "name");
   return (
     <>
-      <Breadcrumbs items={[{ label: "Clients", href: "/" }, { label: client.name || `Client ${clientId}` }]} />
+      <Breadcrumbs items={[{ label: "Clients", href: "/" }, { label: displayName(client.name, `Client ${clientId}`) }]} />
       <div className="flex flex-wrap items-baseline gap-x-3">
-        <h1 className="text-2xl font-semibold">{client.name || `Client ${clientId}`}</h1>
+        <h1 className="text-2xl font-semibold">{displayName(client.name, `Client ${clientId}`)}</h1>
         <span className="text-sm text-muted">Time zone: {client.timezone ?? "not set (UTC)"}</span>
       </div>
       <FilterBox label="Filter devices" placeholder="Device, site or description" />

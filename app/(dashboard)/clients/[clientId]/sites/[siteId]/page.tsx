@@ -16,6 +16,7 @@ import type { Client, Site } from "@/lib/types";
 import { clientHref } from "@/lib/view/links";
 import { parseListView, type ListView, type SearchParams } from "@/lib/view/list-view";
 import type { SiteDeviceSortKey } from "@/components/sites/site-devices";
+import { displayName } from "@/lib/display-name";
 
 export const metadata: Metadata = { title: "Site" };
 
@@ -52,11 +53,11 @@ export default async function SitePage({ params, searchParams }: { params: Promi
       <Breadcrumbs
         items={[
           { label: "Clients", href: "/" },
-          { label: client.name || `Client ${clientId}`, href: clientHref(clientId) },
-          { label: site.name || `Site ${siteId}` },
+          { label: displayName(client.name, `Client ${clientId}`), href: clientHref(clientId) },
+          { label: displayName(site.name, `Site ${siteId}`) },
         ]}
       />
-      <h1 className="text-2xl font-semibold">{site.name || `Site ${siteId}`}</h1>
+      <h1 className="text-2xl font-semibold">{displayName(site.name, `Site ${siteId}`)}</h1>
       <FilterBox label="Filter devices" placeholder="Name, OS, user or IP" />
       <Suspense fallback={<TableSkeleton label="Loading the site's devices…" />}>
         <SiteDevicesSection client={client} site={site} view={view} params={query} />
