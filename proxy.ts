@@ -1,0 +1,67 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { isNsightId } from "./lib/ids";
+import { buildCsp, parseFrameAncestors } from "./lib/security/csp";
+
+/** Page paths whose segments must be N-sight ids. */
+const ID_PATHS = [/^\/devices\/([^/]*)\/?$/, /^\/clients\/([^/]*)\/?$/, /^\/clients\/([^/]*)\/sites\/([^/]*)\/?$/];
+
+/** The path has a malformed id, an empty segment or dot segments: nothing by that name exists. */
+function isMalformed(pathname: string): boolean {
+  if (pathname.includes("//") || /(^|\/)\.\.?(\/|$)/.test(pathname)) return true;
+  for (const pattern of ID_PATHS) {
+    const match = pattern.exec(pathname);
+    if (match) return match.slice(1).some((segment) => !isNsightId(decodeURIComponentSafe(segment)));
+  }
+  return false;
+}
+
+function decodeURIComponentSafe(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * Runs before every request. Malformed paths get a real 404 before any page code runs (a
+ * streamed page could only answer 200 with a not-found message). Pages get a fresh CSP nonce
+ * per request (Next.js reads it from the request's CSP header and puts it on its own
+ * scripts). It reads FRAME_ANCESTORS itself because it runs outside the server components'
+ * module graph (lib/config.ts is server-only).
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const { pathname } = request.nextUrl;
+  if (pathname.startsWith("/api/")) {
+    if (isMalformed(pathname)) {
+      return NextResponse.json({ error: { code: "not_found", message: "No such API route." } }, { status: 404, headers: { "X-Content-Type-Options": "nosniff" } });
+    }
+    return NextResponse.next();
+  }
+  if (isMalformed(pathname)) {
+    return NextResponse.rewrite(new URL("/not-found", request.url), { status: 404 });
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const frameAncestors = parseFrameAncestors(process.env.FRAME_ANCESTORS);
+  const csp = buildCsp({ nonce, frameAncestors, development: process.env.NODE_ENV !== "production" });
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", csp);
+  if (frameAncestors === "'none'") response.headers.set("X-Frame-Options", "DENY");
+  return response;
+}
+
+export const config = {
+  // Everything but build assets; prefetches carry no document, so no nonce either.
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|icon.svg).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
