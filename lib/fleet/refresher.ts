@@ -109,6 +109,9 @@ export class FleetRefresher {
   private readonly waiters = new Set<() => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly log: NonNullable<RefresherOptions["log"]>;
+  /** Bumped on every change; with the clock's 5 s tick it keys the last snapshots built. */
+  private version = 0;
+  private readonly snapshots = new Map<string, FleetSnapshot>();
 
   constructor(private readonly options: RefresherOptions) {
     this.policy = { ...DEFAULT_REFRESHER_POLICY, ...options.policy };
@@ -149,16 +152,20 @@ export class FleetRefresher {
     this.saveNow();
   }
 
-  /** What pages show, at this instant, optionally for some clients only. */
+  /**
+   * What pages show, optionally for some clients only. Any number of viewers polling this
+   * costs one build per change and per 5 s (overdue states move with the clock).
+   */
   snapshot(clientFilter?: ReadonlySet<string>): FleetSnapshot {
-    return buildSnapshot({
-      devices: this.devices.values(),
-      clients: this.clients,
-      progress: this.progress(),
-      upstream: this.options.source.upstream(),
-      now: this.now(),
-      clientFilter,
-    });
+    const now = this.now();
+    const upstream = this.options.source.upstream();
+    const key = `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
+    const cached = this.snapshots.get(key);
+    if (cached) return cached;
+    const snapshot = buildSnapshot({ devices: this.devices.values(), clients: this.clients, progress: this.progress(), upstream, now, clientFilter });
+    if (this.snapshots.size >= 64) this.snapshots.clear();
+    this.snapshots.set(key, snapshot);
+    return snapshot;
   }
 
   /** Every device of a client with its state at this instant. */
@@ -426,6 +433,7 @@ export class FleetRefresher {
   }
 
   private markDirty(): void {
+    this.version++;
     this.dirty = true;
     if (!this.options.store || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {

@@ -72,8 +72,11 @@ interface RouteRules<P extends Record<string, string>> {
   query?: string[];
 }
 
+/** A result whose data is already serialized (large answers reused across requests). */
+export type RouteResult = Fresh<unknown> | (Omit<Fresh<unknown>, "data"> & { json: string });
+
 export interface RouteSpec<P extends Record<string, string>> extends RouteRules<P> {
-  handler: (input: RouteInput<P>) => Promise<Fresh<unknown>>;
+  handler: (input: RouteInput<P>) => Promise<RouteResult>;
 }
 
 function label(name: string): string {
@@ -105,16 +108,16 @@ export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
   return async function GET(request: Request, context: { params: Promise<P> }): Promise<Response> {
     try {
       const result = await spec.handler(await readInput(spec, request, context));
-      const body: ApiSuccess<unknown> = {
-        data: result.data,
-        meta: {
-          fetchedAt: new Date(result.fetchedAt).toISOString(),
-          stale: result.stale,
-          demo: isDemo(),
-          servedAt: new Date().toISOString(),
-        },
+      const meta: ApiSuccess<unknown>["meta"] = {
+        fetchedAt: new Date(result.fetchedAt).toISOString(),
+        stale: result.stale,
+        demo: isDemo(),
+        servedAt: new Date().toISOString(),
       };
-      return jsonResponse(body, 200);
+      if ("json" in result) {
+        return new Response(`{"data":${result.json},"meta":${JSON.stringify(meta)}}`, { status: 200, headers: BASE_HEADERS });
+      }
+      return jsonResponse({ data: result.data, meta } satisfies ApiSuccess<unknown>, 200);
     } catch (error) {
       return errorResponse(error, spec.route);
     }
