@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { SCENARIO, SCENARIO_PLACES } from "../../simulator/scenarios";
 import { startSimulator } from "../../simulator/server";
-import { ensureBuild, nextBin, ROOT } from "../lib/build.mjs";
+import { distDir, ensureBuild, nextBin, ROOT } from "../lib/build.mjs";
 import { findChromium } from "../lib/find-browser.mjs";
 import { median, ms, printTable, saveResult } from "./util";
 
@@ -65,8 +65,8 @@ export function launchBrowser() {
   });
 }
 
-function gzippedFirstLoad(dir: string): Map<string, number> {
-  const stats = JSON.parse(readFileSync(join(dir, ".next", "diagnostics", "route-bundle-stats.json"), "utf8")) as {
+function gzippedFirstLoad(dir: string, dist = ".next"): Map<string, number> {
+  const stats = JSON.parse(readFileSync(join(dir, dist, "diagnostics", "route-bundle-stats.json"), "utf8")) as {
     route: string;
     firstLoadChunkPaths: string[];
   }[];
@@ -84,7 +84,9 @@ async function bareShellBytes(): Promise<number> {
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { jsx: "preserve", strict: true, skipLibCheck: true, moduleResolution: "bundler", module: "esnext", target: "ES2022", lib: ["dom", "es2022"], noEmit: true, isolatedModules: true, esModuleInterop: true, allowJs: false, incremental: false }, include: ["**/*.tsx"] }));
   if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin(), "build"], { cwd: dir, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+    delete env.NEXT_DIST_DIR;
+    const child = spawn(process.execPath, [nextBin(), "build"], { cwd: dir, stdio: "ignore", env });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`bare next build failed (${code})`))));
   });
   return gzippedFirstLoad(dir).get("/")!;
@@ -129,7 +131,7 @@ export async function benchDevicePage(): Promise<void> {
     }
     await context.close();
 
-    const routes = gzippedFirstLoad(ROOT);
+    const routes = gzippedFirstLoad(ROOT, distDir());
     const bare = await bareShellBytes();
     const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
     const delta = (route: string) => routes.get(route)! - bare;
@@ -146,7 +148,7 @@ export async function benchDevicePage(): Promise<void> {
       ["range all", ms(median(everything))],
       ["ratio all / 7 d (goal ≤ 1.25)", `${result.ratioAllTo7d.toFixed(2)}`],
     ]);
-    printTable("First-load JS, gzipped (from .next/diagnostics/route-bundle-stats.json)", [
+    printTable(`First-load JS, gzipped (from ${distDir()}/diagnostics/route-bundle-stats.json)`, [
       ["bare Next.js page (built in this run)", kb(bare)],
       ...["/", "/clients/[clientId]", "/clients/[clientId]/sites/[siteId]"].map(
         (route) => [`${route} (goal ≤ bare + 10 kB)`, `${kb(routes.get(route)!)} (+${kb(delta(route))})`] as [string, string],

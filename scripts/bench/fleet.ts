@@ -38,7 +38,7 @@ interface Sim {
 }
 
 /** The simulator as its own process (its work must not share our event loop). */
-async function startSim(devices: number): Promise<Sim> {
+export async function startSim(devices: number): Promise<Sim> {
   const controlPort = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "simulator/main.ts", "--port", "0", "--control-port", String(controlPort), "--key", KEY, "--devices", String(devices)], {
     cwd: ROOT,

@@ -3,14 +3,19 @@
  * Timings on a shared machine are noisy, so each figure is a ratio against a baseline run
  * in the same process, or a count that does not depend on speed.
  */
+// Benchmarks build into and serve from a directory of their own (see next.config.mjs).
+process.env.NEXT_DIST_DIR ??= ".next-bench";
+
 import { benchDevicePage } from "./device-page";
 import { benchFleet, benchSoak, benchViewers } from "./fleet";
+import { benchLoad } from "./load";
 import { benchParse } from "./parse";
 
 const SECTIONS: Record<string, () => Promise<void>> = {
   parse: benchParse,
   "device-page": benchDevicePage,
   viewers: benchViewers,
+  load: benchLoad,
   soak: benchSoak,
   // Over an hour at 60 calls a minute: last.
   fleet: benchFleet,

@@ -1,4 +1,5 @@
 export declare const ROOT: string;
+export declare function distDir(): string;
 export declare function sourceStamp(): string;
 export declare function buildIsCurrent(): boolean;
 export declare function nextBin(): string;

@@ -7,8 +7,12 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const STAMP = join(ROOT, ".next", "source-stamp.txt");
-const INPUTS = ["app", "components", "lib", "public", "next.config.mjs", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+/** The build directory: .next, or NEXT_DIST_DIR (benchmarks use their own). */
+export function distDir() {
+  return process.env.NEXT_DIST_DIR || ".next";
+}
+const stampPath = () => join(ROOT, distDir(), "source-stamp.txt");
+const INPUTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.mjs", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 
 function* files(path) {
   if (!existsSync(path)) return;
@@ -37,7 +41,7 @@ export function sourceStamp() {
 }
 
 export function buildIsCurrent() {
-  return existsSync(join(ROOT, ".next", "BUILD_ID")) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === sourceStamp();
+  return existsSync(join(ROOT, distDir(), "BUILD_ID")) && existsSync(stampPath()) && readFileSync(stampPath(), "utf8") === sourceStamp();
 }
 
 export function nextBin() {
@@ -61,5 +65,5 @@ export async function ensureBuild({ log = (line) => console.log(line) } = {}) {
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`))));
     child.on("error", reject);
   });
-  writeFileSync(STAMP, stamp);
+  writeFileSync(stampPath(), stamp);
 }

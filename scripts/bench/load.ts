@@ -1,0 +1,100 @@
+/**
+ * Load benchmark (issue: hardening). autocannon on loopback against the production build and
+ * the simulator: 200 connections for 60 s on the sessions API of a cached 20,000-session
+ * device and on the fleet API; requests per second, p50/p99 latency, errors, the server's
+ * peak memory, and N-sight calls during each run. Then the same with N-sight down: the last
+ * good data must still be served (stale), without errors.
+ */
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { SCENARIO } from "../../simulator/scenarios";
+import { ensureBuild } from "../lib/build.mjs";
+import { startApp } from "./device-page";
+import { startSim } from "./fleet";
+import { ms, printTable, saveResult } from "./util";
+
+const KEY = "bench-fleet-key";
+
+/** The process's peak resident memory so far (Linux). */
+function peakRssBytes(pid: number): number | null {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function run(url: string, seconds: number) {
+  return new Promise<autocannon.Result>((resolve, reject) => {
+    autocannon({ url, connections: 200, duration: seconds }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+export async function benchLoad(): Promise<void> {
+  await ensureBuild({ log: () => undefined });
+  const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+  const sim = await startSim(40);
+  const data = mkdtempSync(join(tmpdir(), "load-bench-"));
+  const app = await startApp({
+    NSIGHT_SERVER: sim.url,
+    NSIGHT_API_KEY: KEY,
+    DATA_DIR: data,
+    NSIGHT_SESSIONS_TTL_SECONDS: "90",
+    NSIGHT_TIMEOUT_SECONDS: "6",
+  });
+  const device = SCENARIO.hourlySqlServer;
+  const sessionsUrl = `${app.url}/api/devices/${device}/sessions`;
+  const fleetUrl = `${app.url}/api/fleet`;
+  try {
+    // The fleet's first full picture, so the refresher is idle for the runs.
+    for (;;) {
+      const fleet = (await (await fetch(fleetUrl)).json()) as { data: { progress: { fullPictureAt: string | null } } };
+      if (fleet.data.progress.fullPictureAt) break;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    const warm = (await (await fetch(sessionsUrl)).json()) as { data: unknown[] };
+    const sessions = warm.data.length;
+    const warmedAt = Date.now();
+    const rows: [string, string][] = [];
+    const results: Record<string, unknown> = { sessions, seconds };
+    const measure = async (label: string, url: string) => {
+      const before = (await sim.stats()).totalCalls;
+      const result = await run(url, seconds);
+      const calls = (await sim.stats()).totalCalls - before;
+      const errors = result.errors + result.non2xx + result.timeouts;
+      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, nsightCalls: calls, bytesPerSecond: result.throughput.average };
+      rows.push([label, `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, errors ${errors}, N-sight calls ${calls}`]);
+    };
+    const idleBefore = (await sim.stats()).totalCalls;
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const idleCalls = (await sim.stats()).totalCalls - idleBefore;
+    rows.push(["no load, 10 s (N-sight calls)", String(idleCalls)]);
+
+    await measure(`sessions of ${device} (${sessions.toLocaleString("en-US")} sessions, cached)`, sessionsUrl);
+    await measure("fleet", fleetUrl);
+
+    // N-sight down, with the sessions past their TTL so every request must try it first.
+    const wait = warmedAt + 92_000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await fetch(`${sim.control}/outage`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ on: true }) });
+    const stale = (await (await fetch(sessionsUrl)).json()) as { meta: { stale: boolean } };
+    rows.push(["N-sight down: sessions answer marked stale", String(stale.meta.stale)]);
+    await measure("sessions, N-sight down (stale)", sessionsUrl);
+    await measure("fleet, N-sight down", fleetUrl);
+    await fetch(`${sim.control}/outage`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ on: false }) });
+
+    const peak = peakRssBytes(app.child.pid!);
+    rows.push(["server peak memory (VmHWM)", peak === null ? "unknown" : `${(peak / 1_048_576).toFixed(0)} MiB`]);
+    results.peakRssBytes = peak;
+    results.idleCallsPer10s = idleCalls;
+    printTable(`Load: 200 connections × ${seconds} s each, production build`, rows);
+    saveResult("load", results);
+  } finally {
+    app.child.kill();
+    sim.child.kill();
+    rmSync(data, { recursive: true, force: true });
+  }
+}
