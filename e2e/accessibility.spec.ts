@@ -9,7 +9,7 @@ const PAGE_TYPES: [string, string][] = [
   ["clients", "/"],
   ["client", `/clients/${sql.clientId}`],
   ["site", `/clients/${sql.clientId}/sites/${sql.siteId}`],
-  ["device", `/devices/${SCENARIO.failingStreak}?client=${sql.clientId}&tz=Europe%2FBerlin&range=90d`],
+  ["device", `/devices/${SCENARIO.failingStreak}?client=${sql.clientId}&tz=Europe%2FBerlin&range=7d`],
 ];
 
 /** Waits on the page's own loading states rather than on network silence (Next prefetches). */

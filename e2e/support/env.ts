@@ -7,6 +7,6 @@ export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3310);
 export const SIM_URL = `http://127.0.0.1:${SIM_PORT}`;
 export const SIM_CONTROL_URL = `http://127.0.0.1:${SIM_CONTROL_PORT}`;
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
-export const E2E_DEVICES = 40;
+export const E2E_DEVICES = 54;
 /** Where the e2e app keeps its fleet state; emptied before each run (scripts/e2e.mjs). */
 export const E2E_DATA_DIR = ".cache/e2e-data";
