@@ -42,4 +42,26 @@ test.describe("the NOC wall", () => {
     expect(ids).toContain(SCENARIO.failingStreak);
     expect(ids).not.toContain(SCENARIO.overdue);
   });
+
+  test.describe("in a browser whose zone and clock differ from the server's", () => {
+    test.use({ timezoneId: "Pacific/Auckland" });
+
+    test("hydrates without errors, then shows local times", async ({ page, request }) => {
+      await fullPicture(request);
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      // 45 s ahead: every relative age ("12 s ago") differs from what the server rendered.
+      await page.clock.install({ time: Date.now() + 45_000 });
+      await page.goto("/noc");
+      await expect(page.locator("li[data-device-id]").first()).toBeVisible();
+      // The hour in Auckland (UTC+12/+13), not the server's UTC hour.
+      const localHour = new Intl.DateTimeFormat("en-GB", { timeZone: "Pacific/Auckland", hour: "2-digit", hourCycle: "h23" }).format(new Date());
+      await expect(page.getByTestId("noc-freshness")).toContainText(new RegExp(`as of ${localHour}:\\d\\d:\\d\\d,`));
+      expect(await page.getByTestId("noc-freshness").textContent()).not.toContain("UTC");
+      expect(errors).toEqual([]);
+    });
+  });
 });

@@ -128,8 +128,6 @@ export interface ApiMeta {
   stale: boolean;
   /** True when the data comes from the built-in simulator, not a real N-sight account. */
   demo: boolean;
-  /** When this answer was produced, so a browser with a wrong clock can still tell the age. */
-  servedAt: string;
 }
 
 export interface ApiSuccess<T> {

@@ -1,6 +1,7 @@
 "use client";
 
-import { Suspense, use, useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { Suspense, use, useCallback, useEffect, useState } from "react";
+import { useBrowserZone } from "@/components/hooks/use-now";
 import { RANGE_LABELS, RANGE_PRESETS, dataParams, type DeviceView } from "@/lib/device-view/view";
 import { pluginLabel, sessionStatusLook } from "@/lib/session-status";
 import { BACKUP_PLUGINS, SESSION_STATUSES, SESSION_TYPES } from "@/lib/types";
@@ -130,13 +131,6 @@ function ClientZoneSelect({ clientZone, onResolved, ...props }: { zone: string; 
   const resolved = use(clientZone);
   useEffect(() => onResolved(resolved), [resolved, onResolved]);
   return <ZoneSelect {...props} clientZone={resolved} />;
-}
-
-const noSubscription = () => () => undefined;
-
-/** The browser's zone; null while rendering on the server. */
-function useBrowserZone(): string | null {
-  return useSyncExternalStore(noSubscription, () => Intl.DateTimeFormat().resolvedOptions().timeZone, () => null);
 }
 
 /** From/to days; keyed by the URL's range, so Back/Forward resets what is typed here. */

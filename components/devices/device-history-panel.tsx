@@ -3,11 +3,12 @@
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { notFound } from "next/navigation";
-import { Suspense, use, useEffect, useState } from "react";
+import { Suspense, use } from "react";
 import { ChartCard } from "@/components/charts/chart-card";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RetryButton } from "@/components/ui/retry-button";
 import { dataParams } from "@/lib/device-view/view";
+import { useNow } from "@/components/hooks/use-now";
 import { formatAge } from "@/lib/format";
 import { deviceQueries } from "@/lib/queries/device-queries";
 import { ApiClientError } from "@/lib/queries/fetch-json";
@@ -34,16 +35,6 @@ function ChartsLoading() {
 
 const DeviceCharts = dynamic(() => import("@/components/charts/device-charts"), { ssr: false, loading: ChartsLoading });
 
-/** A clock for relative times ("3 h ago") that moves on its own. */
-export function useNow(intervalMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
-
 export interface BackupFlag {
   backupEnabled: boolean | null;
 }
@@ -65,7 +56,8 @@ function NoSessionsAtAll({ backup }: { backup: Promise<BackupFlag | null> }) {
 export function DeviceHistoryPanel({ deviceId, zone, backup }: { deviceId: string; zone: string; backup: Promise<BackupFlag | null> }) {
   const { view, update } = useDeviceView();
   const query = useQuery(deviceQueries.history(deviceId, dataParams(view, zone).toString()));
-  const now = useNow();
+  // The history loads in the browser, so the server never renders an age: its time only has to match hydration.
+  const now = useNow(30_000, query.dataUpdatedAt);
 
   if (query.isError && query.error instanceof ApiClientError && query.error.status === 404) notFound();
 

@@ -9,6 +9,7 @@ import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import { fleetQueries } from "@/lib/queries/fleet-queries";
 import { HEALTH_LOOK } from "@/lib/session-status";
 import { displayName } from "@/lib/display-name";
+import { useBrowserZone, useNow } from "@/components/hooks/use-now";
 
 /** How long a device that just turned failed stays highlighted. */
 const HIGHLIGHT_MS = 3 * 60_000;
@@ -16,15 +17,6 @@ const HIGHLIGHT_MS = 3 * 60_000;
 const TILE_MIN_WIDTH_EM = 21;
 const TILE_HEIGHT_EM = 8.6;
 const GAP_EM = 0.8;
-
-function useClock(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 /** How many tiles fit in the element, from its size and the font size (no scrolling, ever). */
 function useTilesPerPage(ref: React.RefObject<HTMLElement | null>): number {
@@ -123,8 +115,11 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
  * dashboard server or N-sight cannot be reached it keeps the last data under a banner.
  */
 export function NocWall({ initial, settings, clientNames }: { initial: FleetSnapshot; settings: NocSettings; clientNames: string[] }) {
-  const query = useQuery({ ...fleetQueries.snapshot(settings.clients, settings.refreshSeconds), initialData: { data: initial, meta: { fetchedAt: initial.asOf, stale: false, demo: false, servedAt: initial.asOf } }, initialDataUpdatedAt: Date.parse(initial.asOf) });
-  const now = useClock(1_000);
+  const query = useQuery({ ...fleetQueries.snapshot(settings.clients, settings.refreshSeconds), initialData: { data: initial, meta: { fetchedAt: initial.asOf, stale: false, demo: false } }, initialDataUpdatedAt: Date.parse(initial.asOf) });
+  const now = useNow(1_000, Date.parse(initial.asOf));
+  const zone = useBrowserZone();
+  // Until hydration is over the browser's zone is unknown: say UTC rather than guess.
+  const clock = (iso: string | null) => (zone ? formatTime(iso, zone) : `${formatTime(iso)} UTC`);
   const snapshot = query.data.data;
   const area = useRef<HTMLElement>(null);
   const perPage = useTilesPerPage(area);
@@ -155,18 +150,18 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
       <header className="flex flex-wrap items-baseline justify-between gap-x-[1.5em]">
         <h1 className="text-[1.6em] font-bold">Backup health{clientNames.length ? `: ${clientNames.map((n) => displayName(n, "?")).join(", ")}` : ""}</h1>
         <p className="text-muted" data-testid="noc-freshness">
-          as of {formatTime(snapshot.asOf, Intl.DateTimeFormat().resolvedOptions().timeZone)}, {formatAge(new Date(updatedAt).toISOString(), now)} · next refresh in {nextIn} s
+          as of {clock(snapshot.asOf)}, {formatAge(new Date(updatedAt).toISOString(), now)} · next refresh in {nextIn} s
         </p>
       </header>
       {serverDownSince !== null && (
         <p role="alert" className="rounded-[0.5em] border-[0.2em] border-status-failed p-[0.5em] text-[1.2em] font-bold text-status-failed" data-testid="noc-banner">
-          <span aria-hidden="true">⚠ </span>Dashboard server unreachable since {formatTime(new Date(serverDownSince).toISOString(), Intl.DateTimeFormat().resolvedOptions().timeZone)}; showing data from{" "}
+          <span aria-hidden="true">⚠ </span>Dashboard server unreachable since {clock(new Date(serverDownSince).toISOString())}; showing data from{" "}
           {formatAge(new Date(updatedAt).toISOString(), now)}.
         </p>
       )}
       {serverDownSince === null && upstream.status === "failing" && upstream.failingSince && (
         <p role="alert" className="rounded-[0.5em] border-[0.2em] border-status-warning p-[0.5em] text-[1.2em] font-bold text-status-warning" data-testid="noc-banner">
-          <span aria-hidden="true">⚠ </span>N-sight unreachable since {formatTime(upstream.failingSince, Intl.DateTimeFormat().resolvedOptions().timeZone)}
+          <span aria-hidden="true">⚠ </span>N-sight unreachable since {clock(upstream.failingSince)}
           {dataAt ? `; data is ${formatAge(dataAt, now).replace(" ago", "")} old` : ""}.
         </p>
       )}
