@@ -72,8 +72,12 @@ interface RouteRules<P extends Record<string, string>> {
   query?: string[];
 }
 
-/** A result whose data is already serialized (large answers reused across requests). */
-export type RouteResult = Fresh<unknown> | (Omit<Fresh<unknown>, "data"> & { json: string });
+/**
+ * A complete answer already encoded, for large answers reused across requests: the same
+ * bytes for everyone within a cache period. (Compression stays Next's: it drops a
+ * Content-Encoding set by a route handler, so bytes gzipped here would go out mislabelled.)
+ */
+export type RouteResult = Fresh<unknown> | { encoded: Buffer };
 
 export interface RouteSpec<P extends Record<string, string>> extends RouteRules<P> {
   handler: (input: RouteInput<P>) => Promise<RouteResult>;
@@ -108,15 +112,12 @@ export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
   return async function GET(request: Request, context: { params: Promise<P> }): Promise<Response> {
     try {
       const result = await spec.handler(await readInput(spec, request, context));
-      const meta: ApiSuccess<unknown>["meta"] = {
-        fetchedAt: new Date(result.fetchedAt).toISOString(),
-        stale: result.stale,
-        demo: isDemo(),
-        servedAt: new Date().toISOString(),
-      };
-      if ("json" in result) {
-        return new Response(`{"data":${result.json},"meta":${JSON.stringify(meta)}}`, { status: 200, headers: BASE_HEADERS });
+      if ("encoded" in result) {
+        const body = result.encoded;
+        // A view of the shared bytes, not a copy (Node Buffers never sit on a SharedArrayBuffer).
+        return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status: 200, headers: BASE_HEADERS });
       }
+      const meta: ApiSuccess<unknown>["meta"] = { fetchedAt: new Date(result.fetchedAt).toISOString(), stale: result.stale, demo: isDemo() };
       return jsonResponse({ data: result.data, meta } satisfies ApiSuccess<unknown>, 200);
     } catch (error) {
       return errorResponse(error, spec.route);

@@ -1,14 +1,19 @@
+import { isDemo } from "@/lib/config";
 import { getDeviceSessions } from "@/lib/data/nsight-data";
 import { apiRoute } from "@/lib/http/api-route";
 import { parseTimeBounds, sessionsBetween } from "@/lib/sessions/time-bounds";
-import type { BackupSession } from "@/lib/types";
+import type { ApiSuccess, BackupSession } from "@/lib/types";
 
 /**
- * Serialized answers per cached history and bounds: a device's history can be megabytes of
- * JSON, and everyone asking within a cache period gets the same bytes. Keyed weakly by the
- * cached array, so a refreshed or evicted history takes its serializations with it.
+ * Encoded answers per cached history, bounds and staleness: a device's history can be
+ * megabytes of JSON, and everyone asking within a cache period gets the same bytes. Keyed
+ * weakly by the cached array, so a refreshed or evicted history takes its encodings with it.
  */
-const serialized = new WeakMap<readonly BackupSession[], Map<string, string>>();
+const encoded = new WeakMap<readonly BackupSession[], Map<string, Buffer>>();
+
+function encode(sessions: BackupSession[], meta: ApiSuccess<unknown>["meta"]): Buffer {
+  return Buffer.from(JSON.stringify({ data: sessions, meta } satisfies ApiSuccess<BackupSession[]>));
+}
 
 // GET /api/devices/:deviceId/sessions[?from=&to=]: backup sessions of one device, sorted by
 // start; ISO bounds are applied here so the browser only receives what it asked for.
@@ -19,15 +24,16 @@ export const GET = apiRoute<{ deviceId: string }>({
   handler: async ({ params, query }) => {
     const bounds = parseTimeBounds(query.get("from"), query.get("to"));
     const sessions = await getDeviceSessions(params.deviceId);
-    let forHistory = serialized.get(sessions.data);
-    if (!forHistory) serialized.set(sessions.data, (forHistory = new Map()));
-    const key = `${bounds.fromMs}|${bounds.toMs}`;
-    let json = forHistory.get(key);
-    if (json === undefined) {
-      json = JSON.stringify(sessionsBetween(sessions.data, bounds));
+    let forHistory = encoded.get(sessions.data);
+    if (!forHistory) encoded.set(sessions.data, (forHistory = new Map()));
+    const key = `${bounds.fromMs}|${bounds.toMs}|${sessions.stale}`;
+    let answer = forHistory.get(key);
+    if (!answer) {
+      const meta = { fetchedAt: new Date(sessions.fetchedAt).toISOString(), stale: sessions.stale, demo: isDemo() };
+      answer = encode(sessionsBetween(sessions.data, bounds), meta);
       if (forHistory.size >= 16) forHistory.clear();
-      forHistory.set(key, json);
+      forHistory.set(key, answer);
     }
-    return { fetchedAt: sessions.fetchedAt, stale: sessions.stale, json };
+    return { encoded: answer };
   },
 });
