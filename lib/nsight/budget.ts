@@ -5,8 +5,11 @@
  * exactly, as a sliding window (never more than `perMinute` call starts in any 60 s), plus
  * a cap on calls in flight and a pause that a throttling answer (HTTP 429) can impose on
  * everyone. Waiting calls are served first come, first served, with interactive requests
- * (someone is looking at a page) ahead of background refreshes; and background calls never
- * take the last free slot, so a page never waits behind a stalled background call.
+ * (someone is looking at a page) ahead of background refreshes. Background calls make room
+ * for people in three ways: they never take the last free slot (a page never waits behind a
+ * stalled background call); they are paced evenly over the minute rather than sent in a
+ * burst (so the window never fills up at once); and while people are using the dashboard,
+ * they leave a fifth of the minute's calls to them.
  */
 
 export type CallPriority = "interactive" | "background";
@@ -36,6 +39,8 @@ interface Waiter {
  * them, never counts more than `perMinute` in any minute of its own.
  */
 const WINDOW_MS = 61_000;
+/** Share of the window background calls may use while interactive calls are being made. */
+const BACKGROUND_SHARE_WHEN_BUSY = 0.8;
 
 export class BudgetClosedError extends Error {
   constructor() {
@@ -52,6 +57,8 @@ export class CallBudget {
   private starts: number[] = [];
   private inFlight = 0;
   private backgroundInFlight = 0;
+  private lastBackgroundStart = -Infinity;
+  private lastInteractiveStart = -Infinity;
   private pausedUntil = 0;
   private readonly queues: Record<CallPriority, Waiter[]> = { interactive: [], background: [] };
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -84,8 +91,14 @@ export class CallBudget {
         start: () => {
           signal?.removeEventListener("abort", onAbort);
           this.inFlight++;
-          if (priority === "background") this.backgroundInFlight++;
-          this.starts.push(this.now());
+          const startedAt = this.now();
+          if (priority === "background") {
+            this.backgroundInFlight++;
+            this.lastBackgroundStart = startedAt;
+          } else {
+            this.lastInteractiveStart = startedAt;
+          }
+          this.starts.push(startedAt);
           let settled: Promise<T>;
           try {
             settled = task();
@@ -131,23 +144,27 @@ export class CallBudget {
     this.timer = null;
   }
 
+  private hasWaiters(): boolean {
+    return this.queues.interactive.length > 0 || this.queues.background.length > 0;
+  }
+
   private dropExpired(now: number): void {
     let drop = 0;
     while (drop < this.starts.length && this.starts[drop]! <= now - WINDOW_MS) drop++;
     if (drop > 0) this.starts.splice(0, drop);
   }
 
-  /** Background calls may use every slot but one (when there is more than one). */
-  private backgroundMayStart(): boolean {
-    return this.backgroundInFlight < Math.max(1, this.maxConcurrent - 1);
-  }
-
-  private nextWaiter(): Waiter | undefined {
-    return this.queues.interactive.shift() ?? (this.backgroundMayStart() ? this.queues.background.shift() : undefined);
-  }
-
-  private hasWaiters(): boolean {
-    return this.queues.interactive.length > 0 || (this.queues.background.length > 0 && this.backgroundMayStart());
+  /** How long until a background call may start (0: now), or null if none may for now. */
+  private backgroundWaitMs(now: number): number | null {
+    // Every slot but one (when there is more than one): a page never waits behind it.
+    if (this.backgroundInFlight >= Math.max(1, this.maxConcurrent - 1)) return null;
+    const spacing = WINDOW_MS / this.perMinute;
+    let wait = this.lastBackgroundStart + spacing - now;
+    const busy = now - this.lastInteractiveStart < WINDOW_MS;
+    const cap = busy ? Math.max(1, Math.floor(this.perMinute * BACKGROUND_SHARE_WHEN_BUSY)) : this.perMinute;
+    // The window must hold fewer than `cap` starts: wait for the one that makes room to expire.
+    if (this.starts.length >= cap) wait = Math.max(wait, this.starts[this.starts.length - cap]! + WINDOW_MS - now + 1);
+    return Math.max(0, wait);
   }
 
   private pump(): void {
@@ -155,22 +172,35 @@ export class CallBudget {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    while (this.hasWaiters() && this.inFlight < this.maxConcurrent) {
+    while (this.inFlight < this.maxConcurrent) {
       const now = this.now();
       this.dropExpired(now);
-      let waitMs = 0;
-      if (now < this.pausedUntil) waitMs = this.pausedUntil - now;
-      else if (this.starts.length >= this.perMinute) waitMs = this.starts[0]! + WINDOW_MS - now + 1;
-      if (waitMs > 0) {
+      let waitMs: number | null;
+      let waiter: Waiter | undefined;
+      if (now < this.pausedUntil) {
+        waitMs = this.hasWaiters() ? this.pausedUntil - now : null;
+      } else if (this.queues.interactive.length > 0) {
+        waitMs = this.starts.length >= this.perMinute ? this.starts[0]! + WINDOW_MS - now + 1 : 0;
+        if (waitMs === 0) waiter = this.queues.interactive.shift();
+      } else if (this.queues.background.length > 0) {
+        waitMs = this.backgroundWaitMs(now);
+        if (waitMs === 0) waiter = this.queues.background.shift();
+      } else {
+        waitMs = null;
+      }
+      if (waiter) {
+        waiter.start();
+        continue;
+      }
+      if (waitMs !== null && waitMs > 0) {
         this.timer = setTimeout(() => {
           this.timer = null;
           this.pump();
         }, waitMs);
         // A queued call should not keep a finished process (a test, a script) alive.
         this.timer.unref?.();
-        return;
       }
-      this.nextWaiter()!.start();
+      return;
     }
   }
 }
