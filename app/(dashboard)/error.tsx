@@ -2,8 +2,12 @@
 
 import Link from "next/link";
 
-/** A page that failed to render: our words and a retry, never the error's internals. */
-export default function DashboardError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
+/**
+ * A page that failed to render: our words and a retry, never the error's internals.
+ * `retry` fetches the server components again (a plain `reset` would re-render the same
+ * failed payload).
+ */
+export default function DashboardError({ retry }: { error: Error & { digest?: string }; retry: () => void }) {
   return (
     <div role="alert" className="space-y-3 rounded-lg border border-status-failed bg-surface p-6">
       <h1 className="text-xl font-semibold text-status-failed">
@@ -11,7 +15,7 @@ export default function DashboardError({ reset }: { error: Error & { digest?: st
       </h1>
       <p className="text-muted">Something went wrong while preparing it. The problem has been logged on the server.</p>
       <div className="flex gap-3">
-        <button type="button" onClick={reset} className="rounded border border-border px-3 py-1.5 text-sm font-medium">
+        <button type="button" onClick={retry} className="rounded border border-border px-3 py-1.5 text-sm font-medium">
           Retry
         </button>
         <Link href="/" className="rounded border border-border px-3 py-1.5 text-sm font-medium">
