@@ -24,6 +24,9 @@ test.describe("the API key never leaves the server", () => {
   });
 
   test("no page, RSC payload, header or API answer contains the key or an upstream URL", async ({ page, request }) => {
+    // Every page type, and the failure answers, one after another (the stalled device alone
+    // costs two 6 s timeouts).
+    test.slow();
     const seen: string[] = [];
     page.on("response", async (response) => {
       const headers = JSON.stringify(await response.allHeaders());
