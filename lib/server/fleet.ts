@@ -18,7 +18,9 @@ type GlobalWithFleet = typeof globalThis & { [FLEET]?: FleetRefresher };
 function createFleet(): FleetRefresher {
   const runtime = getRuntime();
   const { config } = runtime;
-  const dataDir = isAbsolute(config.dataDir) ? config.dataDir : join(process.cwd(), config.dataDir);
+  // A runtime path, not a build input: without the hint Turbopack traces the whole project
+  // into the server bundle.
+  const dataDir = isAbsolute(config.dataDir) ? config.dataDir : join(/* turbopackIgnore: true */ process.cwd(), config.dataDir);
   const refresher = new FleetRefresher({
     source: {
       listClients: async () => (await getClients("background")).data,
