@@ -1,3 +1,5 @@
+import { precompressedHeaderRules } from "./lib/http/precompressed.mjs";
+
 /** Headers every response carries, pages and API alike. */
 const COMMON_HEADERS = [
   { key: "X-Content-Type-Options", value: "nosniff" },
@@ -22,6 +24,8 @@ const nextConfig = {
       { source: "/:path*", headers: COMMON_HEADERS },
       // JSON answers never render: no scripts, no framing, whatever a caller sends.
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }] },
+      // Large answers gzipped once for everyone, not per request by Next (lib/http/precompressed.mjs).
+      ...precompressedHeaderRules(),
     ];
   },
 };

@@ -1,6 +1,22 @@
+import { request as httpRequest } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { SCENARIO } from "../simulator/scenarios";
+import { APP_URL } from "./support/env";
 import { simulator } from "./support/simulator-control";
+
+/** A GET with exactly these headers, and the body as it came off the wire (never decoded). */
+function wire(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${APP_URL}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 /** The JSON API as the browser (or anyone) sees it: statuses, shapes, and what reaches N-sight. */
 test.describe("JSON API", () => {
@@ -99,5 +115,29 @@ test.describe("JSON API", () => {
     // One call at most: the fleet refresher may already have read (and cached) this device.
     const calls = await simulator.requestsSince(since, "list_mob_sessions");
     expect(calls.filter((c) => c.params.deviceid === device).length).toBeLessThanOrEqual(1);
+  });
+
+  test("a long history is sent gzipped when accepted, as is otherwise, and errors likewise", async () => {
+    const path = `/api/devices/${SCENARIO.hourlySqlServer}/sessions`;
+    const zipped = await wire(path, { "accept-encoding": "gzip, deflate, br" });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(String(zipped.headers.vary)).toMatch(/accept-encoding/i);
+    const fromGzip = JSON.parse(gunzipSync(zipped.body).toString("utf8"));
+    expect(fromGzip.data.length).toBeGreaterThan(20_000);
+
+    const plain = await wire(path, { "accept-encoding": "identity" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(JSON.parse(plain.body.toString("utf8"))).toEqual(fromGzip);
+    const refused = await wire(path, { "accept-encoding": "gzip;q=0, br" });
+    expect(refused.headers["content-encoding"]).not.toBe("gzip");
+
+    const missing = await wire("/api/devices/99999999/sessions", { "accept-encoding": "gzip" });
+    expect(missing.status).toBe(404);
+    expect(missing.headers["content-encoding"]).toBe("gzip");
+    expect(JSON.parse(gunzipSync(missing.body).toString("utf8")).error.code).toBe("not_found");
+    const malformed = await wire("/api/devices/12ab/sessions", { "accept-encoding": "gzip" });
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(gunzipSync(malformed.body).toString("utf8")).error.code).toBe("bad_request");
   });
 });

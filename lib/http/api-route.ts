@@ -5,6 +5,8 @@ import { describeError, log } from "../log";
 import { isNsightId } from "../nsight/client";
 import { isNsightError, type NsightError } from "../nsight/errors";
 import type { ApiErrorCode, ApiFailure, ApiSuccess } from "../types";
+import { EncodedAnswer } from "./encoded-answer";
+import { acceptsGzip, PRECOMPRESSED_ROUTES } from "./precompressed.mjs";
 import { RequestError } from "./request-error";
 
 /**
@@ -73,11 +75,10 @@ interface RouteRules<P extends Record<string, string>> {
 }
 
 /**
- * A complete answer already encoded, for large answers reused across requests: the same
- * bytes for everyone within a cache period. (Compression stays Next's: it drops a
- * Content-Encoding set by a route handler, so bytes gzipped here would go out mislabelled.)
+ * Data to wrap as `{ data, meta }`, or a complete answer already encoded, for large answers
+ * reused across requests: the same bytes for everyone within a cache period.
  */
-export type RouteResult = Fresh<unknown> | { encoded: Buffer };
+export type RouteResult = Fresh<unknown> | EncodedAnswer;
 
 export interface RouteSpec<P extends Record<string, string>> extends RouteRules<P> {
   handler: (input: RouteInput<P>) => Promise<RouteResult>;
@@ -107,21 +108,35 @@ async function readInput<P extends Record<string, string>>(rules: RouteRules<P>,
   return { params, query };
 }
 
+/** A view of shared bytes, not a copy (Node Buffers never sit on a SharedArrayBuffer). */
+function bytes(body: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
+}
+
+/** The same answer gzipped, for a precompressed route (next.config.mjs has labelled it gzip). */
+async function gzipped(response: Response): Promise<Response> {
+  const body = await new EncodedAnswer(Buffer.from(await response.arrayBuffer())).gzip();
+  return new Response(bytes(body), { status: response.status, headers: response.headers });
+}
+
 /** A JSON route: `{ data, meta }` on success, `{ error }` with the right status otherwise. */
 export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
+  const precompressed = PRECOMPRESSED_ROUTES.includes(spec.route.replace(/^GET /, ""));
   return async function GET(request: Request, context: { params: Promise<P> }): Promise<Response> {
+    // Must agree with the label next.config.mjs puts on the response: gzip bytes exactly when it says gzip.
+    const gzip = precompressed && acceptsGzip(request.headers.get("accept-encoding"));
+    let response: Response;
     try {
       const result = await spec.handler(await readInput(spec, request, context));
-      if ("encoded" in result) {
-        const body = result.encoded;
-        // A view of the shared bytes, not a copy (Node Buffers never sit on a SharedArrayBuffer).
-        return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status: 200, headers: BASE_HEADERS });
+      if (result instanceof EncodedAnswer) {
+        return new Response(bytes(gzip ? await result.gzip() : result.json), { status: 200, headers: BASE_HEADERS });
       }
       const meta: ApiSuccess<unknown>["meta"] = { fetchedAt: new Date(result.fetchedAt).toISOString(), stale: result.stale, demo: isDemo() };
-      return jsonResponse({ data: result.data, meta } satisfies ApiSuccess<unknown>, 200);
+      response = jsonResponse({ data: result.data, meta } satisfies ApiSuccess<unknown>, 200);
     } catch (error) {
-      return errorResponse(error, spec.route);
+      response = errorResponse(error, spec.route);
     }
+    return gzip ? gzipped(response) : response;
   };
 }
 

@@ -1,6 +1,7 @@
 import { isDemo } from "@/lib/config";
 import { getDeviceSessions } from "@/lib/data/nsight-data";
 import { apiRoute } from "@/lib/http/api-route";
+import { EncodedAnswer } from "@/lib/http/encoded-answer";
 import { parseTimeBounds, sessionsBetween } from "@/lib/sessions/time-bounds";
 import type { ApiSuccess, BackupSession } from "@/lib/types";
 
@@ -9,10 +10,10 @@ import type { ApiSuccess, BackupSession } from "@/lib/types";
  * megabytes of JSON, and everyone asking within a cache period gets the same bytes. Keyed
  * weakly by the cached array, so a refreshed or evicted history takes its encodings with it.
  */
-const encoded = new WeakMap<readonly BackupSession[], Map<string, Buffer>>();
+const encoded = new WeakMap<readonly BackupSession[], Map<string, EncodedAnswer>>();
 
-function encode(sessions: BackupSession[], meta: ApiSuccess<unknown>["meta"]): Buffer {
-  return Buffer.from(JSON.stringify({ data: sessions, meta } satisfies ApiSuccess<BackupSession[]>));
+function encode(sessions: BackupSession[], meta: ApiSuccess<unknown>["meta"]): EncodedAnswer {
+  return new EncodedAnswer(Buffer.from(JSON.stringify({ data: sessions, meta } satisfies ApiSuccess<BackupSession[]>)));
 }
 
 // GET /api/devices/:deviceId/sessions[?from=&to=]: backup sessions of one device, sorted by
@@ -34,6 +35,6 @@ export const GET = apiRoute<{ deviceId: string }>({
       if (forHistory.size >= 16) forHistory.clear();
       forHistory.set(key, answer);
     }
-    return { encoded: answer };
+    return answer;
   },
 });
