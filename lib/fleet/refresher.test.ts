@@ -173,6 +173,30 @@ describe("FleetRefresher", () => {
     expect(snapshot.problems).toEqual([]);
   });
 
+  it("re-discovers the inventory only after the first full picture, and less often in a large fleet", async () => {
+    const clock = { now: T0 };
+    const { r } = refresher(clock);
+    expect(r.nextDiscoveryAt()).toBe(T0);
+    await r.discover();
+    // Devices still unread: spending calls on discovery again would only delay them.
+    clock.now = T0 + 2 * HOUR;
+    expect(r.nextDiscoveryAt()).toBeNull();
+    await readEverything(r, clock.now);
+    // Two clients: five calls, well inside a tenth of the budget, so the configured 30 min.
+    expect(r.nextDiscoveryAt()).toBe(T0 + 30 * 60_000);
+
+    // 250 clients: 501 calls, which at a tenth of 60 a minute is one pass per 83.5 min.
+    const many: Client[] = Array.from({ length: 250 }, (_, i) => ({ ...CLIENTS[0]!, clientId: String(100 + i), name: `Client ${i}` }));
+    const big = new FleetRefresher({
+      source: { ...fakeSource(clock, {}).source, listClients: async () => many, listClientDevices: async () => [] },
+      now: () => clock.now,
+      policy: { inventoryMs: 30 * 60_000, callsPerMinute: 60 },
+    });
+    await big.discover();
+    expect(big.rediscoveryIntervalMs()).toBe(83.5 * 60_000);
+    expect(big.nextDiscoveryAt()).toBe(clock.now + 83.5 * 60_000);
+  });
+
   it("restores the saved state after a restart, and sets a damaged file aside", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fleet-"));
     const store = FleetStore.inDirectory(dir);

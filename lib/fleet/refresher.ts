@@ -37,7 +37,10 @@ export interface RefresherPolicy {
   minRereadMs: number;
   /** Re-read a healthy device that is not due at least this often. */
   rereadMs: number;
-  /** Re-discover clients and devices this often. */
+  /**
+   * Re-discover clients and devices this often, or less often in a large fleet: discovery
+   * takes at most a tenth of the budget on average (see nextDiscoveryAt).
+   */
   inventoryMs: number;
   /** Concurrent reads; keep at most the budget's concurrency. */
   workers: number;
@@ -47,6 +50,9 @@ export interface RefresherPolicy {
   saveEveryMs: number;
   health: HealthPolicy;
 }
+
+/** Largest share of the call budget that re-discovering the inventory may take on average. */
+const DISCOVERY_BUDGET_SHARE = 0.1;
 
 export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   minRereadMs: 15 * 60_000,
@@ -375,21 +381,46 @@ export class FleetRefresher {
     this.log("info", "fleet.full_picture", { devices: this.devices.size });
   }
 
+  /**
+   * When the inventory should next be read again: at once if it never was; not before the
+   * first full picture (a 5,000-device fleet needs ~500 discovery calls, and spending them
+   * again before every device has been looked at once only delays that picture); then after
+   * rediscoveryIntervalMs. Null: not before the first full picture.
+   */
+  nextDiscoveryAt(): number | null {
+    if (this.inventoryReadAt === null) return this.now();
+    if (this.fullPictureAt === null) return null;
+    return this.inventoryReadAt + this.rediscoveryIntervalMs();
+  }
+
+  /**
+   * `inventoryMs`, stretched so that discovery (one list_clients, two list_devices_at_client
+   * per client) takes at most a tenth of the budget on average.
+   */
+  rediscoveryIntervalMs(): number {
+    const discoveryCalls = 1 + 2 * this.clients.length;
+    return Math.max(this.policy.inventoryMs, (discoveryCalls / (DISCOVERY_BUDGET_SHARE * this.policy.callsPerMinute)) * 60_000);
+  }
+
   private async inventoryLoop(): Promise<void> {
     while (this.running) {
-      let waitMs = this.policy.inventoryMs;
-      const age = this.inventoryReadAt === null ? Infinity : this.now() - this.inventoryReadAt;
-      if (age >= this.policy.inventoryMs) {
-        try {
-          await this.discover();
-        } catch (error) {
-          this.log("warn", "fleet.discovery_failed", { error: describe(error) });
-          waitMs = 15_000;
-        }
-      } else {
-        waitMs = this.policy.inventoryMs - age;
+      const due = this.nextDiscoveryAt();
+      if (due === null || due > this.now()) {
+        await this.sleep(due === null ? 60_000 : Math.max(1_000, due - this.now()), false);
+        continue;
       }
-      await this.sleep(Math.max(1_000, waitMs), false);
+      let waitMs: number;
+      try {
+        await this.discover();
+        // Complete, or some client failed (the inventory stays due): either way not sooner
+        // than a whole interval, so one broken client cannot make discovery a loop.
+        waitMs = this.rediscoveryIntervalMs();
+      } catch (error) {
+        // list_clients itself failed (one call): try again soon.
+        this.log("warn", "fleet.discovery_failed", { error: describe(error) });
+        waitMs = 15_000;
+      }
+      await this.sleep(waitMs, false);
     }
   }
 
