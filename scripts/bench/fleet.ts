@@ -198,6 +198,10 @@ export async function benchSoak(): Promise<void> {
   const app = await startApp({ NSIGHT_SERVER: sim.url, NSIGHT_API_KEY: KEY, NSIGHT_DEMO: "1", DATA_DIR: data, FLEET_MIN_REREAD_SECONDS: "90", FLEET_REREAD_SECONDS: "90", NSIGHT_SESSIONS_TTL_SECONDS: "90" });
   const browser = await launchBrowser();
   try {
+    // Every device read once first: before that, each refresh adds tiles, and the DOM and
+    // heap would grow with the data rather than with any leak (an earlier run went from 174
+    // to 443 nodes that way).
+    await untilFullPicture(app.url);
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     let polls = 0;
     page.on("response", (response) => {
