@@ -27,6 +27,16 @@ function peakRssBytes(pid: number): number | null {
   }
 }
 
+/** CPU seconds the process has used so far (Linux, /proc: utime + stime at 100 ticks/s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Like a browser: gzip accepted. */
 function run(url: string, seconds: number) {
   return new Promise<autocannon.Result>((resolve, reject) => {
@@ -62,13 +72,21 @@ export async function benchLoad(): Promise<void> {
     const results: Record<string, unknown> = { sessions, seconds };
     const measure = async (label: string, url: string) => {
       const before = (await sim.stats()).totalCalls;
+      // Who used the two cores: the server, or autocannon (in this process, parsing in JS)?
+      const serverCpuBefore = cpuSeconds(app.child.pid!);
+      const loadCpuBefore = process.cpuUsage();
+      const startedAt = performance.now();
       const result = await run(url, seconds);
+      const wallSeconds = (performance.now() - startedAt) / 1000;
+      const serverCores = (cpuSeconds(app.child.pid!) - serverCpuBefore) / wallSeconds;
+      const loadUsage = process.cpuUsage(loadCpuBefore);
+      const loadCores = (loadUsage.user + loadUsage.system) / 1e6 / wallSeconds;
       const calls = (await sim.stats()).totalCalls - before;
       const errors = result.errors + result.non2xx;
-      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, bytesPerSecond: result.throughput.average };
+      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, bytesPerSecond: result.throughput.average, serverCores, loadGeneratorCores: loadCores };
       rows.push([
         label,
-        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}`,
+        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}, CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}`,
       ]);
     };
     const idleBefore = (await sim.stats()).totalCalls;
