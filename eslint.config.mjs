@@ -3,7 +3,7 @@ import nextTypescript from "eslint-config-next/typescript";
 
 const config = [
   {
-    ignores: [".next/**", ".next-bench/**", "node_modules/**", ".cache/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "bench-results/**"],
+    ignores: [".next/**", ".next-bench*/**", "node_modules/**", ".cache/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "bench-results/**"],
   },
   ...nextCoreWebVitals,
   ...nextTypescript,
