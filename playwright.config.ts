@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { APP_PORT, APP_URL, E2E_API_KEY, E2E_DATA_DIR, E2E_DEVICES, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT, SIM_URL } from "./e2e/support/env";
+import { APP_PORT, APP_URL, E2E_API_KEY, E2E_DATA_DIR, E2E_DEVICES, e2eAppEnv, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT } from "./e2e/support/env";
 import { findChromium, INSTALL_HINT } from "./scripts/lib/find-browser.mjs";
 
 const chromium = findChromium();
@@ -58,19 +58,7 @@ export default defineConfig({
       stdout: "pipe",
       stderr: "pipe",
       timeout: 120_000,
-      env: {
-        NSIGHT_SERVER: SIM_URL,
-        NSIGHT_API_KEY: E2E_API_KEY,
-        NSIGHT_DEMO: "1",
-        // The seeded "stall" device must not hold a test for the 30 s production timeout.
-        NSIGHT_TIMEOUT_SECONDS: "6",
-        // Re-read every device as often as N-able allows, so outages show within seconds.
-        FLEET_MIN_REREAD_SECONDS: "90",
-        NSIGHT_SESSIONS_TTL_SECONDS: "90",
-        FLEET_REREAD_SECONDS: "90",
-        DATA_DIR: E2E_DATA_DIR,
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
+      env: e2eAppEnv(E2E_DATA_DIR),
     },
   ],
 });

@@ -10,3 +10,23 @@ export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 export const E2E_DEVICES = 54;
 /** Where the e2e app keeps its fleet state; emptied before each run (scripts/e2e.mjs). */
 export const E2E_DATA_DIR = ".cache/e2e-data";
+
+/**
+ * The app's settings against the shared simulator: the e2e server's, and any test that
+ * starts an app of its own beside it (restart). Only the data directory differs.
+ */
+export function e2eAppEnv(dataDir: string): Record<string, string> {
+  return {
+    NSIGHT_SERVER: SIM_URL,
+    NSIGHT_API_KEY: E2E_API_KEY,
+    NSIGHT_DEMO: "1",
+    // The seeded "stall" device must not hold a test for the 30 s production timeout.
+    NSIGHT_TIMEOUT_SECONDS: "6",
+    // Re-read every device as often as N-able allows, so outages show within seconds.
+    FLEET_MIN_REREAD_SECONDS: "90",
+    NSIGHT_SESSIONS_TTL_SECONDS: "90",
+    FLEET_REREAD_SECONDS: "90",
+    DATA_DIR: dataDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+}
