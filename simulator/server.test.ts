@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readXml, childElement, childElements } from "../lib/nsight/xml";
+import { HOSTILE_SESSION_FIELDS } from "./hostile";
 import { SCENARIO, ZURICH_SITE_ID } from "./scenarios";
 import { startSimulator, type Simulator } from "./server";
 import { apiGet, apiUrl, latin1, rawRequest, TEST_UA, type RawResponse } from "./test-support";
@@ -101,24 +102,7 @@ describe("wire format", () => {
     const root = readXml(text);
     expect(root.children.every((c) => c.name === "session")).toBe(true);
     const fields = root.children[0]?.children.map((c) => c.name);
-    expect(fields).toEqual([
-      "session_id",
-      "type",
-      "storage_account_id",
-      "plugin",
-      "start",
-      "end",
-      "selection_size",
-      "selection_item_count",
-      "size_change",
-      "item_count_change",
-      "removed_item_count",
-      "processed_size",
-      "processed_item_count",
-      "transferred_size",
-      "error_count",
-      "status",
-    ]);
+    expect(fields).toEqual([...HOSTILE_SESSION_FIELDS]);
   });
 
   it("lists servers and workstations with the documented fields and sentinels", async () => {
