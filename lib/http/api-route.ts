@@ -5,7 +5,7 @@ import { describeError, log } from "../log";
 import { isNsightId } from "../nsight/client";
 import { isNsightError, type NsightError } from "../nsight/errors";
 import type { ApiErrorCode, ApiFailure, ApiSuccess } from "../types";
-import { EncodedAnswer } from "./encoded-answer";
+import { EncodedAnswer, gzipBytes } from "./encoded-answer";
 import { acceptsGzip, PRECOMPRESSED_ROUTES } from "./precompressed.mjs";
 import { RequestError } from "./request-error";
 
@@ -115,7 +115,7 @@ function bytes(body: Buffer): Uint8Array<ArrayBuffer> {
 
 /** The same answer gzipped, for a precompressed route (next.config.mjs has labelled it gzip). */
 async function gzipped(response: Response): Promise<Response> {
-  const body = await new EncodedAnswer(Buffer.from(await response.arrayBuffer())).gzip();
+  const body = await gzipBytes(Buffer.from(await response.arrayBuffer()));
   return new Response(bytes(body), { status: response.status, headers: response.headers });
 }
 

@@ -2,7 +2,8 @@ import "server-only";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 
-const gzipAsync = promisify(gzip);
+/** Gzip on libuv's thread pool, not the event loop. */
+export const gzipBytes = promisify(gzip);
 
 /**
  * A complete JSON answer encoded once and sent to everyone who asks within a cache period,
@@ -13,10 +14,10 @@ export class EncodedAnswer {
 
   constructor(readonly json: Buffer) {}
 
-  /** The gzip bytes, made once on first demand, on libuv's thread pool rather than the event loop. */
+  /** The gzip bytes, made once on first demand. */
   gzip(): Promise<Buffer> {
     if (!this.gzipped) {
-      this.gzipped = gzipAsync(this.json);
+      this.gzipped = gzipBytes(this.json);
       this.gzipped.catch(() => {
         this.gzipped = null;
       });
