@@ -2,17 +2,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { SCENARIO } from "../../simulator/scenarios";
-import { e2eAppEnv } from "../support/env";
+import { E2E_API_KEY, E2E_DEVICES, e2eAppEnv } from "../support/env";
 import { fullPicture } from "../support/fleet";
-import { startOwnApp } from "../support/processes";
-import { simulator } from "../support/simulator-control";
+import { control, startOwnApp, startOwnSimulator } from "../support/processes";
 
 const PORT = Number(process.env.E2E_RESTART_PORT ?? 3320);
 const DATA_DIR = ".cache/e2e-restart";
 
 test("a restart with a warm store shows the previous fleet state before any new N-sight call returns", async ({ page, request }) => {
   test.setTimeout(300_000);
-  let app = await startOwnApp(PORT, e2eAppEnv(DATA_DIR));
+  // A simulator of its own: the minutes of latency below must not reach the shared app,
+  // whose calls would still be hanging when the next spec starts.
+  const sim = await startOwnSimulator(["--key", E2E_API_KEY, "--devices", String(E2E_DEVICES), "--retry-after-seconds", "2"]);
+  const env = { ...e2eAppEnv(DATA_DIR), NSIGHT_SERVER: sim.url };
+  let app = await startOwnApp(PORT, env);
   try {
     const before = await fullPicture(request, app.url);
     // Let a save happen, then kill the server without warning, in the middle of its refresh.
@@ -26,8 +29,8 @@ test("a restart with a warm store shows the previous fleet state before any new 
 
     // From now on N-sight answers nothing for minutes (calls time out after 6 s): whatever
     // the page shows comes from disk.
-    await simulator.setFaults({ latencyMs: 240_000 });
-    app = await startOwnApp(PORT, e2eAppEnv(DATA_DIR));
+    await control(sim.control, "/faults", { latencyMs: 240_000 });
+    app = await startOwnApp(PORT, env);
     const after = (await (await request.get(`${app.url}/api/fleet`)).json()).data;
     expect(after.progress.restoredAt).not.toBeNull();
     expect(after.total).toBe(stored.devices.length);
@@ -38,7 +41,7 @@ test("a restart with a warm store shows the previous fleet state before any new 
     await expect(page.getByTestId("fleet-overview")).toContainText("restored from disk");
     await expect(page.locator(`tr[data-device-id="${SCENARIO.failingStreak}"]`)).toHaveAttribute("data-health", "failed");
   } finally {
-    await simulator.setFaults({ latencyMs: 0 });
     app.child.kill("SIGKILL");
+    await sim.stop();
   }
 });
