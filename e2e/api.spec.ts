@@ -140,4 +140,20 @@ test.describe("JSON API", () => {
     expect(malformed.status).toBe(400);
     expect(JSON.parse(gunzipSync(malformed.body).toString("utf8")).error.code).toBe("bad_request");
   });
+
+  test("the fleet every wall polls is sent gzipped when accepted, the same answer as plain", async () => {
+    const zipped = await wire("/api/fleet", { "accept-encoding": "gzip, deflate, br" });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    const fromGzip = JSON.parse(gunzipSync(zipped.body).toString("utf8"));
+    expect(fromGzip.data.counts).toBeDefined();
+    const plain = await wire("/api/fleet", { "accept-encoding": "identity" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    // The same snapshot, unless the refresher moved on between the two requests.
+    const fromPlain = JSON.parse(plain.body.toString("utf8"));
+    if (fromPlain.data.asOf === fromGzip.data.asOf) expect(fromPlain).toEqual(fromGzip);
+    const malformed = await wire("/api/fleet?clients=1,x", { "accept-encoding": "gzip" });
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(gunzipSync(malformed.body).toString("utf8")).error.code).toBe("bad_request");
+  });
 });

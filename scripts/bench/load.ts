@@ -8,9 +8,10 @@
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import { SCENARIO } from "../../simulator/scenarios";
-import { ensureBuild } from "../lib/build.mjs";
+import { ensureBuild, ROOT } from "../lib/build.mjs";
 import { startApp } from "./device-page";
 import { startSim } from "./fleet";
 import { ms, printTable, saveResult } from "./util";
@@ -37,19 +38,45 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Like a browser: gzip accepted. */
-function run(url: string, seconds: number) {
+/** Like a browser: gzip accepted. Split over worker threads when asked (BENCH_LOAD_WORKERS). */
+function run(url: string, seconds: number, workers: number) {
   return new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({ url, connections: 200, duration: seconds, headers: { "accept-encoding": "gzip" } }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ url, connections: 200, duration: seconds, headers: { "accept-encoding": "gzip" }, ...(workers > 1 ? { workers } : {}) }, (error, result) => (error ? reject(error) : resolve(result)));
   });
+}
+
+interface LoopSecond {
+  at: number;
+  maxMs: number;
+  p99Ms: number;
+}
+
+/** The server's event-loop delay, second by second, between two instants (event-loop-probe.mjs). */
+function loopDelays(file: string, from: number, to: number): { maxMs: number; worstSecondP99Ms: number } | null {
+  let lines: LoopSecond[];
+  try {
+    lines = readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LoopSecond)
+      .filter((line) => line.at > from && line.at <= to + 1_000);
+  } catch {
+    return null;
+  }
+  if (lines.length === 0) return null;
+  return { maxMs: Math.max(...lines.map((l) => l.maxMs)), worstSecondP99Ms: Math.max(...lines.map((l) => l.p99Ms)) };
 }
 
 export async function benchLoad(): Promise<void> {
   await ensureBuild({ log: () => undefined });
   const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+  const workers = Number(process.env.BENCH_LOAD_WORKERS ?? 1);
   const sim = await startSim(40);
   const data = mkdtempSync(join(tmpdir(), "load-bench-"));
+  const loopFile = join(data, "event-loop.jsonl");
   const app = await startApp({
+    NODE_OPTIONS: `--import ${pathToFileURL(join(ROOT, "scripts", "bench", "event-loop-probe.mjs")).href}`,
+    BENCH_EVENT_LOOP_FILE: loopFile,
     NSIGHT_SERVER: sim.url,
     NSIGHT_API_KEY: KEY,
     DATA_DIR: data,
@@ -69,24 +96,26 @@ export async function benchLoad(): Promise<void> {
     const warm = (await (await fetch(sessionsUrl)).json()) as { data: unknown[] };
     const sessions = warm.data.length;
     const rows: [string, string][] = [];
-    const results: Record<string, unknown> = { sessions, seconds };
+    const results: Record<string, unknown> = { sessions, seconds, loadGeneratorThreads: workers };
     const measure = async (label: string, url: string) => {
       const before = (await sim.stats()).totalCalls;
       // Who used the two cores: the server, or autocannon (in this process, parsing in JS)?
       const serverCpuBefore = cpuSeconds(app.child.pid!);
       const loadCpuBefore = process.cpuUsage();
       const startedAt = performance.now();
-      const result = await run(url, seconds);
+      const startedAtEpoch = Date.now();
+      const result = await run(url, seconds, workers);
       const wallSeconds = (performance.now() - startedAt) / 1000;
+      const loop = loopDelays(loopFile, startedAtEpoch, Date.now());
       const serverCores = (cpuSeconds(app.child.pid!) - serverCpuBefore) / wallSeconds;
       const loadUsage = process.cpuUsage(loadCpuBefore);
       const loadCores = (loadUsage.user + loadUsage.system) / 1e6 / wallSeconds;
       const calls = (await sim.stats()).totalCalls - before;
       const errors = result.errors + result.non2xx;
-      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, bytesPerSecond: result.throughput.average, serverCores, loadGeneratorCores: loadCores };
+      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, bytesPerSecond: result.throughput.average, maxLatency: result.latency.max, serverCores, loadGeneratorCores: loadCores, serverEventLoop: loop };
       rows.push([
         label,
-        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}, CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}`,
+        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}, CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"})`,
       ]);
     };
     const idleBefore = (await sim.stats()).totalCalls;
@@ -112,7 +141,7 @@ export async function benchLoad(): Promise<void> {
     rows.push(["server peak memory (VmHWM)", peak === null ? "unknown" : `${(peak / 1_048_576).toFixed(0)} MiB`]);
     results.peakRssBytes = peak;
     results.idleCallsPer10s = idleCalls;
-    printTable(`Load: 200 connections × ${seconds} s each, production build`, rows);
+    printTable(`Load: 200 connections × ${seconds} s each, production build, autocannon on ${workers} thread(s)`, rows);
     saveResult("load", results);
   } finally {
     app.child.kill();
