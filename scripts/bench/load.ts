@@ -4,9 +4,17 @@
  * device and on the fleet API; requests per second, p50/p99 latency, errors, the server's
  * peak memory, and N-sight calls during each run. Then the same with N-sight down: the last
  * good data must still be served (stale), without errors.
+ *
+ * Reading the figures: Node 20+ accepts one new connection per turn of the event loop
+ * (libuv#3696, nodejs/performance#95). While the server is saturated, connections opened
+ * later wait seconds before their first request is even read; autocannon gives up on a
+ * request after 10 s ("timeouts") and reconnects, to the back of the queue. The server's
+ * event-loop delay (event-loop-probe.mjs) and a newcomer opening a fresh connection each
+ * second tell that apart from a slow server.
  */
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { get } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
@@ -14,7 +22,7 @@ import { SCENARIO } from "../../simulator/scenarios";
 import { ensureBuild, ROOT } from "../lib/build.mjs";
 import { startApp } from "./device-page";
 import { startSim } from "./fleet";
-import { ms, printTable, saveResult } from "./util";
+import { ms, percentile, printTable, saveResult } from "./util";
 
 const KEY = "bench-fleet-key";
 
@@ -45,6 +53,33 @@ function run(url: string, seconds: number, workers: number) {
   });
 }
 
+/**
+ * A new visitor each second while the load runs: a fresh connection (no keep-alive pool),
+ * one GET, timed to the last byte. autocannon's connections are opened once; this is what
+ * someone opening the page during the load waits. Gives up after 30 s.
+ */
+async function newcomers(url: string, running: () => boolean): Promise<{ times: number[]; gaveUp: number }> {
+  const times: number[] = [];
+  let gaveUp = 0;
+  while (running()) {
+    const startedAt = performance.now();
+    const ok = await new Promise<boolean>((resolve) => {
+      const request = get(url, { agent: false, headers: { "accept-encoding": "gzip" }, timeout: 30_000 }, (response) => {
+        response.resume();
+        response.once("end", () => resolve(response.statusCode === 200));
+        response.once("error", () => resolve(false));
+      });
+      request.once("timeout", () => request.destroy());
+      request.once("error", () => resolve(false));
+    });
+    const took = performance.now() - startedAt;
+    if (ok) times.push(took);
+    else gaveUp++;
+    if (took < 1_000) await new Promise((resolve) => setTimeout(resolve, 1_000 - took));
+  }
+  return { times, gaveUp };
+}
+
 interface LoopSecond {
   at: number;
   maxMs: number;
@@ -70,7 +105,8 @@ function loopDelays(file: string, from: number, to: number): { maxMs: number; wo
 export async function benchLoad(): Promise<void> {
   await ensureBuild({ log: () => undefined });
   const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
-  const workers = Number(process.env.BENCH_LOAD_WORKERS ?? 1);
+  // Two threads: one cannot read 200 connections' megabyte histories as fast as the server sends them.
+  const workers = Number(process.env.BENCH_LOAD_WORKERS ?? 2);
   const sim = await startSim(40);
   const data = mkdtempSync(join(tmpdir(), "load-bench-"));
   const loopFile = join(data, "event-loop.jsonl");
@@ -104,7 +140,10 @@ export async function benchLoad(): Promise<void> {
       const loadCpuBefore = process.cpuUsage();
       const startedAt = performance.now();
       const startedAtEpoch = Date.now();
-      const result = await run(url, seconds, workers);
+      let running = true;
+      const visitors = newcomers(url, () => running);
+      const result = await run(url, seconds, workers).finally(() => (running = false));
+      const newcomer = await visitors;
       const wallSeconds = (performance.now() - startedAt) / 1000;
       const loop = loopDelays(loopFile, startedAtEpoch, Date.now());
       const serverCores = (cpuSeconds(app.child.pid!) - serverCpuBefore) / wallSeconds;
@@ -112,10 +151,10 @@ export async function benchLoad(): Promise<void> {
       const loadCores = (loadUsage.user + loadUsage.system) / 1e6 / wallSeconds;
       const calls = (await sim.stats()).totalCalls - before;
       const errors = result.errors + result.non2xx;
-      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, bytesPerSecond: result.throughput.average, maxLatency: result.latency.max, serverCores, loadGeneratorCores: loadCores, serverEventLoop: loop };
+      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, bytesPerSecond: result.throughput.average, maxLatency: result.latency.max, serverCores, loadGeneratorCores: loadCores, serverEventLoop: loop, newcomerMs: { p50: newcomer.times.length ? percentile(newcomer.times, 50) : null, max: newcomer.times.length ? Math.max(...newcomer.times) : null, count: newcomer.times.length, gaveUp: newcomer.gaveUp } };
       rows.push([
         label,
-        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}, CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"})`,
+        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}, CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"}); a newcomer each second (fresh connection): ${newcomer.times.length ? `p50 ${ms(percentile(newcomer.times, 50))}, max ${ms(Math.max(...newcomer.times))}` : "none answered"}, gave up after 30 s: ${newcomer.gaveUp}`,
       ]);
     };
     const idleBefore = (await sim.stats()).totalCalls;
