@@ -12,7 +12,7 @@
  * event-loop delay (event-loop-probe.mjs) and a newcomer opening a fresh connection each
  * second tell that apart from a slow server.
  */
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
 import { join } from "node:path";
@@ -84,10 +84,11 @@ interface LoopSecond {
   at: number;
   maxMs: number;
   p99Ms: number;
+  gcMaxMs: number;
 }
 
 /** The server's event-loop delay, second by second, between two instants (event-loop-probe.mjs). */
-function loopDelays(file: string, from: number, to: number): { maxMs: number; worstSecondP99Ms: number } | null {
+function loopDelays(file: string, from: number, to: number): { maxMs: number; worstSecondP99Ms: number; gcMaxMs: number } | null {
   let lines: LoopSecond[];
   try {
     lines = readFileSync(file, "utf8")
@@ -99,7 +100,7 @@ function loopDelays(file: string, from: number, to: number): { maxMs: number; wo
     return null;
   }
   if (lines.length === 0) return null;
-  return { maxMs: Math.max(...lines.map((l) => l.maxMs)), worstSecondP99Ms: Math.max(...lines.map((l) => l.p99Ms)) };
+  return { maxMs: Math.max(...lines.map((l) => l.maxMs)), worstSecondP99Ms: Math.max(...lines.map((l) => l.p99Ms)), gcMaxMs: Math.max(...lines.map((l) => l.gcMaxMs)) };
 }
 
 export async function benchLoad(): Promise<void> {
@@ -154,7 +155,7 @@ export async function benchLoad(): Promise<void> {
       results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, bytesPerSecond: result.throughput.average, maxLatency: result.latency.max, serverCores, loadGeneratorCores: loadCores, serverEventLoop: loop, newcomerMs: { p50: newcomer.times.length ? percentile(newcomer.times, 50) : null, max: newcomer.times.length ? Math.max(...newcomer.times) : null, count: newcomer.times.length, gaveUp: newcomer.gaveUp } };
       rows.push([
         label,
-        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}, CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"}); a newcomer each second (fresh connection): ${newcomer.times.length ? `p50 ${ms(percentile(newcomer.times, 50))}, max ${ms(Math.max(...newcomer.times))}` : "none answered"}, gave up after 30 s: ${newcomer.gaveUp}`,
+        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}, CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"}, longest GC pause ${loop ? ms(loop.gcMaxMs) : "?"}); a newcomer each second (fresh connection): ${newcomer.times.length ? `p50 ${ms(percentile(newcomer.times, 50))}, max ${ms(Math.max(...newcomer.times))}` : "none answered"}, gave up after 30 s: ${newcomer.gaveUp}`,
       ]);
     };
     const idleBefore = (await sim.stats()).totalCalls;
@@ -185,6 +186,11 @@ export async function benchLoad(): Promise<void> {
   } finally {
     app.child.kill();
     sim.child.kill();
+    // Kept beside the results, to line stalls up with the server's log (stderr, above).
+    if (existsSync(loopFile)) {
+      mkdirSync(join(process.cwd(), "bench-results"), { recursive: true });
+      copyFileSync(loopFile, join(process.cwd(), "bench-results", "load-event-loop.jsonl"));
+    }
     rmSync(data, { recursive: true, force: true });
   }
 }
