@@ -52,9 +52,49 @@ describe("SwrCache", () => {
     const boom = new Error("N-sight down");
     const hit = await cache.get("k", { ttlMs: 90_000, load: async () => Promise.reject(boom) });
     expect(hit).toEqual({ value: "good", fetchedAt, stale: true, refreshError: boom });
-    // Nothing broken was stored: the next success replaces it.
+    // Nothing broken was stored: the next success (once the hold after a failure is over) replaces it.
+    vi.advanceTimersByTime(5_000);
     const fresh = await cache.get("k", { ttlMs: 90_000, load: async () => "better" });
     expect(fresh).toMatchObject({ value: "better", stale: false });
+  });
+
+  it("after a failed refresh, serves the stale value without asking again, for longer after each failure", async () => {
+    const cache = cacheWith();
+    await cache.get("k", { ttlMs: 90_000, load: async () => "good" });
+    vi.advanceTimersByTime(90_000);
+    const boom = new Error("N-sight down");
+    const load = vi.fn(async () => Promise.reject<string>(boom));
+    // Ten minutes of N-sight down while someone asks ten times a second.
+    for (let tenths = 0; tenths < 6_000; tenths++) {
+      const hit = await cache.get("k", { ttlMs: 90_000, load });
+      expect(hit).toMatchObject({ value: "good", stale: true, refreshError: boom });
+      vi.advanceTimersByTime(100);
+    }
+    // Tries at 0, 5, 15, 35, 75 and 155 s (holds of 5, 10, 20, 40 and 80 s), then once per
+    // TTL (90 s): 245, 335, 425, 515. Without the hold: 6,000.
+    expect(load).toHaveBeenCalledTimes(10);
+    // Back: the next try stores the answer, and the holds start over.
+    vi.advanceTimersByTime(90_000);
+    expect(await cache.get("k", { ttlMs: 90_000, load: async () => "better" })).toMatchObject({ value: "better", stale: false });
+    vi.advanceTimersByTime(90_000);
+    await cache.get("k", { ttlMs: 90_000, load });
+    vi.advanceTimersByTime(5_000);
+    await cache.get("k", { ttlMs: 90_000, load });
+    expect(load).toHaveBeenCalledTimes(12);
+  });
+
+  it("holds nothing back when there is no value to show, or when a refresh is forced", async () => {
+    const cache = cacheWith();
+    const boom = new Error("N-sight down");
+    const failing = vi.fn(async () => Promise.reject<string>(boom));
+    // Nothing cached yet: each request (a person pressing Retry) asks N-sight.
+    await expect(cache.get("cold", { ttlMs: 90_000, load: failing })).rejects.toBe(boom);
+    await expect(cache.get("cold", { ttlMs: 90_000, load: failing })).rejects.toBe(boom);
+    expect(failing).toHaveBeenCalledTimes(2);
+    await cache.get("k", { ttlMs: 90_000, load: async () => "good" });
+    vi.advanceTimersByTime(90_000);
+    await cache.get("k", { ttlMs: 90_000, load: failing });
+    expect(await cache.get("k", { ttlMs: 90_000, load: async () => "forced", forceRefresh: true })).toMatchObject({ value: "forced", stale: false });
   });
 
   it("never caches a failure unless it is marked definitive", async () => {

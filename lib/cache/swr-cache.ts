@@ -8,6 +8,10 @@
  *   definitive answers the caller marks as cacheable (an unknown id).
  * - When a refresh fails, or is slow, the last good value is served marked stale, with
  *   the time it was fetched, while the refresh carries on in the background.
+ * - After a failed refresh the stale value is served without trying again for a while
+ *   (doubling from `failureHoldMs`, at most the TTL): otherwise, with N-sight down, every
+ *   request for a popular resource would start another refresh, and one page watched by
+ *   many people would spend the whole call budget on a server that is not answering.
  * - Entries are evicted least-recently-used once their total weight passes a bound.
  *
  * Written here rather than taken from lru-cache because the semantics above (stale with
@@ -44,11 +48,20 @@ export interface SwrCacheOptions {
    * Keeps pages fast while N-sight is slow; the refresh still completes in the background.
    */
   staleAfterMs: number;
+  /** How long to serve a stale value after its first failed refresh (doubling after each further failure, at most the TTL). Default 5 s. */
+  failureHoldMs?: number;
   now?: () => number;
 }
 
+/** A stored value's failed refreshes since it was loaded: when to try again, and why it is stale. */
+interface RefreshFailures {
+  count: number;
+  retryAt: number;
+  error: unknown;
+}
+
 type Entry =
-  | { kind: "value"; value: unknown; fetchedAt: number; expiresAt: number; weight: number }
+  | { kind: "value"; value: unknown; fetchedAt: number; expiresAt: number; weight: number; failures?: RefreshFailures }
   | { kind: "error"; error: unknown; fetchedAt: number; expiresAt: number; weight: number };
 
 export class SwrCache {
@@ -85,8 +98,13 @@ export class SwrCache {
       return { value: entry.value as T, fetchedAt: entry.fetchedAt, stale: false };
     }
 
-    const refresh = this.refresh(key, options);
     const previous = entry?.kind === "value" ? entry : undefined;
+    // Refreshing failed a moment ago: the last good value, without asking N-sight again yet.
+    if (previous?.failures && previous.failures.retryAt > now && !options.forceRefresh && !this.inFlight.has(key)) {
+      this.touch(key, previous);
+      return { value: previous.value as T, fetchedAt: previous.fetchedAt, stale: true, refreshError: previous.failures.error };
+    }
+    const refresh = this.refresh(key, options);
     if (!previous) {
       const loaded = await refresh;
       if (loaded.kind === "error") throw loaded.error;
@@ -143,6 +161,7 @@ export class SwrCache {
           this.store(key, entry);
           return entry;
         }
+        this.holdAfterFailure(key, error, options.ttlMs);
         throw error;
       } finally {
         this.inFlight.delete(key);
@@ -152,6 +171,15 @@ export class SwrCache {
     // The caller may have gone (served stale); never leave a rejection unhandled.
     promise.catch(() => undefined);
     return promise;
+  }
+
+  /** Marks the stale value under `key` (if any) as not worth refreshing again until later. */
+  private holdAfterFailure(key: string, error: unknown, ttlMs: number): void {
+    const entry = this.entries.get(key);
+    if (entry?.kind !== "value") return;
+    const count = (entry.failures?.count ?? 0) + 1;
+    const holdMs = Math.min(ttlMs, (this.options.failureHoldMs ?? 5_000) * 2 ** Math.min(count - 1, 20));
+    entry.failures = { count, retryAt: this.now() + holdMs, error };
   }
 
   private store(key: string, entry: Entry): void {
