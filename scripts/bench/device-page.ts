@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
@@ -28,18 +29,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `next start` on the current build and waits until it answers. */
-export async function startApp(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Starts `next start` on the current build and waits until it answers. Its warnings go to
+ * our stderr; `nsightAttempts()` counts the calls it tried, including those that never reached
+ * N-sight (refused connections do not show in the simulator's own count).
+ */
+export async function startApp(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; nsightAttempts: () => number }> {
   const port = await freePort();
   const child = spawn(process.execPath, [nextBin(), "start", "-p", String(port)], {
     cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
   });
+  // Calls that worked are logged at info (stdout, not shown), failed ones at warn (stderr).
+  let attempts = 0;
+  const count = (line: string) => {
+    if (line.includes('"event":"nsight.call"')) attempts++;
+  };
+  createInterface({ input: child.stdout! }).on("line", count);
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    process.stderr.write(`${line}\n`);
+    count(line);
+  });
+  const nsightAttempts = () => attempts;
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`${url}/api/health`)).ok) return { url, child };
+      if ((await fetch(`${url}/api/health`)).ok) return { url, child, nsightAttempts };
     } catch {
       // not up yet
     }

@@ -136,6 +136,7 @@ export async function benchLoad(): Promise<void> {
     const results: Record<string, unknown> = { sessions, seconds, loadGeneratorThreads: workers };
     const measure = async (label: string, url: string) => {
       const before = (await sim.stats()).totalCalls;
+      const attemptsBefore = app.nsightAttempts();
       // Who used the two cores: the server, or autocannon (in this process, parsing in JS)?
       const serverCpuBefore = cpuSeconds(app.child.pid!);
       const loadCpuBefore = process.cpuUsage();
@@ -151,11 +152,12 @@ export async function benchLoad(): Promise<void> {
       const loadUsage = process.cpuUsage(loadCpuBefore);
       const loadCores = (loadUsage.user + loadUsage.system) / 1e6 / wallSeconds;
       const calls = (await sim.stats()).totalCalls - before;
+      const attempts = app.nsightAttempts() - attemptsBefore;
       const errors = result.errors + result.non2xx;
-      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, bytesPerSecond: result.throughput.average, maxLatency: result.latency.max, serverCores, loadGeneratorCores: loadCores, serverEventLoop: loop, newcomerMs: { p50: newcomer.times.length ? percentile(newcomer.times, 50) : null, max: newcomer.times.length ? Math.max(...newcomer.times) : null, count: newcomer.times.length, gaveUp: newcomer.gaveUp } };
+      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, nsightAttempts: attempts, bytesPerSecond: result.throughput.average, maxLatency: result.latency.max, serverCores, loadGeneratorCores: loadCores, serverEventLoop: loop, newcomerMs: { p50: newcomer.times.length ? percentile(newcomer.times, 50) : null, max: newcomer.times.length ? Math.max(...newcomer.times) : null, count: newcomer.times.length, gaveUp: newcomer.gaveUp } };
       rows.push([
         label,
-        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls}, CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"}, longest GC pause ${loop ? ms(loop.gcMaxMs) : "?"}); a newcomer each second (fresh connection): ${newcomer.times.length ? `p50 ${ms(percentile(newcomer.times, 50))}, max ${ms(Math.max(...newcomer.times))}` : "none answered"}, gave up after 30 s: ${newcomer.gaveUp}`,
+        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls} (tried ${attempts}), CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"}, longest GC pause ${loop ? ms(loop.gcMaxMs) : "?"}); a newcomer each second (fresh connection): ${newcomer.times.length ? `p50 ${ms(percentile(newcomer.times, 50))}, max ${ms(Math.max(...newcomer.times))}` : "none answered"}, gave up after 30 s: ${newcomer.gaveUp}`,
       ]);
     };
     const idleBefore = (await sim.stats()).totalCalls;
