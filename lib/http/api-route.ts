@@ -108,6 +108,19 @@ async function readInput<P extends Record<string, string>>(rules: RouteRules<P>,
   return { params, query };
 }
 
+/** The `{ data, meta }` envelope every successful answer has. */
+function successBody<T>(result: Fresh<T>): ApiSuccess<T> {
+  return { data: result.data, meta: { fetchedAt: new Date(result.fetchedAt).toISOString(), stale: result.stale, demo: isDemo() } };
+}
+
+/**
+ * A successful answer encoded once, for a route that hands the same answer to many
+ * requests (it keeps the result and sends it as is, or gzipped: see EncodedAnswer).
+ */
+export function encodeSuccess(result: Fresh<unknown>): EncodedAnswer {
+  return new EncodedAnswer(Buffer.from(JSON.stringify(successBody(result))));
+}
+
 /** A view of shared bytes, not a copy (Node Buffers never sit on a SharedArrayBuffer). */
 function bytes(body: Buffer): Uint8Array<ArrayBuffer> {
   return new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
@@ -131,8 +144,7 @@ export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
       if (result instanceof EncodedAnswer) {
         return new Response(bytes(gzip ? await result.gzip() : result.json), { status: 200, headers: BASE_HEADERS });
       }
-      const meta: ApiSuccess<unknown>["meta"] = { fetchedAt: new Date(result.fetchedAt).toISOString(), stale: result.stale, demo: isDemo() };
-      response = jsonResponse({ data: result.data, meta } satisfies ApiSuccess<unknown>, 200);
+      response = jsonResponse(successBody(result), 200);
     } catch (error) {
       response = errorResponse(error, spec.route);
     }

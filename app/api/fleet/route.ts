@@ -1,10 +1,8 @@
-import { isDemo } from "@/lib/config";
 import type { FleetSnapshot } from "@/lib/fleet/types";
-import { apiRoute, RequestError } from "@/lib/http/api-route";
-import { EncodedAnswer } from "@/lib/http/encoded-answer";
+import { apiRoute, encodeSuccess, RequestError } from "@/lib/http/api-route";
+import type { EncodedAnswer } from "@/lib/http/encoded-answer";
 import { isNsightId } from "@/lib/nsight/client";
 import { getFleet } from "@/lib/server/fleet";
-import type { ApiSuccess } from "@/lib/types";
 
 /**
  * Encoded answers per snapshot. The refresher hands out the same snapshot object for a few
@@ -32,9 +30,8 @@ export const GET = apiRoute({
     const snapshot = getFleet().snapshot(filter);
     let answer = encoded.get(snapshot);
     if (!answer) {
-      const newest = snapshot.newestReadAt ?? snapshot.asOf;
-      const meta = { fetchedAt: new Date(newest).toISOString(), stale: snapshot.upstream.status === "failing", demo: isDemo() };
-      answer = new EncodedAnswer(Buffer.from(JSON.stringify({ data: snapshot, meta } satisfies ApiSuccess<FleetSnapshot>)));
+      const newest = Date.parse(snapshot.newestReadAt ?? snapshot.asOf);
+      answer = encodeSuccess({ data: snapshot, fetchedAt: newest, stale: snapshot.upstream.status === "failing" });
       encoded.set(snapshot, answer);
     }
     return answer;

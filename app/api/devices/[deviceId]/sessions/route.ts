@@ -1,9 +1,8 @@
-import { isDemo } from "@/lib/config";
 import { getDeviceSessions } from "@/lib/data/nsight-data";
-import { apiRoute } from "@/lib/http/api-route";
-import { EncodedAnswer } from "@/lib/http/encoded-answer";
+import { apiRoute, encodeSuccess } from "@/lib/http/api-route";
+import type { EncodedAnswer } from "@/lib/http/encoded-answer";
 import { parseTimeBounds, sessionsBetween } from "@/lib/sessions/time-bounds";
-import type { ApiSuccess, BackupSession } from "@/lib/types";
+import type { BackupSession } from "@/lib/types";
 
 /**
  * Encoded answers per cached history, bounds and staleness: a device's history can be
@@ -11,10 +10,6 @@ import type { ApiSuccess, BackupSession } from "@/lib/types";
  * weakly by the cached array, so a refreshed or evicted history takes its encodings with it.
  */
 const encoded = new WeakMap<readonly BackupSession[], Map<string, EncodedAnswer>>();
-
-function encode(sessions: BackupSession[], meta: ApiSuccess<unknown>["meta"]): EncodedAnswer {
-  return new EncodedAnswer(Buffer.from(JSON.stringify({ data: sessions, meta } satisfies ApiSuccess<BackupSession[]>)));
-}
 
 // GET /api/devices/:deviceId/sessions[?from=&to=]: backup sessions of one device, sorted by
 // start; ISO bounds are applied here so the browser only receives what it asked for.
@@ -30,8 +25,7 @@ export const GET = apiRoute<{ deviceId: string }>({
     const key = `${bounds.fromMs}|${bounds.toMs}|${sessions.stale}`;
     let answer = forHistory.get(key);
     if (!answer) {
-      const meta = { fetchedAt: new Date(sessions.fetchedAt).toISOString(), stale: sessions.stale, demo: isDemo() };
-      answer = encode(sessionsBetween(sessions.data, bounds), meta);
+      answer = encodeSuccess({ ...sessions, data: sessionsBetween(sessions.data, bounds) });
       if (forHistory.size >= 16) forHistory.clear();
       forHistory.set(key, answer);
     }
