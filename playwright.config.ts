@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { APP_PORT, APP_URL, E2E_API_KEY, E2E_DATA_DIR, E2E_DEVICES, e2eAppEnv, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT } from "./e2e/support/env";
+import { APP_PORT, APP_URL, E2E_DATA_DIR, E2E_SIMULATOR_ARGS, e2eAppEnv, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT } from "./e2e/support/env";
 import { findChromium, INSTALL_HINT } from "./scripts/lib/find-browser.mjs";
 
 const chromium = findChromium();
@@ -40,10 +40,7 @@ export default defineConfig({
   webServer: [
     {
       name: "N-sight simulator",
-      // A small fleet, so the refresher's first full picture takes well under a minute at
-      // 60 calls a minute; a short Retry-After so the seeded 429 device does not hold every
-      // call back for half a minute each time it is read.
-      command: `node --import tsx simulator/main.ts --port ${SIM_PORT} --control-port ${SIM_CONTROL_PORT} --key ${E2E_API_KEY} --devices ${E2E_DEVICES} --retry-after-seconds 2`,
+      command: `node --import tsx simulator/main.ts --port ${SIM_PORT} --control-port ${SIM_CONTROL_PORT} ${E2E_SIMULATOR_ARGS.join(" ")}`,
       url: `${SIM_CONTROL_URL}/stats`,
       reuseExistingServer: false,
       stdout: "ignore",

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { SCENARIO } from "../../simulator/scenarios";
-import { E2E_API_KEY, E2E_DEVICES, e2eAppEnv } from "../support/env";
+import { E2E_SIMULATOR_ARGS, e2eAppEnv } from "../support/env";
 import { fullPicture } from "../support/fleet";
 import { control, startOwnApp, startOwnSimulator } from "../support/processes";
 
@@ -13,7 +13,7 @@ test("a restart with a warm store shows the previous fleet state before any new 
   test.setTimeout(300_000);
   // A simulator of its own: the minutes of latency below must not reach the shared app,
   // whose calls would still be hanging when the next spec starts.
-  const sim = await startOwnSimulator(["--key", E2E_API_KEY, "--devices", String(E2E_DEVICES), "--retry-after-seconds", "2"]);
+  const sim = await startOwnSimulator(E2E_SIMULATOR_ARGS);
   const env = { ...e2eAppEnv(DATA_DIR), NSIGHT_SERVER: sim.url };
   let app = await startOwnApp(PORT, env);
   try {
