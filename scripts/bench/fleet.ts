@@ -35,6 +35,8 @@ interface Sim {
   child: ChildProcess;
   stats(): Promise<SimStats>;
   reset(): Promise<void>;
+  /** Turns the simulated N-sight outage (connections refused) on or off. */
+  outage(on: boolean): Promise<void>;
 }
 
 /** The simulator as its own process (its work must not share our event loop). */
@@ -56,6 +58,7 @@ export async function startSim(devices: number): Promise<Sim> {
     child,
     stats: async () => (await (await fetch(`${control}/stats`)).json()) as SimStats,
     reset: async () => void (await fetch(`${control}/reset`, { method: "POST" })),
+    outage: async (on) => void (await fetch(`${control}/outage`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ on }) })),
   };
 }
 
@@ -68,7 +71,7 @@ async function fleetSnapshot(app: string): Promise<Snapshot> {
   return ((await (await fetch(`${app}/api/fleet`)).json()) as { data: Snapshot }).data;
 }
 
-async function untilFullPicture(app: string, onProgress?: (s: Snapshot) => void): Promise<Snapshot> {
+export async function untilFullPicture(app: string, onProgress?: (s: Snapshot) => void): Promise<Snapshot> {
   for (;;) {
     const snapshot = await fleetSnapshot(app);
     onProgress?.(snapshot);

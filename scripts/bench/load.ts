@@ -21,7 +21,7 @@ import autocannon from "autocannon";
 import { SCENARIO } from "../../simulator/scenarios";
 import { ensureBuild, ROOT } from "../lib/build.mjs";
 import { startApp } from "./device-page";
-import { startSim } from "./fleet";
+import { startSim, untilFullPicture } from "./fleet";
 import { ms, percentile, printTable, saveResult } from "./util";
 
 const KEY = "bench-fleet-key";
@@ -56,9 +56,10 @@ function run(url: string, seconds: number, workers: number) {
 /**
  * A new visitor each second while the load runs: a fresh connection (no keep-alive pool),
  * one GET, timed to the last byte. autocannon's connections are opened once; this is what
- * someone opening the page during the load waits. Gives up after 30 s.
+ * someone opening the page during the load waits (p50 and max of those answered). Gives
+ * up after 30 s.
  */
-async function newcomers(url: string, running: () => boolean): Promise<{ times: number[]; gaveUp: number }> {
+async function newcomers(url: string, running: () => boolean): Promise<{ p50: number | null; max: number | null; count: number; gaveUp: number }> {
   const times: number[] = [];
   let gaveUp = 0;
   while (running()) {
@@ -77,7 +78,8 @@ async function newcomers(url: string, running: () => boolean): Promise<{ times: 
     else gaveUp++;
     if (took < 1_000) await new Promise((resolve) => setTimeout(resolve, 1_000 - took));
   }
-  return { times, gaveUp };
+  if (times.length === 0) return { p50: null, max: null, count: 0, gaveUp };
+  return { p50: percentile(times, 50), max: Math.max(...times), count: times.length, gaveUp };
 }
 
 interface LoopSecond {
@@ -125,11 +127,7 @@ export async function benchLoad(): Promise<void> {
   const fleetUrl = `${app.url}/api/fleet`;
   try {
     // The fleet's first full picture, so the refresher is idle for the runs.
-    for (;;) {
-      const fleet = (await (await fetch(fleetUrl)).json()) as { data: { progress: { fullPictureAt: string | null } } };
-      if (fleet.data.progress.fullPictureAt) break;
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-    }
+    await untilFullPicture(app.url);
     const warm = (await (await fetch(sessionsUrl)).json()) as { data: unknown[] };
     const sessions = warm.data.length;
     const rows: [string, string][] = [];
@@ -154,10 +152,10 @@ export async function benchLoad(): Promise<void> {
       const calls = (await sim.stats()).totalCalls - before;
       const attempts = app.nsightAttempts() - attemptsBefore;
       const errors = result.errors + result.non2xx;
-      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, nsightAttempts: attempts, bytesPerSecond: result.throughput.average, maxLatency: result.latency.max, serverCores, loadGeneratorCores: loadCores, serverEventLoop: loop, newcomerMs: { p50: newcomer.times.length ? percentile(newcomer.times, 50) : null, max: newcomer.times.length ? Math.max(...newcomer.times) : null, count: newcomer.times.length, gaveUp: newcomer.gaveUp } };
+      results[label] = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, timeouts: result.timeouts, nsightCalls: calls, nsightAttempts: attempts, bytesPerSecond: result.throughput.average, maxLatency: result.latency.max, serverCores, loadGeneratorCores: loadCores, serverEventLoop: loop, newcomerMs: newcomer };
       rows.push([
         label,
-        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls} (tried ${attempts}), CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"}, longest GC pause ${loop ? ms(loop.gcMaxMs) : "?"}); a newcomer each second (fresh connection): ${newcomer.times.length ? `p50 ${ms(percentile(newcomer.times, 50))}, max ${ms(Math.max(...newcomer.times))}` : "none answered"}, gave up after 30 s: ${newcomer.gaveUp}`,
+        `${Math.round(result.requests.average).toLocaleString("en-US")} req/s, p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}, errors ${errors} (timeouts ${result.timeouts}), ${(result.throughput.average / 1_048_576).toFixed(1)} MiB/s, N-sight calls ${calls} (tried ${attempts}), CPU cores: server ${serverCores.toFixed(2)}, autocannon ${loadCores.toFixed(2)}; server event loop late by at most ${loop ? ms(loop.maxMs) : "?"} (worst second's p99 ${loop ? ms(loop.worstSecondP99Ms) : "?"}, longest GC pause ${loop ? ms(loop.gcMaxMs) : "?"}); a newcomer each second (fresh connection): ${newcomer.p50 !== null && newcomer.max !== null ? `p50 ${ms(newcomer.p50)}, max ${ms(newcomer.max)}` : "none answered"}, gave up after 30 s: ${newcomer.gaveUp}`,
       ]);
     };
     const idleBefore = (await sim.stats()).totalCalls;
@@ -172,12 +170,12 @@ export async function benchLoad(): Promise<void> {
     const current = (await (await fetch(sessionsUrl)).json()) as { meta: { fetchedAt: string } };
     const wait = Date.parse(current.meta.fetchedAt) + 92_000 - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    await fetch(`${sim.control}/outage`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ on: true }) });
+    await sim.outage(true);
     const stale = (await (await fetch(sessionsUrl)).json()) as { meta: { stale: boolean } };
     rows.push(["N-sight down: sessions answer marked stale", String(stale.meta.stale)]);
     await measure("sessions, N-sight down (stale)", sessionsUrl);
     await measure("fleet, N-sight down", fleetUrl);
-    await fetch(`${sim.control}/outage`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ on: false }) });
+    await sim.outage(false);
 
     const peak = peakRssBytes(app.child.pid!);
     rows.push(["server peak memory (VmHWM)", peak === null ? "unknown" : `${(peak / 1_048_576).toFixed(0)} MiB`]);
