@@ -17,9 +17,12 @@ test("when N-sight stops, the NOC keeps its data under a banner, and recovers by
     // The last data stays on screen.
     expect(await tiles.count()).toBe(before);
     await expect(page.locator('[data-state-count="failed"]')).toBeVisible();
+    // The API says so too.
+    expect((await (await request.get("/api/fleet")).json()).meta.stale).toBe(true);
   } finally {
     await simulator.setOutage(false);
   }
   await expect(page.getByTestId("noc-banner")).toHaveCount(0, { timeout: 120_000 });
+  await expect.poll(async () => (await (await request.get("/api/fleet")).json()).meta.stale).toBe(false);
   await expect(tiles.first()).toBeVisible();
 });
