@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SESSION_STATUSES, generateFleet, type Fleet } from "./fleet";
+import { generateFleet, type Fleet } from "./fleet";
+import { SESSION_STATUSES } from "./profiles";
 import { SCENARIO } from "./scenarios";
 import { generateSessions, type Session } from "./sessions";
 import { DAY, HOUR } from "./time";

@@ -10,16 +10,10 @@
  * N-sight records sessions "in batches after the whole batch finishes" (reference §8.7), so a
  * session is visible only once its end time has passed.
  */
-import {
-  type BackupPlugin,
-  BACKUP_PLUGINS,
-  type BackupProfile,
-  type FleetDevice,
-  type PluginSchedule,
-  type SessionStatus,
-} from "./fleet";
+import type { FleetDevice } from "./fleet";
 import { Lru } from "./lru";
 import { Rng, hash32, hashWith } from "./prng";
+import { BACKUP_PLUGINS, type BackupPlugin, type BackupProfile, type PluginSchedule, type SessionStatus } from "./profiles";
 import { DAY, HOUR, MINUTE, SECOND } from "./time";
 
 export interface Session {
