@@ -32,7 +32,7 @@ export const MAX_DEVICES = 50_000;
 
 const FIRST_CLIENT_ID = 100001;
 const FIRST_SITE_ID = 200001;
-export const FIRST_DEVICE_ID = 3000001;
+const FIRST_DEVICE_ID = 3000001;
 
 export interface FleetDevice {
   id: string;
@@ -88,7 +88,7 @@ export interface Fleet {
   deviceById: ReadonlyMap<string, FleetDevice>;
 }
 
-export interface FleetOptions {
+interface FleetOptions {
   seed: number;
   /** Total devices, the fixed scenario devices included (never fewer than those). */
   devices: number;

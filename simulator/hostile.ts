@@ -14,7 +14,7 @@ import type { HostileKind } from "./scenarios";
 export { HOSTILE_KINDS, type HostileKind } from "./scenarios";
 
 /** `created` and `host` of every hostile answer. */
-export const HOSTILE_CREATED = "2026-11-27T01:00:00-06:00";
+const HOSTILE_CREATED = "2026-11-27T01:00:00-06:00";
 export const HOSTILE_HOST = "www.systemmonitor.us";
 
 /** The `host` of the bomUtf8 answer: a non-ASCII value (ü is two bytes in UTF-8). */
@@ -39,8 +39,8 @@ export const HOSTILE_SESSION_FIELDS = [
   "error_count",
   "status",
 ] as const;
-export type HostileSessionField = (typeof HOSTILE_SESSION_FIELDS)[number];
-export type HostileSession = Readonly<Record<HostileSessionField, string>>;
+type HostileSessionField = (typeof HOSTILE_SESSION_FIELDS)[number];
+type HostileSession = Readonly<Record<HostileSessionField, string>>;
 
 /**
  * The correct sessions inside the hostile answers (as text, exactly as on the wire). The
@@ -138,7 +138,7 @@ function answer(inner: string, doctype = ""): Buffer {
 const ALL_SESSIONS = (): string => HOSTILE_SESSIONS.map((s) => sessionXml(s)).join("");
 
 /** Nine levels of ten references: `&lol9;` expands to 10^9 × "lol" (3 GB). */
-export const BILLION_LAUGHS_DOCTYPE =
+const BILLION_LAUGHS_DOCTYPE =
   "<!DOCTYPE result [\n" +
   '<!ENTITY lol "lol">\n' +
   Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? "" : i};`.repeat(10)}">\n`).join("") +
@@ -150,8 +150,8 @@ export const QUADRATIC_REFERENCES = 2000;
 
 export const CHAR_REF_FLOOD_COUNT = 1_000_000;
 export const BAD_CODE_POINTS = "&#9999999;&#xFFFFFF;&#0;";
-export const XXE_DOCTYPE = '<!DOCTYPE result [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n';
-export const PUBLIC_DOCTYPE = '<!DOCTYPE result PUBLIC "-//X//Y" "http://example.invalid/x.dtd">\n';
+const XXE_DOCTYPE = '<!DOCTYPE result [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n';
+const PUBLIC_DOCTYPE = '<!DOCTYPE result PUBLIC "-//X//Y" "http://example.invalid/x.dtd">\n';
 export const NESTING_DEPTH = 10_000;
 export const PROTO_ELEMENTS = "<__proto__><polluted>yes</polluted></__proto__><constructor>x</constructor>";
 export const FAIL_ERROR_CODE = 2;

@@ -38,8 +38,4 @@ export class Lru<K, V> {
     this.map.clear();
     this.total = 0;
   }
-
-  get size(): number {
-    return this.map.size;
-  }
 }

@@ -70,7 +70,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   retryAfterSeconds: 30,
 });
 
-export type KnobName = keyof SimulatorOptions;
+type KnobName = keyof SimulatorOptions;
 
 type Kind =
   | { type: "int"; min: number; max: number; nullable?: boolean; oneOf?: readonly number[] }
@@ -105,7 +105,7 @@ const KINDS: Record<KnobName, Kind> = {
   retryAfterSeconds: { type: "int", min: 0, max: 3_600 },
 };
 
-export const KNOB_NAMES = Object.keys(KINDS) as KnobName[];
+const KNOB_NAMES = Object.keys(KINDS) as KnobName[];
 
 /** Knobs that can only be set at start (the control API cannot move itself). */
 export const START_ONLY_KNOBS: ReadonlySet<KnobName> = new Set(["controlPort"]);
@@ -132,7 +132,7 @@ function isKnob(name: string): name is KnobName {
 }
 
 /** Validates one knob value; accepts the JSON type or its string form (CLI, env). */
-export function coerceKnob(name: string, value: unknown): SimulatorOptions[KnobName] {
+function coerceKnob(name: string, value: unknown): SimulatorOptions[KnobName] {
   if (!isKnob(name)) throw new OptionError(`Unknown option: ${name}`);
   const kind = KINDS[name];
   const bad = (why: string) => new OptionError(`Invalid ${name}: ${why}`);

@@ -23,7 +23,7 @@ export const SESSION_STATUSES = ["COMPLETED", "COMPLETED_WITH_ERRORS", "INTERRUP
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** Forces a status for the slots of one plugin whose scheduled time is in [fromMs, toMs). */
-export interface StatusOverride {
+interface StatusOverride {
   fromMs: number;
   toMs: number;
   status: SessionStatus;

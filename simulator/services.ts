@@ -20,7 +20,7 @@ import {
   type ResultStatus,
 } from "./xml";
 
-export const SERVICE_NAMES = [
+const SERVICE_NAMES = [
   "list_clients",
   "list_sites",
   "list_servers",
@@ -28,9 +28,9 @@ export const SERVICE_NAMES = [
   "list_devices_at_client",
   "list_mob_sessions",
 ] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+type ServiceName = (typeof SERVICE_NAMES)[number];
 
-export interface ServiceSettings {
+interface ServiceSettings {
   /** IANA zone of the territory, for the `created` attribute. */
   timezone: string;
   /** `<errorcode>` for "Service unknown" (N-sight's real code was never captured). */

@@ -37,14 +37,6 @@ export interface Session {
   status: SessionStatus;
 }
 
-/** The current time: a Date, epoch milliseconds, or a function returning either. */
-export type Clock = Date | number | (() => Date | number);
-
-export function clockMs(clock: Clock): number {
-  const value = typeof clock === "function" ? clock() : clock;
-  return typeof value === "number" ? value : value.getTime();
-}
-
 const YEAR = 365.25 * DAY;
 /** Longest session of a daily plugin (a first full backup of a big server). */
 const DAILY_MAX_DURATION = 20 * HOUR;
@@ -314,14 +306,13 @@ const histories = new Lru<FleetDevice, History>(MAX_CACHED_SESSIONS, (h) => h.to
 const EMPTY: readonly Session[] = Object.freeze([]);
 
 /**
- * The sessions of `device` visible at `clock`: grouped by plugin (in the device's plugin
+ * The sessions of `device` visible at `nowMs`: grouped by plugin (in the device's plugin
  * order), chronological within a plugin. Memoised per device: the same visible set returns
  * the same array, and the underlying walk is redone only when the clock passes its horizon.
  */
-export function generateSessions(device: FleetDevice, clock: Clock): readonly Session[] {
+export function generateSessions(device: FleetDevice, nowMs: number): readonly Session[] {
   const profile = device.backup;
   if (!profile) return EMPTY;
-  const nowMs = clockMs(clock);
   let history = histories.get(device);
   if (!history || nowMs > history.horizonMs) {
     history = buildHistory(device, profile, nowMs + AHEAD);
@@ -335,9 +326,4 @@ export function generateSessions(device: FleetDevice, clock: Clock): readonly Se
   for (const group of history.groups) for (const s of group) if (s.endMs <= nowMs) list.push(s);
   history.visible = { count, list };
   return list;
-}
-
-/** Forget every memoised history (after the fleet is regenerated). */
-export function clearSessionCache(): void {
-  histories.clear();
 }

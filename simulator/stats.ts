@@ -26,7 +26,7 @@ export interface SimulatorStats {
 const WINDOW_MS = 60_000;
 const LOG_SIZE = 2000;
 /** callsByService key for a request without a `service` parameter. */
-export const NO_SERVICE = "(none)";
+const NO_SERVICE = "(none)";
 
 /** Timestamps in a trailing window: push and count are amortised O(1). */
 export class SlidingWindow {

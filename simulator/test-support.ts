@@ -10,7 +10,7 @@ export interface RawResponse {
   body: Buffer;
 }
 
-export interface RawRequestOptions {
+interface RawRequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
