@@ -1,13 +1,4 @@
-/**
- * The simulated N-sight account: clients → sites → servers and workstations, each with its
- * inventory and (for B&R-enabled devices) a backup profile from profiles.ts. Deterministic
- * for (seed, devices, now).
- *
- * Ids: clients from 100001, sites from 200001, devices from 3000001. The fixed clients,
- * sites and devices of scenarios.ts keep the ids written there (each kind's fixed ids form
- * one unbroken run from its first id); generated ones continue right after the highest.
- * `clients`, `sites` and `devices` of a Fleet are in id order.
- */
+/** The simulated account (clients → sites → devices), deterministic for (seed, devices, now). */
 import { Rng } from "./prng";
 import { profileFor, type BackupProfile, type ProfileContext } from "./profiles";
 import {
@@ -36,18 +27,15 @@ const FIRST_DEVICE_ID = 3000001;
 
 export interface FleetDevice {
   id: string;
-  /** id − 3000000, used to build unique session ids. */
   ordinal: number;
   clientId: string;
   siteId: string;
   type: DeviceType;
   role: DeviceRole;
   name: string;
-  /** The fleet's seed, so a device alone determines its history. */
   seed: number;
-  /** Backup & Recovery enabled (`mob`). */
+  /** Backup & Recovery ("mob" in N-sight) is enabled. */
   mob: boolean;
-  /** null when B&R is off. */
   backup: BackupProfile | null;
   timezone: string;
   inventory: DeviceInventory;
@@ -78,7 +66,6 @@ export interface FleetClient {
 
 export interface Fleet {
   seed: number;
-  /** The time the fleet was generated for; histories are laid out relative to it. */
   now: Date;
   clients: FleetClient[];
   sites: FleetSite[];
@@ -90,7 +77,6 @@ export interface Fleet {
 
 interface FleetOptions {
   seed: number;
-  /** Total devices, the fixed scenario devices included (never fewer than those). */
   devices: number;
   now: Date;
 }
@@ -99,7 +85,6 @@ function clamp(x: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, x));
 }
 
-/** ASCII letters only, for host-like prefixes ("Müller Bau" → "MULLER"). */
 function asciiUpper(text: string): string {
   return text
     .normalize("NFD")
@@ -157,8 +142,7 @@ function buildDevice(
   const id = draft.fixedId ?? String(counters.device++);
   const ordinal = Number(id) - (FIRST_DEVICE_ID - 1);
   const rng = Rng.of(seed, "device", id);
-  // Fixed devices always have B&R on (except backupOff and the hostile ones) so their
-  // scenarios hold for every seed.
+  // Fixed devices have B&R on whatever the seed, or their scenarios would not hold.
   const mobDecided =
     draft.fixedId === undefined ? rng.chance(0.85) : draft.behaviour.kind !== "backupOff" && draft.behaviour.kind !== "hostile";
   const base = { id, type: draft.type, role: draft.role };
@@ -237,10 +221,7 @@ function addFixedClient(seed: number, ctx0: Omit<ProfileContext, "timezone">, co
   return client;
 }
 
-/**
- * Checks that the fixed ids of scenarios.ts are unique and each kind forms one unbroken run
- * from its first id (in any order), so generated ids can simply continue after them.
- */
+/** The fixed ids of scenarios.ts form one unbroken run per kind, so generated ids simply continue after them. */
 function assertFixedIds(): void {
   const check = (what: string, ids: readonly string[], first: number, count: number) => {
     const sorted = ids.map(Number).sort((a, b) => a - b);
@@ -253,7 +234,6 @@ function assertFixedIds(): void {
   check("device", FIXED_CLIENTS.flatMap((c) => c.sites.flatMap((s) => s.devices.map((d) => d.id))), FIRST_DEVICE_ID, FIXED_DEVICE_COUNT);
 }
 
-/** Ascending numeric id order. */
 function byId(a: { id: string }, b: { id: string }): number {
   return Number(a.id) - Number(b.id);
 }
@@ -307,7 +287,6 @@ function generatedClient(
     const siteName = uniqueName(s === 0 ? rng.pick(["HQ", "Head Office", "Main Office"]) : (cityPool[s % cityPool.length] ?? "Branch"), usedSiteNames);
     const site = newSite(counters, rng, client, siteName);
     const size = siteSizes[s] ?? 1;
-    // Servers are a minority: most sites have none or one or two; the main site more.
     const servers = s === 0 ? clamp(Math.round(size * rng.range(0.12, 0.25)), size >= 4 ? 1 : 0, size) : Math.min(size, Math.round(size * rng.range(0, 0.15)));
     for (let d = 0; d < size; d++) {
       const draft: DeviceDraft =
@@ -356,7 +335,6 @@ export function generateFleet(options: FleetOptions): Fleet {
   const requested = clamp(Math.floor(options.devices), 0, MAX_DEVICES);
   const ctx0 = { seed, nowMs, dayAnchor: startOfUtcDay(nowMs) };
   assertFixedIds();
-  // Fixed clients, sites and devices bring their own ids; generated ones continue after them.
   const counters: Counters = {
     client: FIRST_CLIENT_ID + FIXED_CLIENT_COUNT,
     site: FIRST_SITE_ID + FIXED_SITE_COUNT,

@@ -1,7 +1,4 @@
-/**
- * What a device's backup looks like: which plugins it runs, on what schedule, how large and how
- * reliable, by role and by scenario. sessions.ts turns a profile into history.
- */
+/** A device's backups by role and scenario: plugins, schedules, sizes, reliability. sessions.ts turns them into history. */
 import { hash32, type Rng } from "./prng";
 import type { FixedBehaviour } from "./scenarios";
 import type { DeviceRole, DeviceType } from "./fleet";
@@ -36,22 +33,16 @@ export interface PluginSchedule {
   phaseMs: number;
   /** No slot before this (the plugin was enabled then: its first session is a full backup). */
   fromMs: number;
-  /** No slot after this (the device stopped backing up); null = still running. */
   untilMs: number | null;
-  /** Stop after this many sessions; null = no limit. */
   maxSessions: number | null;
-  /** Selection at `fromMs`, in bytes, and its item count. */
   selectionBytes: number;
   items: number;
   /** Databases, mailbox stores or VMs rather than files: the count changes rarely. */
   itemsFixed: boolean;
-  /** Relative growth of the selection per year (may be negative). */
   growthPerYear: number;
-  /** Median share of the selection that changes between two sessions. */
   changeRate: number;
   /** transferred / changed bytes (compression and deduplication). */
   compression: number;
-  /** Scan cost per item, in seconds. */
   secondsPerItem: number;
   overrides: StatusOverride[];
 }
@@ -59,13 +50,10 @@ export interface PluginSchedule {
 export interface BackupProfile {
   storageAccountId: string;
   plugins: PluginSchedule[];
-  /** Upload speed in bytes per second. */
   throughput: number;
   /** Multiplies the chance of every non-COMPLETED outcome (1 = typical). */
   reliability: number;
-  /** Share of scheduled slots missed because the device is off (laptops, desktops). */
   skipRate: number;
-  /** Extra skip chance on Saturdays and Sundays. */
   weekendSkipRate: number;
   /** Chance of one RESTORE session per 45-day block. */
   restoreRate: number;
@@ -79,7 +67,6 @@ function clamp(x: number, min: number, max: number): number {
 
 const offsetCache = new Map<string, number>();
 
-/** Minute of the UTC day at which local time `localMinute` falls in `timezone` (now's offset). */
 function localToUtcMinute(localMinute: number, timezone: string, nowMs: number): number {
   const key = `${timezone}@${nowMs}`;
   let offset = offsetCache.get(key);
@@ -91,7 +78,6 @@ function localToUtcMinute(localMinute: number, timezone: string, nowMs: number):
   return (((localMinute - offset) % 1440) + 1440) % 1440;
 }
 
-/** Phase (ms within the day) at which a daily slot hits exactly `ms` (floored to the minute). */
 function dailyPhaseAt(ms: number): number {
   return Math.floor((ms % DAY) / MINUTE) * MINUTE;
 }
@@ -223,7 +209,6 @@ function schedule(rng: Rng, server: boolean, spec: ScheduleSpec): PluginSchedule
   };
 }
 
-/** A daily slot at a random local time between `fromHour` and `toHour` (may wrap midnight). */
 function dailyPhase(rng: Rng, ctx: ProfileContext, fromHour: number, toHour: number): number {
   const span = ((toHour - fromHour + 24) % 24) * 60;
   const localMinute = (fromHour * 60 + rng.int(0, Math.max(0, span - 1))) % 1440;
@@ -253,11 +238,9 @@ function baseProfile(rng: Rng, device: { id: string; type: DeviceType; role: Dev
   };
 }
 
-/** The usual schedules for a device of this role, enabled around `birthMs`. */
 function typicalSchedules(rng: Rng, ctx: ProfileContext, role: DeviceRole, birthMs: number): PluginSchedule[] {
   const server = role !== "laptop" && role !== "desktop";
   if (!server) {
-    // Workstations back up at lunchtime or in the evening, local time.
     const phaseMs = rng.chance(0.5) ? dailyPhase(rng, ctx, 12, 14) : dailyPhase(rng, ctx, 18, 23);
     return [schedule(rng, false, { plugin: "FILE_SYSTEM", periodMs: DAY, phaseMs, fromMs: birthMs })];
   }
@@ -338,8 +321,7 @@ export function profileFor(
     case "failingStreak": {
       steady();
       const from = dayAnchor - 500 * DAY;
-      // SYSTEM_STATE runs daily at now−2 h: its slots at now−2 h, −26 h, −50 h and −74 h
-      // are the four failures; the one at −98 h succeeded. FILE_SYSTEM (now−3 h) is fine.
+      // Four failed SYSTEM_STATE slots (now−2 h … −74 h) after a success at −98 h.
       profile.plugins = [
         schedule(rng, true, {
           plugin: "FILE_SYSTEM",
@@ -363,8 +345,7 @@ export function profileFor(
     }
     case "singleSession": {
       steady();
-      // One full backup 26 h ago (a full backup is capped at 20 h, so it has finished);
-      // the laptop has not been seen since.
+      // 26 h ago, so even a full backup (at most 20 h) has finished.
       const at = nowMs - 26 * HOUR;
       profile.plugins = [
         schedule(rng, false, {

@@ -1,4 +1,4 @@
-/** Time formatting in N-sight's wire formats, and IANA zone offsets without dependencies. */
+/** N-sight's date formats, and IANA zone offsets from Intl alone. */
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -10,9 +10,9 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => pad2(i));
 const dayPrefixes = new Map<number, string>();
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC: B&R start/end and the `utc_*` fields (reference §5.5). */
+/** `YYYY-MM-DD HH:MM:SS` in UTC, as in session start/end and the `utc_*` fields. */
 export function utcDateTime(ms: number): string {
-  // Hot path (two per session, tens of thousands per answer): the date part is cached per day.
+  // Two calls per session, tens of thousands per answer: the date part is cached per day.
   const day = Math.floor(ms / DAY);
   let prefix = dayPrefixes.get(day);
   if (prefix === undefined) {
@@ -26,7 +26,6 @@ export function utcDateTime(ms: number): string {
   return `${prefix}${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[seconds % 60]}`;
 }
 
-/** `YYYY-MM-DD` in UTC. */
 export function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -94,7 +93,6 @@ export function isoWithOffset(ms: number, timeZone: string): string {
   );
 }
 
-/** Local `YYYY-MM-DD` and `HH:MM:SS` in `timeZone`. */
 export function localDateAndTime(ms: number, timeZone: string): { date: string; time: string } {
   const w = wallClock(ms, timeZone);
   return { date: `${w.year}-${pad2(w.month)}-${pad2(w.day)}`, time: `${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)}` };
