@@ -67,7 +67,6 @@ describe("seeded Fault Lab devices (list_mob_sessions)", () => {
     expect(sim.stats().totalCalls).toBe(before + 1);
     expect(entry?.params.deviceid).toBe(SCENARIO.faults.stall);
     expect(entry?.status).toBeNull();
-    // The server is fine afterwards.
     expect((await clients()).status).toBe(200);
   });
 
