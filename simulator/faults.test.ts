@@ -21,7 +21,6 @@ function parses(body: Buffer): boolean {
   }
 }
 
-/** Resolves to the connection error code, or "connected". */
 function tryConnect(port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");

@@ -34,7 +34,6 @@ export interface FleetDevice {
   role: DeviceRole;
   name: string;
   seed: number;
-  /** Backup & Recovery ("mob" in N-sight) is enabled. */
   mob: boolean;
   backup: BackupProfile | null;
   timezone: string;

@@ -1,7 +1,4 @@
-/**
- * Hostile list_mob_sessions answers, one per Hostile Bench device of scenarios.ts. Their bytes are
- * fixed, so the app's unit tests use `hostileBody(kind)` as fixtures of exactly what is sent.
- */
+/** Hostile list_mob_sessions answers with fixed bytes, so the app's unit tests use `hostileBody(kind)` as fixtures. */
 import type { FaultBehaviour } from "./faults";
 import { Rng } from "./prng";
 import type { HostileKind } from "./scenarios";
@@ -36,7 +33,6 @@ export const HOSTILE_SESSION_FIELDS = [
 type HostileSessionField = (typeof HOSTILE_SESSION_FIELDS)[number];
 type HostileSession = Readonly<Record<HostileSessionField, string>>;
 
-/** The good sessions inside the hostile answers, as text exactly as on the wire. */
 export const HOSTILE_SESSIONS: readonly HostileSession[] = Object.freeze([
   Object.freeze({
     session_id: "29901960000331",
@@ -237,7 +233,6 @@ export function hostileBody(kind: HostileKind): Buffer | null {
   return plainBody(kind);
 }
 
-/** What Cloudflare, in front of N-sight, sends when the origin is broken. */
 export const BAD_GATEWAY_PAGE = `<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8" /><title>www.systemmonitor.us | 502: Bad gateway</title></head>
 <body><div id="cf-error-details"><h1><span>Bad gateway</span> <span>Error code 502</span></h1>

@@ -1,4 +1,3 @@
-/** Inventory of a device: what list_servers, list_workstations and list_devices_at_client report. */
 import type { DeviceRole, DeviceType, ServerRole } from "./fleet";
 import { SERVER_ROLE_DESCRIPTION } from "./names";
 import type { Rng } from "./prng";

@@ -113,7 +113,6 @@ function isKnob(name: string): name is KnobName {
   return Object.prototype.hasOwnProperty.call(KINDS, name);
 }
 
-/** Accepts the JSON type or its string form (CLI, env). */
 function coerceKnob(name: string, value: unknown): SimulatorOptions[KnobName] {
   if (!isKnob(name)) throw new OptionError(`Unknown option: ${name}`);
   const kind = KINDS[name];

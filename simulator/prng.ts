@@ -8,7 +8,6 @@ function fnv1a(text: string, h: number): number {
   return h >>> 0;
 }
 
-/** murmur3's fmix32, so nearby inputs give unrelated outputs. */
 function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -35,7 +34,6 @@ export function hashWith(h: number, n: number): number {
   return fmix32((Math.imul(h ^ fmix32(lo ^ 0x27d4eb2f), 0x01000193) ^ fmix32(hi + 0x165667b1)) >>> 0);
 }
 
-/** mulberry32: floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

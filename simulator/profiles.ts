@@ -19,7 +19,6 @@ export type BackupPlugin = (typeof BACKUP_PLUGINS)[number];
 export const SESSION_STATUSES = ["COMPLETED", "COMPLETED_WITH_ERRORS", "INTERRUPTED", "FAILED", "NOT_STARTED", "CANCELED"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
-/** Forces a status for the slots of one plugin whose scheduled time is in [fromMs, toMs). */
 interface StatusOverride {
   fromMs: number;
   toMs: number;
@@ -31,13 +30,11 @@ export interface PluginSchedule {
   /** Schedule slots are the absolute times k × periodMs + phaseMs (UTC). */
   periodMs: number;
   phaseMs: number;
-  /** No slot before this (the plugin was enabled then: its first session is a full backup). */
   fromMs: number;
   untilMs: number | null;
   maxSessions: number | null;
   selectionBytes: number;
   items: number;
-  /** Databases, mailbox stores or VMs rather than files: the count changes rarely. */
   itemsFixed: boolean;
   growthPerYear: number;
   changeRate: number;
@@ -55,7 +52,6 @@ export interface BackupProfile {
   reliability: number;
   skipRate: number;
   weekendSkipRate: number;
-  /** Chance of one RESTORE session per 45-day block. */
   restoreRate: number;
 }
 
@@ -254,7 +250,6 @@ function typicalSchedules(rng: Rng, ctx: ProfileContext, role: DeviceRole, birth
       fromMs: birthMs + rng.int(0, 20) * DAY,
     }),
   ];
-  // Application plugins are often switched on later than the device's first backup.
   const later = () => {
     const latest = Math.max(birthMs, ctx.dayAnchor - 14 * DAY);
     return rng.chance(0.35) ? Math.min(latest, birthMs + rng.int(30, 400) * DAY) : birthMs;
@@ -296,7 +291,6 @@ export function profileFor(
       return null;
     case "normal": {
       const birth = dayAnchor - ageInDays(rng, device.type) * DAY;
-      // About 1 % of enabled devices have not made their first backup yet.
       const fromMs = !fixed && rng.chance(0.01) ? dayAnchor + DAY + rng.int(0, 6) * HOUR : birth;
       profile.plugins = typicalSchedules(rng, ctx, device.role, fromMs);
       return profile;

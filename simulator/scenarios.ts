@@ -26,7 +26,6 @@ export const HOSTILE_KINDS = [
 ] as const;
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
-/** How a fixed device's backup history is shaped (see profiles.ts). */
 export type FixedBehaviour =
   | { kind: "normal" }
   | { kind: "hourlySql" }

@@ -291,7 +291,6 @@ export class NsightApi {
     return `<items><client>${plainElement("id", client.id)}${textElement("name", client.name)}${inner}</client></items>`;
   }
 
-  // Sessions sit directly under `<result>`, with no wrapper element.
   private sessionsBody(device: FleetDevice, nowMs: number): Buffer {
     const list = generateSessions(device, nowMs);
     const cached = this.sessionBodies.get(device);

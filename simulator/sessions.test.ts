@@ -69,7 +69,6 @@ describe("scenario devices", () => {
           const ageDays = (NOW_MS - last.startMs) / DAY;
           expect(Math.abs(ageDays - days), `${deviceId} ${plugin}`).toBeLessThan(3 / 24);
         }
-        // Nothing new appears later either.
         expect(sessionsOf(deviceId, NOW_MS + 5 * DAY, f).length).toBe(sessionsOf(deviceId, NOW_MS, f).length);
       }
     }

@@ -1,8 +1,4 @@
-/**
- * A device's list_mob_sessions history. Each slot draws from hash(seed, device, plugin, k), so a later
- * clock adds sessions and never changes earlier ones. N-sight lists a session only once it has ended
- * (see docs/nsight-api.md, list_mob_sessions).
- */
+/** A device's backup history: slot k draws from hash(seed, device, plugin, k), so a later clock never changes earlier sessions. */
 import type { FleetDevice } from "./fleet";
 import { Lru } from "./lru";
 import { Rng, hash32, hashWith } from "./prng";
@@ -10,7 +6,6 @@ import { BACKUP_PLUGINS, type BackupPlugin, type BackupProfile, type PluginSched
 import { DAY, HOUR, MINUTE, SECOND } from "./time";
 
 export interface Session {
-  /** Unique numeric id, stable per slot: slot minute × 10^6 + device ordinal × 10 + plugin code. */
   sessionId: string;
   type: "BACKUP" | "RESTORE";
   storageAccountId: string;
@@ -291,7 +286,7 @@ function buildHistory(device: FleetDevice, profile: BackupProfile, horizonMs: nu
 const histories = new Lru<FleetDevice, History>(MAX_CACHED_SESSIONS, (h) => h.total + 1);
 const EMPTY: readonly Session[] = Object.freeze([]);
 
-/** Sessions ended by `nowMs`, grouped by plugin, chronological within each; the same visible set returns the same array. */
+/** Sessions ended by `nowMs`, as N-sight lists only finished ones (see docs/nsight-api.md, list_mob_sessions). */
 export function generateSessions(device: FleetDevice, nowMs: number): readonly Session[] {
   const profile = device.backup;
   if (!profile) return EMPTY;

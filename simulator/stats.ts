@@ -1,5 +1,3 @@
-/** Counts and logs every request that reaches the API port (the control API reads it). */
-
 export interface RequestLogEntry {
   at: string;
   method: string;

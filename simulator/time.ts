@@ -1,5 +1,3 @@
-/** N-sight's date formats, and IANA zone offsets from Intl alone. */
-
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
