@@ -8,7 +8,6 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => pad2(i));
 const dayPrefixes = new Map<number, string>();
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC, as in session start/end and the `utc_*` fields. */
 export function utcDateTime(ms: number): string {
   // Two calls per session, tens of thousands per answer: the date part is cached per day.
   const day = Math.floor(ms / DAY);
@@ -79,7 +78,6 @@ export function zoneOffsetMinutes(ms: number, timeZone: string): number {
   return Math.round((asUtc - Math.floor(ms / SECOND) * SECOND) / MINUTE);
 }
 
-/** `2026-11-27T01:00:00-06:00`: the `created` attribute, in the territory's local time. */
 export function isoWithOffset(ms: number, timeZone: string): string {
   const w = wallClock(ms, timeZone);
   const offset = zoneOffsetMinutes(ms, timeZone);
