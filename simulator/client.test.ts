@@ -1,7 +1,4 @@
-/**
- * The app's real N-sight client (lib/nsight) against the simulator: what the dashboard will
- * actually see, including its typed failures for the Fault Lab devices.
- */
+/** The app's real N-sight client (lib/nsight) against the simulator, typed failures of the Fault Lab included. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NsightError } from "../lib/nsight/errors";
 import { mapClientDevices, mapClients, mapSessions, mapSiteDevices, mapSites } from "../lib/nsight/records";

@@ -21,7 +21,6 @@ function parses(body: Buffer): boolean {
   }
 }
 
-/** Resolves to the connection error code, or "connected". */
 function tryConnect(port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");
@@ -67,7 +66,6 @@ describe("seeded Fault Lab devices (list_mob_sessions)", () => {
     expect(sim.stats().totalCalls).toBe(before + 1);
     expect(entry?.params.deviceid).toBe(SCENARIO.faults.stall);
     expect(entry?.status).toBeNull();
-    // The server is fine afterwards.
     expect((await clients()).status).toBe(200);
   });
 

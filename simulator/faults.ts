@@ -1,29 +1,17 @@
-/**
- * Misbehaviours: the seeded Fault Lab devices (one per kind, always on), the random
- * corruptions the knobs switch on, and the HTML pages a WAF or a broken origin sends.
- * The hostile answers of the Hostile Bench devices live in hostile.ts (HOSTILE_BEHAVIOURS),
- * with the same FaultContext.
- */
+/** The Fault Lab devices' misbehaviours, the corruptions the knobs switch on, and the pages a WAF or a broken origin sends. */
 import type { ApiAnswer } from "./services";
 import type { FaultKind } from "./scenarios";
 
 export interface FaultContext {
-  /** The answer N-sight would have given. */
   answer: ApiAnswer;
-  /** Sends XML bytes with HTTP 200 and N-sight's content type. */
   sendXml(body: Buffer | readonly Buffer[]): void;
-  /** Like sendXml for a big body: writes part by part, waiting for the client to drain. */
   streamXml(parts: readonly Buffer[]): Promise<void>;
-  /** Sends an HTML page. */
   sendPage(status: number, html: string, headers?: Record<string, string>): void;
-  /** Builds a complete `<result>` document with this request's `created` and `host`. */
   resultDocument(status: "OK" | "FAIL", inner: string): Buffer;
-  /** Waits; resolves false if the client went away meanwhile. */
+  /** false if the client went away meanwhile. */
   sleep(ms: number): Promise<boolean>;
-  /** Resolves when the client closes the connection. */
   clientGone(): Promise<void>;
   random(): number;
-  /** The Retry-After a 429 carries (the retryAfterSeconds knob). */
   retryAfterSeconds: number;
 }
 
@@ -34,7 +22,6 @@ export const SLOW_FAULT_MS = 5000;
 export const FAULT_BEHAVIOURS: Record<FaultKind, FaultBehaviour> = {
   http500: (ctx) => ctx.sendPage(500, INTERNAL_ERROR_PAGE),
   stall: async (ctx) => {
-    // Accepts the request and never answers, until the client gives up.
     await ctx.clientGone();
   },
   slow: async (ctx) => {
@@ -44,7 +31,7 @@ export const FAULT_BEHAVIOURS: Record<FaultKind, FaultBehaviour> = {
   truncated: (ctx) => ctx.sendXml(ctx.answer.body.subarray(0, Math.floor(ctx.answer.body.byteLength / 2))),
   html: (ctx) => ctx.sendPage(200, MAINTENANCE_PAGE),
   failNoCode: (ctx) =>
-    // Like the add_site example of reference §6.1: an <error> with a message and no code.
+    // N-sight documents such an <error> with a message and no code (see docs/nsight-api.md, Errors).
     ctx.sendXml(ctx.resultDocument("FAIL", "<error><message>Unable to retrieve backup sessions at this time</message></error>")),
   throttled: (ctx) => ctx.sendPage(429, RATE_LIMITED_PAGE, { "Retry-After": String(ctx.retryAfterSeconds) }),
 };
@@ -53,10 +40,7 @@ function insideCdata(text: string, at: number): boolean {
   return text.lastIndexOf("<![CDATA[", at) > text.lastIndexOf("]]>", at);
 }
 
-/**
- * Renames one end tag (picked at random, never one inside CDATA) so that it no longer
- * matches its start tag: `</name>` → `</namex>`. The document stays the same length + 1.
- */
+/** `</name>` → `</namex>` for one end tag outside CDATA, picked at random. */
 export function mismatchTags(body: Buffer, random: () => number): Buffer {
   const text = body.toString("latin1");
   const from = Math.floor(text.length * (0.2 + 0.6 * random()));
@@ -68,7 +52,7 @@ export function mismatchTags(body: Buffer, random: () => number): Buffer {
   return Buffer.from(`${text.slice(0, end)}x${text.slice(end)}`, "latin1");
 }
 
-/** The first `offset` bytes, 1 ≤ offset < length, chosen at random: never the whole answer. */
+/** Never the whole answer. */
 export function truncateAtRandom(body: Buffer, random: () => number): Buffer {
   if (body.byteLength <= 1) return body.subarray(0, 0);
   return body.subarray(0, 1 + Math.floor(random() * (body.byteLength - 1)));
@@ -114,7 +98,6 @@ export const SERVICE_UNAVAILABLE_PAGE = `<!DOCTYPE html>
 <body><h1>Service Unavailable</h1><p>The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.</p></body></html>
 `;
 
-/** The HTML page of an origin error with this status (the errorStatus knob: 500 or 503). */
 export function errorPage(status: number): string {
   return status === 503 ? SERVICE_UNAVAILABLE_PAGE : INTERNAL_ERROR_PAGE;
 }

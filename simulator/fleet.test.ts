@@ -5,7 +5,6 @@ import { FIXED_CLIENTS, FIXED_CLIENT_COUNT, FIXED_DEVICE_COUNT, FIXED_SITE_COUNT
 
 const NOW = new Date("2026-11-27T07:00:00Z");
 
-/** A fleet without its lookup maps, for deep comparison. */
 function plain(fleet: Fleet): unknown {
   return { seed: fleet.seed, now: fleet.now.toISOString(), clients: fleet.clients };
 }

@@ -37,7 +37,6 @@ function count(text: string, needle: string): number {
   return n;
 }
 
-/** The sessions of a parsed answer as field → text records. */
 function sessionRecords(root: XmlElement): Record<string, string>[] {
   return childElements(root, "session").map((s) => {
     const out: Record<string, string> = {};

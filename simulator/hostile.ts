@@ -1,26 +1,17 @@
-/**
- * A corpus of hostile `list_mob_sessions` answers: entity bombs, external entities, absurd
- * nesting, prototype-named elements, a 100 MB body, odd encodings and error shapes. Each
- * Hostile Bench device of scenarios.ts (B&R off, so never read by a fleet refresher on its
- * own) answers with one of them.
- *
- * The bytes are fixed (a fixed `created` and `host`, fixed sessions), so the app's unit
- * tests can use `hostileBody(kind)` as fixtures and see exactly what the simulator sends.
- */
+/** Hostile list_mob_sessions answers with fixed bytes, so the app's unit tests use `hostileBody(kind)` as fixtures. */
 import type { FaultBehaviour } from "./faults";
 import { Rng } from "./prng";
 import type { HostileKind } from "./scenarios";
 
 export { HOSTILE_KINDS, type HostileKind } from "./scenarios";
 
-/** `created` and `host` of every hostile answer. */
-export const HOSTILE_CREATED = "2026-11-27T01:00:00-06:00";
+const HOSTILE_CREATED = "2026-11-27T01:00:00-06:00";
 export const HOSTILE_HOST = "www.systemmonitor.us";
 
-/** The `host` of the bomUtf8 answer: a non-ASCII value (ü is two bytes in UTF-8). */
+// ü is two bytes in UTF-8, one in ISO-8859-1: the bomUtf8 answer's host tells them apart.
 export const HOSTILE_UTF8_HOST = "Zürich";
 
-/** The session fields in the documented order (reference §8.7). */
+/** In N-sight's documented order (see docs/nsight-api.md, list_mob_sessions). */
 export const HOSTILE_SESSION_FIELDS = [
   "session_id",
   "type",
@@ -39,14 +30,9 @@ export const HOSTILE_SESSION_FIELDS = [
   "error_count",
   "status",
 ] as const;
-export type HostileSessionField = (typeof HOSTILE_SESSION_FIELDS)[number];
-export type HostileSession = Readonly<Record<HostileSessionField, string>>;
+type HostileSessionField = (typeof HOSTILE_SESSION_FIELDS)[number];
+type HostileSession = Readonly<Record<HostileSessionField, string>>;
 
-/**
- * The correct sessions inside the hostile answers (as text, exactly as on the wire). The
- * answers that are correct data (protoElements, bomUtf8, shuffledFields, doctypePublic apart
- * from its DOCTYPE) carry all three; charRefFlood carries the first.
- */
 export const HOSTILE_SESSIONS: readonly HostileSession[] = Object.freeze([
   Object.freeze({
     session_id: "29901960000331",
@@ -107,13 +93,9 @@ export const HOSTILE_SESSIONS: readonly HostileSession[] = Object.freeze([
 const [S1, S2, S3] = HOSTILE_SESSIONS as [HostileSession, HostileSession, HostileSession];
 
 interface SessionOptions {
-  /** Field order (default: documented). */
   order?: readonly HostileSessionField[];
-  /** Raw XML replacing a field's text (entity references, markup…). */
   raw?: Partial<Record<HostileSessionField, string>>;
-  /** Raw XML right after `<session>`. */
   start?: string;
-  /** Raw XML right after a field's element. */
   after?: Partial<Record<HostileSessionField, string>>;
 }
 
@@ -130,38 +112,34 @@ const OPEN_OK = `<result created="${HOSTILE_CREATED}" host="${HOSTILE_HOST}" sta
 const OPEN_FAIL = `<result created="${HOSTILE_CREATED}" host="${HOSTILE_HOST}" status="FAIL">`;
 const CLOSE = "</result>";
 
-/** An ISO-8859-1 answer: declaration, an optional DOCTYPE line, `<result status="OK">`. */
 function answer(inner: string, doctype = ""): Buffer {
   return Buffer.from(`${DECLARATION}${doctype}${OPEN_OK}${inner}${CLOSE}`, "latin1");
 }
 
 const ALL_SESSIONS = (): string => HOSTILE_SESSIONS.map((s) => sessionXml(s)).join("");
 
-/** Nine levels of ten references: `&lol9;` expands to 10^9 × "lol" (3 GB). */
-export const BILLION_LAUGHS_DOCTYPE =
+// `&lol9;` expands to 10^9 × "lol" (3 GB).
+const BILLION_LAUGHS_DOCTYPE =
   "<!DOCTYPE result [\n" +
   '<!ENTITY lol "lol">\n' +
   Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? "" : i};`.repeat(10)}">\n`).join("") +
   "]>\n";
 
-/** One entity of this many characters, referenced QUADRATIC_REFERENCES times (≈ 100 MB expanded). */
 export const QUADRATIC_ENTITY_CHARS = 50 * 1024;
 export const QUADRATIC_REFERENCES = 2000;
 
 export const CHAR_REF_FLOOD_COUNT = 1_000_000;
 export const BAD_CODE_POINTS = "&#9999999;&#xFFFFFF;&#0;";
-export const XXE_DOCTYPE = '<!DOCTYPE result [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n';
-export const PUBLIC_DOCTYPE = '<!DOCTYPE result PUBLIC "-//X//Y" "http://example.invalid/x.dtd">\n';
+const XXE_DOCTYPE = '<!DOCTYPE result [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n';
+const PUBLIC_DOCTYPE = '<!DOCTYPE result PUBLIC "-//X//Y" "http://example.invalid/x.dtd">\n';
 export const NESTING_DEPTH = 10_000;
 export const PROTO_ELEMENTS = "<__proto__><polluted>yes</polluted></__proto__><constructor>x</constructor>";
 export const FAIL_ERROR_CODE = 2;
 export const FAIL_MESSAGE = "Backup data is temporarily unavailable";
-/** The hugeBody answer is at least this long. */
 export const HUGE_BODY_MIN_BYTES = 100 * 1024 * 1024;
 const HUGE_CHUNK_MIN_BYTES = 1024 * 1024;
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-/** A field order that differs from the documented one (a fixed shuffle per session). */
 function shuffledOrder(index: number): HostileSessionField[] {
   const rng = Rng.of("hostile-shuffle", index);
   for (;;) {
@@ -170,7 +148,6 @@ function shuffledOrder(index: number): HostileSessionField[] {
   }
 }
 
-/** The kinds answered with one plain HTTP 200 body, built in memory. */
 type PlainKind = Exclude<HostileKind, "hugeBody" | "htmlErrorPage">;
 
 const PLAIN_BODIES: Record<PlainKind, () => Buffer> = {
@@ -186,7 +163,6 @@ const PLAIN_BODIES: Record<PlainKind, () => Buffer> = {
   doctypePublic: () => answer(ALL_SESSIONS(), PUBLIC_DOCTYPE),
   deepNesting: () =>
     answer(sessionXml(S1, { raw: { plugin: `${"<n>".repeat(NESTING_DEPTH)}${S1.plugin}${"</n>".repeat(NESTING_DEPTH)}` } }) + sessionXml(S2) + sessionXml(S3)),
-  // Correct data with hostile names: at the start, in the middle and at the end of a session.
   protoElements: () =>
     answer(sessionXml(S1, { start: PROTO_ELEMENTS }) + sessionXml(S2, { after: { plugin: PROTO_ELEMENTS } }) + sessionXml(S3, { after: { status: PROTO_ELEMENTS } })),
   emptyBody: () => Buffer.alloc(0),
@@ -216,10 +192,7 @@ function plainBody(kind: PlainKind): Buffer {
 let hugeParts: readonly Buffer[] | null = null;
 let hugeWhole: Buffer | null = null;
 
-/**
- * The hugeBody answer as parts: the head, one ~1 MiB run of sessions repeated (the same
- * Buffer every time, so it costs 1 MiB of memory), and `</result>`. Built on first use.
- */
+/** The hugeBody answer in parts: one ~1 MiB run of sessions repeats as the same Buffer, so it costs 1 MiB of memory. */
 export function hugeBodyParts(): readonly Buffer[] {
   if (hugeParts) return hugeParts;
   const sessions: string[] = [];
@@ -250,12 +223,7 @@ function dateTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
 
-/**
- * The exact bytes the simulator sends with HTTP 200 for `kind`, or null for a kind that is
- * not a plain 200 body (htmlErrorPage: HTTP 502 with an HTML page). Built on first use and
- * cached: the Buffer is shared, do not modify it. hugeBody is about 100 MB (concatenated
- * once, only when asked for here; the simulator streams `hugeBodyParts()` instead).
- */
+/** The bytes sent with HTTP 200 for `kind` (null for htmlErrorPage, a 502); a shared Buffer, not to be modified. */
 export function hostileBody(kind: HostileKind): Buffer | null {
   if (kind === "htmlErrorPage") return null;
   if (kind === "hugeBody") {
@@ -265,7 +233,6 @@ export function hostileBody(kind: HostileKind): Buffer | null {
   return plainBody(kind);
 }
 
-/** What a proxy in front of N-sight (here: Cloudflare) sends when the origin is broken. */
 export const BAD_GATEWAY_PAGE = `<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8" /><title>www.systemmonitor.us | 502: Bad gateway</title></head>
 <body><div id="cf-error-details"><h1><span>Bad gateway</span> <span>Error code 502</span></h1>
@@ -278,11 +245,6 @@ const sendPlain =
   (ctx) =>
     ctx.sendXml(plainBody(kind));
 
-/**
- * What each Hostile Bench device answers to list_mob_sessions: HTTP 200 with N-sight's XML
- * content type and the body of `hostileBody(kind)`, except htmlErrorPage (HTTP 502, HTML).
- * hugeBody is streamed in parts, honouring back-pressure.
- */
 export const HOSTILE_BEHAVIOURS: Record<HostileKind, FaultBehaviour> = {
   billionLaughs: sendPlain("billionLaughs"),
   quadraticBlowup: sendPlain("quadraticBlowup"),

@@ -1,4 +1,3 @@
-/** Inventory of a device: what list_servers, list_workstations and list_devices_at_client report. */
 import type { DeviceRole, DeviceType, ServerRole } from "./fleet";
 import { SERVER_ROLE_DESCRIPTION } from "./names";
 import type { Rng } from "./prng";
@@ -31,7 +30,7 @@ export interface DeviceInventory {
   osProductKey: string;
   osType: number;
   online: boolean;
-  /** `last_boot_time` sentinel mix (reference §5.5). */
+  /** `last_boot_time` takes each of N-sight's sentinels (see docs/nsight-api.md, Value formats). */
   lastBoot: { kind: "epoch"; secondsBeforeNow: number } | { kind: "empty" } | { kind: "notAvailable" };
   /** `last_scan_time`: minutes before now, or null for `0000-00-00 00:00:00`. */
   lastScanMinutesAgo: number | null;

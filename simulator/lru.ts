@@ -23,8 +23,7 @@ export class Lru<K, V> {
       this.map.delete(key);
     }
     const size = this.sizeOf(value);
-    // An entry larger than the whole budget is still kept (alone): evicting it at once
-    // would make every request for that device recompute.
+    // An entry larger than the budget stays (alone), or every request for it would recompute.
     this.map.set(key, { value, size });
     this.total += size;
     for (const [k, entry] of this.map) {
@@ -37,9 +36,5 @@ export class Lru<K, V> {
   clear(): void {
     this.map.clear();
     this.total = 0;
-  }
-
-  get size(): number {
-    return this.map.size;
   }
 }

@@ -1,8 +1,4 @@
-/**
- * CLI: `tsx simulator/main.ts --port 4010 --key abc --control-port 4011 --devices 5000`.
- * Flags override SIM_… environment variables. Prints one JSON "listening" line on stdout and
- * nothing else there; errors go to stderr.
- */
+/** CLI: `tsx simulator/main.ts --port 4010 --key abc --control-port 4011`. stdout carries only the JSON "listening" line. */
 import { OptionError, optionsFromArgs, optionsFromEnv, usage } from "./options";
 import { startSimulator } from "./server";
 

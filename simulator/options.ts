@@ -1,49 +1,33 @@
-/**
- * The simulator's knobs: defaults, validation, and their CLI flag and SIM_… env names.
- * One table serves the CLI (strings), the environment (strings) and the control API (JSON).
- */
+/** The simulator's knobs: one table serves the CLI flags, the SIM_… variables and the control API. */
 import { MAX_DEVICES } from "./fleet";
 import { DEFAULT_DEVICES, DEFAULT_SEED } from "./scenarios";
 import { assertTimeZone } from "./time";
 
 export interface SimulatorOptions {
-  /** API port; 0 = any free port. */
   port: number;
   host: string;
-  /** The API key the simulator accepts. */
   key: string;
   seed: number;
-  /** Fleet size, the fixed scenario devices included. */
   devices: number;
-  /** Frozen current time (ISO 8601), or null for the real clock. */
   now: string | null;
   /** IANA zone of the territory, for `created` (N-sight's US server: America/Chicago). */
   timezone: string;
-  /** Added to every answer, plus up to 20 % jitter. */
   latencyMs: number;
-  /** Share of answers replaced by an HTTP error (errorStatus) or `status="FAIL"` without an errorcode. */
+  /** Share of answers replaced by an HTTP error or a `status="FAIL"` without an errorcode. */
   errorRate: number;
-  /** HTTP status of the errorRate's HTTP errors: 500 or 503. */
   errorStatus: number;
-  /** Share of API requests whose TCP connection is reset without an answer. */
   resetRate: number;
-  /** Share of API requests accepted and never answered (until the client gives up). */
   hangRate: number;
-  /** HTTP 429 for calls beyond this many in the trailing 60 s; 0 = no limit. */
+  /** HTTP 429 beyond this many calls in the trailing 60 s; 0 = no limit. */
   throttlePerMinute: number;
-  /** Share of calls answered HTTP 429 at random. */
   throttleRate: number;
-  /** The API port refuses connections. */
   outage: boolean;
-  /** Share of answers with mismatched tags. */
   malformedRate: number;
-  /** Share of answers cut at a random byte. */
   truncateRate: number;
-  /** Control API port; null = no control API, 0 = any free port. */
+  /** null = no control API; 0 (here and for `port`) = any free port. */
   controlPort: number | null;
-  /** `<errorcode>` of "Service unknown" (unknown on the real N-sight). */
   unknownServiceCode: number;
-  /** Retry-After of every 429 (N-sight's real value is unknown). */
+  /** N-sight's real value, like that of unknownServiceCode, was never captured. */
   retryAfterSeconds: number;
 }
 
@@ -70,7 +54,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   retryAfterSeconds: 30,
 });
 
-export type KnobName = keyof SimulatorOptions;
+type KnobName = keyof SimulatorOptions;
 
 type Kind =
   | { type: "int"; min: number; max: number; nullable?: boolean; oneOf?: readonly number[] }
@@ -105,17 +89,15 @@ const KINDS: Record<KnobName, Kind> = {
   retryAfterSeconds: { type: "int", min: 0, max: 3_600 },
 };
 
-export const KNOB_NAMES = Object.keys(KINDS) as KnobName[];
+const KNOB_NAMES = Object.keys(KINDS) as KnobName[];
 
-/** Knobs that can only be set at start (the control API cannot move itself). */
+// The control API cannot move itself.
 export const START_ONLY_KNOBS: ReadonlySet<KnobName> = new Set(["controlPort"]);
 
-/** `latencyMs` → `--latency-ms` */
 export function flagName(knob: KnobName): string {
   return `--${knob.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-/** `latencyMs` → `SIM_LATENCY_MS` */
 export function envName(knob: KnobName): string {
   return `SIM_${knob.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
@@ -131,8 +113,7 @@ function isKnob(name: string): name is KnobName {
   return Object.prototype.hasOwnProperty.call(KINDS, name);
 }
 
-/** Validates one knob value; accepts the JSON type or its string form (CLI, env). */
-export function coerceKnob(name: string, value: unknown): SimulatorOptions[KnobName] {
+function coerceKnob(name: string, value: unknown): SimulatorOptions[KnobName] {
   if (!isKnob(name)) throw new OptionError(`Unknown option: ${name}`);
   const kind = KINDS[name];
   const bad = (why: string) => new OptionError(`Invalid ${name}: ${why}`);
@@ -172,7 +153,6 @@ export function coerceKnob(name: string, value: unknown): SimulatorOptions[KnobN
   }
 }
 
-/** Validates a partial set of knobs (unknown names are errors). */
 export function coerceKnobs(input: Record<string, unknown>): Partial<SimulatorOptions> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input)) {
@@ -182,12 +162,10 @@ export function coerceKnobs(input: Record<string, unknown>): Partial<SimulatorOp
   return out as Partial<SimulatorOptions>;
 }
 
-/** Defaults overlaid with `partial`, validated. */
 export function resolveOptions(partial: Partial<SimulatorOptions> = {}): SimulatorOptions {
   return { ...DEFAULT_OPTIONS, ...coerceKnobs(partial as Record<string, unknown>) };
 }
 
-/** Knobs from SIM_… environment variables. */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<SimulatorOptions> {
   const raw: Record<string, unknown> = {};
   for (const knob of KNOB_NAMES) {
@@ -197,7 +175,7 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
   return coerceKnobs(raw);
 }
 
-/** Knobs from `--flag value`, `--flag=value` and bare boolean `--outage`. */
+/** `--flag value`, `--flag=value` and a bare boolean `--outage`. */
 export function optionsFromArgs(argv: readonly string[]): { options: Partial<SimulatorOptions>; help: boolean } {
   const byFlag = new Map(KNOB_NAMES.map((k) => [flagName(k), k] as const));
   const raw: Record<string, unknown> = {};

@@ -1,10 +1,5 @@
-/**
- * Seeded randomness. Every simulated value derives from a hash of (seed, entity id, slot),
- * never from a shared stream, so one device's or one slot's values do not depend on how
- * many others were generated before it (fleet size, request order, cache state).
- */
+/** Every value hashes (seed, entity, slot) instead of reading a shared stream, so none depends on fleet size or request order. */
 
-/** FNV-1a over the UTF-16 code units of `text`, continuing from `h`. */
 function fnv1a(text: string, h: number): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -13,7 +8,6 @@ function fnv1a(text: string, h: number): number {
   return h >>> 0;
 }
 
-/** Final avalanche (murmur3 fmix32), so nearby inputs give unrelated outputs. */
 function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -33,14 +27,13 @@ export function hash32(...parts: readonly (string | number)[]): number {
   return fmix32(h);
 }
 
-/** Combines a 32-bit hash with an integer (a slot index): `hash32(...parts, n)`, but cheaper. */
+/** `hash32(...parts, n)` from `hash32(...parts)`, but cheaper. */
 export function hashWith(h: number, n: number): number {
   const lo = n >>> 0;
   const hi = Math.floor(n / 4294967296) >>> 0;
   return fmix32((Math.imul(h ^ fmix32(lo ^ 0x27d4eb2f), 0x01000193) ^ fmix32(hi + 0x165667b1)) >>> 0);
 }
 
-/** mulberry32: a tiny, fast 32-bit generator; returns floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -52,7 +45,6 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** A seeded generator with the few distributions the simulator needs. */
 export class Rng {
   private state: number;
 
@@ -60,13 +52,12 @@ export class Rng {
     this.state = seed >>> 0;
   }
 
-  /** Restarts the sequence from `seed` (lets a hot loop reuse one generator). */
   reseed(seed: number): this {
     this.state = seed >>> 0;
     return this;
   }
 
-  /** mulberry32, inlined so a generator is one small object and no closure. */
+  // mulberry32 inlined: a generator is one small object, no closure.
   private next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
     let t = this.state;
@@ -75,22 +66,18 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /** A generator for slot `n` of the entity hashed as `base` (see hashWith). */
   static slot(base: number, n: number): Rng {
     return new Rng(hashWith(base, n));
   }
 
-  /** A generator seeded from the hash of `parts`. */
   static of(...parts: readonly (string | number)[]): Rng {
     return new Rng(hash32(...parts));
   }
 
-  /** Uniform in [0, 1). */
   float(): number {
     return this.next();
   }
 
-  /** Uniform in [min, max). */
   range(min: number, max: number): number {
     return min + (max - min) * this.next();
   }
@@ -109,7 +96,6 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
-  /** Picks by relative weight. */
   weighted<T>(entries: readonly (readonly [T, number])[]): T {
     let total = 0;
     for (const [, w] of entries) total += w;
@@ -123,7 +109,6 @@ export class Rng {
     return last[0];
   }
 
-  /** Standard normal (Box-Muller). */
   gauss(): number {
     const u = 1 - this.next();
     const v = this.next();
@@ -135,7 +120,6 @@ export class Rng {
     return median * Math.exp(sigma * this.gauss());
   }
 
-  /** Fisher-Yates shuffle of a copy. */
   shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();
     for (let i = out.length - 1; i > 0; i--) {

@@ -1,11 +1,4 @@
-/**
- * The fixed part of every simulated fleet: clients, sites and devices whose ids never depend
- * on the seed or on the fleet size, so tests, benchmarks and demos can name them. Each kind's
- * fixed ids form one unbroken run (clients 100001…, sites 200001…, devices 3000001…), not
- * necessarily in the order written here: "Hostile Bench" (200009, devices 3000025…3000038)
- * was added to the Fault Lab client later. The seeded, generated clients, sites and devices
- * get the ids right after the highest fixed ones.
- */
+/** Clients, sites and devices whose ids never depend on the seed or fleet size, so tests, benchmarks and demos can name them. */
 
 export const DEFAULT_SEED = 42;
 export const DEFAULT_DEVICES = 400;
@@ -14,11 +7,7 @@ export const DEFAULT_DEVICES = 400;
 export const FAULT_KINDS = ["http500", "stall", "slow", "malformed", "truncated", "html", "failNoCode", "throttled"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/**
- * Hostile answers of `list_mob_sessions`, one device each in "Hostile Bench" (Simulator Fault
- * Lab). These devices have Backup & Recovery off (mob=0), so a fleet refresher never reads
- * them on its own; asking for their sessions anyway gets the hostile body (see hostile.ts).
- */
+/** Hostile list_mob_sessions answers (hostile.ts) from devices with B&R off, so only an explicit request meets them. */
 export const HOSTILE_KINDS = [
   "billionLaughs",
   "quadraticBlowup",
@@ -37,7 +26,6 @@ export const HOSTILE_KINDS = [
 ] as const;
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
-/** How a fixed device's Backup & Recovery history is shaped (see sessions.ts). */
 export type FixedBehaviour =
   | { kind: "normal" }
   | { kind: "hourlySql" }
@@ -47,7 +35,6 @@ export type FixedBehaviour =
   | { kind: "overdue" }
   | { kind: "stopped"; days: number }
   | { kind: "fault"; fault: FaultKind }
-  /** B&R off (mob=0), but list_mob_sessions answers with a hostile body. */
   | { kind: "hostile"; hostile: HostileKind };
 
 export type FixedServerRole = "dc" | "fs" | "sql" | "app";
@@ -56,7 +43,6 @@ export interface FixedDeviceSpec {
   id: string;
   name: string;
   type: "server" | "workstation";
-  /** Servers: what they run. Workstations: laptop or desktop. */
   role: FixedServerRole | "laptop" | "desktop";
   behaviour: FixedBehaviour;
 }
@@ -70,7 +56,7 @@ export interface FixedSiteSpec {
 export interface FixedClientSpec {
   id: string;
   name: string;
-  /** IANA zone, or "" (N-sight sends `<timezone/>`). */
+  /** "" is sent as `<timezone/>`, as N-sight does for a client without one. */
   timezone: string;
   sites: readonly FixedSiteSpec[];
 }
@@ -79,7 +65,7 @@ const normal = { kind: "normal" } as const;
 const fault = (f: FaultKind): FixedBehaviour => ({ kind: "fault", fault: f });
 const hostile = (h: HostileKind): FixedBehaviour => ({ kind: "hostile", hostile: h });
 
-/** U+202E RIGHT-TO-LEFT OVERRIDE: "LT-\u202EHTIMSJ" renders as "LT-JSMITH". */
+// RIGHT-TO-LEFT OVERRIDE: "LT-\u202EHTIMSJ" renders as "LT-JSMITH".
 const RLO = "\u202e";
 
 export const FIXED_CLIENTS: readonly FixedClientSpec[] = [
@@ -142,8 +128,7 @@ export const FIXED_CLIENTS: readonly FixedClientSpec[] = [
         ],
       },
       {
-        // Added after the other fixed clients: its ids continue after theirs (200009,
-        // 3000025…), so every earlier fixed id stayed where it was.
+        // Added later: its ids continue after the others', so no earlier fixed id moved.
         id: "200009",
         name: "Hostile Bench",
         devices: [
@@ -214,41 +199,32 @@ export const FIXED_CLIENTS: readonly FixedClientSpec[] = [
   { id: "100006", name: "Harbour View Dental", timezone: "", sites: [] },
 ];
 
-/** Named ids. Identical for every seed and every fleet size. */
 export const SCENARIO = {
-  /** "Müller Bau GmbH": accents; its site 200002 is "Zürich" (0xFC on the wire). */
+  /** Its site "Zürich" carries 0xFC on the wire. */
   accentClient: "100001",
-  /** `<script>alert("x")</script> Labs` */
   markupClient: "100002",
   faultLabClient: "100003",
-  /** "Smith & Sons Plumbing": an ampersand. */
   ampersandClient: "100004",
-  /** "Genève Santé SA" */
   accentClient2: "100005",
   /** A client with no sites and an empty time zone. */
   emptyClient: "100006",
 
-  /** Hourly MSSQL + daily FILE_SYSTEM and SYSTEM_STATE for ~900 days: over 20,000 sessions. */
+  /** Over 20,000 sessions: hourly MSSQL for ~900 days. */
   hourlySqlServer: "3000001",
-  /** SYSTEM_STATE FAILED the last 4 times in a row (at fleet start); FILE_SYSTEM fine. */
+  /** SYSTEM_STATE failed its last 4 runs; FILE_SYSTEM is fine. */
   failingStreak: "3000002",
-  /** Exactly one session, ever. */
   singleSession: "3000018",
-  /** Backup & Recovery off (mob=0): no sessions. */
   backupOff: "3000020",
-  /** Daily device whose last backup started 36 h before fleet start; nothing since. */
+  /** Last backup 36 h before fleet start. */
   overdue: "3000019",
-  /** Last session of every plugin `days` before fleet start; nothing since. */
   stoppedDaysAgo: [
     { deviceId: "3000016", days: 3 },
     { deviceId: "3000021", days: 9 },
     { deviceId: "3000017", days: 30 },
   ],
-  /** Device named `"><img src=x onerror=alert(1)>`. */
   markupDevice: "3000006",
-  /** Device name with U+202E, sent as `&#x202E;`. */
+  /** Its name's U+202E is sent as `&#x202E;`. */
   rtlDevice: "3000007",
-  /** One B&R-enabled device per seeded fault kind (list_mob_sessions only). */
   faults: {
     http500: "3000008",
     stall: "3000009",
@@ -259,12 +235,7 @@ export const SCENARIO = {
     failNoCode: "3000014",
     throttled: "3000015",
   } satisfies Record<FaultKind, string>,
-  /** Site "Hostile Bench" of the Fault Lab client. */
   hostileSite: "200009",
-  /**
-   * One device per hostile answer kind (hostile.ts), B&R off (mob=0): only an explicit
-   * list_mob_sessions for the device gets the hostile body.
-   */
   hostile: {
     billionLaughs: "3000025",
     quadraticBlowup: "3000026",
@@ -289,27 +260,23 @@ export interface ScenarioPlace {
   type: "server" | "workstation";
 }
 
-/** Where each fixed device lives: deviceId → client, site, device type. */
 export const SCENARIO_PLACES: Readonly<Record<string, ScenarioPlace>> = Object.freeze(
   Object.fromEntries(
     FIXED_CLIENTS.flatMap((c) => c.sites.flatMap((s) => s.devices.map((d) => [d.id, { clientId: c.id, siteId: s.id, type: d.type }] as const))),
   ),
 );
 
-/** Id of the site "Zürich" (Müller Bau GmbH). */
 export const ZURICH_SITE_ID = "200002";
 
 export const FIXED_CLIENT_COUNT = FIXED_CLIENTS.length;
 export const FIXED_SITE_COUNT = FIXED_CLIENTS.reduce((n, c) => n + c.sites.length, 0);
 export const FIXED_DEVICE_COUNT = FIXED_CLIENTS.reduce((n, c) => n + c.sites.reduce((m, s) => m + s.devices.length, 0), 0);
 
-/** The fault kind of a device, if it is one of the Fault Lab devices. */
 export function faultKindOf(deviceId: string): FaultKind | undefined {
   for (const kind of FAULT_KINDS) if (SCENARIO.faults[kind] === deviceId) return kind;
   return undefined;
 }
 
-/** The hostile answer kind of a device, if it is one of the Hostile Bench devices. */
 export function hostileKindOf(deviceId: string): HostileKind | undefined {
   for (const kind of HOSTILE_KINDS) if (SCENARIO.hostile[kind] === deviceId) return kind;
   return undefined;

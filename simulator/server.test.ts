@@ -113,7 +113,7 @@ describe("wire format", () => {
     for (const field of ["guid", "name", "install_date", "last_boot_time", "serverid", "agent_version", "online", "last_scan_time", "total_memory", "utc_offset"]) {
       expect(names).toContain(field);
     }
-    // Across the fleet, every sentinel of reference §5.5 shows up.
+    // Across the fleet, each of N-sight's sentinels shows up (see docs/nsight-api.md, Value formats).
     let text = "";
     for (const site of sim.fleet.sites.slice(0, 40)) {
       text += latin1((await call({ service: "list_workstations", siteid: site.id })).body);
@@ -306,8 +306,7 @@ describe("determinism", () => {
       const secondMs = performance.now() - started;
       expect(first.body.equals(second.body)).toBe(true);
       expect(latin1(first.body).split("<session>").length - 1).toBeGreaterThanOrEqual(20_000);
-      // Includes the HTTP client reading 14 MB on a possibly busy test machine; the
-      // generation itself is measured in services.test.ts.
+      // Includes reading 14 MB on a busy machine; services.test.ts times the generation alone.
       expect(firstMs).toBeLessThan(2000);
       expect(secondMs).toBeLessThan(firstMs);
     } finally {

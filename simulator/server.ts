@@ -1,7 +1,4 @@
-/**
- * The simulator's HTTP side (node:http only): N-sight's API port with its WAF, throttling
- * and fault knobs, and an optional JSON control API on a second port.
- */
+/** N-sight's API port with its WAF, throttling and fault knobs, and an optional JSON control API on a second port. */
 import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -32,19 +29,16 @@ export type { SimulatorStats, RequestLogEntry } from "./stats";
 export { DEFAULT_OPTIONS } from "./options";
 
 export interface Simulator {
-  /** Base URL of the API port, e.g. `http://127.0.0.1:4010` (append `/api/`). */
   readonly url: string;
   readonly port: number;
   readonly controlUrl: string | null;
   readonly controlPort: number | null;
-  /** The current knobs (a copy). */
   readonly options: SimulatorOptions;
   readonly fleet: Fleet;
   stats(): SimulatorStats;
-  /** Changes knobs at runtime; resolves once port, host and outage changes took effect. */
+  /** Resolves once port, host and outage changes took effect. */
   setFaults(partial: Partial<SimulatorOptions>): Promise<SimulatorOptions>;
   setOutage(on: boolean): Promise<void>;
-  /** Clears stats and puts every knob back to the start options. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,7 +64,6 @@ function listen(server: http.Server, port: number, host: string): Promise<number
   });
 }
 
-/** Stops listening and destroys every open connection, idle or mid-request. */
 function shutDown(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
@@ -105,7 +98,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
@@ -122,7 +114,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
-/** Resolves once `signal` aborts (the client went away, or the server closed the connection). */
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
@@ -145,7 +136,6 @@ function sendXml(res: ServerResponse, body: Buffer | readonly Buffer[]): void {
   res.end();
 }
 
-/** Writes a big XML body part by part; stops early if the client goes away. */
 async function streamXml(res: ServerResponse, parts: readonly Buffer[], signal: AbortSignal): Promise<void> {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(200, { "Content-Type": XML_TYPE, "Content-Length": parts.reduce((n, p) => n + p.byteLength, 0) });
@@ -169,10 +159,7 @@ async function streamXml(res: ServerResponse, parts: readonly Buffer[], signal: 
   res.end();
 }
 
-/**
- * The headers N-sight's Cloudflare front end puts on every answer, a fresh bot-management
- * cookie included, so the app can be tested never to pass upstream headers or cookies on.
- */
+/** Cloudflare's headers and cookie on every answer, so tests can check the app never passes upstream headers on. */
 function setFrontEndHeaders(res: ServerResponse): void {
   const cookie = `${randomBytes(32).toString("base64url")}-${Math.floor(Date.now() / 1000)}-1.0.1.1-${randomBytes(48).toString("base64url")}`;
   res.setHeader("Server", "cloudflare");
@@ -198,13 +185,10 @@ class SimulatorServer implements Simulator {
   private controlServer: http.Server | null = null;
   private boundPort = 0;
   private boundControlPort: number | null = null;
-  /** The control API stays where it started, even if the API port moves. */
   private controlHost = "";
-  /** Port, host and outage changes run one at a time. */
   private transitions: Promise<void> = Promise.resolve();
   private closed = false;
 
-  /** The options to go back to on reset (port: the port actually bound at start). */
   private start: SimulatorOptions;
 
   constructor(start: SimulatorOptions) {
@@ -249,8 +233,6 @@ class SimulatorServer implements Simulator {
       this.boundControlPort = await listen(server, this.current.controlPort, this.controlHost);
     }
   }
-
-  // --- public handle --------------------------------------------------------------------
 
   get url(): string {
     return baseUrl(this.current.host, this.boundPort);
@@ -332,8 +314,6 @@ class SimulatorServer implements Simulator {
     });
   }
 
-  // --- internals ------------------------------------------------------------------------
-
   private serially(task: () => Promise<void>): Promise<void> {
     const run = this.transitions.then(task);
     this.transitions = run.catch(() => undefined);
@@ -390,7 +370,7 @@ class SimulatorServer implements Simulator {
       entry.status = res.statusCode;
     });
 
-    // Cloudflare's WAF answers before the request reaches N-sight (reference §1, §6.2).
+    // Cloudflare's WAF blocks a request without a User-Agent before it reaches N-sight.
     if (!userAgent || userAgent.trim() === "") {
       const ray = rayId(this.random);
       sendPage(res, 403, wafBlockPage(ray), { Server: "cloudflare", "CF-RAY": ray });
@@ -406,8 +386,7 @@ class SimulatorServer implements Simulator {
     }
 
     const knobs = this.current;
-    // Connection-level faults (random draws only when switched on, so the other knobs'
-    // random sequence stays as it was).
+    // Drawn only when switched on, so the other knobs' random sequence stays as it was.
     if (knobs.resetRate > 0 && this.random() < knobs.resetRate) {
       req.socket.resetAndDestroy();
       return;
@@ -503,10 +482,6 @@ class SimulatorServer implements Simulator {
   }
 }
 
-/**
- * Starts the simulator: the API on `options.port` (0 = any free port) and, when
- * `options.controlPort` is set, the control API. Unset options take DEFAULT_OPTIONS.
- */
 export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   const server = new SimulatorServer(resolveOptions(options));
   try {

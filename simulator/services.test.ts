@@ -27,7 +27,6 @@ describe("NsightApi", () => {
     const elapsed = performance.now() - started;
     expect(answer.byteLength).toBeGreaterThan(10_000_000);
     expect(elapsed).toBeLessThan(1000);
-    // The encoded run is cached: the same bytes object is reused while no session is added.
     const again = fresh.call(sessionsCall(SCENARIO.hourlySqlServer), "h", "k");
     expect(again.parts[1]).toBe(answer.parts[1]);
   });

@@ -1,8 +1,4 @@
-/**
- * The read services of N-sight's Data Extraction API over a simulated fleet: validation in
- * N-sight's order (reference §11), `describe=true`, and the XML of each service. Pure with
- * respect to HTTP: server.ts decides how (and whether) an answer reaches the wire.
- */
+/** N-sight's read services over the simulated fleet; server.ts decides how (and whether) an answer reaches the wire. */
 import type { Fleet, FleetClient, FleetDevice, FleetSite, DeviceType } from "./fleet";
 import { Lru } from "./lru";
 import { faultKindOf, hostileKindOf, type FaultKind, type HostileKind } from "./scenarios";
@@ -20,7 +16,7 @@ import {
   type ResultStatus,
 } from "./xml";
 
-export const SERVICE_NAMES = [
+const SERVICE_NAMES = [
   "list_clients",
   "list_sites",
   "list_servers",
@@ -28,28 +24,20 @@ export const SERVICE_NAMES = [
   "list_devices_at_client",
   "list_mob_sessions",
 ] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+type ServiceName = (typeof SERVICE_NAMES)[number];
 
-export interface ServiceSettings {
-  /** IANA zone of the territory, for the `created` attribute. */
+interface ServiceSettings {
   timezone: string;
-  /** `<errorcode>` for "Service unknown" (N-sight's real code was never captured). */
   unknownServiceCode: number;
 }
 
 export class ApiAnswer {
   constructor(
-    /** The `service` parameter as sent, or null. */
     readonly service: string | null,
     readonly status: ResultStatus,
-    /**
-     * The complete answer (declaration, newline, `<result>…</result>`, ISO-8859-1 bytes) in
-     * pieces: a big cached session run is sent as is, never copied into a new buffer.
-     */
+    /** In pieces, so a big cached session run is sent as is, never copied. */
     readonly parts: readonly Buffer[],
-    /** Set when this is list_mob_sessions data for a Fault Lab device. */
     readonly fault?: FaultKind,
-    /** Set when this is list_mob_sessions data for a Hostile Bench device. */
     readonly hostile?: HostileKind,
   ) {}
 
@@ -59,7 +47,6 @@ export class ApiAnswer {
     return n;
   }
 
-  /** The answer in one buffer (a copy when it has several parts). */
   get body(): Buffer {
     return this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
   }
@@ -142,7 +129,6 @@ const DOCS: Record<ServiceName, ServiceDoc> = {
 const DEVICE_TYPES = ["server", "workstation", "mobile_device"] as const;
 type DeviceTypeParam = (typeof DEVICE_TYPES)[number];
 
-/** A request that N-sight rejects with an `<error>`. */
 class Rejection {
   constructor(
     readonly code: number,
@@ -153,12 +139,10 @@ class Rejection {
 const missing = (name: string) => new Rejection(5, `Missing parameter: ${name}`);
 const invalid = (name: string) => new Rejection(4, `Invalid value for parameter: ${name}`);
 
-/** Session bodies above this many bytes in total are evicted, least recently used first. */
 const BODY_CACHE_BYTES = 128 * 1024 * 1024;
 
 export class NsightApi {
   private fleet: Fleet;
-  /** Encoded `<session>…` runs per device, valid while the visible session list is the same. */
   private readonly sessionBodies = new Lru<FleetDevice, { list: readonly Session[]; bytes: Buffer }>(
     BODY_CACHE_BYTES,
     (e) => e.bytes.byteLength + 64,
@@ -177,7 +161,6 @@ export class NsightApi {
     this.sessionBodies.clear();
   }
 
-  /** Answers one API call. `apiKey` is the key the simulator expects. */
   call(params: Params, host: string, apiKey: string): ApiAnswer {
     const nowMs = this.clock();
     const { timezone, unknownServiceCode } = this.settings();
@@ -186,7 +169,7 @@ export class NsightApi {
     const head = (status: ResultStatus) => Buffer.from(XML_DECLARATION + resultOpenTag(created, host, status), "latin1");
     const whole = (status: ResultStatus, inner: string) => new ApiAnswer(serviceParam, status, [head(status), encodeLatin1(inner), CLOSE]);
 
-    // Validation order of reference §11: key, service, required parameters, values.
+    // N-sight checks the key, the service, required parameters, then values (see docs/nsight-api.md, Errors).
     if (params.get("apikey") !== apiKey || apiKey === "") return whole("FAIL", errorInner(3, "Login failed"));
     if (serviceParam === null || !isServiceName(serviceParam)) return whole("FAIL", errorInner(unknownServiceCode, "Service unknown"));
     const service = serviceParam;
@@ -217,8 +200,6 @@ export class NsightApi {
     }
   }
 
-  // --- parameters -----------------------------------------------------------------------
-
   private lookup<T>(params: Params, name: string, map: ReadonlyMap<string, T>): T {
     const raw = params.get(name);
     if (raw === undefined || raw === "") throw missing(name);
@@ -241,8 +222,6 @@ export class NsightApi {
     return this.lookup(params, "deviceid", this.fleet.deviceById);
   }
 
-  // --- services -------------------------------------------------------------------------
-
   private listClients(filter: DeviceTypeParam | null): string {
     let out = "";
     for (const client of this.fleet.clients) {
@@ -254,7 +233,7 @@ export class NsightApi {
           else workstations++;
         }
       }
-      // With a filter, only clients that have active devices of that type (reference §8.1).
+      // With a filter, N-sight lists only clients that have devices of that type.
       if (filter === "server" && servers === 0) continue;
       if (filter === "workstation" && workstations === 0) continue;
       if (filter === "mobile_device") continue;
@@ -300,7 +279,7 @@ export class NsightApi {
 
   private listDevicesAtClient(client: FleetClient, type: DeviceTypeParam): string {
     if (type === "mobile_device") return "<items/>";
-    // Ordered by site name, then device name (reference §8.5).
+    // N-sight's order: by site name, then device name.
     const sites = [...client.sites].sort((a, b) => byName(a.name, b.name) || byName(a.id, b.id));
     let inner = "";
     for (const site of sites) {
@@ -312,14 +291,13 @@ export class NsightApi {
     return `<items><client>${plainElement("id", client.id)}${textElement("name", client.name)}${inner}</client></items>`;
   }
 
-  /** The `<session>` run of a device (no wrapper: sessions sit directly under `<result>`). */
   private sessionsBody(device: FleetDevice, nowMs: number): Buffer {
     const list = generateSessions(device, nowMs);
     const cached = this.sessionBodies.get(device);
     if (cached && cached.list === list) return cached.bytes;
     const parts: string[] = new Array<string>(list.length);
     for (let i = 0; i < list.length; i++) parts[i] = sessionXml(list[i] as Session);
-    const bytes = Buffer.from(parts.join(""), "latin1"); // digits and enums only: ASCII
+    const bytes = Buffer.from(parts.join(""), "latin1");
     this.sessionBodies.set(device, { list, bytes });
     return bytes;
   }
@@ -334,7 +312,7 @@ function isServiceName(value: string): value is ServiceName {
 function optionalDeviceType(params: Params, name: string): DeviceTypeParam | null {
   const raw = params.get(name);
   if (raw === undefined || raw === "") return null;
-  // Enum values are case sensitive on N-sight (reference §1).
+  // N-sight's enum values are case sensitive.
   if (!(DEVICE_TYPES as readonly string[]).includes(raw)) throw invalid(name);
   return raw as DeviceTypeParam;
 }
@@ -379,12 +357,10 @@ function sessionXml(s: Session): string {
   );
 }
 
-// --- list_devices_at_client record (reference §8.5) -------------------------------------
-
 function clientDeviceRecord(d: FleetDevice): string {
   const inv = d.inventory;
   let out = `<${d.type}>${plainElement("id", d.id)}${textElement("name", d.name)}`;
-  // Some devices carry no <username> at all (reference §8.5, W-pydc).
+  // Real answers leave <username> out for some devices.
   if (inv.username !== null) out += textElement("username", inv.username);
   out += textElement("description", inv.description) + plainElement("status", inv.status);
   for (const c of inv.checks) {
@@ -402,8 +378,6 @@ function clientDeviceRecord(d: FleetDevice): string {
   return `${out}</${d.type}>`;
 }
 
-// --- list_servers / list_workstations record (reference §8.3, §8.4) ---------------------
-
 interface ZoneRules {
   bias: number;
   dstBias: number;
@@ -416,7 +390,7 @@ interface ZoneRules {
 const NO_DST_DATE = "0000-00-00:00T00:00:00";
 const zoneRulesCache = new Map<string, ZoneRules>();
 
-/** Windows-style time zone fields of the agent, derived from the client's IANA zone. */
+/** The agent's Windows-style time zone fields, from the client's IANA zone. */
 function zoneRules(timezone: string, nowMs: number): ZoneRules {
   const year = new Date(nowMs).getUTCFullYear();
   const key = `${timezone}|${year}`;
@@ -444,11 +418,9 @@ function siteDeviceRecord(d: FleetDevice, nowMs: number): string {
   const server = d.type === "server";
   const tz = d.timezone || "UTC";
   const rules = zoneRules(tz, nowMs);
-  // The agent's last 24x7 check ran a few minutes ago (every check_interval_247 minutes).
   const last247 = nowMs - ((Number(d.id) * 7919) % inv.checkInterval247) * MINUTE - ((Number(d.id) * 31) % 60) * SECOND;
   const local247 = localDateAndTime(last247, tz);
   const offsetMin = zoneOffsetMinutes(nowMs, tz);
-  // The Daily Safety Check ran at dsc_hour local time, today if that hour has passed.
   const localNow = nowMs + offsetMin * MINUTE;
   let dscLocal = Math.floor(localNow / 86_400_000) * 86_400_000 + inv.dscHour * 3_600_000;
   if (dscLocal > localNow) dscLocal -= 86_400_000;
@@ -515,7 +487,7 @@ function siteDeviceRecord(d: FleetDevice, nowMs: number): string {
     plainElement("os_type", inv.osType) +
     plainElement("last_scan_time", lastScan);
   if (server) {
-    // Server-only fields per the Rust model (reference §8.3); their position is unknown.
+    // Server-only fields seen in third-party clients; where N-sight puts them is unknown.
     out +=
       plainElement("miss_factor_247", 2) +
       plainElement("missed_247", inv.online ? 0 : 3) +

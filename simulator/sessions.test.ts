@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SESSION_STATUSES, generateFleet, type Fleet } from "./fleet";
+import { generateFleet, type Fleet } from "./fleet";
+import { SESSION_STATUSES } from "./profiles";
 import { SCENARIO } from "./scenarios";
 import { generateSessions, type Session } from "./sessions";
 import { DAY, HOUR } from "./time";
@@ -68,7 +69,6 @@ describe("scenario devices", () => {
           const ageDays = (NOW_MS - last.startMs) / DAY;
           expect(Math.abs(ageDays - days), `${deviceId} ${plugin}`).toBeLessThan(3 / 24);
         }
-        // Nothing new appears later either.
         expect(sessionsOf(deviceId, NOW_MS + 5 * DAY, f).length).toBe(sessionsOf(deviceId, NOW_MS, f).length);
       }
     }

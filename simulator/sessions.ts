@@ -1,29 +1,11 @@
-/**
- * Backup & Recovery history of one device, as list_mob_sessions reports it.
- *
- * Schedule slots are absolute times (k × period + phase, UTC), and every random draw of a
- * slot comes from hash(seed, device, plugin, k). The history is a walk from the plugin's
- * first slot that carries a little state (selection size, pending changes, failure streak),
- * so extending the walk to a later time never changes an earlier session: as the clock
- * moves, new sessions appear and old ones stay as they were.
- *
- * N-sight records sessions "in batches after the whole batch finishes" (reference §8.7), so a
- * session is visible only once its end time has passed.
- */
-import {
-  type BackupPlugin,
-  BACKUP_PLUGINS,
-  type BackupProfile,
-  type FleetDevice,
-  type PluginSchedule,
-  type SessionStatus,
-} from "./fleet";
+/** A device's backup history: slot k draws from hash(seed, device, plugin, k), so a later clock never changes earlier sessions. */
+import type { FleetDevice } from "./fleet";
 import { Lru } from "./lru";
 import { Rng, hash32, hashWith } from "./prng";
+import { BACKUP_PLUGINS, type BackupPlugin, type BackupProfile, type PluginSchedule, type SessionStatus } from "./profiles";
 import { DAY, HOUR, MINUTE, SECOND } from "./time";
 
 export interface Session {
-  /** Unique numeric id, stable per slot: slot minute × 10^6 + device ordinal × 10 + plugin code. */
   sessionId: string;
   type: "BACKUP" | "RESTORE";
   storageAccountId: string;
@@ -43,20 +25,11 @@ export interface Session {
   status: SessionStatus;
 }
 
-/** The current time: a Date, epoch milliseconds, or a function returning either. */
-export type Clock = Date | number | (() => Date | number);
-
-export function clockMs(clock: Clock): number {
-  const value = typeof clock === "function" ? clock() : clock;
-  return typeof value === "number" ? value : value.getTime();
-}
-
 const YEAR = 365.25 * DAY;
-/** Longest session of a daily plugin (a first full backup of a big server). */
 const DAILY_MAX_DURATION = 20 * HOUR;
 const RESTORE_CODE = 9;
 const RESTORE_BLOCK = 45 * DAY;
-/** How far past "now" a history is generated, so it is rebuilt at most every two days. */
+/** Histories run this far past now, so one is rebuilt at most every two days. */
 const AHEAD = 2 * DAY;
 /** Memo budget, in sessions (about 300 bytes each). */
 const MAX_CACHED_SESSIONS = 400_000;
@@ -76,7 +49,6 @@ function overrideAt(schedule: PluginSchedule, slotMs: number): SessionStatus | u
   return undefined;
 }
 
-/** The share of the work a session got through before it ended, by outcome. */
 function completedShare(status: SessionStatus, u: number): number {
   switch (status) {
     case "COMPLETED":
@@ -104,7 +76,6 @@ function pluginHistory(device: FleetDevice, profile: BackupProfile, schedule: Pl
   const maxDurationMs = period >= DAY ? DAILY_MAX_DURATION : period * 0.8;
   const laptop = device.role === "laptop";
   const rel = profile.reliability;
-  // Outcome thresholds (cumulative), scaled by how reliable this device is.
   const pFail = 0.012 * rel;
   const pErrors = pFail + 0.05 * rel;
   const pInterrupted = pErrors + 0.012 * rel * (laptop ? 2.5 : 1);
@@ -126,14 +97,13 @@ function pluginHistory(device: FleetDevice, profile: BackupProfile, schedule: Pl
     const slotMs = k * period + schedule.phaseMs;
     r.reseed(hashWith(slotBase, k));
 
-    // The data changes whether or not a backup runs.
     const drift = schedule.growthPerYear * periodYears + volatility * r.gauss();
     selection *= Math.exp(drift);
-    if (r.chance(0.002)) selection *= r.range(0.85, 0.97); // someone cleaned up
+    if (r.chance(0.002)) selection *= r.range(0.85, 0.97);
     if (!schedule.itemsFixed) items = Math.max(1, Math.round(items * Math.exp(drift + 0.0005 * r.gauss())));
     else if (r.chance(0.003)) items = Math.max(1, items + (r.chance(0.7) ? 1 : -1));
     let rate = clamp(r.logNormal(schedule.changeRate, 0.5), 0.002, 0.03);
-    if (r.chance(0.02)) rate = Math.min(0.35, rate * r.range(4, 15)); // a big import, a reindex
+    if (r.chance(0.02)) rate = Math.min(0.35, rate * r.range(4, 15));
     pending += selection * rate;
 
     const weekday = (Math.floor(slotMs / DAY) + 4) % 7; // 1970-01-01 was a Thursday
@@ -143,7 +113,7 @@ function pluginHistory(device: FleetDevice, profile: BackupProfile, schedule: Pl
     const u = r.float();
     const w = r.float();
     const jitterS = r.int(0, 90);
-    if (skipped) continue; // switched off: no session at all
+    if (skipped) continue;
 
     let status: SessionStatus;
     if (streak > 0) {
@@ -239,7 +209,6 @@ function pluginHistory(device: FleetDevice, profile: BackupProfile, schedule: Pl
   return out;
 }
 
-/** Occasional restores: at most one per 45-day block, at a random minute of it. */
 function restoreHistory(device: FleetDevice, profile: BackupProfile, horizonMs: number): Session[] {
   const out: Session[] = [];
   if (profile.restoreRate <= 0 || profile.plugins.length === 0) return out;
@@ -295,7 +264,6 @@ function restoreHistory(device: FleetDevice, profile: BackupProfile, horizonMs: 
 
 interface History {
   horizonMs: number;
-  /** One list per plugin of the profile, chronological, restores merged in. */
   groups: Session[][];
   total: number;
   visible: { count: number; list: readonly Session[] } | null;
@@ -308,7 +276,6 @@ function buildHistory(device: FleetDevice, profile: BackupProfile, horizonMs: nu
     const i = profile.plugins.findIndex((p) => p.plugin === restore.plugin);
     const group = groups[i];
     if (!group) continue;
-    // Restores are rare: insert in place to keep the group chronological.
     let at = group.length;
     while (at > 0 && (group[at - 1] as Session).startMs > restore.startMs) at--;
     group.splice(at, 0, restore);
@@ -319,15 +286,10 @@ function buildHistory(device: FleetDevice, profile: BackupProfile, horizonMs: nu
 const histories = new Lru<FleetDevice, History>(MAX_CACHED_SESSIONS, (h) => h.total + 1);
 const EMPTY: readonly Session[] = Object.freeze([]);
 
-/**
- * The sessions of `device` visible at `clock`: grouped by plugin (in the device's plugin
- * order), chronological within a plugin. Memoised per device: the same visible set returns
- * the same array, and the underlying walk is redone only when the clock passes its horizon.
- */
-export function generateSessions(device: FleetDevice, clock: Clock): readonly Session[] {
+/** Sessions ended by `nowMs`, as N-sight lists only finished ones (see docs/nsight-api.md, list_mob_sessions). */
+export function generateSessions(device: FleetDevice, nowMs: number): readonly Session[] {
   const profile = device.backup;
   if (!profile) return EMPTY;
-  const nowMs = clockMs(clock);
   let history = histories.get(device);
   if (!history || nowMs > history.horizonMs) {
     history = buildHistory(device, profile, nowMs + AHEAD);
@@ -341,9 +303,4 @@ export function generateSessions(device: FleetDevice, clock: Clock): readonly Se
   for (const group of history.groups) for (const s of group) if (s.endMs <= nowMs) list.push(s);
   history.visible = { count, list };
   return list;
-}
-
-/** Forget every memoised history (after the fleet is regenerated). */
-export function clearSessionCache(): void {
-  histories.clear();
 }

@@ -1,34 +1,26 @@
-/** Counts and logs every request that reaches the API port (the control API reads it). */
-
 export interface RequestLogEntry {
-  /** When the request arrived (real clock, ISO 8601). */
   at: string;
   method: string;
   path: string;
   service: string | null;
-  /** Every parameter; `apikey` is replaced by "[redacted]". */
   params: Record<string, string>;
   userAgent: string | null;
-  /** HTTP status sent, or null while unanswered (a stalled request never gets one). */
+  /** null while unanswered: a stalled request never gets one. */
   status: number | null;
 }
 
 export interface SimulatorStats {
   totalCalls: number;
   callsByService: Record<string, number>;
-  /** Most requests in any sliding 60 s window since the last reset. */
   maxCallsInAnyMinute: number;
   callsLastMinute: number;
-  /** The last 2,000 requests, oldest first. */
   requests: RequestLogEntry[];
 }
 
 const WINDOW_MS = 60_000;
 const LOG_SIZE = 2000;
-/** callsByService key for a request without a `service` parameter. */
-export const NO_SERVICE = "(none)";
+const NO_SERVICE = "(none)";
 
-/** Timestamps in a trailing window: push and count are amortised O(1). */
 export class SlidingWindow {
   private times: number[] = [];
   private head = 0;

@@ -1,7 +1,4 @@
-/**
- * Helpers for the simulator's tests: raw HTTP with node:http (fetch always adds a
- * User-Agent, and the WAF test needs none), and URL building.
- */
+// node:http rather than fetch: fetch always adds a User-Agent, and the WAF test needs none.
 import http from "node:http";
 
 export interface RawResponse {
@@ -10,17 +7,15 @@ export interface RawResponse {
   body: Buffer;
 }
 
-export interface RawRequestOptions {
+interface RawRequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
-  /** Abort after this many ms (rejects with an AbortError). */
   timeoutMs?: number;
 }
 
 export const TEST_UA = "Mozilla/5.0 (compatible; SimulatorTest/1.0)";
 
-/** One request; no default headers at all (no User-Agent unless given). */
 export function rawRequest(url: string, options: RawRequestOptions = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? "GET", headers: options.headers ?? {}, agent: false }, (res) => {
@@ -38,12 +33,11 @@ export function rawRequest(url: string, options: RawRequestOptions = {}): Promis
   });
 }
 
-/** `${base}/api/?…` with the parameters in order (apikey first, as N-able's client does). */
+/** Parameters in the order given: apikey first, as N-able's own client sends them. */
 export function apiUrl(base: string, params: Record<string, string>, path = "/api/"): string {
   return `${base}${path}?${new URLSearchParams(params).toString()}`;
 }
 
-/** GET with a browser-like User-Agent, as the app sends. */
 export function apiGet(base: string, params: Record<string, string>, headers: Record<string, string> = {}): Promise<RawResponse> {
   return rawRequest(apiUrl(base, params), { headers: { "User-Agent": TEST_UA, ...headers } });
 }

@@ -1,5 +1,3 @@
-/** Time formatting in N-sight's wire formats, and IANA zone offsets without dependencies. */
-
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
@@ -10,9 +8,8 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => pad2(i));
 const dayPrefixes = new Map<number, string>();
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC: B&R start/end and the `utc_*` fields (reference §5.5). */
 export function utcDateTime(ms: number): string {
-  // Hot path (two per session, tens of thousands per answer): the date part is cached per day.
+  // Two calls per session, tens of thousands per answer: the date part is cached per day.
   const day = Math.floor(ms / DAY);
   let prefix = dayPrefixes.get(day);
   if (prefix === undefined) {
@@ -26,7 +23,6 @@ export function utcDateTime(ms: number): string {
   return `${prefix}${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[seconds % 60]}`;
 }
 
-/** `YYYY-MM-DD` in UTC. */
 export function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -82,7 +78,6 @@ export function zoneOffsetMinutes(ms: number, timeZone: string): number {
   return Math.round((asUtc - Math.floor(ms / SECOND) * SECOND) / MINUTE);
 }
 
-/** `2026-11-27T01:00:00-06:00`: the `created` attribute, in the territory's local time. */
 export function isoWithOffset(ms: number, timeZone: string): string {
   const w = wallClock(ms, timeZone);
   const offset = zoneOffsetMinutes(ms, timeZone);
@@ -94,7 +89,6 @@ export function isoWithOffset(ms: number, timeZone: string): string {
   );
 }
 
-/** Local `YYYY-MM-DD` and `HH:MM:SS` in `timeZone`. */
 export function localDateAndTime(ms: number, timeZone: string): { date: string; time: string } {
   const w = wallClock(ms, timeZone);
   return { date: `${w.year}-${pad2(w.month)}-${pad2(w.day)}`, time: `${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)}` };

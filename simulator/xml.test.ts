@@ -29,7 +29,6 @@ describe("xml writer", () => {
     expect(textElement("name", "LT-\u202eHTIMSJ")).toBe("<name>LT-&#x202E;HTIMSJ</name>");
     expect(textElement("name", "A&B \u202e <x> 😀")).toBe("<name>A&amp;B &#x202E; &lt;x&gt; &#x1F600;</name>");
     expect(escapeXml('"quoted"')).toBe("&quot;quoted&quot;");
-    // Characters XML cannot carry at all are dropped rather than sent.
     expect(textElement("name", "a\u0001b")).toBe("<name><![CDATA[ab]]></name>");
   });
 
