@@ -2,12 +2,10 @@ import "server-only";
 import { createHash } from "node:crypto";
 
 /**
- * Which N-sight account kept data was read from, so that data read from one account is never
- * shown for another (the demo's simulator, then a real key; or a second customer's key).
- * An account is its server and its clients, not its key: a key regenerated in N-sight
- * still reads the same account. Anything kept on disk from N-sight records one of these
- * and checks it with `beforeConfirmation` at start and `isSameAccount` on the first
- * list_clients answer; the dashboard's own data (users, settings) does not.
+ * The N-sight account that data kept on disk was read from: its server and its clients, not
+ * its key (a key regenerated in N-sight reads the same account). Whatever keeps N-sight data
+ * checks it with `beforeConfirmation` at start and `isSameAccount` on the first list_clients
+ * answer, so the demo's or another customer's devices are never shown for this account.
  */
 export interface AccountIdentity {
   /** `normaliseServer` of the server it was read from; null in data kept before this existed. */
@@ -24,7 +22,7 @@ export interface ExpectedAccount {
   keyHint: string | null;
 }
 
-/** The server's base URL in one spelling: lower-case host without a trailing dot, no default port, no trailing slash. */
+/** One spelling per server: lower-case host without a trailing dot, no default port or trailing slash. */
 export function normaliseServer(url: URL): string {
   const host = url.hostname.replace(/\.$/, "");
   const port = url.port ? `:${url.port}` : "";
@@ -32,9 +30,8 @@ export function normaliseServer(url: URL): string {
 }
 
 /**
- * A short one-way digest of the key (64 bits of a SHA-256; the key itself carries 128),
- * kept beside the data: the same key again proves the same account at once, without
- * waiting for N-sight. A different key proves nothing either way.
+ * 64 bits of a SHA-256 of the key, kept beside the data: the same key again proves the same
+ * account without waiting for N-sight; another key proves nothing either way.
  */
 export function keyHint(apiKey: string): string {
   return createHash("sha256").update("nsight-backup-dashboard/account-key-hint\0").update(apiKey).digest("hex").slice(0, 16);
