@@ -291,7 +291,7 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     expect(services[0]).toBe("list_clients");
     expect(services.filter((s) => s === "list_devices_at_client")).toHaveLength(2 * simB.fleet.clients.length);
     expect(existsSync(store.setAsidePath)).toBe(true);
-  });
+  }, 60_000);
 
   it("a key regenerated for the same account keeps the state", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fleet-account-sim-"));
@@ -311,5 +311,5 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     await after.confirmAccount();
     expect(deviceIdsOf(after.snapshot())).toEqual(problems);
     expect(after.snapshot().total).toBe(before.snapshot().total);
-  });
+  }, 60_000);
 });
