@@ -1,12 +1,13 @@
 import "server-only";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { accountIdentity, beforeConfirmation, type AccountIdentity, type ExpectedAccount } from "../nsight/account";
 import type { FleetDevice } from "./types";
 
 /**
  * The last known fleet state on disk, so a restart does not start from zero: pages serve it
- * at once while the refresher catches up.
+ * while the refresher catches up.
  *
  * One JSON document replaced atomically (write a temporary file, fsync, rename over the old
  * one, fsync the directory): a crash or a kill mid-write leaves either the old document or
@@ -14,9 +15,13 @@ import type { FleetDevice } from "./types";
  * 5,000 devices), is always read whole, and a native module would add a compile step to
  * every install on Node 20; the cost is that up to one save interval of updates can be lost
  * on a crash, which the refresher re-reads anyway.
+ *
+ * The state belongs to the N-sight account it was read from (lib/nsight/account.ts): another
+ * server's is set aside on load; one that may be another account's is handed over marked
+ * "hold", for the refresher to check against list_clients before anything of it is shown.
  */
 
-const STORE_VERSION = 1;
+const STORE_VERSION = 2;
 
 const DeviceSchema = z.object({
   deviceId: z.string(),
@@ -50,35 +55,54 @@ const DeviceSchema = z.object({
   overdueAt: z.string().nullable(),
 });
 
-const StoreSchema = z.object({
-  version: z.literal(STORE_VERSION),
+const StoreFields = {
   savedAt: z.string(),
   clients: z.array(z.object({ clientId: z.string(), name: z.string(), timezone: z.string().nullable() })),
   devices: z.array(DeviceSchema),
   inventoryReadAt: z.string().nullable(),
   fullPictureAt: z.string().nullable(),
   upstreamLastOkAt: z.string().nullable(),
-});
+};
+
+const AccountSchema = z.object({ server: z.string(), clientIds: z.array(z.string()), keyHint: z.string().nullable() });
+
+const StoreSchema = z.object({ version: z.literal(STORE_VERSION), account: AccountSchema, ...StoreFields });
+
+/** Version 1 did not say which account it came from: its clients are all there is to go on. */
+const StoreSchemaV1 = z.object({ version: z.literal(1), ...StoreFields });
 
 /** A device record as the refresher keeps it: what pages show, plus when it turns overdue. */
 export type StoredDevice = FleetDevice & { overdueAt: string | null };
 
-export type FleetStoreData = z.infer<typeof StoreSchema>;
+export type FleetStoreData = Omit<z.infer<typeof StoreSchema>, "account"> & { account: AccountIdentity };
 
 export interface StoreLoadResult {
   data: FleetStoreData | null;
+  /**
+   * "show": the same account for certain; "hold": perhaps another account, not to be shown
+   * before list_clients confirms it (see beforeConfirmation).
+   */
+  confirmation?: "show" | "hold";
   /** Why nothing usable was loaded, if a file was there. */
   problem?: string;
 }
 
 export class FleetStore {
-  constructor(readonly path: string) {}
+  /** Where a state of another account goes; one file, replaced each time, so they never pile up. */
+  readonly setAsidePath: string;
 
-  static inDirectory(dir: string): FleetStore {
-    return new FleetStore(join(dir, "fleet-state.json"));
+  constructor(
+    readonly path: string,
+    readonly account: ExpectedAccount,
+  ) {
+    this.setAsidePath = path.replace(/\.json$/, "") + ".set-aside.json";
   }
 
-  /** Reads the last saved state; a damaged or foreign file is set aside, never trusted. */
+  static inDirectory(dir: string, account: ExpectedAccount): FleetStore {
+    return new FleetStore(join(dir, "fleet-state.json"), account);
+  }
+
+  /** Reads the last saved state; a damaged file or another server's is set aside, never trusted. */
   load(): StoreLoadResult {
     if (!existsSync(this.path)) return { data: null };
     let parsed: unknown;
@@ -87,13 +111,20 @@ export class FleetStore {
     } catch {
       return this.setAside("not valid JSON");
     }
-    const result = StoreSchema.safeParse(parsed);
-    if (!result.success) return this.setAside("not a fleet state of this version");
-    return { data: result.data };
+    const data = readStore(parsed);
+    if (!data) return this.setAside("not a fleet state of this version");
+    const confirmation = beforeConfirmation(data.account, this.account);
+    if (confirmation === "set_aside") {
+      this.setAsideAccount();
+      return { data: null, problem: "saved from another N-sight server" };
+    }
+    return { data, confirmation };
   }
 
-  save(data: Omit<FleetStoreData, "version" | "savedAt">): void {
-    const document: FleetStoreData = { version: STORE_VERSION, savedAt: new Date().toISOString(), ...data };
+  /** Saves the state as read from this store's account, which has the state's clients. */
+  save(data: Omit<FleetStoreData, "version" | "savedAt" | "account">): void {
+    const account = accountIdentity(this.account, data.clients);
+    const document: FleetStoreData = { version: STORE_VERSION, savedAt: new Date().toISOString(), account, ...data };
     const dir = dirname(this.path);
     mkdirSync(dir, { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
@@ -118,6 +149,19 @@ export class FleetStore {
     }
   }
 
+  /** Moves a state read from another account out of the way: it is never loaded again. */
+  setAsideAccount(): void {
+    try {
+      renameSync(this.path, this.setAsidePath);
+    } catch {
+      try {
+        rmSync(this.path, { force: true });
+      } catch {
+        // Still checked against the account at every start, so never shown for another.
+      }
+    }
+  }
+
   private setAside(problem: string): StoreLoadResult {
     try {
       renameSync(this.path, `${this.path}.damaged-${Date.now()}`);
@@ -126,4 +170,12 @@ export class FleetStore {
     }
     return { data: null, problem };
   }
+}
+
+function readStore(parsed: unknown): FleetStoreData | null {
+  const current = StoreSchema.safeParse(parsed);
+  if (current.success) return current.data;
+  const v1 = StoreSchemaV1.safeParse(parsed);
+  if (!v1.success) return null;
+  return { ...v1.data, version: STORE_VERSION, account: accountIdentity({ server: null, keyHint: null }, v1.data.clients) };
 }

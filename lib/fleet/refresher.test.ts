@@ -199,7 +199,7 @@ describe("FleetRefresher", () => {
 
   it("restores the saved state after a restart, and sets a damaged file aside", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fleet-"));
-    const store = FleetStore.inDirectory(dir);
+    const store = FleetStore.inDirectory(dir, { server: "https://www.systemmonitor.us", keyHint: "hint of the same key" });
     const clock = { now: T0 };
     const first = refresher(clock, histories, store).r;
     await first.discover();

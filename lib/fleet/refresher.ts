@@ -12,13 +12,15 @@
  *   then the rest, least recently read first;
  * - every device keeps its state and when it was read; a failed read keeps the old state
  *   (with its age) and says why;
- * - the state is saved to disk, so a restart serves the last known fleet at once.
+ * - the state is saved to disk, so a restart serves the last known fleet at once, once it
+ *   is known to be this N-sight account's (confirmAccount).
  */
 import { assessDevice, DEFAULT_HEALTH_POLICY, type DeviceHealth, type HealthPolicy } from "../health/backup-health";
+import { accountIdentity, isSameAccount, type AccountIdentity } from "../nsight/account";
 import { isOutageSign } from "../nsight/client";
 import { isNsightError } from "../nsight/errors";
 import type { BackupSession, Client, ClientDevice } from "../types";
-import type { FleetStore, StoredDevice } from "./fleet-store";
+import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
 import { buildSnapshot, effectiveDevice } from "./snapshot";
 import type { FleetDevice, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
 
@@ -108,6 +110,10 @@ export class FleetRefresher {
   private inventoryReadAt: number | null = null;
   private fullPictureAt: number | null = null;
   private restoredAt: number | null = null;
+  /** The restored state's account, until the first list_clients answer confirms or refutes it. */
+  private unconfirmed: AccountIdentity | null = null;
+  /** A restored state that may be another account's: kept out of sight until confirmed. */
+  private held: FleetStoreData | null = null;
   private running = false;
   private stopped = false;
   private dirty = false;
@@ -126,22 +132,63 @@ export class FleetRefresher {
   }
 
   /**
-   * Loads the last saved state (served at once; the refresher then catches up). Returns when
-   * N-sight last answered, for the upstream tracker.
+   * Loads the last saved state: served at once when it is surely this account's, else held
+   * back until confirmAccount. Returns when this server last answered, for the upstream tracker.
    */
   restore(): { upstreamLastOkAt: string | null } {
     const store = this.options.store;
     if (!store) return { upstreamLastOkAt: null };
-    const { data, problem } = store.load();
+    const { data, problem, confirmation } = store.load();
     if (problem) this.log("warn", "fleet.store_set_aside", { problem });
     if (!data) return { upstreamLastOkAt: null };
+    this.unconfirmed = data.account;
+    if (confirmation === "hold") {
+      this.held = data;
+      this.log("info", "fleet.restored_unconfirmed", { devices: data.devices.length, savedAt: data.savedAt });
+    } else {
+      this.adopt(data);
+    }
+    return { upstreamLastOkAt: data.account.server === null ? null : data.upstreamLastOkAt };
+  }
+
+  private adopt(data: FleetStoreData): void {
     this.clients = data.clients;
     for (const device of data.devices) this.devices.set(device.deviceId, device);
     this.inventoryReadAt = data.inventoryReadAt ? Date.parse(data.inventoryReadAt) : null;
     this.fullPictureAt = data.fullPictureAt ? Date.parse(data.fullPictureAt) : null;
     this.restoredAt = this.now();
+    this.version++;
     this.log("info", "fleet.restored", { devices: data.devices.length, savedAt: data.savedAt });
-    return { upstreamLastOkAt: data.upstreamLastOkAt };
+  }
+
+  /**
+   * Checks a restored state against the account N-sight answers for (one list_clients, which
+   * discovery then finds in the cache): the same account's state is kept, and shown if it was
+   * held back; another's is set aside and this account's discovery is due at once.
+   */
+  async confirmAccount(): Promise<void> {
+    const stored = this.unconfirmed;
+    const store = this.options.store;
+    if (!stored || !store) return;
+    const clients = await this.options.source.listClients();
+    this.unconfirmed = null;
+    const held = this.held;
+    this.held = null;
+    if (isSameAccount(stored, accountIdentity(store.account, clients))) {
+      if (held) this.adopt(held);
+      this.log("info", "fleet.account_confirmed", { clients: clients.length });
+      return;
+    }
+    this.devices.clear();
+    this.attempted.clear();
+    this.clients = [];
+    this.inventoryReadAt = null;
+    this.fullPictureAt = null;
+    this.restoredAt = null;
+    this.dirty = false;
+    this.version++;
+    store.setAsideAccount();
+    this.log("warn", "fleet.account_changed", { setAside: store.setAsidePath, clients: clients.length });
   }
 
   start(): void {
@@ -404,6 +451,15 @@ export class FleetRefresher {
 
   private async inventoryLoop(): Promise<void> {
     while (this.running) {
+      if (this.unconfirmed) {
+        try {
+          await this.confirmAccount();
+        } catch (error) {
+          this.log("warn", "fleet.account_unconfirmed", { error: describe(error) });
+          await this.sleep(15_000, false);
+          continue;
+        }
+      }
       const due = this.nextDiscoveryAt();
       if (due === null || due > this.now()) {
         await this.sleep(due === null ? 60_000 : Math.max(1_000, due - this.now()), false);

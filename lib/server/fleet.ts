@@ -5,6 +5,7 @@ import { FleetStore } from "../fleet/fleet-store";
 import { FleetRefresher } from "../fleet/refresher";
 import { DEFAULT_HEALTH_POLICY } from "../health/backup-health";
 import { log } from "../log";
+import { keyHint, normaliseServer } from "../nsight/account";
 import { getRuntime } from "./nsight";
 
 /**
@@ -47,7 +48,7 @@ function createFleet(): FleetRefresher {
       callsPerMinute: config.callsPerMinute,
       health: { ...DEFAULT_HEALTH_POLICY, maxAgeMs: config.healthMaxAgeMs },
     },
-    store: FleetStore.inDirectory(dataDir),
+    store: FleetStore.inDirectory(dataDir, { server: normaliseServer(config.nsightBaseUrl), keyHint: keyHint(config.apiKey) }),
     log,
   });
   const { upstreamLastOkAt } = refresher.restore();
