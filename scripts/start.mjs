@@ -1,10 +1,11 @@
 // `npm start`: serves the dashboard on http://localhost:3000 (PORT overrides it).
 // With NSIGHT_API_KEY set it talks to that N-sight account and never touches the simulator.
-// Without it, it starts the built-in N-sight simulator on a free loopback port, points the
-// app at it with a throwaway key, and every page shows a "Demo data" badge.
+// Without it, it starts the built-in N-sight simulator on loopback, points the app at it with a
+// throwaway key, and every page shows a "Demo data" badge.
 // `--dev` runs `next dev` instead of building and serving the production bundle.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { ensureBuild, nextBin, ROOT } from "./lib/build.mjs";
 import { startSimulatorProcess } from "./lib/simulator-process.mjs";
 
@@ -28,6 +29,23 @@ function watch(child, name) {
   });
 }
 
+// The same address on every start, so the saved demo fleet is recognised as the same account
+// (the fleet state is tied to its server); another free port when that one is taken.
+const DEMO_SIMULATOR_PORT = 4010;
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+async function startDemoSimulator(key) {
+  const port = (await portIsFree(DEMO_SIMULATOR_PORT)) ? DEMO_SIMULATOR_PORT : 0;
+  return startSimulatorProcess(["--port", String(port), "--host", "127.0.0.1", "--key", key]);
+}
+
 async function main() {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   const apiKey = process.env.NSIGHT_API_KEY?.trim();
@@ -42,7 +60,7 @@ async function main() {
   } else {
     console.log("No NSIGHT_API_KEY set: serving demo data from the built-in N-sight simulator.");
     const demoKey = randomBytes(16).toString("hex");
-    const { child, info } = await startSimulatorProcess(["--port", "0", "--host", "127.0.0.1", "--key", demoKey]);
+    const { child, info } = await startDemoSimulator(demoKey);
     watch(child, "The N-sight simulator");
     console.log(`N-sight simulator listening on ${info.url}`);
     Object.assign(env, { NSIGHT_SERVER: info.url, NSIGHT_API_KEY: demoKey, NSIGHT_DEMO: "1" });
