@@ -342,8 +342,3 @@ export function generateSessions(device: FleetDevice, clock: Clock): readonly Se
   history.visible = { count, list };
   return list;
 }
-
-/** Forget every memoised history (after the fleet is regenerated). */
-export function clearSessionCache(): void {
-  histories.clear();
-}
