@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * One shared budget for every call this server makes to N-sight.
  *

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Turns the bytes of an N-sight answer into a string, honouring the declared encoding.
  *

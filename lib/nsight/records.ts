@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Maps the `<result>` of each N-sight service to the app's DTOs (lib/types.ts).
  *

@@ -1,3 +1,4 @@
+import "server-only";
 import { decodeXmlBytes, UnsupportedEncodingError } from "./decode";
 import { isNsightError, NsightError } from "./errors";
 import { redact } from "./redact";

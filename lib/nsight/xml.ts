@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * A small, strict XML reader for N-sight answers.
  *
