@@ -295,21 +295,13 @@ describe("determinism", () => {
     }
   });
 
-  it("serves the 20,000-session device in well under a second, then from cache", async () => {
+  it("serves the 20,000-session device, the same bytes each time", async () => {
     const fresh = await startSimulator({ port: 0, key: KEY, now: "2026-06-01T00:00:00Z", seed: 4242 });
     try {
-      let started = performance.now();
       const first = await apiGet(fresh.url, { apikey: KEY, service: "list_mob_sessions", deviceid: SCENARIO.hourlySqlServer });
-      const firstMs = performance.now() - started;
-      started = performance.now();
       const second = await apiGet(fresh.url, { apikey: KEY, service: "list_mob_sessions", deviceid: SCENARIO.hourlySqlServer });
-      const secondMs = performance.now() - started;
       expect(first.body.equals(second.body)).toBe(true);
       expect(latin1(first.body).split("<session>").length - 1).toBeGreaterThanOrEqual(20_000);
-      // Includes the HTTP client reading 14 MB on a possibly busy test machine; the
-      // generation itself is measured in services.test.ts.
-      expect(firstMs).toBeLessThan(2000);
-      expect(secondMs).toBeLessThan(firstMs);
     } finally {
       await fresh.close();
     }
