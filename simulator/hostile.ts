@@ -20,7 +20,7 @@ export const HOSTILE_HOST = "www.systemmonitor.us";
 /** The `host` of the bomUtf8 answer: a non-ASCII value (ü is two bytes in UTF-8). */
 export const HOSTILE_UTF8_HOST = "Zürich";
 
-/** The session fields in the documented order (reference §8.7). */
+/** The session fields in the documented order (docs/nsight-api.md §7.5). */
 export const HOSTILE_SESSION_FIELDS = [
   "session_id",
   "type",

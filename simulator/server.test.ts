@@ -113,7 +113,7 @@ describe("wire format", () => {
     for (const field of ["guid", "name", "install_date", "last_boot_time", "serverid", "agent_version", "online", "last_scan_time", "total_memory", "utc_offset"]) {
       expect(names).toContain(field);
     }
-    // Across the fleet, every sentinel of reference §5.5 shows up.
+    // Across the fleet, every sentinel of docs/nsight-api.md §4.3 shows up.
     let text = "";
     for (const site of sim.fleet.sites.slice(0, 40)) {
       text += latin1((await call({ service: "list_workstations", siteid: site.id })).body);

@@ -390,7 +390,7 @@ class SimulatorServer implements Simulator {
       entry.status = res.statusCode;
     });
 
-    // Cloudflare's WAF answers before the request reaches N-sight (reference §1, §6.2).
+    // Cloudflare's WAF answers before the request reaches N-sight (docs/nsight-api.md §2, §6.2).
     if (!userAgent || userAgent.trim() === "") {
       const ray = rayId(this.random);
       sendPage(res, 403, wafBlockPage(ray), { Server: "cloudflare", "CF-RAY": ray });

@@ -1,6 +1,6 @@
 /**
  * The read services of N-sight's Data Extraction API over a simulated fleet: validation in
- * N-sight's order (reference §11), `describe=true`, and the XML of each service. Pure with
+ * N-sight's order (docs/nsight-api.md §6.1), `describe=true`, and the XML of each service. Pure with
  * respect to HTTP: server.ts decides how (and whether) an answer reaches the wire.
  */
 import type { Fleet, FleetClient, FleetDevice, FleetSite, DeviceType } from "./fleet";
@@ -186,7 +186,7 @@ export class NsightApi {
     const head = (status: ResultStatus) => Buffer.from(XML_DECLARATION + resultOpenTag(created, host, status), "latin1");
     const whole = (status: ResultStatus, inner: string) => new ApiAnswer(serviceParam, status, [head(status), encodeLatin1(inner), CLOSE]);
 
-    // Validation order of reference §11: key, service, required parameters, values.
+    // Validation order (docs/nsight-api.md §6.1): key, service, required parameters, values.
     if (params.get("apikey") !== apiKey || apiKey === "") return whole("FAIL", errorInner(3, "Login failed"));
     if (serviceParam === null || !isServiceName(serviceParam)) return whole("FAIL", errorInner(unknownServiceCode, "Service unknown"));
     const service = serviceParam;
@@ -254,7 +254,7 @@ export class NsightApi {
           else workstations++;
         }
       }
-      // With a filter, only clients that have active devices of that type (reference §8.1).
+      // With a filter, only clients that have active devices of that type (docs/nsight-api.md §7.1).
       if (filter === "server" && servers === 0) continue;
       if (filter === "workstation" && workstations === 0) continue;
       if (filter === "mobile_device") continue;
@@ -300,7 +300,7 @@ export class NsightApi {
 
   private listDevicesAtClient(client: FleetClient, type: DeviceTypeParam): string {
     if (type === "mobile_device") return "<items/>";
-    // Ordered by site name, then device name (reference §8.5).
+    // Ordered by site name, then device name (docs/nsight-api.md §4.2).
     const sites = [...client.sites].sort((a, b) => byName(a.name, b.name) || byName(a.id, b.id));
     let inner = "";
     for (const site of sites) {
@@ -334,7 +334,7 @@ function isServiceName(value: string): value is ServiceName {
 function optionalDeviceType(params: Params, name: string): DeviceTypeParam | null {
   const raw = params.get(name);
   if (raw === undefined || raw === "") return null;
-  // Enum values are case sensitive on N-sight (reference §1).
+  // Enum values are case sensitive on N-sight (docs/nsight-api.md §2).
   if (!(DEVICE_TYPES as readonly string[]).includes(raw)) throw invalid(name);
   return raw as DeviceTypeParam;
 }
@@ -379,12 +379,12 @@ function sessionXml(s: Session): string {
   );
 }
 
-// --- list_devices_at_client record (reference §8.5) -------------------------------------
+// --- list_devices_at_client record (docs/nsight-api.md §7.4) ----------------------------
 
 function clientDeviceRecord(d: FleetDevice): string {
   const inv = d.inventory;
   let out = `<${d.type}>${plainElement("id", d.id)}${textElement("name", d.name)}`;
-  // Some devices carry no <username> at all (reference §8.5, W-pydc).
+  // Some devices carry no <username> at all (docs/nsight-api.md §4.3).
   if (inv.username !== null) out += textElement("username", inv.username);
   out += textElement("description", inv.description) + plainElement("status", inv.status);
   for (const c of inv.checks) {
@@ -402,7 +402,7 @@ function clientDeviceRecord(d: FleetDevice): string {
   return `${out}</${d.type}>`;
 }
 
-// --- list_servers / list_workstations record (reference §8.3, §8.4) ---------------------
+// --- list_servers / list_workstations record (docs/nsight-api.md §7.3) -------------------
 
 interface ZoneRules {
   bias: number;
@@ -515,7 +515,7 @@ function siteDeviceRecord(d: FleetDevice, nowMs: number): string {
     plainElement("os_type", inv.osType) +
     plainElement("last_scan_time", lastScan);
   if (server) {
-    // Server-only fields per the Rust model (reference §8.3); their position is unknown.
+    // Fields only servers carry (docs/nsight-api.md §7.3); where they sit among the others is unknown.
     out +=
       plainElement("miss_factor_247", 2) +
       plainElement("missed_247", inv.online ? 0 : 3) +

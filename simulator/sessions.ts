@@ -7,8 +7,8 @@
  * so extending the walk to a later time never changes an earlier session: as the clock
  * moves, new sessions appear and old ones stay as they were.
  *
- * N-sight records sessions "in batches after the whole batch finishes" (reference §8.7), so a
- * session is visible only once its end time has passed.
+ * N-sight records sessions in batches once the whole batch has finished (docs/nsight-api.md
+ * §7.5), so a session is visible only once its end time has passed.
  */
 import {
   type BackupPlugin,

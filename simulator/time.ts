@@ -10,7 +10,7 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => pad2(i));
 const dayPrefixes = new Map<number, string>();
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC: B&R start/end and the `utc_*` fields (reference §5.5). */
+/** `YYYY-MM-DD HH:MM:SS` in UTC: B&R start/end and the `utc_*` fields (docs/nsight-api.md §4.3). */
 export function utcDateTime(ms: number): string {
   // Hot path (two per session, tens of thousands per answer): the date part is cached per day.
   const day = Math.floor(ms / DAY);

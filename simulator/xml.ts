@@ -1,7 +1,7 @@
 /**
- * Writes XML the way N-sight does (reference §5, §11): an ISO-8859-1 declaration, compact
- * output, free text in CDATA, numbers, ids and dates as plain text, empty scalars and empty
- * lists self-closing, and finally ISO-8859-1 bytes.
+ * Writes XML the way N-sight does (docs/nsight-api.md §3, §4): an ISO-8859-1 declaration,
+ * compact output, free text in CDATA, numbers, ids and dates as plain text, empty scalars and
+ * empty lists self-closing, and finally ISO-8859-1 bytes.
  */
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="ISO-8859-1"?>\n';
@@ -86,7 +86,7 @@ export function resultDocument(created: string, host: string, status: ResultStat
   return `${XML_DECLARATION}${resultOpenTag(created, host, status)}${inner}</result>`;
 }
 
-/** The documented error answer (reference §6.1); `code` null leaves out `<errorcode>`. */
+/** The documented error answer (docs/nsight-api.md §6.1); `code` null leaves out `<errorcode>`. */
 export function errorInner(code: number | null, message: string): string {
   return `<error>${code === null ? "" : plainElement("errorcode", code)}${plainElement("message", message)}</error>`;
 }
