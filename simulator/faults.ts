@@ -31,7 +31,7 @@ export const FAULT_BEHAVIOURS: Record<FaultKind, FaultBehaviour> = {
   truncated: (ctx) => ctx.sendXml(ctx.answer.body.subarray(0, Math.floor(ctx.answer.body.byteLength / 2))),
   html: (ctx) => ctx.sendPage(200, MAINTENANCE_PAGE),
   failNoCode: (ctx) =>
-    // N-sight documents such an <error> with a message and no code (see docs/nsight-api.md, Errors).
+    // An <error> with a message and no code, as some N-sight answers are (docs/nsight-api.md §6.1).
     ctx.sendXml(ctx.resultDocument("FAIL", "<error><message>Unable to retrieve backup sessions at this time</message></error>")),
   throttled: (ctx) => ctx.sendPage(429, RATE_LIMITED_PAGE, { "Retry-After": String(ctx.retryAfterSeconds) }),
 };

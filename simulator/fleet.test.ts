@@ -62,10 +62,9 @@ describe("generateFleet", () => {
     expect(mob).toBeLessThan(0.92);
   });
 
-  it("scales linearly to 5,000 devices quickly", () => {
-    const started = performance.now();
+  // How long this takes is measured by `npm run bench -- simulator`, not asserted here.
+  it("grows to 5,000 devices with the same proportions", () => {
     const fleet = generateFleet({ seed: 42, devices: 5000, now: NOW });
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(fleet.devices).toHaveLength(5000);
     expect(fleet.clients.length).toBeGreaterThan(200);
     expect(fleet.clients.length).toBeLessThan(300);

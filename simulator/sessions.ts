@@ -286,7 +286,7 @@ function buildHistory(device: FleetDevice, profile: BackupProfile, horizonMs: nu
 const histories = new Lru<FleetDevice, History>(MAX_CACHED_SESSIONS, (h) => h.total + 1);
 const EMPTY: readonly Session[] = Object.freeze([]);
 
-/** Sessions ended by `nowMs`, as N-sight lists only finished ones (see docs/nsight-api.md, list_mob_sessions). */
+/** Sessions ended by `nowMs`, as N-sight lists only finished ones (docs/nsight-api.md §7.5). */
 export function generateSessions(device: FleetDevice, nowMs: number): readonly Session[] {
   const profile = device.backup;
   if (!profile) return EMPTY;

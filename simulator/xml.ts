@@ -1,4 +1,4 @@
-/** XML written as N-sight writes it: ISO-8859-1, compact, free text in CDATA (see docs/nsight-api.md, Response format). */
+/** XML written as N-sight writes it: ISO-8859-1, compact, free text in CDATA (docs/nsight-api.md §3, §4). */
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="ISO-8859-1"?>\n';
 
@@ -65,7 +65,7 @@ export function resultDocument(created: string, host: string, status: ResultStat
   return `${XML_DECLARATION}${resultOpenTag(created, host, status)}${inner}</result>`;
 }
 
-/** N-sight's error answer (see docs/nsight-api.md, Errors); a null `code` leaves out `<errorcode>`. */
+/** The documented error answer (docs/nsight-api.md §6.1); `code` null leaves out `<errorcode>`. */
 export function errorInner(code: number | null, message: string): string {
   return `<error>${code === null ? "" : plainElement("errorcode", code)}${plainElement("message", message)}</error>`;
 }

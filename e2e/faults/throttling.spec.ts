@@ -5,9 +5,13 @@ import { simulator } from "../support/simulator-control";
 test("a 429 from N-sight is a 503 'throttled' with Retry-After, and holds every call back", async ({ request }) => {
   // The e2e simulator answers 429 with a short Retry-After; make it N-sight-like here.
   await simulator.setFaults({ retryAfterSeconds: 30 });
-  test.info().attach("note", { body: "retryAfterSeconds set to 30 for this test" });
-  const response = await request.get(`/api/devices/${SCENARIO.faults.throttled}/sessions`);
-  await simulator.setFaults({ retryAfterSeconds: 2 });
+  let response;
+  try {
+    response = await request.get(`/api/devices/${SCENARIO.faults.throttled}/sessions`);
+  } finally {
+    // Whatever happened, the specs after this one see the simulator as it was.
+    await simulator.setFaults({ retryAfterSeconds: 2 });
+  }
   expect(response.status()).toBe(503);
   expect(response.headers()["retry-after"]).toBe("30");
   expect((await response.json()).error.code).toBe("throttled");

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The cache between our users and N-sight: one upstream call per key per cache period,
  * however many people are watching.

@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, safeZone, type ByteUnits } from "../format";
+import { formatBytes, safeZone, type ByteUnits } from "../format";
 import type { BucketUnit } from "../time/zone";
 
 /** Axis and label text for chart buckets, in the view's zone. */
@@ -12,4 +12,3 @@ export function bucketLabel(iso: string, unit: BucketUnit, zone: string, long = 
 }
 
 export const bytesTick = (units: ByteUnits) => (value: number) => formatBytes(value, units);
-export const durationTick = (value: number) => formatDuration(value);

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The fleet refresher: the only thing that reads N-sight for fleet health. Pages and the NOC
  * read its state, never N-sight, so any number of viewers costs N-sight nothing extra.

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Builds what pages show from the refresher's device records, at a given instant: a device
  * whose next backup was due before `now` and has not been seen succeeding since turns

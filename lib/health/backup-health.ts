@@ -22,15 +22,6 @@ export type DeviceHealthState = HealthState | "off" | "unknown";
 /** Worst first; lower index is worse. */
 export const HEALTH_ORDER: DeviceHealthState[] = ["failed", "overdue", "warning", "unknown", "ok", "off"];
 
-export const HEALTH_LABELS: Record<DeviceHealthState, string> = {
-  failed: "Failed",
-  overdue: "Overdue",
-  warning: "Warning",
-  ok: "OK",
-  off: "Backup off",
-  unknown: "Unknown",
-};
-
 export const HEALTH_DESCRIPTIONS: Record<DeviceHealthState, string> = {
   failed: "The latest backup of a plugin failed.",
   overdue: "No successful backup within the plugin's usual rhythm (learned from its history) plus a grace period, or within the maximum age.",
@@ -230,8 +221,4 @@ export function assessDevice(sessions: readonly BackupSession[], options: Assess
     worstPlugin: worst?.plugin ?? null,
     since: worst?.state === "failed" ? worst.failingSince : worst?.state === "warning" ? worst.lastStart : worst?.state === "overdue" ? worst.dueBy : null,
   };
-}
-
-export function worseOf(a: DeviceHealthState, b: DeviceHealthState): DeviceHealthState {
-  return HEALTH_ORDER.indexOf(a) <= HEALTH_ORDER.indexOf(b) ? a : b;
 }

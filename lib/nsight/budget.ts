@@ -1,8 +1,9 @@
+import "server-only";
 /**
  * One shared budget for every call this server makes to N-sight.
  *
- * N-able's own client holds to 60 calls a minute (reference §4). The budget enforces that
- * exactly, as a sliding window (never more than `perMinute` call starts in any 60 s), plus
+ * N-able's own client holds to 60 calls a minute (docs/nsight-api.md §5). The budget enforces
+ * that exactly, as a sliding window (never more than `perMinute` call starts in any 60 s), plus
  * a cap on calls in flight and a pause that a throttling answer (HTTP 429) can impose on
  * everyone. Waiting calls are served first come, first served, with interactive requests
  * (someone is looking at a page) ahead of background refreshes. Background calls make room

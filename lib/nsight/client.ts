@@ -1,3 +1,4 @@
+import "server-only";
 import { isNsightId } from "../ids";
 import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
 import type { CallBudget, CallPriority } from "./budget";

@@ -1,8 +1,9 @@
+import "server-only";
 /**
  * Turns the bytes of an N-sight answer into a string, honouring the declared encoding.
  *
- * Real N-sight answers declare `encoding="ISO-8859-1"` (reference §5.1), so "Zürich" arrives
- * as the single byte 0xFC; decoding it as UTF-8 would turn it into U+FFFD. Precedence:
+ * Real N-sight answers declare `encoding="ISO-8859-1"` (docs/nsight-api.md §3), so "Zürich"
+ * arrives as the single byte 0xFC; decoding it as UTF-8 would turn it into U+FFFD. Precedence:
  * a byte-order mark, then the XML declaration, then the Content-Type charset, then UTF-8.
  * N-sight's documentation shows answers with no encoding at all; undeclared bytes that are
  * not valid UTF-8 are read as ISO-8859-1, the encoding every real answer declares.

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Typed failures of a call to N-sight. Messages are written for our users and never
  * contain the request URL (it carries the API key), an upstream body or a stack.

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The fast path for N-sight's big answers: a document whose root holds a long list of flat
  * records (`<result><session><session_id>…</session_id>…</session>…</result>`), read

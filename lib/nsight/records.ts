@@ -1,7 +1,8 @@
+import "server-only";
 /**
  * Maps the `<result>` of each N-sight service to the app's DTOs (lib/types.ts).
  *
- * N-sight's quirks handled here (reference §5 and §10): one record is not wrapped in a
+ * N-sight's quirks handled here (docs/nsight-api.md §4): one record is not wrapped in a
  * list, empty containers are `<items/>`, every value is text (ids stay strings, sizes
  * become numbers, `0`/`1` become booleans), optional elements may be missing or empty,
  * and sentinels (`none`, `Not Available`, `0000-00-00 00:00:00`) mean "unknown".
@@ -130,7 +131,7 @@ export function mapSites(result: XmlElement, clientId: string, onDrop?: DropRepo
   return out;
 }
 
-/** `last_boot_time` is Unix seconds as text, empty, or "Not Available" (reference §5.5). */
+/** `last_boot_time`: Unix seconds as text, empty, or "Not Available" (docs/nsight-api.md §4.3). */
 function epochSecondsIso(fields: Fields, name: string): string | null {
   const value = optionalText(fields, name);
   if (!value || !/^\d{1,12}$/.test(value)) return null;

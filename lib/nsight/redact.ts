@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The API key travels in N-sight's query string, so any URL or message that might hold
  * one goes through here before it is printed or stored.

@@ -1,3 +1,4 @@
+import "server-only";
 import { decodeXmlBytes, UnsupportedEncodingError } from "./decode";
 import { isNsightError, NsightError } from "./errors";
 import { redact } from "./redact";
@@ -93,7 +94,7 @@ async function readBodyCapped(response: Response, maxBytes: number, service: str
   return bytes;
 }
 
-/** Maps an `<error>` answer to a typed error (reference §6.1). */
+/** Maps an `<error>` answer to a typed error (docs/nsight-api.md §6.1). */
 function failureFromAnswer(result: XmlElement, service: string): NsightError {
   const error = childElement(result, "error");
   const codeText = error ? childElement(error, "errorcode")?.text.trim() : undefined;

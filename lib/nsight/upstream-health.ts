@@ -1,3 +1,4 @@
+import "server-only";
 import type { UpstreamHealth } from "../fleet/types";
 import type { CallEvent } from "./client";
 

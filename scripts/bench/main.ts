@@ -10,9 +10,11 @@ import { benchDevicePage } from "./device-page";
 import { benchFleet, benchSoak, benchViewers } from "./fleet";
 import { benchLoad } from "./load";
 import { benchParse } from "./parse";
+import { benchSimulator } from "./simulator";
 
 const SECTIONS: Record<string, () => Promise<void>> = {
   parse: benchParse,
+  simulator: benchSimulator,
   "device-page": benchDevicePage,
   viewers: benchViewers,
   load: benchLoad,
