@@ -42,6 +42,7 @@ const NSIGHT_STATUS: Record<NsightError["kind"], [number, ApiErrorCode]> = {
   unavailable: [503, "unavailable"],
   throttled: [503, "throttled"],
   timeout: [504, "timeout"],
+  busy: [503, "busy"],
 };
 
 export function errorResponse(error: unknown, route: string): Response {

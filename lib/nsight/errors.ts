@@ -16,8 +16,10 @@ export type NsightErrorKind =
   | "unavailable"
   /** N-sight did not answer within the time limit. */
   | "timeout"
-  /** N-sight (or our own budget) asked us to slow down. */
-  | "throttled";
+  /** N-sight asked us to slow down. */
+  | "throttled"
+  /** Not N-sight's doing: too many requests already wait for our own call budget. */
+  | "busy";
 
 export interface NsightErrorDetails {
   service?: string;
