@@ -23,10 +23,10 @@ function createFleet(): FleetRefresher {
   const dataDir = isAbsolute(config.dataDir) ? config.dataDir : join(/* turbopackIgnore: true */ process.cwd(), config.dataDir);
   const refresher = new FleetRefresher({
     source: {
-      listClients: async () => (await getClients("background")).data,
-      listClientDevices: async (clientId) => (await getClientDevices(clientId, "background")).data,
+      listClients: async () => (await getClients({ priority: "background" })).data,
+      listClientDevices: async (clientId) => (await getClientDevices(clientId, { priority: "background" })).data,
       readSessions: async (deviceId) => {
-        const sessions = await getDeviceSessions(deviceId, "background");
+        const sessions = await getDeviceSessions(deviceId, { priority: "background" });
         return { sessions: sessions.data, fetchedAt: sessions.fetchedAt };
       },
       pausedUntil: () => {
