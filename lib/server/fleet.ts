@@ -65,3 +65,8 @@ export function getFleet(): FleetRefresher {
   g[FLEET] ??= createFleet();
   return g[FLEET];
 }
+
+/** The fleet refresher if this process has started one; never starts it (pages only look). */
+export function runningFleet(): FleetRefresher | undefined {
+  return (globalThis as GlobalWithFleet)[FLEET];
+}

@@ -18,7 +18,7 @@ export const GET = fileRoute<{ deviceId: string }>({
     const { view, zone } = viewFromQuery(query);
     const [sessions, location] = await Promise.all([
       getDeviceSessionsInView(params.deviceId, view, zone, signal),
-      findDeviceLocation(params.deviceId, hint ?? undefined).catch(() => null),
+      findDeviceLocation(params.deviceId, hint ?? undefined, { signal }).catch(() => null),
     ]);
     const filename = `${location ? fileSlug(location.device.name) : "device"}-${params.deviceId}-${rangeSlug(view)}.csv`;
     return new Response(sessionsToCsv(sessions.data, zone), {
