@@ -63,4 +63,21 @@ describe("abandoned requests", () => {
     expect(served.status).toBe(200);
     expect(sim.stats().totalCalls).toBe(sentBeforeLeaving);
   });
+
+  it("beyond the interactive queue's bound, are answered 503 at once with when to come back", async () => {
+    const { budget, config } = getRuntime();
+    const devices = sim.fleet.devices.slice(FIXED_DEVICE_COUNT + 100, FIXED_DEVICE_COUNT + 200).map((d) => d.id);
+    const leaving = new AbortController();
+    const answers = devices.map((id) => history(id, leaving.signal));
+    await until(() => budget.stats().queued === budget.maxQueuedInteractive);
+    const refused = devices.length - budget.maxQueuedInteractive - budget.stats().inFlight;
+    expect(budget.maxQueuedInteractive).toBe(config.callsPerMinute);
+    leaving.abort();
+    const busy = (await Promise.all(answers)).filter((r) => r.status === 503);
+    expect(busy).toHaveLength(refused);
+    expect(await busy[0]!.json()).toEqual({ error: { code: "busy", message: "Too many requests are waiting for N-sight right now. Try again in a minute." } });
+    // Sixty calls wait ahead at sixty a minute (in 61 s).
+    expect(busy[0]!.headers.get("retry-after")).toBe("61");
+    await until(() => budget.stats().inFlight === 0);
+  });
 });
