@@ -143,6 +143,7 @@ export type ApiErrorCode =
   | "unavailable"
   | "throttled"
   | "timeout"
+  | "busy"
   | "internal";
 
 export interface ApiFailure {

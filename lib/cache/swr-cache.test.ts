@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SwrCache } from "./swr-cache";
+import { LoadCancelledError, SwrCache } from "./swr-cache";
 
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => vi.useRealTimers());
@@ -144,5 +144,102 @@ describe("SwrCache", () => {
     await cache.get("k", { ttlMs: 90_000, load });
     await Promise.all([cache.get("k", { ttlMs: 90_000, load, forceRefresh: true }), cache.get("k", { ttlMs: 90_000, load, forceRefresh: true })]);
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  describe("callers who go away", () => {
+    /**
+     * A load that waits until released, like a call queued in the budget: it gives up with
+     * its signal's reason when that fires (nobody waits any more).
+     */
+    function watchedLoad(value = "v") {
+      const release = deferred<void>();
+      const signals: AbortSignal[] = [];
+      const load = vi.fn(async (signal: AbortSignal) => {
+        signals.push(signal);
+        await new Promise<void>((resolve, reject) => {
+          release.promise.then(resolve, reject);
+          signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+        });
+        return value;
+      });
+      return { load, release, signals };
+    }
+
+    it("keeps a shared load going while one caller is still waiting, and cancels it when the last one leaves", async () => {
+      const cache = cacheWith();
+      const { load, release, signals } = watchedLoad();
+      const a = new AbortController();
+      const b = new AbortController();
+      const first = cache.get("k", { ttlMs: 90_000, load, signal: a.signal });
+      const second = cache.get("k", { ttlMs: 90_000, load, signal: b.signal });
+      await vi.advanceTimersByTimeAsync(0);
+      a.abort(new Error("tab closed"));
+      await expect(first).rejects.toThrow("tab closed");
+      expect(signals[0]!.aborted).toBe(false);
+      b.abort(new Error("navigated away"));
+      await expect(second).rejects.toThrow("navigated away");
+      expect(signals[0]!.aborted).toBe(true);
+      expect(signals[0]!.reason).toBeInstanceOf(LoadCancelledError);
+      expect(load).toHaveBeenCalledTimes(1);
+
+      // A cancelled load is not a failure: the next caller loads at once, with nothing held back.
+      release.resolve();
+      const next = watchedLoad("again");
+      next.release.resolve();
+      expect((await cache.get("k", { ttlMs: 90_000, load: next.load })).value).toBe("again");
+    });
+
+    it("never cancels a load that a caller without a signal waits for, and stores its answer", async () => {
+      const cache = cacheWith();
+      const { load, release, signals } = watchedLoad("kept");
+      const gone = new AbortController();
+      const abandoned = cache.get("k", { ttlMs: 90_000, load, signal: gone.signal });
+      const page = cache.get("k", { ttlMs: 90_000, load });
+      await vi.advanceTimersByTimeAsync(0);
+      gone.abort(new Error("gone"));
+      await expect(abandoned).rejects.toThrow("gone");
+      expect(signals[0]!.aborted).toBe(false);
+      release.resolve();
+      expect((await page).value).toBe("kept");
+      expect(cache.peek("k")?.value).toBe("kept");
+    });
+
+    it("keeps a refresh going for the cache after its caller was handed the stale value", async () => {
+      const cache = cacheWith();
+      await cache.get("k", { ttlMs: 90_000, load: async () => "old" });
+      vi.advanceTimersByTime(90_001);
+      const { load, release, signals } = watchedLoad("new");
+      const leaving = new AbortController();
+      const hit = cache.get("k", { ttlMs: 90_000, load, signal: leaving.signal });
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(await hit).toMatchObject({ value: "old", stale: true });
+      leaving.abort(new Error("closed after reading"));
+      expect(signals[0]!.aborted).toBe(false);
+      release.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(cache.peek("k")).toMatchObject({ value: "new", stale: false });
+    });
+
+    it("starts its own load when it joins one whose last caller has just left", async () => {
+      const cache = cacheWith();
+      const first = watchedLoad("first");
+      const leaving = new AbortController();
+      const abandoned = cache.get("k", { ttlMs: 90_000, load: first.load, signal: leaving.signal });
+      await vi.advanceTimersByTimeAsync(0);
+      leaving.abort(new Error("gone"));
+      // Joins before the cancelled load has settled.
+      const second = watchedLoad("second");
+      const late = cache.get("k", { ttlMs: 90_000, load: second.load, signal: new AbortController().signal });
+      await expect(abandoned).rejects.toThrow("gone");
+      second.release.resolve();
+      expect((await late).value).toBe("second");
+    });
+
+    it("starts nothing for a caller who has already gone", async () => {
+      const cache = cacheWith();
+      const load = vi.fn(async () => "never");
+      await expect(cache.get("k", { ttlMs: 90_000, load, signal: AbortSignal.abort(new Error("gone")) })).rejects.toThrow("gone");
+      expect(load).not.toHaveBeenCalled();
+    });
   });
 });

@@ -14,6 +14,9 @@ import "server-only";
  *   request for a popular resource would start another refresh, and one page watched by
  *   many people would spend the whole call budget on a server that is not answering.
  * - Entries are evicted least-recently-used once their total weight passes a bound.
+ * - A load whose every caller has gone (each gave an AbortSignal, and each fired) is
+ *   cancelled: its load's signal fires, so a call still queued for N-sight is dropped. A
+ *   caller without a signal, or one served the stale value, keeps the load wanted.
  *
  * Written here rather than taken from lru-cache because the semantics above (stale with
  * its age on failure *and* on slowness, cached negative answers, per-entry TTL) are the
@@ -32,7 +35,10 @@ export interface CacheHit<T> {
 
 export interface LoadOptions<T> {
   ttlMs: number;
-  load: () => Promise<T>;
+  /** Loads the value; `signal` fires when nobody waits for this load any more. */
+  load: (signal: AbortSignal) => Promise<T>;
+  /** The caller's own signal (its request was abandoned): it stops waiting at once. */
+  signal?: AbortSignal;
   /** Relative size, for the eviction bound (for example a record count). Default 1. */
   weigh?: (value: T) => number;
   /** Errors that are a definitive answer worth remembering for the TTL (an unknown id). */
@@ -65,9 +71,27 @@ type Entry =
   | { kind: "value"; value: unknown; fetchedAt: number; expiresAt: number; weight: number; failures?: RefreshFailures }
   | { kind: "error"; error: unknown; fetchedAt: number; expiresAt: number; weight: number };
 
+/** One load in flight and who still waits for it. */
+interface Flight {
+  promise: Promise<Entry>;
+  controller: AbortController;
+  /** Callers with a signal that has not fired. */
+  waiting: number;
+  /** Someone who cannot abandon it wants it (no signal, or served stale meanwhile). */
+  wanted: boolean;
+}
+
+/** Why a load was cancelled: every caller had gone. */
+export class LoadCancelledError extends Error {
+  constructor() {
+    super("Nobody waits for this load any more");
+    this.name = "LoadCancelledError";
+  }
+}
+
 export class SwrCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly inFlight = new Map<string, Promise<Entry>>();
+  private readonly inFlight = new Map<string, Flight>();
   private totalWeight = 0;
   private readonly now: () => number;
 
@@ -105,7 +129,8 @@ export class SwrCache {
       this.touch(key, previous);
       return { value: previous.value as T, fetchedAt: previous.fetchedAt, stale: true, refreshError: previous.failures.error };
     }
-    const refresh = this.refresh(key, options);
+    options.signal?.throwIfAborted();
+    const refresh = this.load(key, options);
     if (!previous) {
       const loaded = await refresh;
       if (loaded.kind === "error") throw loaded.error;
@@ -120,8 +145,12 @@ export class SwrCache {
     try {
       const outcome = await Promise.race([refresh.then((e) => ({ e }), (error: unknown) => ({ error })), slow]);
       if (outcome === "slow") {
+        // The caller leaves with the stale value; the refresh is still wanted for the cache.
+        const running = this.inFlight.get(key);
+        if (running) running.wanted = true;
         return { value: previous.value as T, fetchedAt: previous.fetchedAt, stale: true };
       }
+      if ("error" in outcome && options.signal?.aborted) throw outcome.error;
       if ("error" in outcome || outcome.e.kind === "error") {
         const refreshError = "error" in outcome ? outcome.error : (outcome.e as { error: unknown }).error;
         // A definitive "unknown id" after we once knew it: the thing is gone; say so.
@@ -141,21 +170,53 @@ export class SwrCache {
   }
 
   /**
-   * Starts (or joins) the load for `key`. Resolves with the stored entry, a cacheable
-   * error entry, or rejects with a failure that was not stored.
+   * Joins (or starts) the load for `key` and waits for it, or until the caller's signal
+   * fires. Resolves with the stored entry, a cacheable error entry, or rejects with a
+   * failure that was not stored.
    */
-  private refresh<T>(key: string, options: LoadOptions<T>): Promise<Entry> {
-    const running = this.inFlight.get(key);
-    if (running) return running;
-    const promise = (async (): Promise<Entry> => {
+  private async load<T>(key: string, options: LoadOptions<T>): Promise<Entry> {
+    for (;;) {
+      const flight = this.inFlight.get(key) ?? this.start(key, options);
       try {
-        const value = await options.load();
+        return await this.waitFor(flight, options.signal);
+      } catch (error) {
+        // Joined a load just as its last caller left: start one of our own.
+        if (error instanceof LoadCancelledError && !options.signal?.aborted) continue;
+        throw error;
+      }
+    }
+  }
+
+  private waitFor(flight: Flight, signal: AbortSignal | undefined): Promise<Entry> {
+    if (!signal) {
+      flight.wanted = true;
+      return flight.promise;
+    }
+    flight.waiting++;
+    return new Promise<Entry>((resolve, reject) => {
+      const leave = () => {
+        reject(signal.reason);
+        flight.waiting--;
+        if (flight.waiting === 0 && !flight.wanted) flight.controller.abort(new LoadCancelledError());
+      };
+      signal.addEventListener("abort", leave, { once: true });
+      flight.promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", leave));
+    });
+  }
+
+  private start<T>(key: string, options: LoadOptions<T>): Flight {
+    const controller = new AbortController();
+    // Runs after the flight is registered below, even if `load` throws at once.
+    const promise = Promise.resolve().then(async (): Promise<Entry> => {
+      try {
+        const value = await options.load(controller.signal);
         const fetchedAt = this.now();
         const weight = Math.max(1, options.weigh?.(value) ?? 1);
         const entry: Entry = { kind: "value", value, fetchedAt, expiresAt: fetchedAt + options.ttlMs, weight };
         this.store(key, entry);
         return entry;
       } catch (error) {
+        if (error instanceof LoadCancelledError) throw error;
         if (options.cacheError?.(error)) {
           const fetchedAt = this.now();
           const entry: Entry = { kind: "error", error, fetchedAt, expiresAt: fetchedAt + options.ttlMs, weight: 1 };
@@ -165,13 +226,14 @@ export class SwrCache {
         this.holdAfterFailure(key, error, options.ttlMs);
         throw error;
       } finally {
-        this.inFlight.delete(key);
+        if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
       }
-    })();
-    this.inFlight.set(key, promise);
+    });
+    const flight: Flight = { promise, controller, waiting: 0, wanted: false };
+    this.inFlight.set(key, flight);
     // The caller may have gone (served stale); never leave a rejection unhandled.
     promise.catch(() => undefined);
-    return promise;
+    return flight;
   }
 
   /** Marks the stale value under `key` (if any) as not worth refreshing again until later. */

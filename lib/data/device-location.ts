@@ -1,7 +1,10 @@
 import "server-only";
 import type { Client, ClientDevice } from "../types";
+import type { CallOptions } from "../nsight/client";
+import { isNsightError } from "../nsight/errors";
 import { getRuntime } from "../server/nsight";
-import { cacheKey, getClientDevices, getClients } from "./nsight-data";
+import { runningFleet } from "../server/fleet";
+import { cacheKey, getClientDevices, getClients, getDeviceSessions } from "./nsight-data";
 
 export interface DeviceLocation {
   device: ClientDevice;
@@ -11,27 +14,50 @@ export interface DeviceLocation {
 /** Clients searched at once when a device link carries no (correct) hint. */
 const SEARCH_CONCURRENCY = 4;
 
-async function deviceOf(client: Client, deviceId: string): Promise<DeviceLocation | null> {
+async function deviceOf(clientId: string, deviceId: string, call: CallOptions): Promise<DeviceLocation | null> {
   try {
-    const device = (await getClientDevices(client.clientId)).data.find((d) => d.deviceId === deviceId);
-    return device ? { device, client } : null;
-  } catch {
+    const [clients, devices] = await Promise.all([getClients(call), getClientDevices(clientId, call)]);
+    const client = clients.data.find((c) => c.clientId === clientId);
+    const device = devices.data.find((d) => d.deviceId === deviceId);
+    return client && device ? { device, client } : null;
+  } catch (error) {
+    if (call.signal?.aborted) throw error;
     // This client's devices cannot be read right now: keep looking elsewhere.
     return null;
   }
 }
 
+/** Whether N-sight says it has no such device; the answer is cached, and the page needs it anyway. */
+async function isUnknownDevice(deviceId: string, call: CallOptions): Promise<boolean> {
+  try {
+    await getDeviceSessions(deviceId, call);
+    return false;
+  } catch (error) {
+    if (call.signal?.aborted) throw error;
+    return isNsightError(error) && error.kind === "not_found";
+  }
+}
+
 /**
- * Which client and site a device belongs to, from (cached) inventory. N-sight has no
- * "get device" call, so: the client named by the link's hint first, then every client in
- * turn, a few at a time. Each client's device list is cached, so this costs N-sight at
- * most two calls per client per inventory period. Returns null for a device nobody lists.
+ * Which client and site a device belongs to. N-sight has no "get device" call, so the
+ * fleet state says which client to read (its device lists are cached, and kept warm by the
+ * refresher). Once the fleet has read the inventory, an id it does not know costs nothing
+ * here. Before that (the very first start), N-sight's answer for the device's own sessions
+ * (one call, the one the page makes anyway, an unknown id remembered for the TTL) rules out
+ * a mistyped id before the link's hint and then every client are searched. Returns null for
+ * a device nobody lists.
  */
-export async function findDeviceLocation(deviceId: string, hintClientId?: string): Promise<DeviceLocation | null> {
-  const clients = (await getClients()).data;
+export async function findDeviceLocation(deviceId: string, hintClientId?: string, call: CallOptions = {}): Promise<DeviceLocation | null> {
+  const fleet = runningFleet();
+  const known = fleet?.device(deviceId);
+  if (known) return deviceOf(known.clientId, deviceId, call);
+  if (fleet?.progress().inventoryReadAt) return null;
+  if (await isUnknownDevice(deviceId, call)) return null;
+
+  const clients = (await getClients(call)).data;
   const hinted = hintClientId ? clients.find((c) => c.clientId === hintClientId) : undefined;
   if (hinted) {
-    const found = await deviceOf(hinted, deviceId);
+    const found = await deviceOf(hinted.clientId, deviceId, call);
     if (found) return found;
   }
   const rest = clients.filter((c) => c !== hinted);
@@ -39,7 +65,7 @@ export async function findDeviceLocation(deviceId: string, hintClientId?: string
   let found: DeviceLocation | null = null;
   async function worker() {
     while (!found && next < rest.length) {
-      const location = await deviceOf(rest[next++]!, deviceId);
+      const location = await deviceOf(rest[next++]!.clientId, deviceId, call);
       if (location) found ??= location;
     }
   }
@@ -55,7 +81,8 @@ export function peekDeviceLocation(deviceId: string, hintClientId?: string): Dev
   const { cache } = getRuntime();
   const clients = cache.peek<Client[]>(cacheKey.clients())?.value;
   if (!clients) return null;
-  const ordered = hintClientId ? [...clients.filter((c) => c.clientId === hintClientId), ...clients] : clients;
+  const first = runningFleet()?.device(deviceId)?.clientId ?? hintClientId;
+  const ordered = first ? [...clients.filter((c) => c.clientId === first), ...clients] : clients;
   for (const client of ordered) {
     for (const type of ["server", "workstation"] as const) {
       const devices = cache.peek<ClientDevice[]>(cacheKey.clientDevices(client.clientId, type))?.value;

@@ -1,6 +1,6 @@
 import "server-only";
 import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
-import type { CallPriority } from "../nsight/budget";
+import type { CallOptions } from "../nsight/client";
 import { isNsightError, NsightError } from "../nsight/errors";
 import { getRuntime } from "../server/nsight";
 import { combine, fromHit, type Fresh } from "./fresh";
@@ -8,7 +8,8 @@ import { combine, fromHit, type Fresh } from "./fresh";
 /**
  * Cached reads of N-sight, one cache entry per service and parameters. Everything a page
  * or API route shows comes through here, so N-sight sees one call per resource per cache
- * period however many people are looking.
+ * period however many people are looking. A route passes its request's signal: a call
+ * nobody waits for any more is never sent (see SwrCache).
  */
 
 /** An unknown id is a definitive answer: remember it for the TTL instead of asking again. */
@@ -25,40 +26,43 @@ export const cacheKey = {
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, "en", { sensitivity: "base" });
 
-export async function getClients(priority: CallPriority = "interactive"): Promise<Fresh<Client[]>> {
+export async function getClients(call: CallOptions = {}): Promise<Fresh<Client[]>> {
   const { client, cache, config } = getRuntime();
   const hit = await cache.get(cacheKey.clients(), {
     ttlMs: config.inventoryTtlMs,
-    load: () => client.listClients({ priority }),
+    signal: call.signal,
+    load: (signal) => client.listClients({ priority: call.priority, signal }),
     weigh: (clients) => clients.length,
   });
   return fromHit(hit);
 }
 
 /** One client, from the cached client list. */
-export async function getClient(clientId: string): Promise<Fresh<Client>> {
-  const clients = await getClients();
+export async function getClient(clientId: string, call: CallOptions = {}): Promise<Fresh<Client>> {
+  const clients = await getClients(call);
   const found = clients.data.find((c) => c.clientId === clientId);
   if (!found) throw new NsightError("not_found", "N-sight does not know this client.");
   return { ...clients, data: found };
 }
 
-export async function getSites(clientId: string, priority: CallPriority = "interactive"): Promise<Fresh<Site[]>> {
+export async function getSites(clientId: string, call: CallOptions = {}): Promise<Fresh<Site[]>> {
   const { client, cache, config } = getRuntime();
   const hit = await cache.get(cacheKey.sites(clientId), {
     ttlMs: config.inventoryTtlMs,
-    load: () => client.listSites(clientId, { priority }),
+    signal: call.signal,
+    load: (signal) => client.listSites(clientId, { priority: call.priority, signal }),
     weigh: (sites) => sites.length,
     cacheError: isUnknownId,
   });
   return fromHit(hit);
 }
 
-async function getClientDevicesOfType(clientId: string, type: DeviceType, priority: CallPriority): Promise<Fresh<ClientDevice[]>> {
+async function getClientDevicesOfType(clientId: string, type: DeviceType, call: CallOptions): Promise<Fresh<ClientDevice[]>> {
   const { client, cache, config } = getRuntime();
   const hit = await cache.get(cacheKey.clientDevices(clientId, type), {
     ttlMs: config.inventoryTtlMs,
-    load: () => client.listDevicesAtClient(clientId, type, { priority }),
+    signal: call.signal,
+    load: (signal) => client.listDevicesAtClient(clientId, type, { priority: call.priority, signal }),
     weigh: (devices) => devices.length,
     cacheError: isUnknownId,
   });
@@ -66,21 +70,22 @@ async function getClientDevicesOfType(clientId: string, type: DeviceType, priori
 }
 
 /** Every server and workstation of a client, with its site and Backup & Recovery flag. */
-export async function getClientDevices(clientId: string, priority: CallPriority = "interactive"): Promise<Fresh<ClientDevice[]>> {
-  const [servers, workstations] = await Promise.all([
-    getClientDevicesOfType(clientId, "server", priority),
-    getClientDevicesOfType(clientId, "workstation", priority),
-  ]);
+export async function getClientDevices(clientId: string, call: CallOptions = {}): Promise<Fresh<ClientDevice[]>> {
+  const [servers, workstations] = await Promise.all([getClientDevicesOfType(clientId, "server", call), getClientDevicesOfType(clientId, "workstation", call)]);
   return combine(servers, workstations, (s, w) =>
     [...s, ...w].sort((a, b) => a.siteName.localeCompare(b.siteName, "en", { sensitivity: "base" }) || byName(a, b)),
   );
 }
 
-async function getSiteDevicesOfType(siteId: string, type: DeviceType, priority: CallPriority): Promise<Fresh<SiteDevice[]>> {
+async function getSiteDevicesOfType(siteId: string, type: DeviceType, call: CallOptions): Promise<Fresh<SiteDevice[]>> {
   const { client, cache, config } = getRuntime();
   const hit = await cache.get(cacheKey.siteDevices(siteId, type), {
     ttlMs: config.inventoryTtlMs,
-    load: () => (type === "server" ? client.listServers(siteId, { priority }) : client.listWorkstations(siteId, { priority })),
+    signal: call.signal,
+    load: (signal) => {
+      const options = { priority: call.priority, signal };
+      return type === "server" ? client.listServers(siteId, options) : client.listWorkstations(siteId, options);
+    },
     weigh: (devices) => devices.length,
     cacheError: isUnknownId,
   });
@@ -92,14 +97,11 @@ async function getSiteDevicesOfType(siteId: string, type: DeviceType, priority: 
  * Backup & Recovery flag (list_servers does not carry it), and a site that does not belong
  * to that client is reported as unknown.
  */
-export async function getSiteDevices(siteId: string, clientId?: string): Promise<Fresh<SiteDevice[]>> {
-  const [servers, workstations] = await Promise.all([
-    getSiteDevicesOfType(siteId, "server", "interactive"),
-    getSiteDevicesOfType(siteId, "workstation", "interactive"),
-  ]);
+export async function getSiteDevices(siteId: string, clientId?: string, call: CallOptions = {}): Promise<Fresh<SiteDevice[]>> {
+  const [servers, workstations] = await Promise.all([getSiteDevicesOfType(siteId, "server", call), getSiteDevicesOfType(siteId, "workstation", call)]);
   const devices = combine(servers, workstations, (s, w) => [...s, ...w].sort(byName));
   if (!clientId) return devices;
-  const [sites, clientDevices] = await Promise.all([getSites(clientId), getClientDevices(clientId)]);
+  const [sites, clientDevices] = await Promise.all([getSites(clientId, call), getClientDevices(clientId, call)]);
   if (!sites.data.some((site) => site.siteId === siteId)) {
     throw new NsightError("not_found", "This site does not belong to that client.");
   }
@@ -109,11 +111,12 @@ export async function getSiteDevices(siteId: string, clientId?: string): Promise
   );
 }
 
-export async function getDeviceSessions(deviceId: string, priority: CallPriority = "interactive"): Promise<Fresh<BackupSession[]>> {
+export async function getDeviceSessions(deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
   const { client, cache, config } = getRuntime();
   const hit = await cache.get(cacheKey.sessions(deviceId), {
     ttlMs: config.sessionsTtlMs,
-    load: () => client.listMobSessions(deviceId, { priority }),
+    signal: call.signal,
+    load: (signal) => client.listMobSessions(deviceId, { priority: call.priority, signal }),
     weigh: (sessions) => sessions.length,
     cacheError: isUnknownId,
   });

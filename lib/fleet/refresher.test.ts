@@ -197,6 +197,52 @@ describe("FleetRefresher", () => {
     expect(big.nextDiscoveryAt()).toBe(clock.now + 83.5 * 60_000);
   });
 
+  it("reaches the full picture and prunes deleted devices while one client's device list always fails", async () => {
+    const clock = { now: T0 };
+    const lists: Record<string, ClientDevice[]> = { "1": [device("11", "1"), device("12", "1")], "2": [device("21", "2")], "3": [device("31", "3")] };
+    const broken = new Set<string>();
+    const { source } = fakeSource(clock, histories);
+    const r = new FleetRefresher({
+      source: {
+        ...source,
+        listClients: async () => [...CLIENTS, { ...CLIENTS[1]!, clientId: "3", name: "Gamma" }],
+        listClientDevices: async (clientId) => {
+          if (broken.has(clientId)) throw new NsightError("bad_response", "N-sight's answer was not well-formed XML (possibly cut off).");
+          return lists[clientId] ?? [];
+        },
+      },
+      now: () => clock.now,
+      policy: { minRereadMs: 15 * 60_000, rereadMs: HOUR, workers: 2 },
+    });
+
+    // Gamma's device list never comes: the devices of the others are the whole known fleet.
+    broken.add("3");
+    await r.discover();
+    await readEverything(r, clock.now);
+    expect(r.progress()).toMatchObject({ backupDevices: 3, read: 3, fullPictureAt: new Date(T0).toISOString() });
+
+    // Beta breaks too, and a device of Acme is deleted: it goes, Beta's stays as last known.
+    broken.add("2");
+    lists["1"] = [device("11", "1")];
+    clock.now += HOUR;
+    await r.discover();
+    expect(r.device("12")).toBeUndefined();
+    expect(r.device("21")?.state).toBe("ok");
+    expect(r.progress().inventoryReadAt).toBe(new Date(T0 + HOUR).toISOString());
+  });
+
+  it("takes no pass in which every client's device list failed for an inventory", async () => {
+    const clock = { now: T0 };
+    const { source } = fakeSource(clock, histories);
+    const r = new FleetRefresher({
+      source: { ...source, listClientDevices: async () => Promise.reject(new NsightError("unavailable", "N-sight could not be reached.")) },
+      now: () => clock.now,
+    });
+    await r.discover();
+    expect(r.progress()).toMatchObject({ inventoryReadAt: null, fullPictureAt: null });
+    expect(r.nextDiscoveryAt()).toBe(T0);
+  });
+
   it("restores the saved state after a restart, and sets a damaged file aside", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fleet-"));
     const store = FleetStore.inDirectory(dir, { server: "https://www.systemmonitor.us", keyHint: "hint of the same key" });

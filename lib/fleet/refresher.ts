@@ -255,12 +255,17 @@ export class FleetRefresher {
     };
   }
 
-  /** Reads clients and their devices, and adds, updates or (after a complete pass) removes records. */
+  /**
+   * Reads clients and their devices, adds and updates records, and removes those no client
+   * lists any more. A client whose device list fails keeps its devices as last known, and
+   * does not hold up the inventory (and the full picture) of the others; a pass in which
+   * every list failed says nothing about the fleet.
+   */
   async discover(): Promise<void> {
     const clients = await this.options.source.listClients();
     this.clients = clients.map((c) => ({ clientId: c.clientId, name: c.name, timezone: c.timezone }));
     const seen = new Set<string>();
-    let complete = true;
+    const unlisted = new Set<string>();
     let next = 0;
     const worker = async () => {
       while (next < clients.length && !this.stopped) {
@@ -273,14 +278,15 @@ export class FleetRefresher {
           }
           this.poke();
         } catch (error) {
-          complete = false;
+          unlisted.add(client.clientId);
           this.log("warn", "fleet.discovery_failed", { clientId: client.clientId, error: describe(error) });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, this.policy.workers) }, worker));
-    if (complete && !this.stopped) {
-      for (const id of [...this.devices.keys()]) if (!seen.has(id)) this.devices.delete(id);
+    const everyListFailed = clients.length > 0 && unlisted.size === clients.length;
+    if (!this.stopped && !everyListFailed) {
+      for (const [id, d] of [...this.devices]) if (!seen.has(id) && !unlisted.has(d.clientId)) this.devices.delete(id);
       this.inventoryReadAt = this.now();
       this.noteFullPicture();
       this.markDirty();
@@ -469,8 +475,8 @@ export class FleetRefresher {
       let waitMs: number;
       try {
         await this.discover();
-        // Complete, or some client failed (the inventory stays due): either way not sooner
-        // than a whole interval, so one broken client cannot make discovery a loop.
+        // Not sooner than a whole interval, even if some client failed: one broken client
+        // cannot make discovery a loop.
         waitMs = this.rediscoveryIntervalMs();
       } catch (error) {
         // list_clients itself failed (one call): try again soon.

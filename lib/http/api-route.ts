@@ -42,7 +42,16 @@ const NSIGHT_STATUS: Record<NsightError["kind"], [number, ApiErrorCode]> = {
   unavailable: [503, "unavailable"],
   throttled: [503, "throttled"],
   timeout: [504, "timeout"],
+  busy: [503, "busy"],
 };
+
+/**
+ * The answer to a request the browser has abandoned: nobody reads it, so it is not worth a
+ * log line (499, as proxies record a client that closed the connection).
+ */
+function abandoned(): Response {
+  return new Response(null, { status: 499, headers: BASE_HEADERS });
+}
 
 export function errorResponse(error: unknown, route: string): Response {
   if (error instanceof RequestError) return failure(400, "bad_request", error.message);
@@ -63,6 +72,8 @@ export function errorResponse(error: unknown, route: string): Response {
 export interface RouteInput<P> {
   params: P;
   query: URLSearchParams;
+  /** Fires when the browser abandons the request: pass it to every read from N-sight. */
+  signal: AbortSignal;
 }
 
 interface RouteRules<P extends Record<string, string>> {
@@ -105,7 +116,7 @@ async function readInput<P extends Record<string, string>>(rules: RouteRules<P>,
     if (seen.has(name)) throw new RequestError(`Repeated query parameter: ${name.slice(0, 40)}`);
     seen.add(name);
   }
-  return { params, query };
+  return { params, query, signal: request.signal };
 }
 
 /** The `{ data, meta }` envelope every successful answer has. */
@@ -146,6 +157,7 @@ export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
       }
       response = jsonResponse(successBody(result), 200);
     } catch (error) {
+      if (request.signal.aborted) return abandoned();
       response = errorResponse(error, spec.route);
     }
     return gzip ? gzipped(response) : response;
@@ -158,6 +170,7 @@ export function fileRoute<P extends Record<string, string>>(spec: RouteRules<P> 
     try {
       return await spec.handler(await readInput(spec, request, context));
     } catch (error) {
+      if (request.signal.aborted) return abandoned();
       return errorResponse(error, spec.route);
     }
   };

@@ -14,7 +14,7 @@ function timedTask(starts: number[], ms = 10) {
 
 describe("CallBudget", () => {
   it("never starts more than perMinute calls in any 60 s window (with a second to spare)", async () => {
-    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 4 });
+    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 4, maxQueuedInteractive: 200 });
     const starts: number[] = [];
     const all = Array.from({ length: 200 }, () => budget.run(timedTask(starts)));
     await vi.advanceTimersByTimeAsync(4 * 60_000);
@@ -133,5 +133,36 @@ describe("CallBudget", () => {
     controller.abort(new Error("gone"));
     await expect(waiting).rejects.toThrow("gone");
     expect(budget.stats().queued).toBe(0);
+  });
+
+  it("refuses interactive calls beyond the queue's bound at once, with when to come back", async () => {
+    const budget = new CallBudget({ perMinute: 60, maxConcurrent: 1, maxQueuedInteractive: 3 });
+    const blocker = budget.run(() => new Promise((resolve) => setTimeout(resolve, 10_000)));
+    const leaving = new AbortController();
+    const waiting = [budget.run(() => Promise.resolve("served")), budget.run(() => Promise.resolve("served"))];
+    const gaveUp = budget.run(() => Promise.resolve("never"), "interactive", leaving.signal);
+    const background = Array.from({ length: 5 }, () => budget.run(() => Promise.resolve("background"), "background"));
+    const refused = budget.run(() => Promise.resolve("never"));
+    // Three calls wait ahead; at 60 calls in 61 s they have gone out after 3 × 1,016.7 ms.
+    await expect(refused).rejects.toMatchObject({
+      kind: "busy",
+      message: "Too many requests are waiting for N-sight right now. Try again in a minute.",
+      retryAfterMs: 3_050,
+    });
+    expect(budget.stats().queued).toBe(8);
+
+    // A caller who gives up makes room for another.
+    leaving.abort(new Error("gone"));
+    await expect(gaveUp).rejects.toThrow("gone");
+    const admitted = budget.run(() => Promise.resolve("admitted"));
+    await vi.advanceTimersByTimeAsync(20_000);
+    await blocker;
+    expect(await Promise.all([...waiting, admitted])).toEqual(["served", "served", "admitted"]);
+    expect(await Promise.all(background)).toHaveLength(5);
+  });
+
+  it("bounds the interactive queue at a minute's worth of calls by default", async () => {
+    const budget = new CallBudget({ perMinute: 30, maxConcurrent: 1 });
+    expect(budget.maxQueuedInteractive).toBe(30);
   });
 });

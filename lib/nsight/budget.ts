@@ -11,13 +11,20 @@ import "server-only";
  * stalled background call); they are paced evenly over the minute rather than sent in a
  * burst (so the window never fills up at once); and while people are using the dashboard,
  * they leave a fifth of the minute's calls to them.
+ *
+ * The interactive queue is bounded: beyond a minute's worth of waiting calls, a new one is
+ * refused at once (NsightError "busy") rather than kept waiting for minutes by a flood.
  */
+import { NsightError } from "./errors";
+
 
 export type CallPriority = "interactive" | "background";
 
 export interface BudgetOptions {
   perMinute: number;
   maxConcurrent: number;
+  /** Interactive calls that may wait at once; more are refused. Default: `perMinute`. */
+  maxQueuedInteractive?: number;
   /** Injected for tests. */
   now?: () => number;
 }
@@ -53,6 +60,7 @@ export class BudgetClosedError extends Error {
 export class CallBudget {
   readonly perMinute: number;
   readonly maxConcurrent: number;
+  readonly maxQueuedInteractive: number;
   private readonly now: () => number;
   /** Start times of calls in the current window, oldest first. */
   private starts: number[] = [];
@@ -70,10 +78,15 @@ export class CallBudget {
     }
     this.perMinute = Math.floor(options.perMinute);
     this.maxConcurrent = Math.floor(options.maxConcurrent);
+    this.maxQueuedInteractive = Math.max(1, Math.floor(options.maxQueuedInteractive ?? options.perMinute));
     this.now = options.now ?? Date.now;
   }
 
-  /** Runs `task` when the budget allows; rejects with the signal's reason if aborted while waiting. */
+  /**
+   * Runs `task` when the budget allows; rejects with the signal's reason if aborted while
+   * waiting (a started task is not interrupted), or with a "busy" NsightError when the
+   * interactive queue is full.
+   */
   run<T>(task: () => Promise<T>, priority: CallPriority = "interactive", signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
@@ -81,6 +94,10 @@ export class CallBudget {
         return;
       }
       const queue = this.queues[priority];
+      if (priority === "interactive" && queue.length >= this.maxQueuedInteractive) {
+        reject(this.busyError(queue.length));
+        return;
+      }
       const onAbort = () => {
         const index = queue.indexOf(waiter);
         if (index !== -1) {
@@ -143,6 +160,13 @@ export class CallBudget {
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private busyError(queued: number): NsightError {
+    return new NsightError("busy", "Too many requests are waiting for N-sight right now. Try again in a minute.", {
+      // About when the calls already waiting will have gone out at the budget's pace.
+      retryAfterMs: Math.max(1_000, Math.ceil((queued * WINDOW_MS) / this.perMinute)),
+    });
   }
 
   private hasWaiters(): boolean {

@@ -136,6 +136,31 @@ describe("NsightClient", () => {
     await expect(client.listClients()).resolves.toEqual([]);
     expect(client.breakerState().open).toBe(false);
   });
+
+  it("lets a call already sent finish when nobody waits any more, but sends no retry", async () => {
+    stub.handle((_req, res) => setTimeout(() => res.end(sessionsXml), 100));
+    const { client } = makeClient();
+    const leaving = new AbortController();
+    const sent = client.listMobSessions("3000001", { signal: leaving.signal });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    leaving.abort(new Error("gone"));
+    expect((await sent).map((s) => s.sessionId)).toEqual(["12345", "12346", "12347"]);
+
+    stub.handle((_req, res) => {
+      res.writeHead(503);
+      res.end();
+    });
+    const backoff = new AbortController();
+    const { client: patient } = makeClient({
+      sleep: (ms, signal) => {
+        backoff.abort(new Error("gone during the backoff"));
+        return new Promise((_resolve, reject) => (signal?.aborted ? reject(signal.reason) : setTimeout(_resolve, ms)));
+      },
+    });
+    const before = stub.requests.length;
+    await expect(patient.listMobSessions("3000002", { signal: backoff.signal })).rejects.toThrow("gone during the backoff");
+    expect(stub.requests.length - before).toBe(1);
+  });
 });
 
 describe("isNsightId", () => {

@@ -29,6 +29,10 @@ export interface BreakerPolicy {
 
 export interface CallOptions {
   priority?: CallPriority;
+  /**
+   * Fires when nobody waits for the answer any more: a call still queued in the budget is
+   * dropped and no retry follows. A call already sent is let finish (its answer is cached).
+   */
   signal?: AbortSignal;
 }
 
@@ -180,7 +184,7 @@ export class NsightClient {
         );
       }
       try {
-        return await this.options.budget.run(() => this.attempt(service, params, attempt, read, call.signal), call.priority, call.signal);
+        return await this.options.budget.run(() => this.attempt(service, params, attempt, read), call.priority, call.signal);
       } catch (error) {
         if (!isNsightError(error)) throw error;
         lastError = error;
@@ -194,10 +198,10 @@ export class NsightClient {
     throw lastError ?? new NsightError("unavailable", "N-sight could not be reached.", { service });
   }
 
-  private async attempt<T>(service: ReadService, params: Record<string, string>, attempt: number, read: (text: string) => T | Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async attempt<T>(service: ReadService, params: Record<string, string>, attempt: number, read: (text: string) => T | Promise<T>): Promise<T> {
     const started = this.now();
     try {
-      const answer = await fetchNsightText(this.options.transport, service, params, signal);
+      const answer = await fetchNsightText(this.options.transport, service, params);
       const value = await read(answer.text);
       this.record(false, service, params);
       this.options.onCall?.({ service, params, attempt, outcome: "ok", ms: this.now() - started, bytes: answer.bytes });

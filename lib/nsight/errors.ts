@@ -5,7 +5,7 @@ import "server-only";
  */
 
 export type NsightErrorKind =
-  /** The key was refused (errorcode 3), or N-sight's firewall turned us away. */
+  /** The key was refused (errorcode 2 or 3), or N-sight's firewall turned us away. */
   | "auth"
   /** N-sight does not know the id we asked about (errorcode 4). */
   | "not_found"
@@ -17,8 +17,10 @@ export type NsightErrorKind =
   | "unavailable"
   /** N-sight did not answer within the time limit. */
   | "timeout"
-  /** N-sight (or our own budget) asked us to slow down. */
-  | "throttled";
+  /** N-sight asked us to slow down. */
+  | "throttled"
+  /** Not N-sight's doing: too many requests already wait for our own call budget. */
+  | "busy";
 
 export interface NsightErrorDetails {
   service?: string;

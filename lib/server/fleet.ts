@@ -24,10 +24,10 @@ function createFleet(): FleetRefresher {
   const dataDir = isAbsolute(config.dataDir) ? config.dataDir : join(/* turbopackIgnore: true */ process.cwd(), config.dataDir);
   const refresher = new FleetRefresher({
     source: {
-      listClients: async () => (await getClients("background")).data,
-      listClientDevices: async (clientId) => (await getClientDevices(clientId, "background")).data,
+      listClients: async () => (await getClients({ priority: "background" })).data,
+      listClientDevices: async (clientId) => (await getClientDevices(clientId, { priority: "background" })).data,
       readSessions: async (deviceId) => {
-        const sessions = await getDeviceSessions(deviceId, "background");
+        const sessions = await getDeviceSessions(deviceId, { priority: "background" });
         return { sessions: sessions.data, fetchedAt: sessions.fetchedAt };
       },
       pausedUntil: () => {
@@ -65,4 +65,9 @@ export function getFleet(): FleetRefresher {
   const g = globalThis as GlobalWithFleet;
   g[FLEET] ??= createFleet();
   return g[FLEET];
+}
+
+/** The fleet refresher if this process has started one; never starts it (pages only look). */
+export function runningFleet(): FleetRefresher | undefined {
+  return (globalThis as GlobalWithFleet)[FLEET];
 }

@@ -2,4 +2,4 @@ import { getClients } from "@/lib/data/nsight-data";
 import { apiRoute } from "@/lib/http/api-route";
 
 // GET /api/clients: every client the API key can see, with device counts and time zone.
-export const GET = apiRoute({ route: "GET /api/clients", ids: [], handler: () => getClients() });
+export const GET = apiRoute({ route: "GET /api/clients", ids: [], handler: ({ signal }) => getClients({ signal }) });

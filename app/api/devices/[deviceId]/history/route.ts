@@ -8,8 +8,8 @@ export const GET = apiRoute<{ deviceId: string }>({
   route: "GET /api/devices/:deviceId/history",
   ids: ["deviceId"],
   query: [...VIEW_QUERY_PARAMS],
-  handler: ({ params, query }) => {
+  handler: ({ params, query, signal }) => {
     const { view, zone } = viewFromQuery(query);
-    return getDeviceHistory(params.deviceId, view, zone);
+    return getDeviceHistory(params.deviceId, view, zone, signal);
   },
 });

@@ -17,9 +17,9 @@ export const GET = apiRoute<{ deviceId: string }>({
   route: "GET /api/devices/:deviceId/sessions",
   ids: ["deviceId"],
   query: ["from", "to"],
-  handler: async ({ params, query }) => {
+  handler: async ({ params, query, signal }) => {
     const bounds = parseTimeBounds(query.get("from"), query.get("to"));
-    const sessions = await getDeviceSessions(params.deviceId);
+    const sessions = await getDeviceSessions(params.deviceId, { signal });
     let forHistory = encoded.get(sessions.data);
     if (!forHistory) encoded.set(sessions.data, (forHistory = new Map()));
     const key = `${bounds.fromMs}|${bounds.toMs}|${sessions.stale}`;

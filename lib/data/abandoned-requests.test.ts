@@ -1,0 +1,83 @@
+/**
+ * Requests the browser abandons spend no N-sight call: the app's real route, cache, client
+ * and budget against the simulator, counting the calls the simulator receives.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET } from "@/app/api/devices/[deviceId]/history/route";
+import { FIXED_DEVICE_COUNT } from "../../simulator/scenarios";
+import { startSimulator, type Simulator } from "../../simulator/server";
+import { getRuntime } from "../server/nsight";
+
+const KEY = "abandoned-requests-key";
+/** Long enough that the first calls are still in flight when every request is abandoned. */
+const LATENCY_MS = 2_000;
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, key: KEY, now: "2026-11-27T07:00:00Z", latencyMs: LATENCY_MS });
+  process.env.NSIGHT_API_KEY = KEY;
+  process.env.NSIGHT_SERVER = sim.url;
+});
+afterAll(() => sim.close());
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const history = (deviceId: string, signal?: AbortSignal) =>
+  GET(new Request(`http://localhost/api/devices/${deviceId}/history`, { signal }), { params: Promise.resolve({ deviceId }) });
+
+describe("abandoned requests", () => {
+  it("cost N-sight at most the calls already in flight, and those still fill the cache", async () => {
+    const { budget, cache, config } = getRuntime();
+    // Generated devices: ordinary histories, none of the Fault Lab's misbehaviours.
+    const devices = sim.fleet.devices.slice(FIXED_DEVICE_COUNT, FIXED_DEVICE_COUNT + 100).map((d) => d.id);
+    expect(devices).toHaveLength(100);
+
+    // Four waves of 25 (the interactive queue would refuse a hundred at once): each wave
+    // reaches the budget, then the browser goes away.
+    const answers: Promise<Response>[] = [];
+    for (let wave = 0; wave < 4; wave++) {
+      const leaving = new AbortController();
+      const ids = devices.slice(wave * 25, wave * 25 + 25);
+      answers.push(...ids.map((id) => history(id, leaving.signal)));
+      await until(() => budget.stats().queued + budget.stats().inFlight >= 25);
+      leaving.abort();
+    }
+    const sentBeforeLeaving = budget.stats().startedLastMinute;
+    expect(sentBeforeLeaving).toBeLessThanOrEqual(config.maxConcurrent);
+    expect(budget.stats().queued).toBe(0);
+    expect(new Set((await Promise.all(answers)).map((r) => r.status))).toEqual(new Set([499]));
+
+    await until(() => budget.stats().inFlight === 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sim.stats().totalCalls).toBe(sentBeforeLeaving);
+    expect(cache.size).toBe(sentBeforeLeaving);
+
+    // The answers that were already on their way serve the next visitor without a call.
+    const served = await history(devices[0]!);
+    expect(served.status).toBe(200);
+    expect(sim.stats().totalCalls).toBe(sentBeforeLeaving);
+  });
+
+  it("beyond the interactive queue's bound, are answered 503 at once with when to come back", async () => {
+    const { budget, config } = getRuntime();
+    const devices = sim.fleet.devices.slice(FIXED_DEVICE_COUNT + 100, FIXED_DEVICE_COUNT + 200).map((d) => d.id);
+    const leaving = new AbortController();
+    const answers = devices.map((id) => history(id, leaving.signal));
+    await until(() => budget.stats().queued === budget.maxQueuedInteractive);
+    const refused = devices.length - budget.maxQueuedInteractive - budget.stats().inFlight;
+    expect(budget.maxQueuedInteractive).toBe(config.callsPerMinute);
+    leaving.abort();
+    const busy = (await Promise.all(answers)).filter((r) => r.status === 503);
+    expect(busy).toHaveLength(refused);
+    expect(await busy[0]!.json()).toEqual({ error: { code: "busy", message: "Too many requests are waiting for N-sight right now. Try again in a minute." } });
+    // Sixty calls wait ahead at sixty a minute (in 61 s).
+    expect(busy[0]!.headers.get("retry-after")).toBe("61");
+    await until(() => budget.stats().inFlight === 0);
+  });
+});

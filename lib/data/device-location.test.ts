@@ -1,0 +1,98 @@
+/**
+ * What finding a device's client and site costs N-sight, counted at the simulator: the app's
+ * real cache, client and budget, and a real fleet refresher that has read the inventory.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FleetRefresher } from "../fleet/refresher";
+import { SCENARIO } from "../../simulator/scenarios";
+import { startSimulator, type Simulator } from "../../simulator/server";
+import { getRuntime } from "../server/nsight";
+import { findDeviceLocation } from "./device-location";
+import { getClientDevices, getClients, getDeviceSessions } from "./nsight-data";
+
+const KEY = "device-location-key";
+const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
+/** An id no client lists: a typo of a real one. */
+const MISTYPED = "3000999";
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, key: KEY, now: "2026-11-27T07:00:00Z", devices: 120 });
+  process.env.NSIGHT_API_KEY = KEY;
+  process.env.NSIGHT_SERVER = sim.url;
+});
+afterAll(() => sim.close());
+beforeEach(() => {
+  delete (globalThis as Record<symbol, unknown>)[FLEET];
+  // A cold cache: the state the server is in after a restart, or once the inventory's TTL has passed.
+  getRuntime().cache.clear();
+});
+
+/** Calls the simulator received while `work` ran, as "service?params" without the key. */
+async function callsDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const before = sim.stats().totalCalls;
+  await work();
+  const { totalCalls, requests } = sim.stats();
+  const calls = requests.slice(requests.length - (totalCalls - before));
+  return calls.map(({ params: { apikey: _key, service, ...rest } }) => `${service}?${new URLSearchParams(rest).toString()}`);
+}
+
+/** The device page's reads: its header's location, and its widgets' sessions. */
+const openDevicePage = (deviceId: string, hint?: string) =>
+  Promise.all([findDeviceLocation(deviceId, hint), getDeviceSessions(deviceId).catch((error: unknown) => error)]);
+
+async function fleetThatReadTheInventory(): Promise<FleetRefresher> {
+  const runtime = getRuntime();
+  const fleet = new FleetRefresher({
+    source: {
+      // Interactive priority: no background pacing, so the test need not wait a minute.
+      listClients: async () => (await getClients()).data,
+      listClientDevices: async (clientId) => (await getClientDevices(clientId)).data,
+      readSessions: async () => ({ sessions: [], fetchedAt: Date.now() }),
+      pausedUntil: () => null,
+      upstream: () => runtime.upstream.snapshot(),
+    },
+  });
+  await fleet.discover();
+  (globalThis as Record<symbol, unknown>)[FLEET] = fleet;
+  runtime.cache.clear();
+  return fleet;
+}
+
+describe("finding a device's client and site", () => {
+  it("costs a mistyped id one N-sight call, and nothing more within the TTL, once the fleet knows the inventory", async () => {
+    await fleetThatReadTheInventory();
+    const first = await callsDuring(async () => {
+      const [location, sessions] = await openDevicePage(MISTYPED, SCENARIO.accentClient);
+      expect(location).toBeNull();
+      expect(sessions).toMatchObject({ kind: "not_found" });
+    });
+    expect(first).toEqual([`list_mob_sessions?deviceid=${MISTYPED}`]);
+    expect(await callsDuring(() => openDevicePage(MISTYPED))).toEqual([]);
+  });
+
+  it("reads only the known device's own client, as the fleet state names it", async () => {
+    await fleetThatReadTheInventory();
+    let location: Awaited<ReturnType<typeof findDeviceLocation>> = null;
+    const calls = await callsDuring(async () => {
+      location = await findDeviceLocation(SCENARIO.failingStreak);
+    });
+    expect(location).toMatchObject({ client: { name: "Müller Bau GmbH" }, device: { name: "MB-DC01", siteName: "München" } });
+    expect(calls.sort()).toEqual([
+      "list_clients?",
+      `list_devices_at_client?clientid=${SCENARIO.accentClient}&devicetype=server`,
+      `list_devices_at_client?clientid=${SCENARIO.accentClient}&devicetype=workstation`,
+    ]);
+  });
+
+  it("before the fleet's first inventory, rules out a mistyped id with the page's own call instead of reading every client", async () => {
+    const calls = await callsDuring(async () => {
+      const [location] = await openDevicePage(MISTYPED, SCENARIO.accentClient);
+      expect(location).toBeNull();
+    });
+    expect(calls).toEqual([`list_mob_sessions?deviceid=${MISTYPED}`]);
+    expect(await callsDuring(() => openDevicePage(MISTYPED))).toEqual([]);
+    // A real device is still found, from the link's hint or by looking through the clients.
+    expect(await findDeviceLocation(SCENARIO.faults.http500)).toMatchObject({ client: { name: "Simulator Fault Lab" } });
+  });
+});
