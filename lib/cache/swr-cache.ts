@@ -13,6 +13,8 @@
  *   request for a popular resource would start another refresh, and one page watched by
  *   many people would spend the whole call budget on a server that is not answering.
  * - Entries are evicted least-recently-used once their total weight passes a bound.
+ * - What is computed from a value and kept for the next caller (its JSON for one range)
+ *   is kept with it: it adds to the weight, and goes when the value is refreshed or evicted.
  *
  * Written here rather than taken from lru-cache because the semantics above (stale with
  * its age on failure *and* on slowness, cached negative answers, per-entry TTL) are the
@@ -60,8 +62,11 @@ interface RefreshFailures {
   error: unknown;
 }
 
+/** Computed from a value and kept with it, by name. */
+type Derived = Map<string, { value: unknown; weight: number }>;
+
 type Entry =
-  | { kind: "value"; value: unknown; fetchedAt: number; expiresAt: number; weight: number; failures?: RefreshFailures }
+  | { kind: "value"; value: unknown; fetchedAt: number; expiresAt: number; weight: number; failures?: RefreshFailures; derived?: Derived }
   | { kind: "error"; error: unknown; fetchedAt: number; expiresAt: number; weight: number };
 
 export class SwrCache {
@@ -133,6 +138,34 @@ export class SwrCache {
     }
   }
 
+  /**
+   * What `compute` makes from `source`, the value now stored under `key`, kept with it under
+   * `name` and weighing `weight` toward the bound. When `source` is no longer the stored
+   * value (refreshed meanwhile), the result is made for this caller only.
+   */
+  keepWith<T>(key: string, source: unknown, name: string, weight: number, compute: () => T): T {
+    const entry = this.entries.get(key);
+    if (entry?.kind !== "value" || entry.value !== source) return compute();
+    this.touch(key, entry);
+    const kept = entry.derived?.get(name);
+    if (kept) return kept.value as T;
+    const value = compute();
+    const derivedWeight = Math.max(1, weight);
+    entry.derived ??= new Map();
+    entry.derived.set(name, { value, weight: derivedWeight });
+    entry.weight += derivedWeight;
+    this.totalWeight += derivedWeight;
+    this.evictBeyondBound(key);
+    // Still beyond the bound with only this entry left: its own oldest derived values go first.
+    for (const [oldName, old] of entry.derived) {
+      if (this.totalWeight <= this.options.maxWeight) break;
+      entry.derived.delete(oldName);
+      entry.weight -= old.weight;
+      this.totalWeight -= old.weight;
+    }
+    return value;
+  }
+
   /** Drops every entry (tests, or a configuration change). */
   clear(): void {
     this.entries.clear();
@@ -190,9 +223,13 @@ export class SwrCache {
     }
     this.entries.set(key, entry);
     this.totalWeight += entry.weight;
-    // Evict least recently used, but never the entry just stored.
+    this.evictBeyondBound(key);
+  }
+
+  /** Evicts least recently used entries while beyond the bound, but never `keep` (the most recent). */
+  private evictBeyondBound(keep: string): void {
     for (const [oldKey, oldEntry] of this.entries) {
-      if (this.totalWeight <= this.options.maxWeight || oldKey === key) break;
+      if (this.totalWeight <= this.options.maxWeight || oldKey === keep) break;
       this.entries.delete(oldKey);
       this.totalWeight -= oldEntry.weight;
     }
