@@ -158,4 +158,29 @@ test.describe("the device page", () => {
     await expect(page.getByText("No sessions in this range", { exact: true })).toBeVisible();
     await expect(page.locator('[data-chart="transferred"]')).toHaveAttribute("data-state", "empty");
   });
+
+  test("a zone spelled in another case or as an alias is answered under its one canonical name", async ({ page }) => {
+    const device = SCENARIO.failingStreak;
+    await page.goto(`/devices/${device}?range=7d&tz=eUrOpE%2FbErLiN`);
+    await expect(page).toHaveURL(/[?&]tz=Europe%2FBerlin(&|$)/);
+    await expect(page.getByText("Times in Europe/Berlin")).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByLabel("Time zone")).toHaveValue("Europe/Berlin");
+
+    const answer = await page.request.get(`/api/devices/${device}/history?range=7d&tz=US%2FEastern`);
+    expect(answer.status()).toBe(200);
+    expect((await answer.json()).data.zone).toBe("America/New_York");
+    const refused = await page.request.get(`/api/devices/${device}/history?range=7d&tz=Not%2FAZone`);
+    expect(refused.status()).toBe(400);
+  });
+
+  test("a custom range from year 0100 to 9999 draws what all history draws", async ({ page }) => {
+    const device = SCENARIO.failingStreak;
+    const all = await page.request.get(`/api/devices/${device}/history?range=all&tz=UTC`);
+    const huge = await page.request.get(`/api/devices/${device}/history?range=custom&from=0100-01-01&to=9999-12-31&tz=UTC`);
+    expect(huge.status()).toBe(200);
+    const [whole, clamped] = [(await all.json()).data, (await huge.json()).data];
+    expect(clamped.series.starts).toEqual(whole.series.starts);
+    expect(clamped.totals).toEqual(whole.totals);
+  });
 });
+

@@ -32,6 +32,7 @@ describe("dates", () => {
     expect(formatDateTime("2026-11-27T23:30:00Z", "Pacific/Auckland")).toBe("28 Nov 2026, 12:30:00");
     expect(formatDateTime("2026-11-27T23:30:00Z", "Not/AZone")).toBe("27 Nov 2026, 23:30:00");
     expect(safeZone("")).toBe("UTC");
+    expect(safeZone("eUrOpE/bErLiN")).toBe("Europe/Berlin");
   });
 
   it("says how old something is", () => {

@@ -6,6 +6,8 @@
  * offer decimal ones (kB, MB, GB); exact bytes are always available beside the figure.
  */
 
+import { canonicalZone } from "./time/zone-names";
+
 export type ByteUnits = "binary" | "decimal";
 
 const BINARY = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
@@ -102,13 +104,7 @@ export function formatAge(iso: string | null | undefined, now: number = Date.now
   return future ? `in ${text}` : `${text} ago`;
 }
 
-/** A zone Intl accepts, or UTC. */
+/** The canonical spelling of a zone Intl knows, or UTC. */
 export function safeZone(timeZone: string | null | undefined): string {
-  if (!timeZone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en-GB", { timeZone });
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
+  return canonicalZone(timeZone) ?? "UTC";
 }

@@ -242,4 +242,50 @@ describe("SwrCache", () => {
       expect(load).not.toHaveBeenCalled();
     });
   });
+
+  describe("keepWith", () => {
+    const history = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+    it("keeps what is made from a value, weighed with it, until the value is refreshed", async () => {
+      const cache = cacheWith();
+      const first = (await cache.get("sessions", { ttlMs: 90_000, load: async () => history(100), weigh: (v) => v.length })).value;
+      const make = vi.fn(() => "encoded");
+      expect(cache.keepWith("sessions", first, "json:0-50", 50, make)).toBe("encoded");
+      expect(cache.keepWith("sessions", first, "json:0-50", 50, make)).toBe("encoded");
+      expect(make).toHaveBeenCalledTimes(1);
+      expect(cache.weight).toBe(150);
+
+      await vi.advanceTimersByTimeAsync(90_001);
+      const second = (await cache.get("sessions", { ttlMs: 90_000, load: async () => history(100), weigh: (v) => v.length })).value;
+      expect(cache.weight).toBe(100);
+      cache.keepWith("sessions", second, "json:0-50", 50, make);
+      expect(make).toHaveBeenCalledTimes(2);
+    });
+
+    it("makes but does not keep anything for a value no longer stored", async () => {
+      const cache = cacheWith();
+      await cache.get("sessions", { ttlMs: 90_000, load: async () => history(10), weigh: (v) => v.length });
+      const make = vi.fn(() => "encoded");
+      cache.keepWith("sessions", history(10), "json:all", 10, make);
+      cache.keepWith("sessions", history(10), "json:all", 10, make);
+      cache.keepWith("gone", history(10), "json:all", 10, make);
+      expect(make).toHaveBeenCalledTimes(3);
+      expect(cache.weight).toBe(10);
+    });
+
+    it("never takes the cache beyond its bound, however many distinct results are asked for", async () => {
+      const cache = cacheWith({ maxWeight: 1_000 });
+      await cache.get("other", { ttlMs: 90_000, load: async () => history(300), weigh: (v) => v.length });
+      const sessions = (await cache.get("sessions", { ttlMs: 90_000, load: async () => history(300), weigh: (v) => v.length })).value;
+      for (let i = 0; i < 10_000; i++) {
+        cache.keepWith("sessions", sessions, `json:${i}`, 100, () => i);
+        expect(cache.weight).toBeLessThanOrEqual(1_000);
+      }
+      // The least recently used entry went first, then the oldest kept results; the newest is still kept.
+      expect(cache.peek("other")).toBeUndefined();
+      expect(cache.peek("sessions")?.value).toBe(sessions);
+      expect(cache.keepWith("sessions", sessions, "json:9999", 100, () => -1)).toBe(9_999);
+      expect(cache.keepWith("sessions", sessions, "json:0", 100, () => -1)).toBe(-1);
+    });
+  });
 });

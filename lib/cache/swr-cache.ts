@@ -17,6 +17,8 @@ import "server-only";
  * - A load whose every caller has gone (each gave an AbortSignal, and each fired) is
  *   cancelled: its load's signal fires, so a call still queued for N-sight is dropped. A
  *   caller without a signal, or one served the stale value, keeps the load wanted.
+ * - What is computed from a value and kept for the next caller (its JSON for one range)
+ *   is kept with it: it adds to the weight, and goes when the value is refreshed or evicted.
  *
  * Written here rather than taken from lru-cache because the semantics above (stale with
  * its age on failure *and* on slowness, cached negative answers, per-entry TTL) are the
@@ -67,8 +69,11 @@ interface RefreshFailures {
   error: unknown;
 }
 
+/** Computed from a value and kept with it, by name. */
+type Derived = Map<string, { value: unknown; weight: number }>;
+
 type Entry =
-  | { kind: "value"; value: unknown; fetchedAt: number; expiresAt: number; weight: number; failures?: RefreshFailures }
+  | { kind: "value"; value: unknown; fetchedAt: number; expiresAt: number; weight: number; failures?: RefreshFailures; derived?: Derived }
   | { kind: "error"; error: unknown; fetchedAt: number; expiresAt: number; weight: number };
 
 /** One load in flight and who still waits for it. */
@@ -163,6 +168,34 @@ export class SwrCache {
     }
   }
 
+  /**
+   * What `compute` makes from `source`, the value now stored under `key`, kept with it under
+   * `name` and weighing `weight` toward the bound. When `source` is no longer the stored
+   * value (refreshed meanwhile), the result is made for this caller only.
+   */
+  keepWith<T>(key: string, source: unknown, name: string, weight: number, compute: () => T): T {
+    const entry = this.entries.get(key);
+    if (entry?.kind !== "value" || entry.value !== source) return compute();
+    this.touch(key, entry);
+    const kept = entry.derived?.get(name);
+    if (kept) return kept.value as T;
+    const value = compute();
+    const derivedWeight = Math.max(1, weight);
+    entry.derived ??= new Map();
+    entry.derived.set(name, { value, weight: derivedWeight });
+    entry.weight += derivedWeight;
+    this.totalWeight += derivedWeight;
+    this.evictBeyondBound(key);
+    // Still beyond the bound with only this entry left: its own oldest derived values go first.
+    for (const [oldName, old] of entry.derived) {
+      if (this.totalWeight <= this.options.maxWeight) break;
+      entry.derived.delete(oldName);
+      entry.weight -= old.weight;
+      this.totalWeight -= old.weight;
+    }
+    return value;
+  }
+
   /** Drops every entry (tests, or a configuration change). */
   clear(): void {
     this.entries.clear();
@@ -253,9 +286,13 @@ export class SwrCache {
     }
     this.entries.set(key, entry);
     this.totalWeight += entry.weight;
-    // Evict least recently used, but never the entry just stored.
+    this.evictBeyondBound(key);
+  }
+
+  /** Evicts least recently used entries while beyond the bound, but never `keep` (the most recent). */
+  private evictBeyondBound(keep: string): void {
     for (const [oldKey, oldEntry] of this.entries) {
-      if (this.totalWeight <= this.options.maxWeight || oldKey === key) break;
+      if (this.totalWeight <= this.options.maxWeight || oldKey === keep) break;
       this.entries.delete(oldKey);
       this.totalWeight -= oldEntry.weight;
     }

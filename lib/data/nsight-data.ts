@@ -122,3 +122,11 @@ export async function getDeviceSessions(deviceId: string, call: CallOptions = {}
   });
   return fromHit(hit);
 }
+
+/**
+ * Something made from a device's cached sessions (the JSON of one range), kept with them for
+ * the next caller: it weighs `weight` records toward the cache's bound and goes with them.
+ */
+export function keptWithDeviceSessions<T>(deviceId: string, sessions: readonly BackupSession[], name: string, weight: number, make: () => T): T {
+  return getRuntime().cache.keepWith(cacheKey.sessions(deviceId), sessions, name, weight, make);
+}

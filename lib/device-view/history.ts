@@ -60,6 +60,7 @@ export interface HistoryTotals {
 
 export interface DeviceHistory {
   zone: string;
+  /** What the charts cover (the range clamped to the history); from is null for all history. */
   from: string | null;
   to: string;
   /** Plugins shown, in a stable order (known plugins first, as N-sight lists them). */
@@ -121,14 +122,29 @@ export interface BuildHistoryOptions {
   now: number;
 }
 
+/** The longest preset: a chart may always reach this far back, whatever the history. */
+const LONGEST_PRESET_MS = 366 * 86_400_000;
+
+/**
+ * What the charts cover: the range, clamped to the history (or the last year, for a young
+ * device) and to now, so a custom range from year 0100 to 9999 costs what all history costs.
+ */
+export function chartSpan(range: ResolvedRange, firstStart: string | null, lastStart: string | null, now: number): { fromMs: number; toMs: number } {
+  const historyFrom = firstStart === null ? range.toMs - 86_400_000 : Date.parse(firstStart);
+  if (range.fromMs === null) return { fromMs: Math.min(historyFrom, range.toMs), toMs: range.toMs };
+  const earliest = Math.min(historyFrom, now - LONGEST_PRESET_MS);
+  const latest = Math.max(now, lastStart === null ? now : Date.parse(lastStart) + 1);
+  const toMs = Math.min(Math.max(range.toMs, earliest), latest);
+  return { fromMs: Math.min(Math.max(range.fromMs, earliest), toMs), toMs };
+}
+
 export function buildHistory(all: readonly BackupSession[], options: BuildHistoryOptions): DeviceHistory {
   const { filters, range, zone, now } = options;
   const sessions = filterSessions(all, filters, range);
   const firstDated = all.find((s) => s.start !== null);
   let lastDated: BackupSession | undefined;
   for (let i = all.length - 1; i >= 0 && !lastDated; i--) if (all[i]!.start !== null) lastDated = all[i];
-  const fromMs = range.fromMs ?? (firstDated ? Date.parse(firstDated.start!) : range.toMs - 86_400_000);
-  const toMs = range.toMs;
+  const { fromMs, toMs } = chartSpan(range, firstDated?.start ?? null, lastDated?.start ?? null, now);
   const plugins = orderPlugins(filters.plugins.length ? filters.plugins : sessions.map((s) => s.plugin));
   const pluginIndex = new Map(plugins.map((p, i) => [p, i]));
 
@@ -181,7 +197,7 @@ export function buildHistory(all: readonly BackupSession[], options: BuildHistor
 
   return {
     zone,
-    from: range.fromMs === null ? null : new Date(range.fromMs).toISOString(),
+    from: range.fromMs === null ? null : new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
     plugins,
     totals,

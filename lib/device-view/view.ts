@@ -6,7 +6,8 @@
  */
 import type { ByteUnits } from "../format";
 import { BACKUP_PLUGINS, SESSION_STATUSES, SESSION_TYPES, type SessionStatus, type SessionType } from "../types";
-import { resolveZone, zonedTimeToUtc } from "../time/zone";
+import { zonedTimeToUtc } from "../time/zone";
+import { canonicalZone } from "../time/zone-names";
 
 export const RANGE_PRESETS = ["24h", "7d", "30d", "90d", "1y", "all"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -49,7 +50,7 @@ export interface DeviceView {
   dir: "asc" | "desc";
   /** 1-based. */
   page: number;
-  /** IANA zone the view is shown in; null means the device's client's zone (or UTC). */
+  /** IANA zone the view is shown in, canonically spelled; null means the device's client's zone (or UTC). */
   tz: string | null;
   units: ByteUnits;
 }
@@ -91,11 +92,6 @@ function isRealDay(value: string | undefined): value is string {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-function isZone(value: string | undefined): value is string {
-  if (!value || value.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(value)) return false;
-  return resolveZone(value) === value;
-}
-
 export function parseDeviceView(params: ParamSource): DeviceView {
   const range = get(params, "range");
   const from = get(params, "from");
@@ -114,7 +110,7 @@ export function parseDeviceView(params: ParamSource): DeviceView {
     sort: SESSION_SORT_KEYS.includes(sort as SessionSortKey) ? (sort as SessionSortKey) : DEFAULT_VIEW.sort,
     dir: get(params, "dir") === "asc" ? "asc" : get(params, "dir") === "desc" ? "desc" : DEFAULT_VIEW.dir,
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
-    tz: isZone(tz) ? tz : null,
+    tz: canonicalZone(tz),
     units: get(params, "units") === "decimal" ? "decimal" : "binary",
   };
 }
@@ -202,7 +198,7 @@ export function checkDeviceViewParams(params: URLSearchParams): string | null {
   if (given("sort") !== null && view.sort !== given("sort")) return "Invalid sort.";
   if (given("dir") !== null && view.dir !== given("dir")) return "Invalid dir.";
   if (given("page") !== null && String(view.page) !== given("page")) return "Invalid page.";
-  if (given("tz") !== null && view.tz !== given("tz")) return "Invalid tz: expected an IANA time zone such as Europe/London.";
+  if (given("tz") !== null && view.tz === null) return "Invalid tz: expected an IANA time zone such as Europe/London.";
   if (given("units") !== null && view.units !== given("units")) return "Invalid units.";
   return null;
 }

@@ -17,13 +17,21 @@ export class InvalidTimeBoundError extends RequestError {
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
+function isRealDay(day: string): boolean {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const length = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return length !== undefined && date >= 1 && date <= length;
+}
+
 function parseBound(name: string, value: string | null): number | null {
   if (value === null) return null;
   if (!ISO.test(value)) {
     throw new InvalidTimeBoundError(`Invalid ${name}: expected an ISO 8601 date or date-time with a zone, such as 2026-01-31T00:00:00Z.`);
   }
   const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw new InvalidTimeBoundError(`Invalid ${name}: not a real date.`);
+  // Date.parse rolls 30 February over into March.
+  if (Number.isNaN(ms) || !isRealDay(value.slice(0, 10))) throw new InvalidTimeBoundError(`Invalid ${name}: not a real date.`);
   return ms;
 }
 
@@ -36,36 +44,49 @@ export function parseTimeBounds(from: string | null, to: string | null): TimeBou
 }
 
 /** First index whose start is >= iso (sessions sorted by start, undated last). */
-function lowerBound(sessions: readonly BackupSession[], iso: string): number {
+function lowerBound(sessions: readonly BackupSession[], datedEnd: number, iso: string): number {
   let lo = 0;
-  let hi = sessions.length;
+  let hi = datedEnd;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const start = sessions[mid]!.start;
-    if (start !== null && start < iso) lo = mid + 1;
+    if (sessions[mid]!.start! < iso) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
+/** Session starts are ISO text with four-digit years; beyond these, a bound is before or after them all. */
+const FIRST_ISO_MS = Date.parse("0000-01-01T00:00:00Z");
+const LAST_ISO_MS = Date.parse("9999-12-31T23:59:59Z");
+
 /**
- * Session starts have whole seconds, so a bound is rounded up to the next whole second:
- * start >= from and start < to then compare correctly as text.
+ * Index of the first dated session that started at or after `ms`. Session starts have whole
+ * seconds, so the bound is rounded up to the next whole second: start >= from and start < to
+ * then compare correctly as text.
  */
-function toIso(ms: number): string {
-  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+function indexAt(sessions: readonly BackupSession[], datedEnd: number, ms: number): number {
+  if (ms <= FIRST_ISO_MS) return 0;
+  if (ms > LAST_ISO_MS) return datedEnd;
+  return lowerBound(sessions, datedEnd, new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace(".000Z", "Z"));
 }
 
 /**
- * The sessions that started within the bounds. Relies on the sort of mapSessions (by ISO
- * start, which sorts as text); without bounds, every session, undated ones included.
+ * Where the sessions that started within the bounds sit: sessions.slice(lo, hi). Relies on
+ * the sort of mapSessions (by ISO start, which sorts as text, undated last); without
+ * bounds, every session, undated ones included. Bounds that select the same sessions give
+ * the same indices, whatever their spelling or how far outside the history they reach.
  */
-export function sessionsBetween(sessions: readonly BackupSession[], bounds: TimeBounds): BackupSession[] {
-  if (bounds.fromMs === null && bounds.toMs === null) return sessions.slice();
+export function sessionIndexRange(sessions: readonly BackupSession[], bounds: TimeBounds): { lo: number; hi: number } {
+  if (bounds.fromMs === null && bounds.toMs === null) return { lo: 0, hi: sessions.length };
   const firstUndated = sessions.findIndex((s) => s.start === null);
   const datedEnd = firstUndated === -1 ? sessions.length : firstUndated;
-  const dated = sessions.slice(0, datedEnd);
-  const lo = bounds.fromMs === null ? 0 : lowerBound(dated, toIso(bounds.fromMs));
-  const hi = bounds.toMs === null ? dated.length : lowerBound(dated, toIso(bounds.toMs));
-  return dated.slice(lo, Math.max(lo, hi));
+  const lo = bounds.fromMs === null ? 0 : indexAt(sessions, datedEnd, bounds.fromMs);
+  const hi = bounds.toMs === null ? datedEnd : indexAt(sessions, datedEnd, bounds.toMs);
+  return { lo, hi: Math.max(lo, hi) };
+}
+
+/** The sessions that started within the bounds (see sessionIndexRange). */
+export function sessionsBetween(sessions: readonly BackupSession[], bounds: TimeBounds): BackupSession[] {
+  const { lo, hi } = sessionIndexRange(sessions, bounds);
+  return sessions.slice(lo, hi);
 }

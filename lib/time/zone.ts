@@ -2,16 +2,32 @@
  * Calendar arithmetic in an IANA time zone, for day boundaries that follow the zone a
  * view is shown in (a backup at 23:30 UTC belongs to the next day in Auckland).
  * Built on Intl only; formatters are cached because they are expensive to create.
+ *
+ * A bucket (hour, day, week, month) begins at the first instant the zone's clocks read its
+ * start or later: where DST begins at midnight (Santiago, the Azores, Havana) the day
+ * begins at 01:00. Hours follow the local clock, so with a +05:30 or +05:45 offset they
+ * begin at :30 or :15 past the UTC hour, and the clock's jump at a DST change begins a new
+ * hour bucket too (Lord Howe moves by 30 minutes).
  */
 import { safeZone } from "../format";
+import { canonicalZone } from "./zone-names";
 
+const SECOND = 1_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Keyed by canonical zone names only: a finite set, whatever spellings requests use. */
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 
 function partsFormatter(zone: string): Intl.DateTimeFormat {
-  let formatter = partsFormatters.get(zone);
+  const cached = partsFormatters.get(zone);
+  if (cached) return cached;
+  const canonical = canonicalZone(zone);
+  if (!canonical) throw new RangeError(`Unknown time zone: ${zone.slice(0, 64)}`);
+  let formatter = partsFormatters.get(canonical);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
+      timeZone: canonical,
       hourCycle: "h23",
       year: "numeric",
       month: "2-digit",
@@ -20,7 +36,7 @@ function partsFormatter(zone: string): Intl.DateTimeFormat {
       minute: "2-digit",
       second: "2-digit",
     });
-    partsFormatters.set(zone, formatter);
+    partsFormatters.set(canonical, formatter);
   }
   return formatter;
 }
@@ -34,69 +50,135 @@ export interface ZonedParts {
   second: number;
 }
 
+const US_DATE_TIME = /^(\d{2})\/(\d{2})\/(\d+), (\d{2}):(\d{2}):(\d{2})$/;
+
+/** The zone's wall clock at instant `ms` (years 1 and later). */
 export function zonedParts(ms: number, zone: string): ZonedParts {
+  const formatter = partsFormatter(zone);
+  // format() and a pattern are about three times faster than formatToParts().
+  const match = US_DATE_TIME.exec(formatter.format(ms));
+  if (match) {
+    return { year: Number(match[3]), month: Number(match[1]), day: Number(match[2]), hour: Number(match[4]), minute: Number(match[5]), second: Number(match[6]) };
+  }
   const out: Record<string, number> = {};
-  for (const part of partsFormatter(zone).formatToParts(new Date(ms))) {
+  for (const part of formatter.formatToParts(ms)) {
     if (part.type !== "literal") out[part.type] = Number(part.value);
   }
   return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour!, minute: out.minute!, second: out.second! };
 }
 
+/** A wall-clock reading as if it were UTC, in epoch ms; unlike Date.UTC, years 0 to 99 are not 1900 to 1999. */
+function wallMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
+const floorSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
+const mod = (a: number, b: number) => ((a % b) + b) % b;
+
 /** The zone's offset from UTC at instant `ms`, in ms (positive east of Greenwich). */
 export function zoneOffsetMs(ms: number, zone: string): number {
   const p = zonedParts(ms, zone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
+  return wallMs(p.year, p.month, p.day, p.hour, p.minute, p.second) - floorSecond(ms);
 }
 
-/** The instant a wall-clock time in `zone` happens (the earlier one across a DST fold). */
+/** The first whole second in (lo, hi] where `reached` holds; it must not hold at lo and hold at hi. */
+function firstSecondWhere(lo: number, hi: number, reached: (ms: number) => boolean): number {
+  while (hi - lo > SECOND) {
+    const mid = lo + Math.floor((hi - lo) / 2 / SECOND) * SECOND;
+    if (reached(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * The first instant the zone's clocks read `wall` (a reading as if UTC) or later: the
+ * earlier of two across a DST fold, the instant of the jump when DST skips the reading.
+ */
+function firstInstantReading(wall: number, zone: string): number {
+  const before = zoneOffsetMs(wall - DAY, zone);
+  const after = zoneOffsetMs(wall + DAY, zone);
+  if (before === after && zoneOffsetMs(wall - before, zone) === before) return wall - before;
+  const offsets = new Set([before, after, zoneOffsetMs(wall - before, zone), zoneOffsetMs(wall - after, zone)]);
+  let earliest = Infinity;
+  for (const offset of offsets) {
+    const instant = wall - offset;
+    if (instant < earliest && zoneOffsetMs(instant, zone) === offset) earliest = instant;
+  }
+  if (earliest !== Infinity) return earliest;
+  const candidates = [...offsets].map((offset) => wall - offset);
+  return firstSecondWhere(Math.min(...candidates), Math.max(...candidates), (ms) => ms + zoneOffsetMs(ms, zone) >= wall);
+}
+
+/** The instant a wall-clock time in `zone` happens (the earlier one across a DST fold, the clock's jump when DST skips it). */
 export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, zone: string): number {
-  const guess = Date.UTC(year, month - 1, day, hour);
-  let ms = guess - zoneOffsetMs(guess, zone);
-  // A second pass settles instants near a DST change.
-  ms = guess - zoneOffsetMs(ms, zone);
-  return ms;
+  return firstInstantReading(wallMs(year, month, day, hour), zone);
 }
 
 /** Start of the calendar day containing `ms`, in `zone`. */
 export function startOfZonedDay(ms: number, zone: string): number {
-  const p = zonedParts(ms, zone);
-  return zonedTimeToUtc(p.year, p.month, p.day, 0, zone);
+  return bucketStart(ms, "day", zone);
 }
 
 /** "YYYY-MM-DD" of the day containing `ms`, in `zone`. */
 export function zonedDayKey(ms: number, zone: string): string {
   const p = zonedParts(ms, zone);
-  return `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+  return `${String(p.year).padStart(4, "0")}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
 }
 
 export type BucketUnit = "hour" | "day" | "week" | "month";
 
+/** Monday = 0. */
+const weekdayOf = (p: ZonedParts) => (new Date(wallMs(p.year, p.month, p.day)).getUTCDay() + 6) % 7;
+
+/** Start of the local hour containing `ms`, or of the clock's jump into it. */
+function hourStart(ms: number, zone: string): number {
+  const second = floorSecond(ms);
+  const offset = zoneOffsetMs(second, zone);
+  const onTheHour = second - mod(second + offset, HOUR);
+  if (zoneOffsetMs(onTheHour, zone) === offset) return onTheHour;
+  return firstSecondWhere(onTheHour, second, (t) => zoneOffsetMs(t, zone) === offset);
+}
+
+function nextHourStart(start: number, zone: string): number {
+  const second = floorSecond(start);
+  const offset = zoneOffsetMs(second, zone);
+  const nextOnTheHour = second - mod(second + offset, HOUR) + HOUR;
+  if (zoneOffsetMs(nextOnTheHour, zone) === offset) return nextOnTheHour;
+  return firstSecondWhere(second, nextOnTheHour, (t) => zoneOffsetMs(t, zone) !== offset);
+}
+
 /** Start of the bucket after the one starting at `start` (buckets align to the zone's calendar). */
 export function nextBucketStart(start: number, unit: BucketUnit, zone: string): number {
-  if (unit === "hour") return start + 3_600_000;
+  if (unit === "hour") return nextHourStart(start, zone);
   const p = zonedParts(start, zone);
   if (unit === "day") return zonedTimeToUtc(p.year, p.month, p.day + 1, 0, zone);
-  if (unit === "week") return zonedTimeToUtc(p.year, p.month, p.day + 7, 0, zone);
+  if (unit === "week") return zonedTimeToUtc(p.year, p.month, p.day - weekdayOf(p) + 7, 0, zone);
   return zonedTimeToUtc(p.year, p.month + 1, 1, 0, zone);
 }
 
 /** Start of the bucket containing `ms`: weeks start on Monday, months on the 1st. */
 export function bucketStart(ms: number, unit: BucketUnit, zone: string): number {
-  if (unit === "hour") return Math.floor(ms / 3_600_000) * 3_600_000;
+  if (unit === "hour") return hourStart(ms, zone);
   const p = zonedParts(ms, zone);
-  if (unit === "day") return zonedTimeToUtc(p.year, p.month, p.day, 0, zone);
-  if (unit === "month") return zonedTimeToUtc(p.year, p.month, 1, 0, zone);
-  const weekday = (new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay() + 6) % 7; // Monday = 0
-  return zonedTimeToUtc(p.year, p.month, p.day - weekday, 0, zone);
+  const day = unit === "day" ? p.day : unit === "week" ? p.day - weekdayOf(p) : 1;
+  let start = zonedTimeToUtc(p.year, p.month, day, 0, zone);
+  // A clock turned back across midnight shows yesterday's date after today began.
+  for (let next = nextBucketStart(start, unit, zone); next <= ms; next = nextBucketStart(start, unit, zone)) start = next;
+  return start;
 }
 
 /** Every bucket start from the one containing `fromMs` up to (not including) `toMs`. */
 export function bucketStarts(fromMs: number, toMs: number, unit: BucketUnit, zone: string): number[] {
   const starts: number[] = [];
-  for (let s = bucketStart(fromMs, unit, zone); s < toMs; s = nextBucketStart(s, unit, zone)) {
+  for (let s = bucketStart(fromMs, unit, zone); s < toMs; ) {
     starts.push(s);
-    if (starts.length > 100_000) break;
+    const next = nextBucketStart(s, unit, zone);
+    if (!(next > s)) throw new Error(`No ${unit} after ${new Date(s).toISOString()} in ${zone}`);
+    s = next;
   }
   return starts;
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { Suspense } from "react";
 import { DeviceControls } from "@/components/devices/device-controls";
 import { DeviceHeader, DeviceHeaderSkeleton } from "@/components/devices/device-header";
@@ -10,7 +10,7 @@ import { findDeviceLocation, peekDeviceLocation } from "@/lib/data/device-locati
 import { parseDeviceView } from "@/lib/device-view/view";
 import { safeZone } from "@/lib/format";
 import { isNsightId } from "@/lib/nsight/client";
-import { firstParam, type SearchParams } from "@/lib/view/list-view";
+import { firstParam, withParams, type SearchParams } from "@/lib/view/list-view";
 
 export const metadata: Metadata = { title: "Device backups" };
 
@@ -27,6 +27,9 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const hint = firstParam(query, "client");
   const clientHint = hint && isNsightId(hint) ? hint : undefined;
   const view = parseDeviceView(query);
+  const askedZone = firstParam(query, "tz");
+  // One address per view: another spelling of the zone (eUrOpE/bErLiN, US/Eastern) moves to Intl's own.
+  if (askedZone && view.tz && askedZone !== view.tz) redirect(`/devices/${deviceId}${withParams(query, { tz: view.tz })}`);
 
   let cached = null;
   try {

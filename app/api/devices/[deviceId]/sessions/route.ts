@@ -1,15 +1,6 @@
-import { getDeviceSessions } from "@/lib/data/nsight-data";
+import { getDeviceSessions, keptWithDeviceSessions } from "@/lib/data/nsight-data";
 import { apiRoute, encodeSuccess } from "@/lib/http/api-route";
-import type { EncodedAnswer } from "@/lib/http/encoded-answer";
-import { parseTimeBounds, sessionsBetween } from "@/lib/sessions/time-bounds";
-import type { BackupSession } from "@/lib/types";
-
-/**
- * Encoded answers per cached history, bounds and staleness: a device's history can be
- * megabytes of JSON, and everyone asking within a cache period gets the same bytes. Keyed
- * weakly by the cached array, so a refreshed or evicted history takes its encodings with it.
- */
-const encoded = new WeakMap<readonly BackupSession[], Map<string, EncodedAnswer>>();
+import { parseTimeBounds, sessionIndexRange } from "@/lib/sessions/time-bounds";
 
 // GET /api/devices/:deviceId/sessions[?from=&to=]: backup sessions of one device, sorted by
 // start; ISO bounds are applied here so the browser only receives what it asked for.
@@ -20,15 +11,10 @@ export const GET = apiRoute<{ deviceId: string }>({
   handler: async ({ params, query, signal }) => {
     const bounds = parseTimeBounds(query.get("from"), query.get("to"));
     const sessions = await getDeviceSessions(params.deviceId, { signal });
-    let forHistory = encoded.get(sessions.data);
-    if (!forHistory) encoded.set(sessions.data, (forHistory = new Map()));
-    const key = `${bounds.fromMs}|${bounds.toMs}|${sessions.stale}`;
-    let answer = forHistory.get(key);
-    if (!answer) {
-      answer = encodeSuccess({ ...sessions, data: sessionsBetween(sessions.data, bounds) });
-      if (forHistory.size >= 16) forHistory.clear();
-      forHistory.set(key, answer);
-    }
-    return answer;
+    // A history can be megabytes of JSON: encoded once per selection of sessions (not per
+    // spelling of the bounds) and kept, weighed, with the cached history.
+    const { lo, hi } = sessionIndexRange(sessions.data, bounds);
+    const name = `json:${lo === hi ? "none" : `${lo}-${hi}`}:${sessions.stale}`;
+    return keptWithDeviceSessions(params.deviceId, sessions.data, name, hi - lo, () => encodeSuccess({ ...sessions, data: sessions.data.slice(lo, hi) }));
   },
 });
