@@ -8,6 +8,9 @@ import type { SearchParams } from "@/lib/view/list-view";
 
 export const metadata: Metadata = { title: "NOC wall" };
 
+/** The wall is sized in em of this: the smaller of the screen's width and height sets it, never under 16 px. */
+const NOC_FONT_SIZE = "clamp(16px, min(1.05vw, 1.9vh), 48px)";
+
 /**
  * The NOC wall display: no chrome, dark by default, readable across a room, configured
  * entirely by its URL (`?clients=…&rotate=15&refresh=30&theme=dark`). It reads the fleet
@@ -20,7 +23,7 @@ export default async function NocPage({ searchParams }: { searchParams: Promise<
   return (
     <main
       className="fixed inset-0 overflow-hidden bg-canvas text-ink"
-      style={{ fontSize: "clamp(14px, 1.05vw, 46px)" }}
+      style={{ fontSize: NOC_FONT_SIZE }}
       data-color-scheme={settings.theme}
       data-noc-theme={settings.theme}
     >

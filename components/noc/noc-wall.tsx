@@ -102,7 +102,7 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
         {displayName(device.clientName, `Client ${device.clientId}`)} › {displayName(device.siteName, `Site ${device.siteId}`)}
       </p>
       <p className="truncate">{problemLine(device, now)}</p>
-      <p className="truncate text-[0.85em] text-muted">
+      <p className="truncate text-[0.9em] text-muted">
         Last success {device.lastSuccessAt ? formatAge(device.lastSuccessAt, now) : "never"} · read {device.readAt ? formatAge(device.readAt, now) : "—"}
       </p>
     </li>
@@ -200,8 +200,8 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
           </ul>
         )}
       </section>
-      <footer className="flex justify-between text-muted">
-        <span>
+      <footer className="flex justify-between gap-x-[1.5em] text-muted">
+        <span className="shrink-0">
           {formatCount(snapshot.problems.length)} need attention
           {pages > 1 ? ` · page ${shownPage + 1} of ${pages}, next in ${settings.rotateSeconds} s` : ""}
         </span>
