@@ -45,7 +45,7 @@ const COLUMNS: Column[] = [
 ];
 
 /** The start column stays in view while the others scroll past, so a row never loses its name. */
-const STICKY_FIRST = "sticky left-0 z-10 shadow-[1px_0_0_var(--color-border)]";
+const STICKY_FIRST = "sticky left-0 z-10 border-r border-border";
 
 /** Every session of the view, a page at a time; a row opens the session's detail. */
 export function SessionTable({ deviceId, zone }: { deviceId: string; zone: string }) {
@@ -84,8 +84,8 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
       </div>
       {/* The card scrolls both ways, no taller than the screen: its sideways scrollbar is always in reach. */}
       <div role="region" aria-labelledby="sessions-heading" tabIndex={0} data-scroll="sessions" className="max-h-[75vh] overflow-auto rounded-lg border border-border bg-surface">
-        <table className="w-full whitespace-nowrap text-sm" aria-labelledby="sessions-heading" aria-busy={query.isFetching}>
-          <thead className="sticky top-0 z-20 bg-surface-muted shadow-[0_1px_0_var(--color-border)]">
+        <table className="w-full border-separate border-spacing-0 whitespace-nowrap text-sm" aria-labelledby="sessions-heading" aria-busy={query.isFetching}>
+          <thead className="sticky top-0 z-20 bg-surface-muted">
             <tr>
               {COLUMNS.map((column, i) => {
                 const active = column.sort === view.sort;
@@ -94,7 +94,7 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
                     key={column.key}
                     scope="col"
                     aria-sort={active ? (view.dir === "asc" ? "ascending" : "descending") : column.sort ? "none" : undefined}
-                    className={`px-3 py-2 font-semibold ${column.align === "right" ? "text-right" : "text-left"} ${i === 0 ? `bg-surface-muted ${STICKY_FIRST}` : ""}`}
+                    className={`border-b border-border px-3 py-2 font-semibold ${column.align === "right" ? "text-right" : "text-left"} ${i === 0 ? `bg-surface-muted ${STICKY_FIRST}` : ""}`}
                   >
                     {column.sort ? (
                       <button type="button" className="inline-flex items-center gap-1 hover:underline" onClick={() => sortBy(column.sort!)}>
@@ -114,8 +114,8 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
           <tbody>
             {!page &&
               Array.from({ length: 10 }, (_, i) => (
-                <tr key={i} className="border-b border-border">
-                  <td colSpan={COLUMNS.length} className="px-3 py-2">
+                <tr key={i}>
+                  <td colSpan={COLUMNS.length} className="border-b border-border px-3 py-2">
                     <div className="h-5 animate-pulse rounded bg-surface-muted" />
                   </td>
                 </tr>
@@ -130,7 +130,7 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
             {page?.rows.map((session) => (
               <tr
                 key={session.sessionId}
-                className="group cursor-pointer border-b border-border last:border-0 hover:bg-surface-muted"
+                className="group cursor-pointer hover:bg-surface-muted [&>*]:border-b [&>*]:border-border last:[&>*]:border-b-0"
                 onClick={() => open(session)}
                 data-session-id={session.sessionId}
               >
