@@ -119,7 +119,7 @@ for (const viewport of [PHONE, DESK]) {
     await page.context().close();
   });
 
-  test(`at ${viewport.width} px the status strip's labels stay inside its card`, async ({ browser }) => {
+  test(`at ${viewport.width} px the status strip's labels stay inside its card, and no axis label is broken`, async ({ browser }) => {
     const page = await openDevice(browser, viewport);
     const card = page.locator('[data-chart="status"]');
     const labels = card.locator("svg text");
@@ -134,6 +134,11 @@ for (const viewport of [PHONE, DESK]) {
       cardBox,
     );
     expect(outside).toEqual([]);
+    // Axis labels of the other charts are whole: none is broken over two lines ("1 min 20" / "s").
+    const broken = await page.locator("[data-chart] .recharts-cartesian-axis-tick text").evaluateAll((texts) =>
+      texts.filter((t) => t.querySelectorAll("tspan").length > 1).map((t) => t.textContent),
+    );
+    expect(broken).toEqual([]);
     await page.context().close();
   });
 }
