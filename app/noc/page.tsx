@@ -8,8 +8,11 @@ import type { SearchParams } from "@/lib/view/list-view";
 
 export const metadata: Metadata = { title: "NOC wall" };
 
-/** The wall is sized in em of this: the smaller of the screen's width and height sets it, never under 16 px. */
-const NOC_FONT_SIZE = "clamp(16px, min(1.05vw, 1.9vh), 48px)";
+/**
+ * The wall is sized in em of this: the smaller of the screen's width and height sets it, and
+ * from 1366 px wide it is never under 16 px (14 px in a smaller window).
+ */
+const NOC_FONT_SIZE = "clamp(14px, max(min(1.05vw, 1.9vh), min(1.2vw, 16px)), 48px)";
 
 /**
  * The NOC wall display: no chrome, dark by default, readable across a room, configured
