@@ -135,7 +135,9 @@ for (const viewport of [PHONE, DESK]) {
     );
     expect(outside).toEqual([]);
     // Axis labels of the other charts are whole: none is broken over two lines ("1 min 20" / "s").
-    const broken = await page.locator("[data-chart] .recharts-cartesian-axis-tick text").evaluateAll((texts) =>
+    const ticks = page.locator("[data-chart] .recharts-cartesian-axis-tick-value");
+    expect(await ticks.count()).toBeGreaterThan(10);
+    const broken = await ticks.evaluateAll((texts) =>
       texts.filter((t) => t.querySelectorAll("tspan").length > 1).map((t) => t.textContent),
     );
     expect(broken).toEqual([]);
