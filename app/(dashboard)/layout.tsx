@@ -12,7 +12,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         Skip to content
       </a>
       <SiteHeader demo={isDemo()} theme={theme} />
-      <main id="main" className="mx-auto max-w-screen-2xl space-y-6 px-4 py-6">
+      <main id="main" className="mx-auto max-w-screen-2xl space-y-4 px-4 py-4 sm:space-y-6 sm:py-6">
         {children}
       </main>
     </>

@@ -9,6 +9,12 @@ import type { SearchParams } from "@/lib/view/list-view";
 export const metadata: Metadata = { title: "NOC wall" };
 
 /**
+ * The wall is sized in em of this: the smaller of the screen's width and height sets it, and
+ * from 1366 px wide it is never under 16 px (14 px in a smaller window).
+ */
+const NOC_FONT_SIZE = "clamp(14px, max(min(1.05vw, 1.9vh), min(1.2vw, 16px)), 48px)";
+
+/**
  * The NOC wall display: no chrome, dark by default, readable across a room, configured
  * entirely by its URL (`?clients=…&rotate=15&refresh=30&theme=dark`). It reads the fleet
  * refresher's state (the first paint comes with the page), never N-sight directly.
@@ -20,7 +26,7 @@ export default async function NocPage({ searchParams }: { searchParams: Promise<
   return (
     <main
       className="fixed inset-0 overflow-hidden bg-canvas text-ink"
-      style={{ fontSize: "clamp(14px, 1.05vw, 46px)" }}
+      style={{ fontSize: NOC_FONT_SIZE }}
       data-color-scheme={settings.theme}
       data-noc-theme={settings.theme}
     >

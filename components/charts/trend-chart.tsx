@@ -42,7 +42,7 @@ export function TrendChart({
     <LineChart width={width} height={height} data={trendRows(history, series)} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
       <CartesianGrid strokeDasharray="3 3" stroke="var(--color-border)" vertical={false} />
       <XAxis dataKey="start" tickFormatter={(v: string) => bucketLabel(v, history.series.unit, history.zone)} stroke="var(--color-muted)" fontSize={12} minTickGap={24} />
-      <YAxis tickFormatter={format} stroke="var(--color-muted)" fontSize={12} width={72} />
+      <YAxis tickFormatter={format} stroke="var(--color-muted)" fontSize={12} width="auto" />
       <Tooltip
         labelFormatter={(v) => bucketLabel(String(v), history.series.unit, history.zone, true)}
         formatter={(value, name) => [exact ? `${format(Number(value))} (${exact(Number(value))})` : format(Number(value)), pluginLabel(String(name))]}

@@ -1,6 +1,6 @@
 "use client";
 
-import { Suspense, use, useCallback, useEffect, useState } from "react";
+import { Suspense, use, useCallback, useEffect, useId, useState } from "react";
 import { useBrowserZone } from "@/components/hooks/use-now";
 import { RANGE_LABELS, RANGE_PRESETS, dataParams, type DeviceView } from "@/lib/device-view/view";
 import { pluginLabel, sessionStatusLook } from "@/lib/session-status";
@@ -32,11 +32,15 @@ function FilterGroup<T extends string>({ legend, options, selected, label, onCha
 
 /**
  * Range, filters, time zone and units of the device page. Every control writes the URL, so
- * the view can be shared: "Copy link" copies it, with the zone made explicit.
+ * the view can be shared: "Copy link" copies it, with the zone made explicit. On a narrow
+ * screen they fold behind one "View" button, so the device's state comes first.
  */
 export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { deviceId: string; zone: string; clientZone: Promise<string | null>; clientHint: string | null }) {
   const { view, update, hrefFor } = useDeviceView();
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const currentId = useId();
 
   // Once the client's zone is known, make the zone explicit in the URL (replacing the entry):
   // the client's own zone by default, and the same day boundaries from then on.
@@ -65,63 +69,89 @@ export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { dev
   csvParams.set("dir", view.dir);
   if (clientHint) csvParams.set("client", clientHint);
 
+  const filterCount = view.types.length + view.plugins.length + view.statuses.length;
+  const current = [
+    view.range === "custom" && view.from && view.to ? `${view.from} to ${view.to}` : RANGE_LABELS[view.range],
+    zone,
+    filterCount ? `${filterCount} filter${filterCount > 1 ? "s" : ""}` : "",
+  ].filter(Boolean).join(" · ");
 
   return (
-    <section aria-label="View" className="space-y-4 rounded-lg border border-border bg-surface p-4">
-      <div className="flex flex-wrap items-end gap-x-6 gap-y-3">
-        <div role="group" aria-label="Time range" className="flex flex-wrap items-center gap-1">
-          {RANGE_PRESETS.map((preset) => (
-            <button
-              key={preset}
-              type="button"
-              aria-pressed={view.range === preset}
-              title={RANGE_LABELS[preset]}
-              onClick={() => update({ range: preset, from: null, to: null })}
-              className={`rounded border px-3 py-1 text-sm ${view.range === preset ? "border-accent bg-accent text-accent-ink" : "border-border bg-surface hover:bg-surface-muted"}`}
-            >
-              <span aria-hidden="true">{SHORT_RANGE[preset]}</span>
-              <span className="sr-only">{RANGE_LABELS[preset]}</span>
-            </button>
-          ))}
-        </div>
-        <CustomRange
-          key={`${view.from}|${view.to}`}
-          initialFrom={view.from ?? ""}
-          initialTo={view.to ?? ""}
-          active={view.range === "custom"}
-          onApply={(from, to) => update({ range: "custom", from, to })}
-        />
-        <Suspense fallback={<ZoneSelect zone={zone} clientZone={null} onChange={(tz) => update({ tz })} />}>
-          <ClientZoneSelect zone={zone} clientZone={clientZone} onChange={(tz) => update({ tz })} onResolved={settleZone} />
-        </Suspense>
-        <label className="flex flex-col text-sm">
-          Units
-          <select value={view.units} onChange={(e) => update({ units: e.target.value as DeviceView["units"] })} className="rounded border border-border bg-surface px-2 py-1">
-            <option value="binary">Binary (KiB, MiB, GiB)</option>
-            <option value="decimal">Decimal (kB, MB, GB)</option>
-          </select>
-        </label>
-      </div>
-      <div className="grid gap-3 md:grid-cols-3">
-        <FilterGroup legend="Type" options={SESSION_TYPES} selected={view.types} label={(t) => (t === "BACKUP" ? "Backup" : "Restore")} onChange={(types) => update({ types })} />
-        <FilterGroup legend="Plugin" options={BACKUP_PLUGINS} selected={view.plugins} label={pluginLabel} onChange={(plugins) => update({ plugins })} />
-        <FilterGroup legend="Status" options={SESSION_STATUSES} selected={view.statuses} label={(s) => sessionStatusLook(s).label} onChange={(statuses) => update({ statuses })} />
-      </div>
-      <div className="flex flex-wrap items-center gap-3">
-        <button type="button" onClick={copyLink} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted">
-          Copy link
+    <section aria-label="View" className="rounded-lg border border-border bg-surface">
+      <div className="flex items-center gap-3 p-2 md:hidden">
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls={panelId}
+          aria-describedby={currentId}
+          onClick={() => setOpen((was) => !was)}
+          className="inline-flex shrink-0 items-center gap-1 rounded border border-border px-3 py-1.5 text-sm font-medium hover:bg-surface-muted"
+        >
+          <span aria-hidden="true" className={`inline-block transition-transform ${open ? "rotate-90" : ""}`}>
+            ▸
+          </span>
+          View
         </button>
-        <a href={`/api/devices/${deviceId}/sessions/csv?${csvParams.toString()}`} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted" download>
-          Download CSV
-        </a>
-        {(view.types.length > 0 || view.plugins.length > 0 || view.statuses.length > 0) && (
-          <button type="button" onClick={() => update({ types: [], plugins: [], statuses: [] })} className="text-sm text-accent underline">
-            Clear filters
-          </button>
-        )}
-        <span role="status" className="text-sm text-muted">
-          {copied === "copied" ? "Link copied." : copied === "failed" ? "Could not copy: copy the address bar instead." : ""}
+        <span id={currentId} className="min-w-0 truncate text-sm text-muted">
+          {current}
         </span>
+      </div>
+      <div id={panelId} className={`${open ? "block border-t border-border" : "hidden"} space-y-4 p-4 md:block md:border-t-0`}>
+        <div className="flex flex-wrap items-end gap-x-6 gap-y-3">
+          <div role="group" aria-label="Time range" className="flex flex-wrap items-center gap-1">
+            {RANGE_PRESETS.map((preset) => (
+              <button
+                key={preset}
+                type="button"
+                aria-pressed={view.range === preset}
+                title={RANGE_LABELS[preset]}
+                onClick={() => update({ range: preset, from: null, to: null })}
+                className={`rounded border px-3 py-1 text-sm ${view.range === preset ? "border-accent bg-accent text-accent-ink" : "border-border bg-surface hover:bg-surface-muted"}`}
+              >
+                <span aria-hidden="true">{SHORT_RANGE[preset]}</span>
+                <span className="sr-only">{RANGE_LABELS[preset]}</span>
+              </button>
+            ))}
+          </div>
+          <CustomRange
+            key={`${view.from}|${view.to}`}
+            initialFrom={view.from ?? ""}
+            initialTo={view.to ?? ""}
+            active={view.range === "custom"}
+            onApply={(from, to) => update({ range: "custom", from, to })}
+          />
+          <Suspense fallback={<ZoneSelect zone={zone} clientZone={null} onChange={(tz) => update({ tz })} />}>
+            <ClientZoneSelect zone={zone} clientZone={clientZone} onChange={(tz) => update({ tz })} onResolved={settleZone} />
+          </Suspense>
+          <label className="flex flex-col text-sm">
+            Units
+            <select value={view.units} onChange={(e) => update({ units: e.target.value as DeviceView["units"] })} className="rounded border border-border bg-surface px-2 py-1">
+              <option value="binary">Binary (KiB, MiB, GiB)</option>
+              <option value="decimal">Decimal (kB, MB, GB)</option>
+            </select>
+          </label>
+        </div>
+        <div className="grid gap-3 md:grid-cols-3">
+          <FilterGroup legend="Type" options={SESSION_TYPES} selected={view.types} label={(t) => (t === "BACKUP" ? "Backup" : "Restore")} onChange={(types) => update({ types })} />
+          <FilterGroup legend="Plugin" options={BACKUP_PLUGINS} selected={view.plugins} label={pluginLabel} onChange={(plugins) => update({ plugins })} />
+          <FilterGroup legend="Status" options={SESSION_STATUSES} selected={view.statuses} label={(s) => sessionStatusLook(s).label} onChange={(statuses) => update({ statuses })} />
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <button type="button" onClick={copyLink} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted">
+            Copy link
+          </button>
+          <a href={`/api/devices/${deviceId}/sessions/csv?${csvParams.toString()}`} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted" download>
+            Download CSV
+          </a>
+          {(view.types.length > 0 || view.plugins.length > 0 || view.statuses.length > 0) && (
+            <button type="button" onClick={() => update({ types: [], plugins: [], statuses: [] })} className="text-sm text-accent underline">
+              Clear filters
+            </button>
+          )}
+          <span role="status" className="text-sm text-muted">
+            {copied === "copied" ? "Link copied." : copied === "failed" ? "Could not copy: copy the address bar instead." : ""}
+          </span>
+        </div>
       </div>
     </section>
   );

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { notFound } from "next/navigation";
-import { Suspense, use } from "react";
+import { Suspense, use, type ReactNode } from "react";
 import { ChartCard } from "@/components/charts/chart-card";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { RetryButton } from "@/components/ui/retry-button";
@@ -52,8 +52,8 @@ function NoSessionsAtAll({ backup }: { backup: Promise<BackupFlag | null> }) {
   return <EmptyState title="No backup sessions recorded for this device">N-sight has not recorded any Backup & Recovery session yet.</EmptyState>;
 }
 
-/** Summary and charts of one device for the view in the URL. */
-export function DeviceHistoryPanel({ deviceId, zone, backup }: { deviceId: string; zone: string; backup: Promise<BackupFlag | null> }) {
+/** Summary and charts of one device for the view in the URL; `controls` go between the two. */
+export function DeviceHistoryPanel({ deviceId, zone, backup, controls }: { deviceId: string; zone: string; backup: Promise<BackupFlag | null>; controls: ReactNode }) {
   const { view, update } = useDeviceView();
   const query = useQuery(deviceQueries.history(deviceId, dataParams(view, zone).toString()));
   // The history loads in the browser, so the server never renders an age: its time only has to match hydration.
@@ -61,52 +61,46 @@ export function DeviceHistoryPanel({ deviceId, zone, backup }: { deviceId: strin
 
   if (query.isError && query.error instanceof ApiClientError && query.error.status === 404) notFound();
 
-  if (query.isPending) {
-    return (
-      <div className="space-y-4">
-        <div className="h-40 animate-pulse rounded-lg bg-surface-muted" role="status" aria-label="Loading the device's backup history…" />
-        <ChartsLoading />
-      </div>
-    );
-  }
-  if (query.isError && !query.data) {
-    return <ErrorState title="Could not load the backup history" message={query.error.message} retry={<RetryButton onRetry={() => query.refetch()} />} />;
-  }
-  const { data: history, meta } = query.data;
-
+  // One shape in every state, so the controls are never remounted (focus and an open "View" stay).
+  const history = query.data?.data;
+  const meta = query.data?.meta;
+  const failed = query.isError && !query.data;
   return (
     <div className="space-y-4" aria-busy={query.isFetching}>
-      <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm text-muted">
-        <span>
-          Read from N-sight <time dateTime={meta.fetchedAt}>{formatAge(meta.fetchedAt, now)}</time>
-          {meta.stale && <strong className="ml-1 text-status-warning">(stale: N-sight could not be refreshed)</strong>}
-        </span>
-        <span>Times in {history.zone}</span>
-        {query.isError && (
-          <span role="alert" className="text-status-failed">
-            Refresh failed: {query.error.message} <RetryButton onRetry={() => query.refetch()} />
+      {history && meta && (
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-muted sm:text-sm">
+          <span>
+            Read from N-sight <time dateTime={meta.fetchedAt}>{formatAge(meta.fetchedAt, now)}</time>
+            {meta.stale && <strong className="ml-1 text-status-warning">(stale: N-sight could not be refreshed)</strong>}
           </span>
-        )}
-      </div>
-      {history.firstSessionAt === null ? (
+          <span>Times in {history.zone}</span>
+          {query.isError && (
+            <span role="alert" className="text-status-failed">
+              Refresh failed: {query.error.message} <RetryButton onRetry={() => query.refetch()} />
+            </span>
+          )}
+        </div>
+      )}
+      {query.isPending && <div className="h-40 animate-pulse rounded-lg bg-surface-muted" role="status" aria-label="Loading the device's backup history…" />}
+      {failed && <ErrorState title="Could not load the backup history" message={query.error.message} retry={<RetryButton onRetry={() => query.refetch()} />} />}
+      {history?.firstSessionAt === null && (
         <Suspense fallback={<EmptyState title="No backup sessions recorded for this device" />}>
           <NoSessionsAtAll backup={backup} />
         </Suspense>
-      ) : (
-        <>
-          <DeviceSummary history={history} units={view.units} range={view.range} now={now} />
-          {history.matching === 0 && (
-            <EmptyState title="No sessions in this range">
-              {view.types.length || view.plugins.length || view.statuses.length ? "Change the filters or the range, or " : "Choose a longer range, or "}
-              <button type="button" className="text-accent underline" onClick={() => update({ range: "all", types: [], plugins: [], statuses: [] })}>
-                show all history
-              </button>
-              .
-            </EmptyState>
-          )}
-          <DeviceCharts history={history} units={view.units} />
-        </>
       )}
+      {history && history.firstSessionAt !== null && <DeviceSummary history={history} units={view.units} range={view.range} now={now} />}
+      {controls}
+      {history && history.firstSessionAt !== null && history.matching === 0 && (
+        <EmptyState title="No sessions in this range">
+          {view.types.length || view.plugins.length || view.statuses.length ? "Change the filters or the range, or " : "Choose a longer range, or "}
+          <button type="button" className="text-accent underline" onClick={() => update({ range: "all", types: [], plugins: [], statuses: [] })}>
+            show all history
+          </button>
+          .
+        </EmptyState>
+      )}
+      {query.isPending && <ChartsLoading />}
+      {history && history.firstSessionAt !== null && <DeviceCharts history={history} units={view.units} />}
     </div>
   );
 }

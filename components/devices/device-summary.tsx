@@ -11,13 +11,13 @@ export function DeviceSummary({ history, units, range, now }: { history: DeviceH
   const { health, totals } = history;
   const rate = totals.successRate === null ? null : Math.round(totals.successRate * 1000) / 10;
   return (
-    <section aria-labelledby="summary-heading" className="space-y-4 rounded-lg border border-border bg-surface p-4" data-health={health.state}>
+    <section aria-labelledby="summary-heading" className="space-y-3 rounded-lg border border-border bg-surface p-3 sm:space-y-4 sm:p-4" data-health={health.state}>
       <h2 id="summary-heading" className="sr-only">
         Summary
       </h2>
-      <div className="flex flex-wrap items-center gap-3">
+      <div className="flex items-start gap-3 sm:items-center">
         <HealthBadge state={health.state} size="lg" />
-        <p className="text-lg font-medium" data-testid="health-sentence">
+        <p className="font-medium sm:text-lg" data-testid="health-sentence">
           {health.sentence}
         </p>
       </div>

@@ -102,7 +102,7 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
         {displayName(device.clientName, `Client ${device.clientId}`)} › {displayName(device.siteName, `Site ${device.siteId}`)}
       </p>
       <p className="truncate">{problemLine(device, now)}</p>
-      <p className="truncate text-[0.85em] text-muted">
+      <p className="truncate text-[0.9em] text-muted">
         Last success {device.lastSuccessAt ? formatAge(device.lastSuccessAt, now) : "never"} · read {device.readAt ? formatAge(device.readAt, now) : "—"}
       </p>
     </li>
@@ -165,7 +165,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
           {dataAt ? `; data is ${formatAge(dataAt, now).replace(" ago", "")} old` : ""}.
         </p>
       )}
-      <ul className="grid grid-cols-6 gap-[0.6em]" aria-label="Devices per backup state">
+      <ul className="grid grid-cols-[repeat(auto-fit,minmax(8em,1fr))] gap-[0.6em]" aria-label="Devices per backup state">
         {HEALTH_ORDER.map((state) => {
           const look = HEALTH_LOOK[state];
           return (
@@ -187,7 +187,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
           {snapshot.progress.estimatedFullPictureAt ? `; full picture in about ${Math.max(1, Math.round((Date.parse(snapshot.progress.estimatedFullPictureAt) - now) / 60_000))} min` : ""}
         </p>
       )}
-      <section ref={area} aria-label="Devices that need attention" className="min-h-0 flex-1">
+      <section ref={area} aria-label="Devices that need attention" className="min-h-0 flex-1 overflow-hidden">
         {snapshot.problems.length === 0 ? (
           <p className="flex h-full items-center justify-center text-[2em] font-semibold text-status-ok">
             <span aria-hidden="true">✓&nbsp;</span>No device needs attention
@@ -200,7 +200,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
           </ul>
         )}
       </section>
-      <footer className="flex justify-between text-muted">
+      <footer className="flex flex-wrap justify-between gap-x-[1.5em] text-muted">
         <span>
           {formatCount(snapshot.problems.length)} need attention
           {pages > 1 ? ` · page ${shownPage + 1} of ${pages}, next in ${settings.rotateSeconds} s` : ""}

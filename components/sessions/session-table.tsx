@@ -44,6 +44,9 @@ const COLUMNS: Column[] = [
   { key: "storage", label: "Storage account", cell: (s) => s.storageAccountId ?? "—" },
 ];
 
+/** The start column stays in view while the others scroll past, so a row never loses its name. */
+const STICKY_FIRST = "sticky left-0 z-10 border-r border-border";
+
 /** Every session of the view, a page at a time; a row opens the session's detail. */
 export function SessionTable({ deviceId, zone }: { deviceId: string; zone: string }) {
   const { view, update } = useDeviceView();
@@ -79,18 +82,19 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
         </h2>
         {page && page.pageCount > 1 && <Pager page={page.page} pageCount={page.pageCount} onPage={(p) => update({ page: p })} />}
       </div>
-      <div className="overflow-x-auto rounded-lg border border-border bg-surface">
-        <table className="w-full whitespace-nowrap text-sm" aria-labelledby="sessions-heading" aria-busy={query.isFetching}>
-          <thead className="border-b border-border bg-surface-muted">
+      {/* The card scrolls both ways, no taller than the screen: its sideways scrollbar is always in reach. */}
+      <div role="region" aria-labelledby="sessions-heading" tabIndex={0} data-scroll="sessions" className="max-h-[75vh] overflow-auto rounded-lg border border-border bg-surface">
+        <table className="w-full border-separate border-spacing-0 whitespace-nowrap text-sm" aria-labelledby="sessions-heading" aria-busy={query.isFetching}>
+          <thead className="sticky top-0 z-20 bg-surface-muted">
             <tr>
-              {COLUMNS.map((column) => {
+              {COLUMNS.map((column, i) => {
                 const active = column.sort === view.sort;
                 return (
                   <th
                     key={column.key}
                     scope="col"
                     aria-sort={active ? (view.dir === "asc" ? "ascending" : "descending") : column.sort ? "none" : undefined}
-                    className={`px-3 py-2 font-semibold ${column.align === "right" ? "text-right" : "text-left"}`}
+                    className={`border-b border-border px-3 py-2 font-semibold ${column.align === "right" ? "text-right" : "text-left"} ${i === 0 ? `bg-surface-muted ${STICKY_FIRST}` : ""}`}
                   >
                     {column.sort ? (
                       <button type="button" className="inline-flex items-center gap-1 hover:underline" onClick={() => sortBy(column.sort!)}>
@@ -110,8 +114,8 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
           <tbody>
             {!page &&
               Array.from({ length: 10 }, (_, i) => (
-                <tr key={i} className="border-b border-border">
-                  <td colSpan={COLUMNS.length} className="px-3 py-2">
+                <tr key={i}>
+                  <td colSpan={COLUMNS.length} className="border-b border-border px-3 py-2">
                     <div className="h-5 animate-pulse rounded bg-surface-muted" />
                   </td>
                 </tr>
@@ -126,13 +130,13 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
             {page?.rows.map((session) => (
               <tr
                 key={session.sessionId}
-                className="cursor-pointer border-b border-border last:border-0 hover:bg-surface-muted"
+                className="group cursor-pointer hover:bg-surface-muted [&>*]:border-b [&>*]:border-border last:[&>*]:border-b-0"
                 onClick={() => open(session)}
                 data-session-id={session.sessionId}
               >
                 {COLUMNS.map((column, i) =>
                   i === 0 ? (
-                    <th key={column.key} scope="row" className="px-3 py-2 text-left font-normal">
+                    <th key={column.key} scope="row" className={`bg-surface px-3 py-2 text-left font-normal group-hover:bg-surface-muted ${STICKY_FIRST}`}>
                       <button
                         type="button"
                         className="text-accent hover:underline"

@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Device backups" };
  * The device backup page, the one people paste into tickets. It opens cold from a link:
  * the breadcrumb is resolved from inventory on the server (a `client` hint in the link
  * makes that cheaper, but is not needed), while the sessions load on their own and never
- * wait for it.
+ * wait for it. The device's state comes before the view controls, so a phone shows it first.
  */
 export default async function DevicePage({ params, searchParams }: { params: Promise<{ deviceId: string }>; searchParams: Promise<SearchParams> }) {
   const { deviceId } = await params;
@@ -48,8 +48,12 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
       <Suspense fallback={<DeviceHeaderSkeleton deviceId={deviceId} />}>
         <DeviceHeader deviceId={deviceId} location={location} />
       </Suspense>
-      <DeviceControls deviceId={deviceId} zone={zone} clientZone={locatedZone} clientHint={clientHint ?? null} />
-      <DeviceHistoryPanel deviceId={deviceId} zone={zone} backup={backup} />
+      <DeviceHistoryPanel
+        deviceId={deviceId}
+        zone={zone}
+        backup={backup}
+        controls={<DeviceControls deviceId={deviceId} zone={zone} clientZone={locatedZone} clientHint={clientHint ?? null} />}
+      />
       <SessionTable deviceId={deviceId} zone={zone} />
     </QueryProvider>
   );
