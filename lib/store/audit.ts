@@ -1,0 +1,54 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Store } from "./db";
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown> | null;
+  address: string | null;
+}
+
+export interface NewAuditEntry {
+  actor: string;
+  /** Dotted verb, such as "session.sign_in" or "user.set_role". */
+  action: string;
+  target?: string | null;
+  detail?: Record<string, unknown> | null;
+  address?: string | null;
+}
+
+export async function writeAudit(db: Store, entry: NewAuditEntry, now = Date.now()): Promise<void> {
+  await db
+    .insertInto("audit_log")
+    .values({
+      id: randomUUID(),
+      at: now,
+      actor: entry.actor,
+      action: entry.action,
+      target: entry.target ?? null,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+      address: entry.address ?? null,
+    })
+    .execute();
+}
+
+function parseDetail(json: string | null): Record<string, unknown> | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** Newest first; `before` (an entry's `at`) pages back. */
+export async function listAudit(db: Store, options: { limit?: number; before?: number } = {}): Promise<AuditEntry[]> {
+  let query = db.selectFrom("audit_log").selectAll().orderBy("at", "desc").orderBy("id", "desc").limit(Math.min(Math.max(options.limit ?? 100, 1), 1000));
+  if (options.before !== undefined) query = query.where("at", "<", options.before);
+  const rows = await query.execute();
+  return rows.map((r) => ({ ...r, detail: parseDetail(r.detail) }));
+}
