@@ -130,6 +130,78 @@ export function isDemo(): boolean {
   return process.env.NSIGHT_DEMO === "1";
 }
 
+const AuthEnvSchema = z.object({
+  PUBLIC_URL: z.string().trim().url().optional(),
+  // A session ends after this long without use…
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(5).max(30 * 86_400).default(12 * 3_600),
+  // …and this long after sign-in, however busy.
+  SESSION_MAX_SECONDS: z.coerce.number().int().min(5).max(90 * 86_400).default(7 * 86_400),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  OIDC_ISSUER: z.string().trim().min(1).optional(),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+});
+
+export interface AuthConfig {
+  /** The dashboard's external base URL, when set: its origin is the only one a state-changing request may come from. */
+  publicUrl: URL | null;
+  /** Cookies carry Secure (and the __Host- prefix) when the dashboard is served over https. */
+  secureCookies: boolean;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  /** Failed sign-ins per account (and per address) within the window before a lockout. */
+  loginMaxFailures: number;
+  loginLockMs: number;
+  oidcConfigured: boolean;
+  dataDir: string;
+}
+
+let cachedAuth: AuthConfig | undefined;
+
+/**
+ * Sign-in settings, apart from the N-sight ones so that the sign-in pages work (and say what
+ * is wrong) even while the N-sight settings are not.
+ */
+export function getAuthConfig(): AuthConfig {
+  if (cachedAuth) return cachedAuth;
+  const parsed = AuthEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  const publicUrl = e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : null;
+  cachedAuth = {
+    publicUrl,
+    secureCookies: publicUrl?.protocol === "https:",
+    sessionIdleMs: e.SESSION_IDLE_SECONDS * 1000,
+    sessionMaxMs: e.SESSION_MAX_SECONDS * 1000,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockMs: e.LOGIN_LOCK_SECONDS * 1000,
+    oidcConfigured: Boolean(e.OIDC_ISSUER),
+    dataDir: e.DATA_DIR,
+  };
+  return cachedAuth;
+}
+
+/**
+ * Demo mode signs every visitor in as an administrator, so it needs both NSIGHT_DEMO=1 and an
+ * N-sight on this machine (the built-in simulator): a real account's data is never open.
+ */
+export function isOpenDemo(): boolean {
+  if (!isDemo()) return false;
+  try {
+    return isLoopbackHost(getConfig().nsightBaseUrl.hostname);
+  } catch {
+    return false;
+  }
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 /** Literal secrets to scrub from anything printed, even if the configuration is invalid. */
 export function secretsToRedact(): string[] {
   const key = process.env.NSIGHT_API_KEY?.trim();

@@ -137,6 +137,8 @@ export interface ApiSuccess<T> {
 
 export type ApiErrorCode =
   | "bad_request"
+  | "unauthenticated"
+  | "forbidden"
   | "not_found"
   | "bad_upstream"
   | "upstream_auth"

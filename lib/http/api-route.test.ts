@@ -69,6 +69,14 @@ describe("errorResponse", () => {
 });
 
 describe("apiRoute", () => {
+  beforeEach(() => {
+    // Open demo mode (a simulator on this machine): every visitor is the demo administrator.
+    vi.stubEnv("NSIGHT_DEMO", "1");
+    vi.stubEnv("NSIGHT_SERVER", "http://127.0.0.1:9");
+    vi.stubEnv("NSIGHT_API_KEY", "test-key");
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
   const route = (handler: () => Promise<never>) =>
     apiRoute<{ deviceId: string }>({ route: "GET /api/devices/:deviceId/test", ids: ["deviceId"], query: ["from"], handler });
   const call = (GET: ReturnType<typeof route>, url: string, deviceId: string) => GET(new Request(url), { params: Promise.resolve({ deviceId }) });
@@ -89,5 +97,25 @@ describe("apiRoute", () => {
     const got = await answer(await call(GET, "http://localhost/api/devices/7/test", "7"));
     expect(got).toMatchObject({ status: 404, body: { error: { code: "not_found", message: "N-sight does not know this id." } } });
     expect(got.text).not.toContain("apikey");
+  });
+
+  it("answers 401 in our words when nobody is signed in (demo off), before the handler runs", async () => {
+    vi.stubEnv("NSIGHT_DEMO", "0");
+    const got = await answer(await call(route(never), "http://localhost/api/devices/7/test", "7"));
+    expect(got).toMatchObject({ status: 401, body: { error: { code: "unauthenticated", message: "Sign in to use this API." } } });
+  });
+
+  it("refuses a state change sent from another site, before the handler runs", async () => {
+    const POST = route(never);
+    const request = new Request("http://localhost/api/devices/7/test", { method: "POST", headers: { origin: "https://evil.example" } });
+    const got = await answer(await POST(request, { params: Promise.resolve({ deviceId: "7" }) }));
+    expect(got).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
+  });
+
+  it("hands the handler the principal", async () => {
+    let seen: unknown;
+    const GET = apiRoute<{ deviceId: string }>({ route: "GET /t", ids: [], handler: async ({ principal }) => ((seen = principal), { data: 1, fetchedAt: 0, stale: false }) });
+    expect((await GET(new Request("http://localhost/t"), { params: Promise.resolve({ deviceId: "1" }) })).status).toBe(200);
+    expect(seen).toEqual({ kind: "demo" });
   });
 });

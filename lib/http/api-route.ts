@@ -1,4 +1,8 @@
 import "server-only";
+import { AccessError, isAccessError, requireCapability, type Capability } from "../auth/access";
+import { originAllowed } from "../auth/origin";
+import type { Principal } from "../auth/principal";
+import { resolvePrincipal } from "../auth/resolve";
 import { isConfigError, isDemo } from "../config";
 import type { Fresh } from "../data/fresh";
 import { describeError, log } from "../log";
@@ -55,6 +59,9 @@ function abandoned(): Response {
 
 export function errorResponse(error: unknown, route: string): Response {
   if (error instanceof RequestError) return failure(400, "bad_request", error.message);
+  if (isAccessError(error)) {
+    return error.kind === "unauthenticated" ? failure(401, "unauthenticated", error.message) : failure(403, "forbidden", error.message);
+  }
   if (isNsightError(error)) {
     const [status, code] = NSIGHT_STATUS[error.kind];
     if (status >= 500) log("warn", "api.upstream_failure", { route, kind: error.kind, diagnostic: error.diagnostic });
@@ -70,6 +77,10 @@ export function errorResponse(error: unknown, route: string): Response {
 }
 
 export interface RouteInput<P> {
+  /** Who is asking: resolved once by the wrapper; pass it to every read in lib/data/. */
+  principal: Principal;
+  /** The request itself, for a handler that reads a body. */
+  request: Request;
   params: P;
   query: URLSearchParams;
   /** Fires when the browser abandons the request: pass it to every read from N-sight. */
@@ -83,13 +94,15 @@ interface RouteRules<P extends Record<string, string>> {
   ids: (keyof P & string)[];
   /** Query parameters accepted; anything else, or any repeat, is a 400. */
   query?: string[];
+  /** Checked before the handler runs (the data layer checks again, with the scope). */
+  capability?: Capability;
 }
 
 /**
  * Data to wrap as `{ data, meta }`, or a complete answer already encoded, for large answers
  * reused across requests: the same bytes for everyone within a cache period.
  */
-export type RouteResult = Fresh<unknown> | EncodedAnswer;
+export type RouteResult = Fresh<unknown> | EncodedAnswer | Response;
 
 export interface RouteSpec<P extends Record<string, string>> extends RouteRules<P> {
   handler: (input: RouteInput<P>) => Promise<RouteResult>;
@@ -99,8 +112,18 @@ function label(name: string): string {
   return name.replace(/Id$/, " id");
 }
 
-/** Validates path ids and the query against the route's rules; throws RequestError. */
+const CROSS_ORIGIN = "This request came from another site; it was refused.";
+
+/**
+ * Checks the request's origin (state-changing methods), resolves who is asking (401 without a
+ * credential) and the route's capability (403), then validates path ids and the query
+ * against the route's rules (RequestError).
+ */
 async function readInput<P extends Record<string, string>>(rules: RouteRules<P>, request: Request, context: { params: Promise<P> }): Promise<RouteInput<P>> {
+  if (!originAllowed(request)) throw new AccessError("forbidden", CROSS_ORIGIN);
+  const principal = await resolvePrincipal(request);
+  if (!principal) throw new AccessError("unauthenticated", "Sign in to use this API.");
+  if (rules.capability) requireCapability(principal, rules.capability);
   const params = await context.params;
   for (const name of rules.ids) {
     const value = params[name];
@@ -116,7 +139,7 @@ async function readInput<P extends Record<string, string>>(rules: RouteRules<P>,
     if (seen.has(name)) throw new RequestError(`Repeated query parameter: ${name.slice(0, 40)}`);
     seen.add(name);
   }
-  return { params, query, signal: request.signal };
+  return { principal, request, params, query, signal: request.signal };
 }
 
 /** The `{ data, meta }` envelope every successful answer has. */
@@ -143,15 +166,20 @@ async function gzipped(response: Response): Promise<Response> {
   return new Response(bytes(body), { status: response.status, headers: response.headers });
 }
 
-/** A JSON route: `{ data, meta }` on success, `{ error }` with the right status otherwise. */
+/**
+ * A JSON route: `{ data, meta }` on success, `{ error }` with the right status otherwise.
+ * Export the result under the method's name (GET, POST, DELETE…).
+ */
 export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
   const precompressed = PRECOMPRESSED_ROUTES.includes(spec.route.replace(/^GET /, ""));
-  return async function GET(request: Request, context: { params: Promise<P> }): Promise<Response> {
+  return async function handle(request: Request, context: { params: Promise<P> }): Promise<Response> {
     // Must agree with the label next.config.mjs puts on the response: gzip bytes exactly when it says gzip.
     const gzip = precompressed && acceptsGzip(request.headers.get("accept-encoding"));
     let response: Response;
     try {
       const result = await spec.handler(await readInput(spec, request, context));
+      // A complete answer of the handler's own (201 with a body, 204…).
+      if (result instanceof Response) return result;
       if (result instanceof EncodedAnswer) {
         return new Response(bytes(gzip ? await result.gzip() : result.json), { status: 200, headers: BASE_HEADERS });
       }
@@ -166,7 +194,7 @@ export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
 
 /** A route that answers with a file (CSV); errors are JSON like everywhere else. */
 export function fileRoute<P extends Record<string, string>>(spec: RouteRules<P> & { handler: (input: RouteInput<P>) => Promise<Response> }) {
-  return async function GET(request: Request, context: { params: Promise<P> }): Promise<Response> {
+  return async function handle(request: Request, context: { params: Promise<P> }): Promise<Response> {
     try {
       return await spec.handler(await readInput(spec, request, context));
     } catch (error) {

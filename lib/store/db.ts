@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import Sqlite from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
-import { getConfig } from "../config";
+import { getAuthConfig } from "../config";
 import { migrationProvider } from "./migrations";
 import type { Database } from "./schema";
 
@@ -35,7 +35,7 @@ export async function openStore(dir: string): Promise<Store> {
 }
 
 /** DATA_DIR as an absolute path (relative to where the server was started). */
-export function dataDirectory(dataDir = getConfig().dataDir): string {
+export function dataDirectory(dataDir = getAuthConfig().dataDir): string {
   // A runtime path, not a build input: without the hint Turbopack traces the whole project.
   return isAbsolute(dataDir) ? dataDir : join(/* turbopackIgnore: true */ process.cwd(), dataDir);
 }

@@ -1,0 +1,121 @@
+import "server-only";
+import { runningFleet } from "../server/fleet";
+import { principalClass, type Principal, type PrincipalClass } from "./principal";
+
+/**
+ * Who may do what: ONE table of principal class × capability. The data layer asks it before
+ * any read, route handlers and pages through it, and the access tests iterate over it.
+ */
+export const CAPABILITIES = [
+  "fleet.read",
+  "noc.read",
+  "client.read",
+  "device.read",
+  "share.create",
+  "share.manage_all",
+  "users.manage",
+  "displays.manage",
+  "tokens.manage",
+  "audit.read",
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+const ALL: readonly Capability[] = CAPABILITIES;
+const READ: readonly Capability[] = ["fleet.read", "noc.read", "client.read", "device.read"];
+
+export const CAPABILITY_TABLE: Readonly<Record<PrincipalClass, readonly Capability[]>> = {
+  admin: ALL,
+  technician: [...READ, "share.create"],
+  // Reads like a technician, but only its own clients (see canSeeClient).
+  viewer: READ,
+  no_role: [],
+  // One device's page, nothing else (see canSeeDevice).
+  share: ["device.read"],
+  // The wall and the fleet data it polls, for its clients.
+  display: ["fleet.read", "noc.read"],
+  demo: ALL,
+};
+
+export function can(principal: Principal, capability: Capability): boolean {
+  return CAPABILITY_TABLE[principalClass(principal)].includes(capability);
+}
+
+/** Branded like NsightError: modules may be loaded once per bundle. */
+const ACCESS_ERROR = Symbol.for("nsight-backup-dashboard.AccessError");
+
+/** A refusal: no credential (401) or not allowed (403). The message is ours and names nothing the asker may not see. */
+export class AccessError extends Error {
+  readonly [ACCESS_ERROR] = true;
+  constructor(
+    readonly kind: "unauthenticated" | "forbidden",
+    message: string,
+  ) {
+    super(message);
+    this.name = "AccessError";
+  }
+}
+
+export function isAccessError(error: unknown): error is AccessError {
+  return typeof error === "object" && error !== null && (error as { [ACCESS_ERROR]?: unknown })[ACCESS_ERROR] === true;
+}
+
+const REFUSALS: Record<Capability, string> = {
+  "fleet.read": "You may not see fleet health.",
+  "noc.read": "You may not see the NOC wall.",
+  "client.read": "You may not see clients.",
+  "device.read": "You may not see devices.",
+  "share.create": "You may not create share links.",
+  "share.manage_all": "You may not manage other people's share links.",
+  "users.manage": "You may not manage users.",
+  "displays.manage": "You may not manage displays.",
+  "tokens.manage": "You may not manage API tokens.",
+  "audit.read": "You may not read the audit log.",
+};
+
+/** Throws AccessError unless the principal has the capability. */
+export function requireCapability(principal: Principal | null, capability: Capability): asserts principal is Principal {
+  if (!principal) throw new AccessError("unauthenticated", "Sign in to see this.");
+  if (!can(principal, capability)) throw new AccessError("forbidden", REFUSALS[capability]);
+}
+
+/** The clients a principal may see: null for all of them. */
+export function clientScope(principal: Principal): ReadonlySet<string> | null {
+  switch (principal.kind) {
+    case "demo":
+      return null;
+    case "user":
+      return principal.user.role === "viewer" ? new Set(principal.user.clientIds ?? []) : principal.user.role ? null : new Set();
+    case "display":
+      return principal.clientIds === null ? null : new Set(principal.clientIds);
+    case "share":
+      return new Set([principal.clientId]);
+  }
+}
+
+export function canSeeClient(principal: Principal, clientId: string): boolean {
+  const scope = clientScope(principal);
+  return scope === null || scope.has(clientId);
+}
+
+/**
+ * Whether a principal may see a device. A share link sees its own device only. A principal
+ * limited to some clients sees a device of one of them, as the fleet state places it (never
+ * an N-sight call); a device the fleet has not placed yet is refused to it.
+ */
+export function canSeeDevice(principal: Principal, deviceId: string): boolean {
+  if (principal.kind === "share") return principal.deviceId === deviceId;
+  const scope = clientScope(principal);
+  if (scope === null) return true;
+  const clientId = runningFleet()?.device(deviceId)?.clientId;
+  return clientId !== undefined && scope.has(clientId);
+}
+
+export function requireClient(principal: Principal | null, clientId: string): asserts principal is Principal {
+  requireCapability(principal, "client.read");
+  if (!canSeeClient(principal, clientId)) throw new AccessError("forbidden", "You may not see this client.");
+}
+
+export function requireDevice(principal: Principal | null, deviceId: string): asserts principal is Principal {
+  requireCapability(principal, "device.read");
+  if (!canSeeDevice(principal, deviceId)) throw new AccessError("forbidden", "You may not see this device.");
+}

@@ -1,0 +1,21 @@
+import "server-only";
+import { getAuthConfig } from "../config";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Whether a state-changing request may proceed: it must say it comes from this dashboard's
+ * own origin (PUBLIC_URL's when set, else the one it was addressed to). A request carrying an
+ * API token is exempt (no browser sends one by itself); a browser request with no Origin is not.
+ */
+export function originAllowed(request: Request): boolean {
+  if (SAFE_METHODS.has(request.method)) return true;
+  if (request.headers.get("authorization") !== null) return true;
+  const origin = request.headers.get("origin");
+  if (!origin || origin === "null") return false;
+  const publicUrl = getAuthConfig().publicUrl;
+  if (publicUrl) return origin === publicUrl.origin;
+  const host = request.headers.get("host");
+  const proto = new URL(request.url).protocol;
+  return origin === new URL(request.url).origin || (host !== null && origin === `${proto}//${host}`);
+}

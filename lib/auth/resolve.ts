@@ -1,0 +1,66 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { cache } from "react";
+import { isOpenDemo } from "../config";
+import { findLiveApiToken, touchApiToken } from "../store/api-tokens";
+import { getStore } from "../store/db";
+import { findLiveDisplay } from "../store/displays";
+import { findUserById } from "../store/users";
+import { displayCookieName, readCookie, sessionCookieName } from "./cookies";
+import type { Principal } from "./principal";
+import { userOfSession } from "./sessions";
+import { hashToken, looksLikeToken } from "./tokens";
+
+/** What a request carries, read from a Request or from next/headers alike. */
+export interface Credentials {
+  cookie(name: string): string | undefined;
+  authorization: string | null;
+}
+
+/** API tokens' last use is written at most this often. */
+const TOKEN_TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Who is asking, from the request's credentials, in this order: an `Authorization: Bearer`
+ * API token (a header that is present but wrong gets no fallback), the session cookie, the
+ * display cookie, then, in open demo mode only, the demo administrator. Null: nobody.
+ */
+export async function principalFrom(credentials: Credentials, now = Date.now()): Promise<Principal | null> {
+  const sessionToken = credentials.cookie(sessionCookieName());
+  const displayToken = credentials.cookie(displayCookieName());
+  if (credentials.authorization === null && !sessionToken && !displayToken) return isOpenDemo() ? { kind: "demo" } : null;
+  const db = await getStore();
+  if (credentials.authorization !== null) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(credentials.authorization);
+    const token = match?.[1];
+    if (!looksLikeToken(token)) return null;
+    const row = await findLiveApiToken(db, hashToken(token), now);
+    if (!row) return null;
+    const user = await findUserById(db, row.userId);
+    if (!user || user.disabledAt !== null) return null;
+    if (row.lastUsedAt === null || now - row.lastUsedAt >= TOKEN_TOUCH_EVERY_MS) await touchApiToken(db, row.id, now);
+    return { kind: "user", user, via: "token", credentialId: row.id };
+  }
+  if (sessionToken) {
+    const session = await userOfSession(db, sessionToken, now);
+    if (session) return { kind: "user", user: session.user, via: "session", credentialId: session.hash };
+  }
+  if (looksLikeToken(displayToken)) {
+    const display = await findLiveDisplay(db, hashToken(displayToken), now);
+    if (display) return { kind: "display", displayId: display.id, name: display.name, clientIds: display.clientIds };
+  }
+  if (isOpenDemo()) return { kind: "demo" };
+  return null;
+}
+
+/** The principal of a route handler's request. */
+export function resolvePrincipal(request: Request): Promise<Principal | null> {
+  const cookieHeader = request.headers.get("cookie");
+  return principalFrom({ cookie: (name) => readCookie(cookieHeader, name), authorization: request.headers.get("authorization") });
+}
+
+/** The principal of the request a page or server component renders; resolved once per request. */
+export const currentPrincipal = cache(async (): Promise<Principal | null> => {
+  const [jar, headerList] = await Promise.all([cookies(), headers()]);
+  return principalFrom({ cookie: (name) => jar.get(name)?.value, authorization: headerList.get("authorization") });
+});
