@@ -1,17 +1,22 @@
 import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/layout/site-header";
+import { describePrincipal } from "@/lib/auth/principal";
+import { currentPrincipal } from "@/lib/auth/resolve";
 import { isDemo } from "@/lib/config";
 import { parseTheme, THEME_COOKIE } from "@/lib/theme";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
+  // Each page resolves the same (cached) principal and redirects when there is none.
+  const principal = await currentPrincipal();
+  const signedInAs = principal?.kind === "user" ? describePrincipal(principal) : null;
   return (
     <>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <SiteHeader demo={isDemo()} theme={theme} />
+      <SiteHeader demo={isDemo()} demoAdmin={principal?.kind === "demo"} theme={theme} signedInAs={signedInAs} />
       <main id="main" className="mx-auto max-w-screen-2xl space-y-4 px-4 py-4 sm:space-y-6 sm:py-6">
         {children}
       </main>

@@ -1,18 +1,23 @@
 import { Suspense } from "react";
+import { NoAccess } from "@/components/auth/no-access";
 import { CLIENT_SORT_KEYS, ClientsTable } from "@/components/clients/clients-table";
 import { AutoRefresh } from "@/components/fleet/auto-refresh";
 import { FleetSection, readFleet } from "@/components/fleet/fleet-section";
 import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { FilterBox } from "@/components/ui/filter-box";
 import { TableSkeleton } from "@/components/ui/skeleton";
+import { lacks, pagePrincipal } from "@/lib/auth/page";
+import { describePrincipal } from "@/lib/auth/principal";
 import type { FleetClientRollup } from "@/lib/fleet/types";
 import { parseListView, type SearchParams } from "@/lib/view/list-view";
 
 /** The first thing anyone sees: which backups across the fleet need attention, then the clients. */
 export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const principal = await pagePrincipal("/");
+  if (lacks(principal, "client.read")) return <NoAccess who={describePrincipal(principal)} />;
   const params = await searchParams;
   const view = parseListView(params, CLIENT_SORT_KEYS, "name");
-  const fleet = readFleet();
+  const fleet = readFleet(principal);
   const rollups = new Map<string, FleetClientRollup>("title" in fleet ? [] : fleet.clients.map((c) => [c.clientId, c]));
   return (
     <>
@@ -23,7 +28,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       <h2 className="pt-4 text-xl font-semibold">Clients</h2>
       <FilterBox label="Filter clients" placeholder="Name or time zone" />
       <Suspense fallback={<TableSkeleton label="Loading clients…" />}>
-        <ClientsTable view={view} params={params} rollups={rollups} />
+        <ClientsTable principal={principal} view={view} params={params} rollups={rollups} />
       </Suspense>
     </>
   );

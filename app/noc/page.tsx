@@ -1,5 +1,10 @@
 import type { Metadata } from "next";
+import { NoAccess } from "@/components/auth/no-access";
 import { readFleet } from "@/components/fleet/fleet-section";
+import { lacks } from "@/lib/auth/page";
+import { describePrincipal } from "@/lib/auth/principal";
+import { currentPrincipal } from "@/lib/auth/resolve";
+import { redirect } from "next/navigation";
 import { NocWall } from "@/components/noc/noc-wall";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { ErrorState } from "@/components/ui/states";
@@ -20,8 +25,19 @@ const NOC_FONT_SIZE = "clamp(14px, max(min(1.05vw, 1.9vh), min(1.2vw, 16px)), 48
  * refresher's state (the first paint comes with the page), never N-sight directly.
  */
 export default async function NocPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const principal = await currentPrincipal();
+  // Display pairing goes here: a browser with no credential will be shown a pairing code
+  // instead. Until then it is sent to sign in like any other page.
+  if (!principal) redirect("/login?next=%2Fnoc");
+  if (lacks(principal, "noc.read")) {
+    return (
+      <main className="mx-auto max-w-screen-md px-4 py-10">
+        <NoAccess who={describePrincipal(principal)} />
+      </main>
+    );
+  }
   const settings = parseNocSettings(await searchParams);
-  const snapshot = readFleet(settings.clients.length ? new Set(settings.clients) : undefined);
+  const snapshot = readFleet(principal, settings.clients.length ? new Set(settings.clients) : undefined, "noc");
   const names = "title" in snapshot ? [] : snapshot.clients.map((c) => c.name);
   return (
     <main

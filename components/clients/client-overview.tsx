@@ -1,11 +1,12 @@
 import Link from "next/link";
-import { DeviceHealthCell, fleetDevicesOfClient, HealthRollupLine } from "@/components/fleet/device-health-cell";
+import { DeviceHealthCell, fleetDevicesOrNone, HealthRollupLine } from "@/components/fleet/device-health-cell";
 import { BackupFlag } from "@/components/ui/backup-flag";
 import { DataFreshness } from "@/components/ui/data-freshness";
 import { SortableHeader } from "@/components/ui/sortable-header";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { currentTime } from "@/lib/clock";
 import { combine } from "@/lib/data/fresh";
+import type { Principal } from "@/lib/auth/principal";
 import { getClientDevices, getSites } from "@/lib/data/nsight-data";
 import { formatCount, safeZone } from "@/lib/format";
 import { toUserError } from "@/lib/http/user-error";
@@ -39,10 +40,10 @@ function deviceSortValue(d: ClientDevice, key: ClientDeviceSortKey, health: Read
 }
 
 /** A client's sites with their device counts, then all its devices, filtered and sorted by the URL. */
-export async function ClientOverview({ client, view, params }: { client: Client; view: ListView<ClientDeviceSortKey>; params: SearchParams }) {
+export async function ClientOverview({ principal, client, view, params }: { principal: Principal; client: Client; view: ListView<ClientDeviceSortKey>; params: SearchParams }) {
   let data;
   try {
-    const [sites, devices] = await Promise.all([getSites(client.clientId), getClientDevices(client.clientId)]);
+    const [sites, devices] = await Promise.all([getSites(principal, client.clientId), getClientDevices(principal, client.clientId)]);
     data = combine(sites, devices, (s, d) => ({ sites: s, devices: d }));
   } catch (error) {
     const problem = toUserError(error, "Sites and devices");
@@ -58,7 +59,7 @@ export async function ClientOverview({ client, view, params }: { client: Client;
     if (d.backupEnabled) counts.backup++;
     perSite.set(d.siteId, counts);
   }
-  const health = fleetDevicesOfClient(client.clientId);
+  const health = fleetDevicesOrNone(principal, client.clientId);
   const now = currentTime();
   const rows = sortBy(
     devices.filter((d) => matchesFilter(view.q, d.name, d.siteName, d.description, d.username)),

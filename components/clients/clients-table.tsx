@@ -4,6 +4,7 @@ import { DataFreshness } from "@/components/ui/data-freshness";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { SortableHeader } from "@/components/ui/sortable-header";
 import { EmptyState, ErrorState } from "@/components/ui/states";
+import type { Principal } from "@/lib/auth/principal";
 import { getClients } from "@/lib/data/nsight-data";
 import { formatCount } from "@/lib/format";
 import { toUserError } from "@/lib/http/user-error";
@@ -35,11 +36,11 @@ function sortValue(client: Client, key: ClientSortKey, rollups: ReadonlyMap<stri
   }
 }
 
-/** Every client the key can see, filtered and sorted as the URL says. */
-export async function ClientsTable({ view, params, rollups }: { view: ListView<ClientSortKey>; params: SearchParams; rollups: ReadonlyMap<string, FleetClientRollup> }) {
+/** Every client the principal may see, filtered and sorted as the URL says. */
+export async function ClientsTable({ principal, view, params, rollups }: { principal: Principal; view: ListView<ClientSortKey>; params: SearchParams; rollups: ReadonlyMap<string, FleetClientRollup> }) {
   let clients;
   try {
-    clients = await getClients();
+    clients = await getClients(principal);
   } catch (error) {
     const problem = toUserError(error, "Clients");
     return <ErrorState title={problem.title} message={problem.message} />;

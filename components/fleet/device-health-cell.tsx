@@ -1,9 +1,10 @@
 import { HealthBadge } from "@/components/ui/status-badge";
+import type { Principal } from "@/lib/auth/principal";
+import { fleetDevicesOfClient } from "@/lib/data/fleet";
 import type { FleetCounts, FleetDevice } from "@/lib/fleet/types";
 import { EMPTY_COUNTS } from "@/lib/fleet/types";
 import { formatAge } from "@/lib/format";
 import { HEALTH_ORDER } from "@/lib/health/backup-health";
-import { getFleet } from "@/lib/server/fleet";
 import { RollupText } from "./fleet-overview";
 
 /** A device's backup state in a table cell, with how old it is. */
@@ -17,10 +18,10 @@ export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefi
   );
 }
 
-/** The refresher's view of a client's devices; empty when the fleet is not available. */
-export function fleetDevicesOfClient(clientId: string): Map<string, FleetDevice> {
+/** The refresher's view of a client's devices, for this principal; empty when the fleet is not available. */
+export function fleetDevicesOrNone(principal: Principal, clientId: string): Map<string, FleetDevice> {
   try {
-    return getFleet().devicesOfClient(clientId);
+    return fleetDevicesOfClient(principal, clientId);
   } catch {
     return new Map();
   }

@@ -3,14 +3,15 @@ import { currentTime } from "@/lib/clock";
 import type { FleetSnapshot } from "@/lib/fleet/types";
 import { safeZone } from "@/lib/format";
 import { toUserError } from "@/lib/http/user-error";
-import { getFleet } from "@/lib/server/fleet";
+import type { Principal } from "@/lib/auth/principal";
+import { readFleetSnapshot, readNocSnapshot } from "@/lib/data/fleet";
 import { withParams, type SearchParams } from "@/lib/view/list-view";
 import { FleetOverview } from "./fleet-overview";
 
-/** The refresher's snapshot, or a user-facing problem (not configured). */
-export function readFleet(clientFilter?: ReadonlySet<string>): FleetSnapshot | { title: string; message: string } {
+/** The refresher's snapshot of the principal's clients, or a user-facing problem (not configured). */
+export function readFleet(principal: Principal, clientFilter?: ReadonlySet<string>, use: "overview" | "noc" = "overview"): FleetSnapshot | { title: string; message: string } {
   try {
-    return getFleet().snapshot(clientFilter);
+    return use === "noc" ? readNocSnapshot(principal, clientFilter) : readFleetSnapshot(principal, clientFilter);
   } catch (error) {
     return toUserError(error, "Fleet health");
   }

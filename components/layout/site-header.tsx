@@ -1,9 +1,10 @@
 import Link from "next/link";
+import { SignOutButton } from "@/components/auth/sign-out-button";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import type { Theme } from "@/lib/theme";
 import { ThemeSwitch } from "./theme-switch";
 
-export function SiteHeader({ demo, theme }: { demo: boolean; theme: Theme }) {
+export function SiteHeader({ demo, demoAdmin, theme, signedInAs }: { demo: boolean; demoAdmin: boolean; theme: Theme; signedInAs: string | null }) {
   return (
     <header className="border-b border-border bg-surface">
       <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
@@ -19,7 +20,15 @@ export function SiteHeader({ demo, theme }: { demo: boolean; theme: Theme }) {
           </Link>
         </nav>
         <div className="ml-auto flex flex-wrap items-center gap-4">
-          {demo && <DemoBadge />}
+          {demo && <DemoBadge demoAdmin={demoAdmin} />}
+          {signedInAs && (
+            <span className="flex items-center gap-3 text-sm">
+              <span className="text-muted">
+                Signed in as <span className="text-ink">{signedInAs}</span>
+              </span>
+              <SignOutButton />
+            </span>
+          )}
           <ThemeSwitch initial={theme} />
         </div>
       </div>

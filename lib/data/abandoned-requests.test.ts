@@ -17,6 +17,8 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, key: KEY, now: "2026-11-27T07:00:00Z", latencyMs: LATENCY_MS });
   process.env.NSIGHT_API_KEY = KEY;
   process.env.NSIGHT_SERVER = sim.url;
+  // Open demo mode: the requests are the demo administrator's.
+  process.env.NSIGHT_DEMO = "1";
 });
 afterAll(() => sim.close());
 

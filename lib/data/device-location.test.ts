@@ -8,12 +8,15 @@ import { SCENARIO } from "../../simulator/scenarios";
 import { startSimulator, type Simulator } from "../../simulator/server";
 import { getRuntime } from "../server/nsight";
 import { findDeviceLocation } from "./device-location";
-import { getClientDevices, getClients, getDeviceSessions } from "./nsight-data";
+import type { Principal } from "../auth/principal";
+import { readClientDevices, readClients, readDeviceSessions } from "./cached-reads";
 
 const KEY = "device-location-key";
 const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
 /** An id no client lists: a typo of a real one. */
 const MISTYPED = "3000999";
+/** Someone who may see every device: these tests count calls, not refusals. */
+const ADMIN: Principal = { kind: "demo" };
 let sim: Simulator;
 
 beforeAll(async () => {
@@ -39,15 +42,15 @@ async function callsDuring(work: () => Promise<unknown>): Promise<string[]> {
 
 /** The device page's reads: its header's location, and its widgets' sessions. */
 const openDevicePage = (deviceId: string, hint?: string) =>
-  Promise.all([findDeviceLocation(deviceId, hint), getDeviceSessions(deviceId).catch((error: unknown) => error)]);
+  Promise.all([findDeviceLocation(ADMIN, deviceId, hint), readDeviceSessions(deviceId).catch((error: unknown) => error)]);
 
 async function fleetThatReadTheInventory(): Promise<FleetRefresher> {
   const runtime = getRuntime();
   const fleet = new FleetRefresher({
     source: {
       // Interactive priority: no background pacing, so the test need not wait a minute.
-      listClients: async () => (await getClients()).data,
-      listClientDevices: async (clientId) => (await getClientDevices(clientId)).data,
+      listClients: async () => (await readClients()).data,
+      listClientDevices: async (clientId) => (await readClientDevices(clientId)).data,
       readSessions: async () => ({ sessions: [], fetchedAt: Date.now() }),
       pausedUntil: () => null,
       upstream: () => runtime.upstream.snapshot(),
@@ -75,7 +78,7 @@ describe("finding a device's client and site", () => {
     await fleetThatReadTheInventory();
     let location: Awaited<ReturnType<typeof findDeviceLocation>> = null;
     const calls = await callsDuring(async () => {
-      location = await findDeviceLocation(SCENARIO.failingStreak);
+      location = await findDeviceLocation(ADMIN, SCENARIO.failingStreak);
     });
     expect(location).toMatchObject({ client: { name: "Müller Bau GmbH" }, device: { name: "MB-DC01", siteName: "München" } });
     expect(calls.sort()).toEqual([
@@ -93,6 +96,6 @@ describe("finding a device's client and site", () => {
     expect(calls).toEqual([`list_mob_sessions?deviceid=${MISTYPED}`]);
     expect(await callsDuring(() => openDevicePage(MISTYPED))).toEqual([]);
     // A real device is still found, from the link's hint or by looking through the clients.
-    expect(await findDeviceLocation(SCENARIO.faults.http500)).toMatchObject({ client: { name: "Simulator Fault Lab" } });
+    expect(await findDeviceLocation(ADMIN, SCENARIO.faults.http500)).toMatchObject({ client: { name: "Simulator Fault Lab" } });
   });
 });

@@ -1,10 +1,12 @@
 import "server-only";
 import type { Client, ClientDevice } from "../types";
 import type { CallOptions } from "../nsight/client";
+import { canSeeDevice, requireDevice } from "../auth/access";
+import type { Principal } from "../auth/principal";
 import { isNsightError } from "../nsight/errors";
 import { getRuntime } from "../server/nsight";
 import { runningFleet } from "../server/fleet";
-import { cacheKey, getClientDevices, getClients, getDeviceSessions } from "./nsight-data";
+import { cacheKey, readClientDevices, readClients, readDeviceSessions } from "./cached-reads";
 
 export interface DeviceLocation {
   device: ClientDevice;
@@ -16,7 +18,7 @@ const SEARCH_CONCURRENCY = 4;
 
 async function deviceOf(clientId: string, deviceId: string, call: CallOptions): Promise<DeviceLocation | null> {
   try {
-    const [clients, devices] = await Promise.all([getClients(call), getClientDevices(clientId, call)]);
+    const [clients, devices] = await Promise.all([readClients(call), readClientDevices(clientId, call)]);
     const client = clients.data.find((c) => c.clientId === clientId);
     const device = devices.data.find((d) => d.deviceId === deviceId);
     return client && device ? { device, client } : null;
@@ -30,7 +32,7 @@ async function deviceOf(clientId: string, deviceId: string, call: CallOptions): 
 /** Whether N-sight says it has no such device; the answer is cached, and the page needs it anyway. */
 async function isUnknownDevice(deviceId: string, call: CallOptions): Promise<boolean> {
   try {
-    await getDeviceSessions(deviceId, call);
+    await readDeviceSessions(deviceId, call);
     return false;
   } catch (error) {
     if (call.signal?.aborted) throw error;
@@ -45,16 +47,17 @@ async function isUnknownDevice(deviceId: string, call: CallOptions): Promise<boo
  * here. Before that (the very first start), N-sight's answer for the device's own sessions
  * (one call, the one the page makes anyway, an unknown id remembered for the TTL) rules out
  * a mistyped id before the link's hint and then every client are searched. Returns null for
- * a device nobody lists.
+ * a device nobody lists. Refuses (AccessError) a device the principal may not see.
  */
-export async function findDeviceLocation(deviceId: string, hintClientId?: string, call: CallOptions = {}): Promise<DeviceLocation | null> {
+export async function findDeviceLocation(principal: Principal | null, deviceId: string, hintClientId?: string, call: CallOptions = {}): Promise<DeviceLocation | null> {
+  requireDevice(principal, deviceId);
   const fleet = runningFleet();
   const known = fleet?.device(deviceId);
   if (known) return deviceOf(known.clientId, deviceId, call);
   if (fleet?.progress().inventoryReadAt) return null;
   if (await isUnknownDevice(deviceId, call)) return null;
 
-  const clients = (await getClients(call)).data;
+  const clients = (await readClients(call)).data;
   const hinted = hintClientId ? clients.find((c) => c.clientId === hintClientId) : undefined;
   if (hinted) {
     const found = await deviceOf(hinted.clientId, deviceId, call);
@@ -77,7 +80,8 @@ export async function findDeviceLocation(deviceId: string, hintClientId?: string
  * The device's location if the inventory needed is already cached (fresh or not), without
  * calling N-sight: lets a page pick the client's time zone without waiting.
  */
-export function peekDeviceLocation(deviceId: string, hintClientId?: string): DeviceLocation | null {
+export function peekDeviceLocation(principal: Principal | null, deviceId: string, hintClientId?: string): DeviceLocation | null {
+  if (!principal || !canSeeDevice(principal, deviceId)) return null;
   const { cache } = getRuntime();
   const clients = cache.peek<Client[]>(cacheKey.clients())?.value;
   if (!clients) return null;

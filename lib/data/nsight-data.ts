@@ -1,132 +1,59 @@
 import "server-only";
-import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
+import { AccessError, clientScope, requireCapability, requireClient, requireDevice } from "../auth/access";
+import type { Principal } from "../auth/principal";
 import type { CallOptions } from "../nsight/client";
-import { isNsightError, NsightError } from "../nsight/errors";
-import { getRuntime } from "../server/nsight";
-import { combine, fromHit, type Fresh } from "./fresh";
+import type { BackupSession, Client, ClientDevice, Site, SiteDevice } from "../types";
+import { readClient, readClientDevices, readClients, readDeviceSessions, readSites, readSiteDevices } from "./cached-reads";
+import type { Fresh } from "./fresh";
 
 /**
- * Cached reads of N-sight, one cache entry per service and parameters. Everything a page
- * or API route shows comes through here, so N-sight sees one call per resource per cache
- * period however many people are looking. A route passes its request's signal: a call
- * nobody waits for any more is never sent (see SwrCache).
+ * What pages and API routes read of N-sight. Each read takes the principal asking and
+ * refuses (AccessError) or filters BEFORE the cache or N-sight is touched, so no path can
+ * show a client to someone who may not see it.
  */
 
-/** An unknown id is a definitive answer: remember it for the TTL instead of asking again. */
-const isUnknownId = (error: unknown) => isNsightError(error) && error.kind === "not_found";
+export { keptWithDeviceSessions } from "./cached-reads";
 
-/** Cache keys name the N-sight resource (service and parameters), never who asked. */
-export const cacheKey = {
-  clients: () => "list_clients",
-  sites: (clientId: string) => `list_sites?clientid=${clientId}`,
-  clientDevices: (clientId: string, type: DeviceType) => `list_devices_at_client?clientid=${clientId}&devicetype=${type}`,
-  siteDevices: (siteId: string, type: DeviceType) => `${type === "server" ? "list_servers" : "list_workstations"}?siteid=${siteId}`,
-  sessions: (deviceId: string) => `list_mob_sessions?deviceid=${deviceId}`,
-};
-
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, "en", { sensitivity: "base" });
-
-export async function getClients(call: CallOptions = {}): Promise<Fresh<Client[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.clients(), {
-    ttlMs: config.inventoryTtlMs,
-    signal: call.signal,
-    load: (signal) => client.listClients({ priority: call.priority, signal }),
-    weigh: (clients) => clients.length,
-  });
-  return fromHit(hit);
+/** The clients this principal may see. */
+export async function getClients(principal: Principal | null, call: CallOptions = {}): Promise<Fresh<Client[]>> {
+  requireCapability(principal, "client.read");
+  const scope = clientScope(principal);
+  if (scope !== null && scope.size === 0) return { data: [], fetchedAt: Date.now(), stale: false };
+  const clients = await readClients(call);
+  return scope === null ? clients : { ...clients, data: clients.data.filter((c) => scope.has(c.clientId)) };
 }
 
 /** One client, from the cached client list. */
-export async function getClient(clientId: string, call: CallOptions = {}): Promise<Fresh<Client>> {
-  const clients = await getClients(call);
-  const found = clients.data.find((c) => c.clientId === clientId);
-  if (!found) throw new NsightError("not_found", "N-sight does not know this client.");
-  return { ...clients, data: found };
+export async function getClient(principal: Principal | null, clientId: string, call: CallOptions = {}): Promise<Fresh<Client>> {
+  requireClient(principal, clientId);
+  return readClient(clientId, call);
 }
 
-export async function getSites(clientId: string, call: CallOptions = {}): Promise<Fresh<Site[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.sites(clientId), {
-    ttlMs: config.inventoryTtlMs,
-    signal: call.signal,
-    load: (signal) => client.listSites(clientId, { priority: call.priority, signal }),
-    weigh: (sites) => sites.length,
-    cacheError: isUnknownId,
-  });
-  return fromHit(hit);
-}
-
-async function getClientDevicesOfType(clientId: string, type: DeviceType, call: CallOptions): Promise<Fresh<ClientDevice[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.clientDevices(clientId, type), {
-    ttlMs: config.inventoryTtlMs,
-    signal: call.signal,
-    load: (signal) => client.listDevicesAtClient(clientId, type, { priority: call.priority, signal }),
-    weigh: (devices) => devices.length,
-    cacheError: isUnknownId,
-  });
-  return fromHit(hit);
+export async function getSites(principal: Principal | null, clientId: string, call: CallOptions = {}): Promise<Fresh<Site[]>> {
+  requireClient(principal, clientId);
+  return readSites(clientId, call);
 }
 
 /** Every server and workstation of a client, with its site and Backup & Recovery flag. */
-export async function getClientDevices(clientId: string, call: CallOptions = {}): Promise<Fresh<ClientDevice[]>> {
-  const [servers, workstations] = await Promise.all([getClientDevicesOfType(clientId, "server", call), getClientDevicesOfType(clientId, "workstation", call)]);
-  return combine(servers, workstations, (s, w) =>
-    [...s, ...w].sort((a, b) => a.siteName.localeCompare(b.siteName, "en", { sensitivity: "base" }) || byName(a, b)),
-  );
-}
-
-async function getSiteDevicesOfType(siteId: string, type: DeviceType, call: CallOptions): Promise<Fresh<SiteDevice[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.siteDevices(siteId, type), {
-    ttlMs: config.inventoryTtlMs,
-    signal: call.signal,
-    load: (signal) => {
-      const options = { priority: call.priority, signal };
-      return type === "server" ? client.listServers(siteId, options) : client.listWorkstations(siteId, options);
-    },
-    weigh: (devices) => devices.length,
-    cacheError: isUnknownId,
-  });
-  return fromHit(hit);
+export async function getClientDevices(principal: Principal | null, clientId: string, call: CallOptions = {}): Promise<Fresh<ClientDevice[]>> {
+  requireClient(principal, clientId);
+  return readClientDevices(clientId, call);
 }
 
 /**
- * Servers and workstations of a site. Given the site's client, each device also gets its
- * Backup & Recovery flag (list_servers does not carry it), and a site that does not belong
- * to that client is reported as unknown.
+ * Servers and workstations of a site. A principal limited to some clients must say which
+ * client the site belongs to (the read then checks that it does).
  */
-export async function getSiteDevices(siteId: string, clientId?: string, call: CallOptions = {}): Promise<Fresh<SiteDevice[]>> {
-  const [servers, workstations] = await Promise.all([getSiteDevicesOfType(siteId, "server", call), getSiteDevicesOfType(siteId, "workstation", call)]);
-  const devices = combine(servers, workstations, (s, w) => [...s, ...w].sort(byName));
-  if (!clientId) return devices;
-  const [sites, clientDevices] = await Promise.all([getSites(clientId, call), getClientDevices(clientId, call)]);
-  if (!sites.data.some((site) => site.siteId === siteId)) {
-    throw new NsightError("not_found", "This site does not belong to that client.");
+export async function getSiteDevices(principal: Principal | null, siteId: string, clientId?: string, call: CallOptions = {}): Promise<Fresh<SiteDevice[]>> {
+  if (clientId !== undefined) requireClient(principal, clientId);
+  else {
+    requireCapability(principal, "client.read");
+    if (clientScope(principal) !== null) throw new AccessError("forbidden", "Say which client this site belongs to (clientId).");
   }
-  const backup = new Map(clientDevices.data.map((d) => [d.deviceId, d.backupEnabled]));
-  return combine(devices, combine(sites, clientDevices, () => null), (list) =>
-    list.map((d) => ({ ...d, backupEnabled: backup.get(d.deviceId) ?? null })),
-  );
+  return readSiteDevices(siteId, clientId, call);
 }
 
-export async function getDeviceSessions(deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.sessions(deviceId), {
-    ttlMs: config.sessionsTtlMs,
-    signal: call.signal,
-    load: (signal) => client.listMobSessions(deviceId, { priority: call.priority, signal }),
-    weigh: (sessions) => sessions.length,
-    cacheError: isUnknownId,
-  });
-  return fromHit(hit);
-}
-
-/**
- * Something made from a device's cached sessions (the JSON of one range), kept with them for
- * the next caller: it weighs `weight` records toward the cache's bound and goes with them.
- */
-export function keptWithDeviceSessions<T>(deviceId: string, sessions: readonly BackupSession[], name: string, weight: number, make: () => T): T {
-  return getRuntime().cache.keepWith(cacheKey.sessions(deviceId), sessions, name, weight, make);
+export async function getDeviceSessions(principal: Principal | null, deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
+  requireDevice(principal, deviceId);
+  return readDeviceSessions(deviceId, call);
 }

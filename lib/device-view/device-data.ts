@@ -1,4 +1,5 @@
 import "server-only";
+import type { Principal } from "../auth/principal";
 import { getDeviceSessions } from "../data/nsight-data";
 import type { Fresh } from "../data/fresh";
 import { RequestError } from "../http/request-error";
@@ -14,20 +15,20 @@ export function viewFromQuery(query: URLSearchParams): { view: DeviceView; zone:
   return { view, zone: view.tz ?? "UTC" };
 }
 
-export async function getDeviceHistory(deviceId: string, view: DeviceView, zone: string, signal?: AbortSignal, now = Date.now()): Promise<Fresh<DeviceHistory>> {
-  const sessions = await getDeviceSessions(deviceId, { signal });
+export async function getDeviceHistory(principal: Principal | null, deviceId: string, view: DeviceView, zone: string, signal?: AbortSignal, now = Date.now()): Promise<Fresh<DeviceHistory>> {
+  const sessions = await getDeviceSessions(principal, deviceId, { signal });
   const range = resolveRange(view, now, zone);
   return { ...sessions, data: buildHistory(sessions.data, { filters: view, range, zone, now }) };
 }
 
-export async function getDeviceSessionPage(deviceId: string, view: DeviceView, zone: string, signal?: AbortSignal, now = Date.now()): Promise<Fresh<SessionPage>> {
-  const sessions = await getDeviceSessions(deviceId, { signal });
+export async function getDeviceSessionPage(principal: Principal | null, deviceId: string, view: DeviceView, zone: string, signal?: AbortSignal, now = Date.now()): Promise<Fresh<SessionPage>> {
+  const sessions = await getDeviceSessions(principal, deviceId, { signal });
   const filtered = filterSessions(sessions.data, view, resolveRange(view, now, zone));
   return { ...sessions, data: pageOfSessions(filtered, view) };
 }
 
-export async function getDeviceSessionsInView(deviceId: string, view: DeviceView, zone: string, signal?: AbortSignal, now = Date.now()): Promise<Fresh<BackupSession[]>> {
-  const sessions = await getDeviceSessions(deviceId, { signal });
+export async function getDeviceSessionsInView(principal: Principal | null, deviceId: string, view: DeviceView, zone: string, signal?: AbortSignal, now = Date.now()): Promise<Fresh<BackupSession[]>> {
+  const sessions = await getDeviceSessions(principal, deviceId, { signal });
   const filtered = filterSessions(sessions.data, view, resolveRange(view, now, zone));
   return { ...sessions, data: pageOfSessions(filtered, { ...view, page: 1 }, Math.max(1, filtered.length)).rows };
 }

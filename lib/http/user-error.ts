@@ -1,4 +1,5 @@
 import "server-only";
+import { isAccessError } from "../auth/access";
 import { isConfigError } from "../config";
 import { describeError, log } from "../log";
 import { isNsightError } from "../nsight/errors";
@@ -12,6 +13,8 @@ export interface UserFacingError {
 
 /** What a page says when its data could not be loaded: our words, never internals. */
 export function toUserError(error: unknown, what: string): UserFacingError {
+  // Refused: the page says it does not exist, which tells nothing about what does.
+  if (isAccessError(error)) return { title: `${what} not found`, message: "There is nothing here you may see.", notFound: true };
   if (isNsightError(error)) {
     if (error.kind === "not_found") return { title: `${what} not found`, message: error.message, notFound: true };
     return { title: `Could not load ${what.toLowerCase()}`, message: error.message, notFound: false };

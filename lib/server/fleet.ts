@@ -1,6 +1,6 @@
 import "server-only";
 import { isAbsolute, join } from "node:path";
-import { getClientDevices, getClients, getDeviceSessions } from "../data/nsight-data";
+import { readClientDevices, readClients, readDeviceSessions } from "../data/cached-reads";
 import { FleetStore } from "../fleet/fleet-store";
 import { FleetRefresher } from "../fleet/refresher";
 import { DEFAULT_HEALTH_POLICY } from "../health/backup-health";
@@ -24,10 +24,10 @@ function createFleet(): FleetRefresher {
   const dataDir = isAbsolute(config.dataDir) ? config.dataDir : join(/* turbopackIgnore: true */ process.cwd(), config.dataDir);
   const refresher = new FleetRefresher({
     source: {
-      listClients: async () => (await getClients({ priority: "background" })).data,
-      listClientDevices: async (clientId) => (await getClientDevices(clientId, { priority: "background" })).data,
+      listClients: async () => (await readClients({ priority: "background" })).data,
+      listClientDevices: async (clientId) => (await readClientDevices(clientId, { priority: "background" })).data,
       readSessions: async (deviceId) => {
-        const sessions = await getDeviceSessions(deviceId, { priority: "background" });
+        const sessions = await readDeviceSessions(deviceId, { priority: "background" });
         return { sessions: sessions.data, fetchedAt: sessions.fetchedAt };
       },
       pausedUntil: () => {

@@ -1,8 +1,8 @@
+import { readFleetSnapshot } from "@/lib/data/fleet";
 import type { FleetSnapshot } from "@/lib/fleet/types";
 import { apiRoute, encodeSuccess, RequestError } from "@/lib/http/api-route";
 import type { EncodedAnswer } from "@/lib/http/encoded-answer";
 import { isNsightId } from "@/lib/nsight/client";
-import { getFleet } from "@/lib/server/fleet";
 
 /**
  * Encoded answers per snapshot. The refresher hands out the same snapshot object for a few
@@ -17,7 +17,8 @@ export const GET = apiRoute({
   route: "GET /api/fleet",
   ids: [],
   query: ["clients"],
-  handler: async ({ query }) => {
+  capability: "fleet.read",
+  handler: async ({ principal, query }) => {
     const clients = query.get("clients");
     let filter: Set<string> | undefined;
     if (clients !== null) {
@@ -27,7 +28,8 @@ export const GET = apiRoute({
       }
       filter = new Set(ids);
     }
-    const snapshot = getFleet().snapshot(filter);
+    // Only the clients the principal may see, whatever it asks for.
+    const snapshot = readFleetSnapshot(principal, filter);
     let answer = encoded.get(snapshot);
     if (!answer) {
       const newest = Date.parse(snapshot.newestReadAt ?? snapshot.asOf);

@@ -6,6 +6,9 @@ import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { FilterBox } from "@/components/ui/filter-box";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { ErrorState } from "@/components/ui/states";
+import { NoAccess } from "@/components/auth/no-access";
+import { lacks, pagePrincipal } from "@/lib/auth/page";
+import { describePrincipal } from "@/lib/auth/principal";
 import { getClient } from "@/lib/data/nsight-data";
 import { toUserError } from "@/lib/http/user-error";
 import { isNsightId } from "@/lib/nsight/client";
@@ -17,10 +20,12 @@ export const metadata: Metadata = { title: "Client" };
 export default async function ClientPage({ params, searchParams }: { params: Promise<{ clientId: string }>; searchParams: Promise<SearchParams> }) {
   const { clientId } = await params;
   if (!isNsightId(clientId)) notFound();
+  const principal = await pagePrincipal(`/clients/${clientId}`);
+  if (lacks(principal, "client.read")) return <NoAccess who={describePrincipal(principal)} />;
   const query = await searchParams;
   let client;
   try {
-    client = (await getClient(clientId)).data;
+    client = (await getClient(principal, clientId)).data;
   } catch (error) {
     const problem = toUserError(error, "Client");
     if (problem.notFound) notFound();
@@ -41,7 +46,7 @@ export default async function ClientPage({ params, searchParams }: { params: Pro
       </div>
       <FilterBox label="Filter devices" placeholder="Device, site or description" />
       <Suspense fallback={<TableSkeleton label="Loading sites and devices…" />}>
-        <ClientOverview client={client} view={view} params={query} />
+        <ClientOverview principal={principal} client={client} view={view} params={query} />
       </Suspense>
     </>
   );

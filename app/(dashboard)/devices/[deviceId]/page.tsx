@@ -6,6 +6,10 @@ import { DeviceHeader, DeviceHeaderSkeleton } from "@/components/devices/device-
 import { DeviceHistoryPanel } from "@/components/devices/device-history-panel";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { SessionTable } from "@/components/sessions/session-table";
+import { NoAccess } from "@/components/auth/no-access";
+import { canSeeDevice } from "@/lib/auth/access";
+import { lacks, pagePrincipal } from "@/lib/auth/page";
+import { describePrincipal } from "@/lib/auth/principal";
 import { findDeviceLocation, peekDeviceLocation } from "@/lib/data/device-location";
 import { parseDeviceView } from "@/lib/device-view/view";
 import { safeZone } from "@/lib/format";
@@ -23,6 +27,10 @@ export const metadata: Metadata = { title: "Device backups" };
 export default async function DevicePage({ params, searchParams }: { params: Promise<{ deviceId: string }>; searchParams: Promise<SearchParams> }) {
   const { deviceId } = await params;
   if (!isNsightId(deviceId)) notFound();
+  const principal = await pagePrincipal(`/devices/${deviceId}`);
+  if (lacks(principal, "device.read")) return <NoAccess who={describePrincipal(principal)} />;
+  // Another client's device is, to this principal, a device that does not exist.
+  if (!canSeeDevice(principal, deviceId)) notFound();
   const query = await searchParams;
   const hint = firstParam(query, "client");
   const clientHint = hint && isNsightId(hint) ? hint : undefined;
@@ -33,13 +41,13 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
 
   let cached = null;
   try {
-    cached = peekDeviceLocation(deviceId, clientHint);
+    cached = peekDeviceLocation(principal, deviceId, clientHint);
   } catch {
     // Not configured: the widgets below report it.
   }
   const clientZone = cached?.client.timezone ? safeZone(cached.client.timezone) : null;
   const zone = view.tz ?? clientZone ?? "UTC";
-  const location = findDeviceLocation(deviceId, clientHint).catch(() => null);
+  const location = findDeviceLocation(principal, deviceId, clientHint).catch(() => null);
   const backup = location.then((found) => (found ? { backupEnabled: found.device.backupEnabled } : null));
   const locatedZone = location.then((found) => (found?.client.timezone ? safeZone(found.client.timezone) : null));
 

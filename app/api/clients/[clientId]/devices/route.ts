@@ -5,5 +5,5 @@ import { apiRoute } from "@/lib/http/api-route";
 export const GET = apiRoute<{ clientId: string }>({
   route: "GET /api/clients/:clientId/devices",
   ids: ["clientId"],
-  handler: ({ params, signal }) => getClientDevices(params.clientId, { signal }),
+  handler: ({ principal, params, signal }) => getClientDevices(principal, params.clientId, { signal }),
 });

@@ -5,5 +5,5 @@ import { apiRoute } from "@/lib/http/api-route";
 export const GET = apiRoute<{ clientId: string }>({
   route: "GET /api/clients/:clientId/sites",
   ids: ["clientId"],
-  handler: ({ params, signal }) => getSites(params.clientId, { signal }),
+  handler: ({ principal, params, signal }) => getSites(principal, params.clientId, { signal }),
 });

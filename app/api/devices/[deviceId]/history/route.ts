@@ -8,8 +8,8 @@ export const GET = apiRoute<{ deviceId: string }>({
   route: "GET /api/devices/:deviceId/history",
   ids: ["deviceId"],
   query: [...VIEW_QUERY_PARAMS],
-  handler: ({ params, query, signal }) => {
+  handler: ({ principal, params, query, signal }) => {
     const { view, zone } = viewFromQuery(query);
-    return getDeviceHistory(params.deviceId, view, zone, signal);
+    return getDeviceHistory(principal, params.deviceId, view, zone, signal);
   },
 });

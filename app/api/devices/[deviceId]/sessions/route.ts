@@ -8,9 +8,9 @@ export const GET = apiRoute<{ deviceId: string }>({
   route: "GET /api/devices/:deviceId/sessions",
   ids: ["deviceId"],
   query: ["from", "to"],
-  handler: async ({ params, query, signal }) => {
+  handler: async ({ principal, params, query, signal }) => {
     const bounds = parseTimeBounds(query.get("from"), query.get("to"));
-    const sessions = await getDeviceSessions(params.deviceId, { signal });
+    const sessions = await getDeviceSessions(principal, params.deviceId, { signal });
     // A history can be megabytes of JSON: encoded once per selection of sessions (not per
     // spelling of the bounds) and kept, weighed, with the cached history.
     const { lo, hi } = sessionIndexRange(sessions.data, bounds);

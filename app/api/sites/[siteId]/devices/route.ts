@@ -8,11 +8,11 @@ export const GET = apiRoute<{ siteId: string }>({
   route: "GET /api/sites/:siteId/devices",
   ids: ["siteId"],
   query: ["clientId"],
-  handler: ({ params, query, signal }) => {
+  handler: ({ principal, params, query, signal }) => {
     const clientId = query.get("clientId") ?? undefined;
     if (clientId !== undefined && !isNsightId(clientId)) {
       throw new RequestError("Invalid client id: expected a positive whole number.");
     }
-    return getSiteDevices(params.siteId, clientId, { signal });
+    return getSiteDevices(principal, params.siteId, clientId, { signal });
   },
 });

@@ -11,14 +11,14 @@ export const GET = fileRoute<{ deviceId: string }>({
   route: "GET /api/devices/:deviceId/sessions/csv",
   ids: ["deviceId"],
   query: [...VIEW_QUERY_PARAMS, "client"],
-  handler: async ({ params, query, signal }) => {
+  handler: async ({ principal, params, query, signal }) => {
     const hint = query.get("client");
     if (hint !== null && !isNsightId(hint)) throw new RequestError("Invalid client id: expected a positive whole number.");
     query.delete("client");
     const { view, zone } = viewFromQuery(query);
     const [sessions, location] = await Promise.all([
-      getDeviceSessionsInView(params.deviceId, view, zone, signal),
-      findDeviceLocation(params.deviceId, hint ?? undefined, { signal }).catch(() => null),
+      getDeviceSessionsInView(principal, params.deviceId, view, zone, signal),
+      findDeviceLocation(principal, params.deviceId, hint ?? undefined, { signal }).catch(() => null),
     ]);
     const filename = `${location ? fileSlug(location.device.name) : "device"}-${params.deviceId}-${rangeSlug(view)}.csv`;
     return new Response(sessionsToCsv(sessions.data, zone), {

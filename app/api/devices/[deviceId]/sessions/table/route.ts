@@ -7,8 +7,8 @@ export const GET = apiRoute<{ deviceId: string }>({
   route: "GET /api/devices/:deviceId/sessions/table",
   ids: ["deviceId"],
   query: [...VIEW_QUERY_PARAMS],
-  handler: ({ params, query, signal }) => {
+  handler: ({ principal, params, query, signal }) => {
     const { view, zone } = viewFromQuery(query);
-    return getDeviceSessionPage(params.deviceId, view, zone, signal);
+    return getDeviceSessionPage(principal, params.deviceId, view, zone, signal);
   },
 });

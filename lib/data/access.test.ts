@@ -1,0 +1,104 @@
+/**
+ * The data layer refuses or filters before the cache or N-sight is touched: the app's real
+ * cache, client and budget, a real fleet refresher that has read the inventory, and the
+ * simulator counting the calls it receives.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCENARIO } from "../../simulator/scenarios";
+import { startSimulator, type Simulator } from "../../simulator/server";
+import type { Principal } from "../auth/principal";
+import { FleetRefresher } from "../fleet/refresher";
+import { getRuntime } from "../server/nsight";
+import type { User } from "../store/users";
+import { readClientDevices, readClients } from "./cached-reads";
+import { findDeviceLocation, peekDeviceLocation } from "./device-location";
+import { readFleetSnapshot, readNocSnapshot } from "./fleet";
+import { getClient, getClientDevices, getClients, getDeviceSessions, getSites, getSiteDevices } from "./nsight-data";
+
+const KEY = "data-access-key";
+const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
+const MINE = SCENARIO.accentClient;
+const OTHERS = SCENARIO.faultLabClient;
+let sim: Simulator;
+
+function user(role: User["role"], clientIds: string[] | null = null): Principal {
+  return { kind: "user", via: "session", credentialId: "h", user: { id: "u", email: "u@example.com", name: null, role, clientIds, disabledAt: null, createdAt: 0, updatedAt: 0 } };
+}
+const viewer = user("viewer", [MINE]);
+const noRole = user(null);
+const admin = user("admin");
+const display: Principal = { kind: "display", displayId: "d", name: "Wall", clientIds: [MINE] };
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, key: KEY, now: "2026-11-27T07:00:00Z", devices: 60 });
+  process.env.NSIGHT_API_KEY = KEY;
+  process.env.NSIGHT_SERVER = sim.url;
+  const runtime = getRuntime();
+  const fleet = new FleetRefresher({
+    source: {
+      listClients: async () => (await readClients()).data,
+      listClientDevices: async (clientId) => (await readClientDevices(clientId)).data,
+      readSessions: async () => ({ sessions: [], fetchedAt: Date.now() }),
+      pausedUntil: () => null,
+      upstream: () => runtime.upstream.snapshot(),
+    },
+  });
+  await fleet.discover();
+  (globalThis as Record<symbol, unknown>)[FLEET] = fleet;
+});
+afterAll(() => {
+  delete (globalThis as Record<symbol, unknown>)[FLEET];
+  return sim.close();
+});
+
+async function callsDuring(work: () => Promise<unknown>): Promise<number> {
+  const before = sim.stats().totalCalls;
+  await work();
+  return sim.stats().totalCalls - before;
+}
+
+function deviceOf(clientId: string): string {
+  const device = sim.fleet.devices.find((d) => d.clientId === clientId);
+  if (!device) throw new Error(`no device of client ${clientId}`);
+  return device.id;
+}
+
+describe("the data layer", () => {
+  it("gives a viewer only its clients, and an admin all", async () => {
+    expect((await getClients(viewer)).data.map((c) => c.clientId)).toEqual([MINE]);
+    expect((await getClients(admin)).data.length).toBeGreaterThan(1);
+  });
+
+  it.each<[string, (p: Principal | null) => Promise<unknown>]>([
+    ["getClient", (p) => getClient(p, OTHERS)],
+    ["getSites", (p) => getSites(p, OTHERS)],
+    ["getClientDevices", (p) => getClientDevices(p, OTHERS)],
+    ["getSiteDevices", (p) => getSiteDevices(p, "1", OTHERS)],
+    ["getSiteDevices without a client", (p) => getSiteDevices(p, "1")],
+    ["getDeviceSessions", (p) => getDeviceSessions(p, deviceOf(OTHERS))],
+    ["findDeviceLocation", (p) => findDeviceLocation(p, deviceOf(OTHERS))],
+  ])("%s refuses another client's data to a viewer, nobody, no role or a display, with no N-sight call", async (_name, read) => {
+    getRuntime().cache.clear();
+    for (const principal of [viewer, null, noRole, display]) {
+      const calls = await callsDuring(() => expect(read(principal)).rejects.toMatchObject({ name: "AccessError", kind: principal ? "forbidden" : "unauthenticated" }));
+      expect(calls).toBe(0);
+    }
+  });
+
+  it("lets a viewer read its own client's devices and sessions", async () => {
+    expect((await getClientDevices(viewer, MINE)).data.length).toBeGreaterThan(0);
+    await expect(getDeviceSessions(viewer, deviceOf(MINE))).resolves.toBeDefined();
+    expect(peekDeviceLocation(viewer, deviceOf(OTHERS))).toBeNull();
+  });
+
+  it("counts only a viewer's or a display's clients in the fleet and on the NOC", () => {
+    for (const principal of [viewer, display]) {
+      const snapshot = principal === display ? readNocSnapshot(principal) : readFleetSnapshot(principal);
+      expect(snapshot.clients.map((c) => c.clientId)).toEqual([MINE]);
+      // Asking for another client's fleet gives nothing of it.
+      expect(readFleetSnapshot(principal, new Set([OTHERS])).clients).toEqual([]);
+    }
+    expect(readFleetSnapshot(admin).clients.length).toBeGreaterThan(1);
+    expect(() => readFleetSnapshot(noRole)).toThrow(/fleet/);
+  });
+});
