@@ -1,0 +1,38 @@
+import "server-only";
+import { originAllowed } from "./origin";
+
+/** Sign-in forms carry a few short fields; anything bigger is not one of ours. */
+const MAX_FORM_BYTES = 16 * 1024;
+
+/** A 303 to a path of this site (the browser resolves it against the page's address). */
+export function seeOther(location: string, setCookies: string[] = []): Response {
+  const headers = new Headers({ Location: location, "Cache-Control": "no-store" });
+  for (const cookie of setCookies) headers.append("Set-Cookie", cookie);
+  return new Response(null, { status: 303, headers });
+}
+
+function plain(status: number, message: string): Response {
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } });
+}
+
+/**
+ * The fields of a form POST to a sign-in route, or the answer refusing it: another site's
+ * request (403), or a body that is too large or not a form (400).
+ */
+export async function readFormPost(request: Request): Promise<{ fields: (name: string) => string } | { refused: Response }> {
+  if (!originAllowed(request)) return { refused: plain(403, "This request came from another site; it was refused.") };
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (!Number.isFinite(length) || length > MAX_FORM_BYTES) return { refused: plain(413, "This form is too large.") };
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return { refused: plain(400, "This is not a form this dashboard sent.") };
+  }
+  return {
+    fields: (name) => {
+      const value = form.get(name);
+      return typeof value === "string" ? value.slice(0, 2_048) : "";
+    },
+  };
+}
