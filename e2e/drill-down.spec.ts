@@ -4,7 +4,7 @@ import { expect, test } from "./support/fixtures";
 test("a technician drills down from the clients to a device's backups by clicking", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Backup health" })).toBeVisible();
-  await expect(page.getByText("Demo data (simulated N-sight)")).toBeVisible();
+  await expect(page.getByText("Signed in as admin@e2e.test")).toBeVisible();
 
   await page.getByRole("table", { name: /clients/ }).getByRole("link", { name: "Müller Bau GmbH" }).click();
   await expect(page).toHaveURL(`/clients/${SCENARIO.accentClient}`);
@@ -20,7 +20,7 @@ test("a technician drills down from the clients to a device's backups by clickin
   await expect(page.getByRole("heading", { level: 1, name: "MB-DC01" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Breadcrumb" })).toContainText("Clients›Müller Bau GmbH›München›MB-DC01");
   await expect(page.getByTestId("health-sentence")).toContainText("SYSTEM_STATE has failed");
-  await expect(page.getByText("Demo data (simulated N-sight)")).toBeVisible();
+  await expect(page.getByText("Signed in as admin@e2e.test")).toBeVisible();
   // The link carried the client's zone, so days are counted in Berlin.
   await expect(page.getByText("Times in Europe/Berlin")).toBeVisible();
 });

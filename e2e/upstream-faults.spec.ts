@@ -34,6 +34,8 @@ test("with N-sight failing in every way, answers stay available, marked stale, a
     app = await startOwnApp(PORT, {
       NSIGHT_SERVER: sim.url,
       NSIGHT_API_KEY: E2E_API_KEY,
+      // About N-sight failing, not about signing in: every request is the demo administrator's.
+      NSIGHT_DEMO: "1",
       NSIGHT_TIMEOUT_SECONDS: "6",
       NSIGHT_SESSIONS_TTL_SECONDS: "90",
       // The refresher reads everything once at start, then leaves N-sight to this test.

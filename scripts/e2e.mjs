@@ -11,8 +11,8 @@ if (!findChromium()) {
   process.exit(1);
 }
 await ensureBuild();
-// Every run starts with no saved fleet state (the restart test makes its own).
-for (const dir of ["e2e-data", "e2e-restart"]) rmSync(join(ROOT, ".cache", dir), { recursive: true, force: true });
+// Every run starts with no saved fleet state, no accounts and no signed-in browsers.
+for (const dir of ["e2e-data", "e2e-restart", "e2e-auth", "e2e-auth-app"]) rmSync(join(ROOT, ".cache", dir), { recursive: true, force: true });
 const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "@playwright", "test", "cli.js"), "test", ...process.argv.slice(2)], {
   cwd: ROOT,
   stdio: "inherit",

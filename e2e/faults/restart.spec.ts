@@ -14,7 +14,7 @@ test("a restart with a warm store shows the previous fleet state before any new 
   // A simulator of its own: the minutes of latency below must not reach the shared app,
   // whose calls would still be hanging when the next spec starts.
   const sim = await startOwnSimulator(E2E_SIMULATOR_ARGS);
-  const env = { ...e2eAppEnv(DATA_DIR), NSIGHT_SERVER: sim.url };
+  const env = { ...e2eAppEnv(DATA_DIR, { demo: true }), NSIGHT_SERVER: sim.url };
   let app = await startOwnApp(PORT, env);
   try {
     const before = await fullPicture(request, app.url);

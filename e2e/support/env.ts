@@ -15,18 +15,41 @@ export const E2E_DEVICES = 54;
  * not hold every call back for half a minute each time it is read.
  */
 export const E2E_SIMULATOR_ARGS = ["--key", E2E_API_KEY, "--devices", String(E2E_DEVICES), "--retry-after-seconds", "2"];
-/** Where the e2e app keeps its fleet state; emptied before each run (scripts/e2e.mjs). */
+/** Where the e2e app keeps its fleet state and its store; emptied before each run (scripts/e2e.mjs). */
 export const E2E_DATA_DIR = ".cache/e2e-data";
+
+/** The accounts the setup project creates in the e2e app's store, one per role; a viewer sees one client. */
+export const E2E_PASSWORD = "e2e-password-0123456789";
+export const E2E_VIEWER_CLIENT = "100001";
+export const E2E_USERS = {
+  admin: { email: "admin@e2e.test", role: "admin" },
+  technician: { email: "technician@e2e.test", role: "technician" },
+  viewer: { email: "viewer@e2e.test", role: "viewer", clients: [E2E_VIEWER_CLIENT] },
+} as const;
+export type E2eRole = keyof typeof E2E_USERS;
+
+/** A signed-in browser state per role, saved by e2e/auth.setup.ts. */
+export function authState(role: E2eRole): string {
+  return `.cache/e2e-auth/${role}.json`;
+}
+
+/** Nobody signed in: for a context of a test's own. */
+export const SIGNED_OUT = { cookies: [], origins: [] };
+
+/** An app of a test's own about signing in (lockout, session expiry). */
+export const AUTH_APP_PORT = Number(process.env.E2E_AUTH_PORT ?? APP_PORT + 5);
 
 /**
  * The app's settings against the shared simulator: the e2e server's, and any test that
- * starts an app of its own beside it (restart). Only the data directory differs.
+ * starts an app of its own beside it (restart). The e2e server runs as in production: no
+ * way in without signing in. An app of a test's own may run in open demo mode instead (every
+ * visitor the demo administrator), for tests about N-sight rather than about who signs in.
  */
-export function e2eAppEnv(dataDir: string): Record<string, string> {
+export function e2eAppEnv(dataDir: string, options: { demo?: boolean } = {}): Record<string, string> {
   return {
     NSIGHT_SERVER: SIM_URL,
     NSIGHT_API_KEY: E2E_API_KEY,
-    NSIGHT_DEMO: "1",
+    NSIGHT_DEMO: options.demo ? "1" : "0",
     // The seeded "stall" device must not hold a test for the 30 s production timeout.
     NSIGHT_TIMEOUT_SECONDS: "6",
     // Re-read every device as often as N-able allows, so outages show within seconds.

@@ -1,0 +1,20 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { expect, type Page } from "@playwright/test";
+
+/** Adds an account with `npm run users` (the real CLI) in an app's data directory. */
+export function addUser(dataDir: string, user: { email: string; role: string; clients?: readonly string[] }, password: string): void {
+  const args = ["--conditions=react-server", "scripts/users.ts", "add", user.email, "--role", user.role, "--password-stdin"];
+  if (user.clients) args.push("--clients", user.clients.join(","));
+  const result = spawnSync(join("node_modules", ".bin", "tsx"), args, { input: `${password}\n`, env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`users add ${user.email}: ${result.stderr || result.stdout}`);
+}
+
+/** Signs in through /login as a person would, and waits for the page it leads to. */
+export async function signIn(page: Page, email: string, password: string, base = ""): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
