@@ -46,6 +46,8 @@ export function proxy(request: NextRequest): NextResponse {
   const csp = buildCsp({ nonce, frameAncestors, development: process.env.NODE_ENV !== "production" });
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
+  // Where a page sends a visitor back to after signing in (layouts do not know their path).
+  headers.set("x-request-path", `${pathname}${request.nextUrl.search}`.slice(0, 2_000));
   headers.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);

@@ -47,10 +47,10 @@ test("a session ends after its idle time without use", async ({ page }) => {
 test("an account is locked after too many wrong passwords, then even the right one is refused", async ({ page }) => {
   for (let i = 0; i < 3; i++) {
     await tryPassword(page, `wrong password ${i}`);
-    await expect(page.getByRole("alert")).toContainText("do not match");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("do not match");
   }
   await tryPassword(page, "wrong password again");
-  await expect(page.getByRole("alert")).toContainText("Too many failed sign-ins. Try again in 10 minutes.");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Too many failed sign-ins. Try again in 10 minutes.");
   await tryPassword(page, E2E_PASSWORD);
   await expect(page).toHaveURL(/\/login\?error=locked/);
   expect((await page.context().cookies()).filter((c) => c.name === "nbd_session")).toEqual([]);

@@ -20,6 +20,7 @@ test.describe("signing in", () => {
 
   test("signs in with e-mail and password, back to the page asked for, then signs out", async ({ page, axe }) => {
     await page.goto(`/clients/${E2E_USERS.viewer.clients[0]}`);
+    await expect(page).toHaveURL(/\/login\?next=/);
     await axe(page);
     await page.getByLabel("Email").fill(admin.email.toUpperCase());
     await page.getByLabel("Password").fill(E2E_PASSWORD);
@@ -51,7 +52,7 @@ test.describe("signing in", () => {
       await page.getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Sign in" }).click();
       await expect(page).toHaveURL(/\/login\?error=invalid/);
-      messages.push((await page.getByRole("alert").textContent()) ?? "");
+      messages.push((await page.getByRole("main").getByRole("alert").textContent()) ?? "");
     }
     expect(messages[0]).toContain("do not match");
     expect(messages[1]).toBe(messages[0]);

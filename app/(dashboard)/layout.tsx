@@ -1,6 +1,8 @@
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/layout/site-header";
+import { safeNext } from "@/lib/auth/page";
 import { describePrincipal } from "@/lib/auth/principal";
 import { currentPrincipal } from "@/lib/auth/resolve";
 import { isDemo } from "@/lib/config";
@@ -8,8 +10,10 @@ import { parseTheme, THEME_COOKIE } from "@/lib/theme";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
-  // Each page resolves the same (cached) principal and redirects when there is none.
+  // Each page resolves the same (cached) principal and refuses without one; redirecting here
+  // too, outside the loading boundary, answers a real redirect before anything is streamed.
   const principal = await currentPrincipal();
+  if (!principal) redirect(`/login?next=${encodeURIComponent(safeNext((await headers()).get("x-request-path")))}`);
   const signedInAs = principal?.kind === "user" ? describePrincipal(principal) : null;
   return (
     <>
