@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import { SCENARIO } from "../simulator/scenarios";
 import { APP_URL } from "./support/env";
 import { simulator } from "./support/simulator-control";
+import { cookieHeader } from "./support/users";
 
 const BAD_IDS = ["", "-1", "0", "00", "99999999999999999999", "abc", "1.5", "..", "%2f", "%2F..%2F", "%00", "1&service=add_client", "1%26apikey=x", "1%23x", "[deviceId]", "%5BdeviceId%5D", "1%20", "%E2%80%AE1", "１"];
 
@@ -24,7 +25,8 @@ function raw(path: string): Promise<{ status: number; body: string; headers: Hea
   return new Promise((resolve, reject) => {
     // Only what HTTP cannot carry raw is escaped (non-ASCII, spaces); dots and slashes stay.
     const wire = path.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
-    const req = httpRequest({ hostname, port, path: wire, method: "GET" }, (res) => {
+    // As the signed-in administrator: what reaches N-sight, not who may ask, is tested here.
+    const req = httpRequest({ hostname, port, path: wire, method: "GET", headers: { cookie: cookieHeader("admin") } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {

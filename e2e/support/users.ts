@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
+import { authState, type E2eRole } from "./env";
 
 /** Adds an account with `npm run users` (the real CLI) in an app's data directory. */
 export function addUser(dataDir: string, user: { email: string; role: string; clients?: readonly string[] }, password: string): void {
@@ -17,4 +19,10 @@ export async function signIn(page: Page, email: string, password: string, base =
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** The Cookie header of a role's signed-in browser, for requests made without Playwright. */
+export function cookieHeader(role: E2eRole): string {
+  const state = JSON.parse(readFileSync(authState(role), "utf8")) as { cookies: { name: string; value: string }[] };
+  return state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
 }
