@@ -163,7 +163,7 @@ test.describe("JSON API", () => {
           const fromPlain = JSON.parse(plain.body.toString("utf8"));
           expect(fromGzip.data.counts).toBeDefined();
           // As old as the newest device read; stale while N-sight is failing.
-          expect(fromGzip.meta).toEqual({ fetchedAt: fromGzip.data.newestReadAt ?? fromGzip.data.asOf, stale: fromGzip.data.upstream.status === "failing", demo: true });
+          expect(fromGzip.meta).toEqual({ fetchedAt: fromGzip.data.newestReadAt ?? fromGzip.data.asOf, stale: fromGzip.data.upstream.status === "failing", demo: false });
           if (fromPlain.data.asOf !== fromGzip.data.asOf) return "the snapshot changed in between";
           expect(fromPlain).toEqual(fromGzip);
           return "same answer";
