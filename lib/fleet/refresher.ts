@@ -1,27 +1,26 @@
 import "server-only";
 /**
- * The fleet refresher: the only thing that reads N-sight for fleet health. Pages and the NOC
- * read its state, never N-sight, so any number of viewers costs N-sight nothing extra.
- *
- * N-sight has no fleet-wide sessions call: fleet health is one list_mob_sessions per device
- * with Backup & Recovery on, under the shared budget (60 calls a minute), so at 5,000 devices
- * a full pass takes over an hour. Hence:
- * - discovery (list_clients, then list_devices_at_client per client and type) and session
- *   reads run at the same time, so the first devices are read while the rest are found;
- * - a few workers keep the budget busy, reading the most useful device next: never read,
- *   then those whose next backup should have finished by now, then those with a problem,
- *   then the rest, least recently read first;
- * - every device keeps its state and when it was read; a failed read keeps the old state
- *   (with its age) and says why;
- * - the state is saved to disk, so a restart serves the last known fleet at once, once it
- *   is known to be this N-sight account's (confirmAccount).
+ * The fleet refresher: the only thing that reads N-sight for fleet health, one
+ * list_mob_sessions per device under the shared budget (N-sight has no fleet-wide call).
+ * Discovery and reads run side by side; what to read next is refresh-schedule.ts; the
+ * state is saved, and shown after a restart once it is known to be this account's.
+ * Pages and the NOC read its snapshots, so viewers cost N-sight nothing.
  */
-import { assessDevice, DEFAULT_HEALTH_POLICY, type DeviceHealth, type HealthPolicy } from "../health/backup-health";
+import { assessDevice } from "../health/backup-health";
 import { accountIdentity, isSameAccount, type AccountIdentity } from "../nsight/account";
 import { isOutageSign } from "../nsight/client";
 import { isNsightError } from "../nsight/errors";
 import type { BackupSession, Client, ClientDevice } from "../types";
 import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
+import {
+  DEFAULT_REFRESHER_POLICY,
+  nextBackupDue,
+  nextDiscoveryAt,
+  overdueAt,
+  pickNextDevice,
+  rediscoveryIntervalMs,
+  type RefresherPolicy,
+} from "./refresh-schedule";
 import { buildSnapshot, effectiveDevice } from "./snapshot";
 import type { FleetDevice, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
 
@@ -35,38 +34,6 @@ export interface RefresherSource {
   upstream(): UpstreamHealth;
 }
 
-export interface RefresherPolicy {
-  /** Never re-read a device sooner than this (N-able: no automated call more often than every 90 s). */
-  minRereadMs: number;
-  /** Re-read a healthy device that is not due at least this often. */
-  rereadMs: number;
-  /**
-   * Re-discover clients and devices this often, or less often in a large fleet: discovery
-   * takes at most a tenth of the budget on average (see nextDiscoveryAt).
-   */
-  inventoryMs: number;
-  /** Concurrent reads; keep at most the budget's concurrency. */
-  workers: number;
-  /** The budget, for the "full picture in about …" estimate. */
-  callsPerMinute: number;
-  /** Wait between saves of the state to disk. */
-  saveEveryMs: number;
-  health: HealthPolicy;
-}
-
-/** Largest share of the call budget that re-discovering the inventory may take on average. */
-const DISCOVERY_BUDGET_SHARE = 0.1;
-
-export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
-  minRereadMs: 15 * 60_000,
-  rereadMs: 60 * 60_000,
-  inventoryMs: 30 * 60_000,
-  workers: 3,
-  callsPerMinute: 60,
-  saveEveryMs: 5_000,
-  health: DEFAULT_HEALTH_POLICY,
-};
-
 export interface RefresherOptions {
   source: RefresherSource;
   policy?: Partial<RefresherPolicy>;
@@ -76,29 +43,6 @@ export interface RefresherOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** When the next backup should have finished: the soonest plugin's last start + rhythm + its usual duration. */
-function nextBackupDue(health: DeviceHealth): number | null {
-  let soonest: number | null = null;
-  for (const p of health.plugins) {
-    if (!p.lastStart) continue;
-    const start = Date.parse(p.lastStart);
-    const duration = p.lastEnd ? Math.max(0, Date.parse(p.lastEnd) - start) : 0;
-    const due = start + p.intervalMs + duration + 10 * 60_000;
-    if (soonest === null || due < soonest) soonest = due;
-  }
-  return soonest;
-}
-
-/** When the device turns overdue without a new success: the soonest plugin due time. */
-function overdueAt(health: DeviceHealth): number | null {
-  let soonest: number | null = null;
-  for (const p of health.plugins) {
-    const due = Date.parse(p.dueBy);
-    if (!Number.isNaN(due) && (soonest === null || due < soonest)) soonest = due;
-  }
-  return soonest;
-}
 
 export class FleetRefresher {
   private readonly policy: RefresherPolicy;
@@ -324,40 +268,9 @@ export class FleetRefresher {
     this.markDirty();
   }
 
-  /**
-   * Which device to read next, or null when none is due: never read, then next backup due,
-   * then problems, then stale; the least recently read first within each.
-   */
+  /** Which device to read next, or null when none is due (see refresh-schedule.ts). */
   pickNext(now = this.now()): StoredDevice | null {
-    let best: StoredDevice | null = null;
-    let bestRank = Infinity;
-    for (const d of this.devices.values()) {
-      if (!d.backupEnabled || this.reading.has(d.deviceId)) continue;
-      const rank = this.rank(d, now);
-      if (rank === null) continue;
-      if (rank < bestRank || (rank === bestRank && (d.readAt ?? "") < (best?.readAt ?? ""))) {
-        best = d;
-        bestRank = rank;
-      }
-    }
-    return best;
-  }
-
-  private rank(d: StoredDevice, now: number): number | null {
-    // A device whose read just failed waits like any other: no hammering a broken one.
-    const attempted = this.attempted.get(d.deviceId);
-    if (attempted !== undefined && now - attempted < this.policy.minRereadMs) return null;
-    if (!d.readAt) return d.readError ? 0.5 : 0;
-    const readAt = Date.parse(d.readAt);
-    const age = now - readAt;
-    if (age < this.policy.minRereadMs) return null;
-    if (d.nextBackupDueAt) {
-      const due = Date.parse(d.nextBackupDueAt);
-      if (due <= now && readAt < due) return 1;
-    }
-    if (d.state === "failed" || d.state === "warning" || d.state === "overdue" || d.readError) return 2;
-    if (age >= this.policy.rereadMs) return 3;
-    return null;
+    return pickNextDevice(this.devices.values(), now, this.policy, (id) => this.attempted.get(id), (id) => this.reading.has(id));
   }
 
   /** Reads one device's sessions and updates its record. */
@@ -435,25 +348,12 @@ export class FleetRefresher {
     this.log("info", "fleet.full_picture", { devices: this.devices.size });
   }
 
-  /**
-   * When the inventory should next be read again: at once if it never was; not before the
-   * first full picture (a 5,000-device fleet needs ~500 discovery calls, and spending them
-   * again before every device has been looked at once only delays that picture); then after
-   * rediscoveryIntervalMs. Null: not before the first full picture.
-   */
   nextDiscoveryAt(): number | null {
-    if (this.inventoryReadAt === null) return this.now();
-    if (this.fullPictureAt === null) return null;
-    return this.inventoryReadAt + this.rediscoveryIntervalMs();
+    return nextDiscoveryAt(this.inventoryReadAt, this.fullPictureAt, this.now(), this.rediscoveryIntervalMs());
   }
 
-  /**
-   * `inventoryMs`, stretched so that discovery (one list_clients, two list_devices_at_client
-   * per client) takes at most a tenth of the budget on average.
-   */
   rediscoveryIntervalMs(): number {
-    const discoveryCalls = 1 + 2 * this.clients.length;
-    return Math.max(this.policy.inventoryMs, (discoveryCalls / (DISCOVERY_BUDGET_SHARE * this.policy.callsPerMinute)) * 60_000);
+    return rediscoveryIntervalMs(this.clients.length, this.policy);
   }
 
   private async inventoryLoop(): Promise<void> {
