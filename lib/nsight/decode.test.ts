@@ -11,6 +11,16 @@ describe("decodeXmlBytes", () => {
     expect(decodeXmlBytes(bytes)).toContain("Zürich Genève Müller");
   });
 
+  it("reads ISO-8859-1 as windows-1252, as browsers do, so the euro sign and curly quotes survive", () => {
+    // Bytes as N-sight sends them: 0x80 is the euro sign, 0x93/0x94 curly double quotes, 0x96 an en dash.
+    const bytes = new Uint8Array([...latin1('<?xml version="1.0" encoding="ISO-8859-1"?><r>'), 0x93, 0x31, 0x30, 0x20, 0x80, 0x94, 0x20, 0x96, 0x20, 0xfc, ...latin1("</r>")]);
+    expect(decodeXmlBytes(bytes)).toContain("<r>\u201c10 \u20ac\u201d \u2013 \u00fc</r>");
+    expect(decodeXmlBytes(latin1("<r>\x80</r>"), "text/xml; charset=iso-8859-1")).toBe("<r>\u20ac</r>");
+    expect(decodeXmlBytes(latin1('<?xml version="1.0" encoding="windows-1252"?><r>\x99</r>'))).toContain("<r>\u2122</r>");
+    // The five bytes windows-1252 leaves undefined stay the C1 code points (WHATWG).
+    expect(decodeXmlBytes(latin1('<?xml version="1.0" encoding="ISO-8859-1"?><r>\x81\x8d\x8f\x90\x9d</r>'))).toContain("<r>\x81\x8d\x8f\x90\x9d</r>");
+  });
+
   it("prefers the XML declaration over a contradicting Content-Type", () => {
     const bytes = latin1('<?xml version="1.0" encoding="ISO-8859-1"?><r>Zürich</r>');
     expect(decodeXmlBytes(bytes, "application/xml; charset=utf-8")).toContain("Zürich");
