@@ -100,3 +100,50 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null = n
     return decodeWindows1252(bytes);
   }
 }
+
+/**
+ * The same decoding for a body that arrives in pieces: `write` returns the text decoded so
+ * far, `end` the rest. Exactly decodeXmlBytes of the whole, piece boundaries anywhere
+ * (a UTF-8 sequence cut in two included). An answer that names no encoding is held back
+ * until its end, since only the whole tells whether it is UTF-8.
+ */
+export class XmlTextDecoder {
+  private encoding: Encoding | null | undefined;
+  private head: Uint8Array[] = [];
+  private headBytes = 0;
+  private utf8: TextDecoder | null = null;
+
+  constructor(private readonly contentType: string | null = null) {}
+
+  write(bytes: Uint8Array): string {
+    if (this.encoding === undefined || this.encoding === null) {
+      this.head.push(bytes);
+      this.headBytes += bytes.byteLength;
+      if (this.encoding === null || this.headBytes < SNIFF_BYTES) return "";
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      this.encoding = namedEncoding(head, this.contentType);
+      if (this.encoding === null) {
+        this.head = [head];
+        return "";
+      }
+      return this.decode(head, true);
+    }
+    return this.decode(bytes, true);
+  }
+
+  end(): string {
+    if (this.encoding === undefined || this.encoding === null) {
+      const all = Buffer.concat(this.head);
+      this.head = [];
+      return decodeXmlBytes(all, this.contentType);
+    }
+    return this.decode(new Uint8Array(0), false);
+  }
+
+  private decode(bytes: Uint8Array, stream: boolean): string {
+    if (this.encoding === "windows-1252") return decodeWindows1252(bytes);
+    this.utf8 ??= new TextDecoder("utf-8", { fatal: true });
+    return this.utf8.decode(bytes, { stream });
+  }
+}
