@@ -1,5 +1,5 @@
 import { getDeviceSessions } from "@/lib/data/nsight-data";
-import { apiRoute, encodeSuccess } from "@/lib/http/api-route";
+import { apiRoute, encodeListSuccess } from "@/lib/http/api-route";
 import type { EncodedAnswer } from "@/lib/http/encoded-answer";
 import { parseTimeBounds, sessionsBetween } from "@/lib/sessions/time-bounds";
 import type { BackupSession } from "@/lib/types";
@@ -9,7 +9,7 @@ import type { BackupSession } from "@/lib/types";
  * megabytes of JSON, and everyone asking within a cache period gets the same bytes. Keyed
  * weakly by the cached array, so a refreshed or evicted history takes its encodings with it.
  */
-const encoded = new WeakMap<readonly BackupSession[], Map<string, EncodedAnswer>>();
+const encoded = new WeakMap<readonly BackupSession[], Map<string, Promise<EncodedAnswer>>>();
 
 // GET /api/devices/:deviceId/sessions[?from=&to=]: backup sessions of one device, sorted by
 // start; ISO bounds are applied here so the browser only receives what it asked for.
@@ -25,7 +25,8 @@ export const GET = apiRoute<{ deviceId: string }>({
     const key = `${bounds.fromMs}|${bounds.toMs}|${sessions.stale}`;
     let answer = forHistory.get(key);
     if (!answer) {
-      answer = encodeSuccess({ ...sessions, data: sessionsBetween(sessions.data, bounds) });
+      // Kept while it is being made, so viewers asking meanwhile share the one encoding.
+      answer = encodeListSuccess({ ...sessions, data: sessionsBetween(sessions.data, bounds) });
       if (forHistory.size >= 16) forHistory.clear();
       forHistory.set(key, answer);
     }
