@@ -196,10 +196,9 @@ export class NsightClient {
     const started = this.now();
     try {
       const answer = await readNsightAnswer(this.options.transport, service, params, read(), signal);
-      const value = answer.value;
       this.record(false, service, params);
       this.options.onCall?.({ service, params, attempt, outcome: "ok", ms: this.now() - started, bytes: answer.bytes });
-      return value;
+      return answer.value;
     } catch (error) {
       if (isNsightError(error)) {
         this.record(isOutageSign(error), service, params);
