@@ -241,6 +241,9 @@ export class FlatRecordStream {
   private readRecord(from: number): number {
     const xml = this.buf;
     const values: RecordValues = new Array(this.fields.length);
+    // Fields usually come in the documented order: the name expected next is checked in
+    // place before any name is cut out of the text and looked up.
+    let expected = 0;
     let i = from;
     for (;;) {
       const lt = xml.indexOf("<", i);
@@ -263,10 +266,19 @@ export class FlatRecordStream {
       const gt = xml.indexOf(">", lt);
       if (gt === -1) return MORE;
       const selfClosing = xml.charCodeAt(gt - 1) === 47; /* <name/> */
-      const name = xml.slice(lt + 1, selfClosing ? gt - 1 : gt);
-      const index = this.fieldIndex.get(name);
-      // Known field names are plain by construction; anything else is checked.
-      if (index === undefined && !isPlainName(name)) return FAIL;
+      const guess = this.fields[expected];
+      let name: string;
+      let index: number | undefined;
+      if (!selfClosing && guess !== undefined && gt - lt - 1 === guess.length && xml.startsWith(guess, lt + 1)) {
+        name = guess;
+        index = expected;
+      } else {
+        name = xml.slice(lt + 1, selfClosing ? gt - 1 : gt);
+        index = this.fieldIndex.get(name);
+        // Known field names are plain by construction; anything else is checked.
+        if (index === undefined && !isPlainName(name)) return FAIL;
+      }
+      if (index !== undefined) expected = index + 1;
       let text = "";
       if (selfClosing) {
         i = gt + 1;
