@@ -1,3 +1,4 @@
+import "server-only";
 import type { BackupSession } from "../types";
 import { FlatRecordStream } from "./flat-records";
 import { mapSessions, SESSION_FIELDS, sessionFromValues, sortSessionsByStart, type DropReporter } from "./records";
