@@ -122,6 +122,8 @@ async function readBodyInto<T>(response: Response, maxBytes: number, service: st
     }
   }
   if (total === 0) throw new NsightError("bad_response", "N-sight sent an empty answer.", { service, diagnostic: "empty body" });
+  // The reader's last step (a sort, or the general reader) starts on a turn of its own.
+  await nextTurn();
   const rest = decode(() => decoder.end());
   if (rest) reader.write(rest);
   return { value: reader.end(), bytes: total };
