@@ -136,6 +136,8 @@ export async function encodeListSuccess(result: Fresh<readonly unknown[]>): Prom
   if (!empty.startsWith(`${open}]`)) throw new Error("The success envelope must start with its data");
   const parts: Buffer[] = [Buffer.from(open)];
   const items = result.data;
+  // Whatever made the list (a parse, a sort) ran in this turn: encoding starts on the next.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   let sliceStart = performance.now();
   for (let i = 0; i < items.length; i += ENCODE_SLICE_ITEMS) {
     const json = JSON.stringify(items.slice(i, i + ENCODE_SLICE_ITEMS));
