@@ -32,6 +32,8 @@ export function formatBytes(bytes: number | null | undefined, units: ByteUnits =
 /** "1,234,567,890 bytes": the exact figure, for titles and details. */
 export function formatExactBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "unknown";
+  // A total past 2^53 - 1 (a sum of sizes) is rounded in a double: never shown as if exact.
+  if (!Number.isSafeInteger(bytes)) return `about ${formatCount(bytes)} bytes`;
   return `${formatCount(bytes)} ${bytes === 1 ? "byte" : "bytes"}`;
 }
 

@@ -3,9 +3,9 @@ import { isNsightId } from "../ids";
 import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
 import type { CallBudget, CallPriority } from "./budget";
 import { isNsightError, NsightError } from "./errors";
-import { readFlatRecordsYielding } from "./flat-records";
-import { mapClientDevices, mapClients, mapSessions, mapSiteDevices, mapSites, SESSION_FIELDS, sessionsFromValues } from "./records";
-import { fetchNsightText, parseAnswer, type ReadService, type TransportOptions } from "./transport";
+import { mapClientDevices, mapClients, mapSiteDevices, mapSites } from "./records";
+import { SessionAnswerReader } from "./session-answer";
+import { parseAnswer, readNsightAnswer, type AnswerReader, type ReadService, type TransportOptions } from "./transport";
 import type { XmlElement } from "./xml";
 
 export interface RetryPolicy {
@@ -147,17 +147,13 @@ export class NsightClient {
 
   /**
    * A device's whole Backup & Recovery history, sorted by start. Answers run to tens of
-   * thousands of sessions, so the common flat shape is read by the fast path in slices
-   * (the event loop keeps serving others); anything unusual goes to the general reader.
+   * thousands of sessions, so they are read while they arrive, piece by piece (the event
+   * loop keeps serving others); see SessionAnswerReader.
    */
   async listMobSessions(deviceId: string, call?: CallOptions): Promise<BackupSession[]> {
     assertId(deviceId, "device id");
     const service = "list_mob_sessions";
-    return this.callText(service, { deviceid: deviceId }, call, async (text) => {
-      const flat = await readFlatRecordsYielding(text, "result", "session", SESSION_FIELDS);
-      if (flat && flat.rootAttrs.status === "OK") return sessionsFromValues(flat.records, this.options.onDrop);
-      return mapSessions(parseAnswer(text, service), this.options.onDrop);
-    });
+    return this.callText(service, { deviceid: deviceId }, call, () => new SessionAnswerReader(service, this.options.onDrop));
   }
 
   /** Whether the breaker currently holds calls back, and until when. */
@@ -168,10 +164,13 @@ export class NsightClient {
 
   /** A call whose answer is read by the general reader and mapped by `map`. */
   private call<T>(service: ReadService, params: Record<string, string>, call: CallOptions | undefined, map: (result: XmlElement) => T): Promise<T> {
-    return this.callText(service, params, call, (text) => map(parseAnswer(text, service)));
+    return this.callText(service, params, call, () => {
+      const pieces: string[] = [];
+      return { write: (text) => pieces.push(text), end: () => map(parseAnswer(pieces.join(""), service)) };
+    });
   }
 
-  private async callText<T>(service: ReadService, params: Record<string, string>, call: CallOptions = {}, read: (text: string) => T | Promise<T>): Promise<T> {
+  private async callText<T>(service: ReadService, params: Record<string, string>, call: CallOptions = {}, read: () => AnswerReader<T>): Promise<T> {
     let lastError: NsightError | undefined;
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       if (this.openUntil > this.now()) {
@@ -198,14 +197,13 @@ export class NsightClient {
     throw lastError ?? new NsightError("unavailable", "N-sight could not be reached.", { service });
   }
 
-  private async attempt<T>(service: ReadService, params: Record<string, string>, attempt: number, read: (text: string) => T | Promise<T>): Promise<T> {
+  private async attempt<T>(service: ReadService, params: Record<string, string>, attempt: number, read: () => AnswerReader<T>): Promise<T> {
     const started = this.now();
     try {
-      const answer = await fetchNsightText(this.options.transport, service, params);
-      const value = await read(answer.text);
+      const answer = await readNsightAnswer(this.options.transport, service, params, read());
       this.record(false, service, params);
       this.options.onCall?.({ service, params, attempt, outcome: "ok", ms: this.now() - started, bytes: answer.bytes });
-      return value;
+      return answer.value;
     } catch (error) {
       if (isNsightError(error)) {
         this.record(isOutageSign(error), service, params);

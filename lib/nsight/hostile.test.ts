@@ -6,7 +6,10 @@ import { SCENARIO } from "../../simulator/scenarios";
 import { startHttpStub, type HttpStub } from "../testing/http-stub";
 import { CallBudget } from "./budget";
 import { NsightClient } from "./client";
+import { decodeXmlBytes } from "./decode";
 import { isNsightError, type NsightErrorKind } from "./errors";
+import { mapSessions } from "./records";
+import { readXml } from "./xml";
 
 /**
  * Hostile or broken answers from N-sight, through the real client (HTTP, size cap, decoding,
@@ -125,5 +128,37 @@ describe("a real answer cut anywhere", () => {
       }
     }
     expect(errors).toBeGreaterThan(990);
+  }, 60_000);
+
+  it("gives the same sessions when the answer arrives in pieces split anywhere", async () => {
+    const sim = await startSimulator({ port: 0, key: "k", now: "2026-11-27T12:00:00Z" });
+    let full: Buffer;
+    try {
+      const response = await fetch(`${sim.url}/api/?apikey=k&service=list_mob_sessions&deviceid=${SCENARIO.failingStreak}`, { headers: { "User-Agent": "t" } });
+      full = Buffer.from(await response.arrayBuffer());
+    } finally {
+      await sim.close();
+    }
+    let cuts: number[] = [];
+    stub.handle((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/xml; charset=ISO-8859-1" });
+      // A pause after each piece, so each reaches the client as a read of its own.
+      const pieces = [0, ...cuts, full.length].slice(1).map((to, i, ends) => full.subarray(i === 0 ? 0 : ends[i - 1], to));
+      const next = (i: number) => {
+        if (i === pieces.length) return void res.end();
+        res.write(pieces[i]!, () => setTimeout(() => next(i + 1), 1));
+      };
+      next(0);
+    });
+    const whole = await client.listMobSessions("1");
+    expect(whole.length).toBeGreaterThan(100);
+    expect(whole).toEqual(mapSessions(readXml(decodeXmlBytes(full))));
+
+    let seed = 2026;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 8; i++) {
+      cuts = Array.from({ length: 40 }, () => Math.floor(random() * full.length)).sort((a, b) => a - b);
+      expect(await client.listMobSessions("1"), `cuts ${cuts.join(",")}`).toEqual(whole);
+    }
   }, 60_000);
 });

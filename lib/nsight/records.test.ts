@@ -180,6 +180,23 @@ describe("mapSessions", () => {
     });
   });
 
+  it("keeps sizes exact up to 2^53 - 1 and refuses larger ones instead of rounding them", () => {
+    const session = (size: string) =>
+      readXml(`<result status="OK"><session><session_id>1</session_id><selection_size>${size}</selection_size><transferred_size>-${size}</transferred_size></session></result>`);
+    // 2^53 - 1 = 9007199254740991 and 2^53 + 1 = 9007199254740993, written out by hand.
+    expect(mapSessions(session("9007199254740991"))[0]).toMatchObject({ selectionSize: 9007199254740991, transferredSize: -9007199254740991 });
+    for (const big of ["9007199254740992", "9007199254740993", "10000000000000001", "99999999999999999", "123456789012345678901"]) {
+      expect(mapSessions(session(big))[0], big).toMatchObject({ selectionSize: null, transferredSize: null });
+    }
+  });
+
+  it("refuses inventory counts beyond 2^53 - 1 instead of rounding them", () => {
+    const clients = mapClients(
+      readXml('<result status="OK"><items><client><clientid>1</clientid><name>A</name><device_count>9007199254740993</device_count><server_count>9007199254740991</server_count></client></items></result>'),
+    );
+    expect(clients[0]).toMatchObject({ deviceCount: 0, serverCount: 9007199254740991 });
+  });
+
   it("reads an answer with no session as an empty history", () => {
     expect(mapSessions(fixture("list_mob_sessions_empty.xml"))).toEqual([]);
   });

@@ -31,11 +31,12 @@ function optionalText(fields: Fields, name: string): string | null {
   return SENTINELS.has(value.toLowerCase()) ? null : value;
 }
 
-/** A non-negative whole number, or null when absent or not a number. */
+/** A whole number, or null when absent, not a number, or beyond 2^53 - 1 (a double would round it). */
 function optionalCount(fields: Fields, name: string): number | null {
   const value = fields[name];
   if (value === undefined || value === "" || !/^-?\d+$/.test(value)) return null;
-  return Number(value);
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : null;
 }
 
 function count(fields: Fields, name: string): number {
@@ -234,8 +235,9 @@ export const SESSION_FIELDS = [
 ] as const;
 
 /**
- * A byte or item count; values above 2^32 are normal and exact up to 2^53. Digits only
- * (a leading minus allowed), so "1e5" or "0x1F" are not silently turned into numbers.
+ * A byte or item count; values above 2^32 are normal. Digits only (a leading minus
+ * allowed), so "1e5" or "0x1F" are not silently turned into numbers, and nothing beyond
+ * 2^53 - 1, which a double would round: such a size is refused (unknown), never shown wrong.
  */
 function size(value: string | undefined): number | null {
   if (value === undefined || value.length === 0 || value.length > 17) return null;
@@ -245,7 +247,8 @@ function size(value: string | undefined): number | null {
     const c = value.charCodeAt(i);
     if (c < 48 || c > 57) return null;
   }
-  return Number(value);
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : null;
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -1,5 +1,5 @@
 import "server-only";
-import { decodeXmlBytes, UnsupportedEncodingError } from "./decode";
+import { UnsupportedEncodingError, XmlTextDecoder } from "./decode";
 import { isNsightError, NsightError } from "./errors";
 import { redact } from "./redact";
 import { childElement, readXml, XmlSyntaxError, type XmlElement } from "./xml";
@@ -59,7 +59,28 @@ function parseRetryAfter(value: string | null): number | undefined {
   return undefined;
 }
 
-async function readBodyCapped(response: Response, maxBytes: number, service: string): Promise<Uint8Array> {
+/**
+ * Reads an answer's text as it arrives: `write` gets each decoded piece, `end` returns the
+ * result (or throws an NsightError) once the whole body has come.
+ */
+export interface AnswerReader<T> {
+  write(text: string): void;
+  end(): T;
+}
+
+/** The bytes decoded in one go: a network chunk can be large, and a long step blocks everyone. */
+const PIECE_BYTES = 64 * 1024;
+/** Work between two turns of the event loop while a body is read. */
+const SLICE_MS = 8;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Streams the body through the decoder into `reader`, under the size cap. Chunks that are
+ * already buffered resolve without a turn of the event loop, so it is handed back every
+ * SLICE_MS of work: other requests wait for one slice at most, not for the whole body.
+ */
+async function readBodyInto<T>(response: Response, maxBytes: number, service: string, reader: AnswerReader<T>): Promise<{ value: T; bytes: number }> {
   const declared = Number(response.headers.get("content-length"));
   const tooLarge = () =>
     new NsightError("bad_response", "N-sight's answer was larger than this dashboard accepts.", {
@@ -70,28 +91,43 @@ async function readBodyCapped(response: Response, maxBytes: number, service: str
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+  const decoder = new XmlTextDecoder(response.headers.get("content-type"));
+  const decode = (write: () => string) => {
+    try {
+      return write();
+    } catch (error) {
+      const diagnostic = error instanceof UnsupportedEncodingError ? error.message : "undecodable bytes";
+      throw new NsightError("bad_response", "N-sight's answer was not readable text.", { service, diagnostic });
     }
-    chunks.push(value);
+  };
+  let total = 0;
+  if (response.body) {
+    const body = response.body.getReader();
+    let sliceStart = performance.now();
+    for (;;) {
+      const { done, value } = await body.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await body.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      for (let at = 0; at < value.byteLength; at += PIECE_BYTES) {
+        const text = decode(() => decoder.write(value.subarray(at, at + PIECE_BYTES)));
+        if (text) reader.write(text);
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await nextTurn();
+          sliceStart = performance.now();
+        }
+      }
+    }
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  if (total === 0) throw new NsightError("bad_response", "N-sight sent an empty answer.", { service, diagnostic: "empty body" });
+  // The reader's last step (a sort, or the general reader) starts on a turn of its own.
+  await nextTurn();
+  const rest = decode(() => decoder.end());
+  if (rest) reader.write(rest);
+  return { value: reader.end(), bytes: total };
 }
 
 /** Maps an `<error>` answer to a typed error (docs/nsight-api.md §6.1). */
@@ -112,18 +148,6 @@ function failureFromAnswer(result: XmlElement, service: string): NsightError {
     return new NsightError("bad_response", "N-sight does not offer this service on this server.", details);
   }
   return new NsightError("bad_response", "N-sight reported an error.", details);
-}
-
-function decodeBody(bytes: Uint8Array, contentType: string | null, service: string): string {
-  if (bytes.byteLength === 0) {
-    throw new NsightError("bad_response", "N-sight sent an empty answer.", { service, diagnostic: "empty body" });
-  }
-  try {
-    return decodeXmlBytes(bytes, contentType);
-  } catch (error) {
-    const diagnostic = error instanceof UnsupportedEncodingError ? error.message : "undecodable bytes";
-    throw new NsightError("bad_response", "N-sight's answer was not readable text.", { service, diagnostic });
-  }
 }
 
 /**
@@ -182,6 +206,22 @@ export async function fetchNsightText(
   params: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<NsightText> {
+  const pieces: string[] = [];
+  const { value, bytes } = await readNsightAnswer(options, service, params, { write: (text) => pieces.push(text), end: () => pieces.join("") }, signal);
+  return { text: value, bytes };
+}
+
+/**
+ * Makes one call and hands the answer's text to `reader` while it arrives, once the HTTP
+ * side is sound (status, content type), under the size cap; returns what the reader made.
+ */
+export async function readNsightAnswer<T>(
+  options: TransportOptions,
+  service: ReadService,
+  params: Record<string, string>,
+  reader: AnswerReader<T>,
+  signal?: AbortSignal,
+): Promise<{ value: T; bytes: number }> {
   const url = buildRequestUrl(options, service, params);
   const doFetch = options.fetch ?? fetch;
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -241,12 +281,28 @@ export async function fetchNsightText(
         diagnostic: `content-type ${contentType.slice(0, 60)}`,
       });
     }
-    const bytes = await readBodyCapped(response, options.maxBodyBytes, service);
-    return { text: decodeBody(bytes, contentType, service), bytes: bytes.byteLength };
+    return await readBodyInto(response, options.maxBodyBytes, service, {
+      write: (text) => readerCall(() => reader.write(text)),
+      end: () => readerCall(() => reader.end()),
+    });
   } catch (error) {
     await response.body?.cancel().catch(() => undefined);
+    if (error instanceof ReaderFailure) throw error.cause;
     if (isNsightError(error)) throw error;
     throw transportFailure(error, timeout, service, secrets, options.timeoutMs);
+  }
+}
+
+/** What the caller's reader threw: its own error, never mistaken for a network failure. */
+class ReaderFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+function readerCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw new ReaderFailure(error);
   }
 }
 

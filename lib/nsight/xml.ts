@@ -11,7 +11,8 @@ import "server-only";
  * - the document must be complete and well nested (a cut body is an error, never a
  *   partial result);
  * - no DOCTYPE at all, so no entity expansion, no billion laughs, no external entities;
- * - only the five predefined entities and numeric references to legal XML characters;
+ * - only characters XML allows, the five predefined entities and numeric references to
+ *   legal XML characters;
  * - a nesting limit, and element names that can never reach an object prototype
  *   (children are arrays, attributes live in null-prototype records).
  */
@@ -73,6 +74,19 @@ function isXmlChar(cp: number): boolean {
     (cp >= 0xe000 && cp <= 0xfffd) ||
     (cp >= 0x10000 && cp <= 0x10ffff)
   );
+}
+
+/**
+ * Characters the XML Char production excludes, written raw: C0 controls other than tab,
+ * newline and carriage return, and U+FFFE/U+FFFF. (Lone surrogates cannot come out of the
+ * decoder: invalid UTF-8 is refused there.)
+ */
+const ILLEGAL_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+
+/** The offset of the first character XML does not allow, or -1. */
+export function findIllegalCharacter(text: string): number {
+  const match = ILLEGAL_CHARACTER.exec(text);
+  return match ? match.index : -1;
 }
 
 const PREDEFINED: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
@@ -207,6 +221,8 @@ function readAttributes(xml: string, i: number, el: XmlElement): { end: number; 
  */
 export function readXml(xml: string, options: XmlReadOptions = {}): XmlElement {
   const maxDepth = options.maxDepth ?? 64;
+  const illegal = findIllegalCharacter(xml);
+  if (illegal !== -1) throw new XmlSyntaxError(`Character U+${xml.charCodeAt(illegal).toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`, illegal);
   const n = xml.length;
   const stack: XmlElement[] = [];
   let root: XmlElement | null = null;

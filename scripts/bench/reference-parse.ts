@@ -11,7 +11,7 @@ type RawSession = Record<string, string | undefined>;
 function num(value: string | undefined): number | null {
   if (value === undefined || value.trim() === "") return null;
   const n = Number(value);
-  return Number.isInteger(n) ? n : null;
+  return Number.isSafeInteger(n) ? n : null;
 }
 
 function utc(value: string | undefined): { iso: string | null; ms: number } {
