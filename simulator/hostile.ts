@@ -154,7 +154,8 @@ export const XXE_DOCTYPE = '<!DOCTYPE result [<!ENTITY xxe SYSTEM "file:///etc/p
 export const PUBLIC_DOCTYPE = '<!DOCTYPE result PUBLIC "-//X//Y" "http://example.invalid/x.dtd">\n';
 export const NESTING_DEPTH = 10_000;
 export const PROTO_ELEMENTS = "<__proto__><polluted>yes</polluted></__proto__><constructor>x</constructor>";
-export const FAIL_ERROR_CODE = 2;
+/** A code the client gives no meaning of its own (2 and 3 mean a refused key, 4 and 5 a bad request). */
+export const FAIL_ERROR_CODE = 9;
 export const FAIL_MESSAGE = "Backup data is temporarily unavailable";
 /** The hugeBody answer is at least this long. */
 export const HUGE_BODY_MIN_BYTES = 100 * 1024 * 1024;

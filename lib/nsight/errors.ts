@@ -4,7 +4,7 @@
  */
 
 export type NsightErrorKind =
-  /** The key was refused (errorcode 3), or N-sight's firewall turned us away. */
+  /** The key was refused (errorcode 2 or 3), or N-sight's firewall turned us away. */
   | "auth"
   /** N-sight does not know the id we asked about (errorcode 4). */
   | "not_found"

@@ -58,6 +58,7 @@ describe("requestNsight", () => {
 
   it.each([
     ["fail_login.xml", "auth", 3],
+    ["fail_invalid_api_key.xml", "auth", 2],
     ["fail_invalid_value.xml", "not_found", 4],
     ["fail_missing_parameter.xml", "bad_request", 5],
     ["fail_service_unknown.xml", "bad_response", 1],

@@ -100,7 +100,8 @@ function failureFromAnswer(result: XmlElement, service: string): NsightError {
   const code = codeText && /^\d+$/.test(codeText) ? Number(codeText) : undefined;
   const upstreamMessage = (error ? childElement(error, "message")?.text.trim() : undefined) ?? "";
   const details = { service, errorCode: code, diagnostic: `FAIL ${code ?? "-"}: ${upstreamMessage.slice(0, 200)}` };
-  if (code === 3 || /login failed/i.test(upstreamMessage)) {
+  // Code 2 ("Invalid api key") is what N-able's own tooling expects for a refused key.
+  if (code === 2 || code === 3 || /login failed/i.test(upstreamMessage)) {
     return new NsightError("auth", "N-sight refused the API key (login failed). Check NSIGHT_API_KEY and NSIGHT_SERVER.", details);
   }
   if (code === 4) return new NsightError("not_found", "N-sight does not know this id.", details);
