@@ -69,12 +69,17 @@ export interface FleetProgress {
   restoredAt: string | null;
 }
 
+/** Why N-sight is failing us: it refuses the key, cannot be reached (or does not answer), or throttles us. */
+export type UpstreamProblem = "auth" | "unreachable" | "throttled";
+
 export interface UpstreamHealth {
   /** "ok" after a successful call, "failing" after outage-like failures since the last success. */
   status: "ok" | "failing" | "unknown";
   lastOkAt: string | null;
   failingSince: string | null;
   lastProblem: string | null;
+  /** While failing: a refused key wins over any other failure since the last success, else the latest. */
+  problem: UpstreamProblem | null;
 }
 
 export interface FleetSnapshot {
