@@ -82,6 +82,29 @@ export interface UpstreamHealth {
   problem: UpstreamProblem | null;
 }
 
+/**
+ * How much of the fleet this server knows now. Anything but "current" means the counts and
+ * the devices that need attention are not the whole truth: pages say so first, and never
+ * that all is well.
+ */
+export type FleetKnowledgeKind = "current" | "reading" | "auth_refused" | "unreachable" | "throttled";
+
+export interface FleetKnowledge {
+  kind: FleetKnowledgeKind;
+  /** Since when N-sight fails us this way; null while current or reading. */
+  since: string | null;
+  /** Devices with Backup & Recovery on read at least once. */
+  read: number;
+  /** Devices with Backup & Recovery on found so far. */
+  total: number;
+  /** Clients and devices are still being discovered: `total` may grow. */
+  discovering: boolean;
+  /** When N-sight last answered any call: nothing shown is newer. */
+  lastAnswerAt: string | null;
+  /** While reading: when every device should have been read once, from the call budget. */
+  estimatedDoneAt: string | null;
+}
+
 export interface FleetSnapshot {
   /** When the server produced this answer. */
   asOf: string;
@@ -89,6 +112,8 @@ export interface FleetSnapshot {
   total: number;
   progress: FleetProgress;
   upstream: UpstreamHealth;
+  /** Whether what follows is the current fleet, and if not, why not. */
+  knowledge: FleetKnowledge;
   /** Failed, overdue and warning devices, worst first. */
   problems: FleetDevice[];
   clients: FleetClientRollup[];
