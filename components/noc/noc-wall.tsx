@@ -10,6 +10,7 @@ import { fleetQueries } from "@/lib/queries/fleet-queries";
 import { HEALTH_LOOK } from "@/lib/session-status";
 import { displayName } from "@/lib/display-name";
 import { useBrowserZone, useNow } from "@/components/hooks/use-now";
+import { FleetKnowledgeBanner } from "@/components/fleet/fleet-knowledge-banner";
 
 /** How long a device that just turned failed stays highlighted. */
 const HIGHLIGHT_MS = 3 * 60_000;
@@ -142,11 +143,10 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
 
   const updatedAt = query.dataUpdatedAt;
   const nextIn = Math.max(0, Math.round((updatedAt + settings.refreshSeconds * 1000 - now) / 1000));
-  const upstream = snapshot.upstream;
-  const dataAt = snapshot.newestReadAt ?? upstream.lastOkAt;
+  const known = snapshot.knowledge.kind === "current";
 
   return (
-    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={shownPage + 1} data-pages={pages} data-per-page={perPage}>
+    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={shownPage + 1} data-pages={pages} data-per-page={perPage} data-knowledge={snapshot.knowledge.kind}>
       <header className="flex flex-wrap items-baseline justify-between gap-x-[1.5em]">
         <h1 className="text-[1.6em] font-bold">Backup health{clientNames.length ? `: ${clientNames.map((n) => displayName(n, "?")).join(", ")}` : ""}</h1>
         <p className="text-muted" data-testid="noc-freshness">
@@ -159,12 +159,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
           {formatAge(new Date(updatedAt).toISOString(), now)}.
         </p>
       )}
-      {serverDownSince === null && upstream.status === "failing" && upstream.failingSince && (
-        <p role="alert" className="rounded-[0.5em] border-[0.2em] border-status-warning p-[0.5em] text-[1.2em] font-bold text-status-warning" data-testid="noc-banner">
-          <span aria-hidden="true">⚠ </span>N-sight unreachable since {clock(upstream.failingSince)}
-          {dataAt ? `; data is ${formatAge(dataAt, now).replace(" ago", "")} old` : ""}.
-        </p>
-      )}
+      <FleetKnowledgeBanner knowledge={snapshot.knowledge} renderedAt={Date.parse(initial.asOf)} size="wall" />
       <ul className="grid grid-cols-[repeat(auto-fit,minmax(8em,1fr))] gap-[0.6em]" aria-label="Devices per backup state">
         {HEALTH_ORDER.map((state) => {
           const look = HEALTH_LOOK[state];
@@ -181,16 +176,15 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
           );
         })}
       </ul>
-      {snapshot.progress.fullPictureAt === null && (
-        <p className="text-muted">
-          {formatCount(snapshot.progress.read)} of {formatCount(snapshot.progress.backupDevices)} devices read
-          {snapshot.progress.estimatedFullPictureAt ? `; full picture in about ${Math.max(1, Math.round((Date.parse(snapshot.progress.estimatedFullPictureAt) - now) / 60_000))} min` : ""}
-        </p>
-      )}
       <section ref={area} aria-label="Devices that need attention" className="min-h-0 flex-1 overflow-hidden">
-        {snapshot.problems.length === 0 ? (
+        {snapshot.problems.length === 0 && known ? (
           <p className="flex h-full items-center justify-center text-[2em] font-semibold text-status-ok">
             <span aria-hidden="true">✓&nbsp;</span>No device needs attention
+          </p>
+        ) : snapshot.problems.length === 0 ? (
+          // Nothing found is not nothing wrong while the fleet is not known (the banner says why).
+          <p className="flex h-full items-center justify-center text-[2em] font-semibold" style={{ color: "var(--status-neutral)" }} data-testid="noc-not-known">
+            <span aria-hidden="true">?&nbsp;</span>Not known whether any device needs attention
           </p>
         ) : (
           <ul className="grid h-full content-start gap-[0.8em]" style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${TILE_MIN_WIDTH_EM}em, 1fr))` }}>
@@ -202,7 +196,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
       </section>
       <footer className="flex flex-wrap justify-between gap-x-[1.5em] text-muted">
         <span>
-          {formatCount(snapshot.problems.length)} need attention
+          {formatCount(snapshot.problems.length)} {known ? "need" : "known to need"} attention
           {pages > 1 ? ` · page ${shownPage + 1} of ${pages}, next in ${settings.rotateSeconds} s` : ""}
         </span>
         <span>Failed: latest backup failed · Overdue: no success within its rhythm · Warning: completed with errors, interrupted, canceled or not started</span>

@@ -9,11 +9,12 @@ test("when N-sight stops, the NOC keeps its data under a banner, and recovers by
   const tiles = page.locator("li[data-device-id]");
   await expect(tiles.first()).toBeVisible();
   const before = await tiles.count();
-  await expect(page.getByTestId("noc-banner")).toHaveCount(0);
+  await expect(page.getByTestId("fleet-knowledge")).toHaveCount(0);
 
   await simulator.setOutage(true);
   try {
-    await expect(page.getByTestId("noc-banner")).toContainText("N-sight unreachable since", { timeout: 120_000 });
+    await expect(page.getByTestId("fleet-knowledge")).toHaveAttribute("data-state", "unreachable", { timeout: 120_000 });
+    await expect(page.getByTestId("fleet-knowledge")).toContainText("N-sight is unreachable since");
     // The last data stays on screen.
     expect(await tiles.count()).toBe(before);
     await expect(page.locator('[data-state-count="failed"]')).toBeVisible();
@@ -22,7 +23,7 @@ test("when N-sight stops, the NOC keeps its data under a banner, and recovers by
   } finally {
     await simulator.setOutage(false);
   }
-  await expect(page.getByTestId("noc-banner")).toHaveCount(0, { timeout: 120_000 });
+  await expect(page.getByTestId("fleet-knowledge")).toHaveCount(0, { timeout: 120_000 });
   await expect.poll(async () => (await (await request.get("/api/fleet")).json()).meta.stale).toBe(false);
   await expect(tiles.first()).toBeVisible();
 });

@@ -141,7 +141,7 @@ describe("FleetRefresher", () => {
   it("retries a device as soon as calls may go out again when N-sight as a whole was down", async () => {
     const clock = { now: T0 };
     const { source } = fakeSource(clock, { ...histories, "11": () => new NsightError("unavailable", "N-sight could not be reached.") });
-    const down = { ...source, upstream: () => ({ status: "failing" as const, lastOkAt: null, failingSince: new Date(T0).toISOString(), lastProblem: "N-sight could not be reached" }) };
+    const down = { ...source, upstream: () => ({ status: "failing" as const, lastOkAt: null, failingSince: new Date(T0).toISOString(), lastProblem: "N-sight could not be reached", problem: "unreachable" as const }) };
     const r = new FleetRefresher({ source: down, now: () => clock.now, policy: { minRereadMs: 15 * 60_000, rereadMs: HOUR, workers: 2 } });
     await r.discover();
     for (const id of ["12", "21", "11"]) await r.read(id).catch(() => undefined);

@@ -157,7 +157,7 @@ export class FleetRefresher {
   snapshot(clientFilter?: ReadonlySet<string>): FleetSnapshot {
     const now = this.now();
     const upstream = this.options.source.upstream();
-    const key = `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
+    const key = `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.problem}|${upstream.failingSince}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
     const cached = this.snapshots.get(key);
     if (cached) return cached;
     const snapshot = buildSnapshot({ devices: this.devices.values(), clients: this.clients, progress: this.progress(), upstream, now, clientFilter });

@@ -7,7 +7,17 @@ import "server-only";
  */
 import { HEALTH_ORDER, type DeviceHealthState } from "../health/backup-health";
 import type { StoredDevice } from "./fleet-store";
-import { EMPTY_COUNTS, type FleetClientRollup, type FleetDevice, type FleetProgress, type FleetSnapshot, type UpstreamHealth } from "./types";
+import {
+  EMPTY_COUNTS,
+  type FleetClientRollup,
+  type FleetDevice,
+  type FleetKnowledge,
+  type FleetKnowledgeKind,
+  type FleetProgress,
+  type FleetSnapshot,
+  type UpstreamHealth,
+  type UpstreamProblem,
+} from "./types";
 
 /** The state at `now`: ok or warning become overdue once the learned due time has passed. */
 export function effectiveDevice(record: StoredDevice, now: number): FleetDevice {
@@ -31,6 +41,26 @@ export function compareProblems(a: FleetDevice, b: FleetDevice): number {
 }
 
 export const PROBLEM_STATES: ReadonlySet<DeviceHealthState> = new Set(["failed", "overdue", "warning"]);
+
+const KNOWLEDGE_OF_PROBLEM: Record<UpstreamProblem, FleetKnowledgeKind> = { auth: "auth_refused", unreachable: "unreachable", throttled: "throttled" };
+
+/**
+ * Whether the fleet is known: not while N-sight fails us (whatever was read before is only
+ * the last known state), nor before every device has been read once.
+ */
+export function fleetKnowledge(progress: FleetProgress, upstream: UpstreamHealth): FleetKnowledge {
+  const failing = upstream.status === "failing";
+  const kind: FleetKnowledgeKind = failing ? KNOWLEDGE_OF_PROBLEM[upstream.problem ?? "unreachable"] : progress.fullPictureAt === null ? "reading" : "current";
+  return {
+    kind,
+    since: failing ? upstream.failingSince : null,
+    read: progress.read,
+    total: progress.backupDevices,
+    discovering: progress.inventoryReadAt === null,
+    lastAnswerAt: upstream.lastOkAt,
+    estimatedDoneAt: kind === "reading" ? progress.estimatedFullPictureAt : null,
+  };
+}
 
 export interface SnapshotInput {
   devices: Iterable<StoredDevice>;
@@ -78,6 +108,7 @@ export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
     total,
     progress: input.progress,
     upstream: input.upstream,
+    knowledge: fleetKnowledge(input.progress, input.upstream),
     problems,
     clients,
     newestReadAt: newest,

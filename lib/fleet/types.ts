@@ -69,12 +69,40 @@ export interface FleetProgress {
   restoredAt: string | null;
 }
 
+/** Why N-sight is failing us: it refuses the key, cannot be reached (or does not answer), or throttles us. */
+export type UpstreamProblem = "auth" | "unreachable" | "throttled";
+
 export interface UpstreamHealth {
   /** "ok" after a successful call, "failing" after outage-like failures since the last success. */
   status: "ok" | "failing" | "unknown";
   lastOkAt: string | null;
   failingSince: string | null;
   lastProblem: string | null;
+  /** While failing: a refused key wins over any other failure since the last success, else the latest. */
+  problem: UpstreamProblem | null;
+}
+
+/**
+ * How much of the fleet this server knows now. Anything but "current" means the counts and
+ * the devices that need attention are not the whole truth: pages say so first, and never
+ * that all is well.
+ */
+export type FleetKnowledgeKind = "current" | "reading" | "auth_refused" | "unreachable" | "throttled";
+
+export interface FleetKnowledge {
+  kind: FleetKnowledgeKind;
+  /** Since when N-sight fails us this way; null while current or reading. */
+  since: string | null;
+  /** Devices with Backup & Recovery on read at least once. */
+  read: number;
+  /** Devices with Backup & Recovery on found so far. */
+  total: number;
+  /** Clients and devices are still being discovered: `total` may grow. */
+  discovering: boolean;
+  /** When N-sight last answered any call: nothing shown is newer. */
+  lastAnswerAt: string | null;
+  /** While reading: when every device should have been read once, from the call budget. */
+  estimatedDoneAt: string | null;
 }
 
 export interface FleetSnapshot {
@@ -84,6 +112,8 @@ export interface FleetSnapshot {
   total: number;
   progress: FleetProgress;
   upstream: UpstreamHealth;
+  /** Whether what follows is the current fleet, and if not, why not. */
+  knowledge: FleetKnowledge;
   /** Failed, overdue and warning devices, worst first. */
   problems: FleetDevice[];
   clients: FleetClientRollup[];
