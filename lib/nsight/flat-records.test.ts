@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { referenceParseSessions } from "../../scripts/bench/reference-parse";
 import { decodeXmlBytes } from "./decode";
 import { FlatRecordStream, readFlatRecords, type FlatRecords, type RecordValues } from "./flat-records";
-import { mapSessions, SESSION_FIELDS, sessionsFromValues } from "./records";
+import { mapSessions, SESSION_FIELDS, sessionsFromValues } from "./session-records";
 import { readXml } from "./xml";
 
 const fixture = (name: string) => decodeXmlBytes(new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url))));

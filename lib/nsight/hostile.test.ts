@@ -8,7 +8,7 @@ import { CallBudget } from "./budget";
 import { NsightClient } from "./client";
 import { decodeXmlBytes } from "./decode";
 import { isNsightError, type NsightErrorKind } from "./errors";
-import { mapSessions } from "./records";
+import { mapSessions } from "./session-records";
 import { readXml } from "./xml";
 
 /**

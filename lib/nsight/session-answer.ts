@@ -1,7 +1,8 @@
 import "server-only";
 import type { BackupSession } from "../types";
 import { FlatRecordStream } from "./flat-records";
-import { mapSessions, SESSION_FIELDS, sessionFromValues, sortSessionsByStart, type DropReporter } from "./records";
+import type { DropReporter } from "./records";
+import { mapSessions, SESSION_FIELDS, sessionFromValues, sortSessionsByStart } from "./session-records";
 import { parseAnswer, type AnswerReader } from "./transport";
 
 /**
