@@ -1,12 +1,5 @@
 import "server-only";
-/**
- * Maps the `<result>` of each N-sight service to the app's DTOs (lib/types.ts).
- *
- * N-sight's quirks handled here (docs/nsight-api.md §4): one record is not wrapped in a
- * list, empty containers are `<items/>`, every value is text (ids stay strings, sizes
- * become numbers, `0`/`1` become booleans), optional elements may be missing or empty,
- * and sentinels (`none`, `Not Available`, `0000-00-00 00:00:00`) mean "unknown".
- */
+/** Maps inventory answers to DTOs (docs/nsight-api.md §4): everything is text, sentinels mean unknown. */
 import type { Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
 import { utcMillis } from "./session-records";
 import { childElement, childElements, recordFields, type XmlElement } from "./xml";
@@ -15,7 +8,6 @@ type Fields = Record<string, string>;
 
 const SENTINELS = new Set(["none", "not available", "n/a", "0000-00-00", "0000-00-00 00:00:00"]);
 
-/** Optional text: empty or a sentinel means unknown. */
 function optionalText(fields: Fields, name: string): string | null {
   const value = fields[name];
   if (value === undefined || value === "") return null;

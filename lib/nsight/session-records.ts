@@ -3,15 +3,12 @@ import { BACKUP_PLUGINS, SESSION_STATUSES, SESSION_TYPES, type BackupSession } f
 import type { DropReporter } from "./records";
 import { childElements, recordFields, type XmlElement } from "./xml";
 
-/**
- * N-sight's "YYYY-MM-DD HH:MM:SS" read as UTC: returns epoch milliseconds, or NaN when
- * absent, a sentinel, or not a real date.
- */
+/** N-sight's UTC "YYYY-MM-DD HH:MM:SS" as epoch ms; NaN when absent, a sentinel or not a real date. */
 export function utcMillis(value: string | undefined): number {
   return utcStamp(value)?.ms ?? NaN;
 }
 
-/** Elements called `name` found directly under `el` or under one wrapper level (`<items>`). */
+/** Records directly under the root or under one wrapper (docs/nsight-api.md §4.2). */
 function records(el: XmlElement, name: string): XmlElement[] {
   const direct = childElements(el, name);
   if (direct.length > 0) return direct;
@@ -46,11 +43,7 @@ export const SESSION_FIELDS = [
   "status",
 ] as const;
 
-/**
- * A byte or item count; values above 2^32 are normal. Digits only (a leading minus
- * allowed), so "1e5" or "0x1F" are not silently turned into numbers, and nothing beyond
- * 2^53 - 1, which a double would round: such a size is refused (unknown), never shown wrong.
- */
+/** Digits only, so "1e5" is not a number, and nothing above 2^53 - 1, which a double would round. */
 function size(value: string | undefined): number | null {
   if (value === undefined || value.length === 0 || value.length > 17) return null;
   let i = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
@@ -75,10 +68,7 @@ function digits(value: string, from: number, count: number): number {
   return n;
 }
 
-/**
- * N-sight's "YYYY-MM-DD HH:MM:SS" in UTC, as epoch ms and ISO 8601 with Z; null when
- * absent, a sentinel (0000-00-00 …) or not a real instant. Hot path: no regex, no Date.
- */
+// Hot path: no regex, no Date.
 function utcStamp(value: string | undefined): { ms: number; iso: string } | null {
   if (value === undefined || value.length !== 19) return null;
   const sep = value.charCodeAt(10);
@@ -97,7 +87,6 @@ function utcStamp(value: string | undefined): { ms: number; iso: string } | null
   return { ms: Date.UTC(y, mo - 1, d, h, mi, sec), iso: `${value.slice(0, 10)}T${value.slice(11)}Z` };
 }
 
-/** Maps one session's field values (indexed as SESSION_FIELDS); null without a session id. */
 export function sessionFromValues(v: readonly (string | undefined)[]): BackupSession | null {
   const sessionId = v[0];
   if (!sessionId) return null;
@@ -141,7 +130,6 @@ function compareIds(a: string, b: string): number {
 
 /** Sessions sorted by start (N-sight documents no order), ties by id; undated last. */
 export function sortSessionsByStart(sessions: BackupSession[]): BackupSession[] {
-  // ISO strings of one format sort chronologically as text.
   return sessions.sort((a, b) => {
     if (a.start === b.start) return compareIds(a.sessionId, b.sessionId);
     if (a.start === null) return 1;
@@ -150,7 +138,6 @@ export function sortSessionsByStart(sessions: BackupSession[]): BackupSession[] 
   });
 }
 
-/** Maps session field values (from either reader) to sorted sessions. */
 export function sessionsFromValues(rows: readonly (readonly (string | undefined)[])[], onDrop?: DropReporter): BackupSession[] {
   const out: BackupSession[] = [];
   for (const values of rows) {
@@ -161,7 +148,6 @@ export function sessionsFromValues(rows: readonly (readonly (string | undefined)
   return sortSessionsByStart(out);
 }
 
-/** Sessions from a `<result>` read by the general reader. */
 export function mapSessions(result: XmlElement, onDrop?: DropReporter): BackupSession[] {
   const rows = records(result, "session").map((el) => {
     const f = recordFields(el);
