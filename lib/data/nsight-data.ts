@@ -37,7 +37,6 @@ export async function getClients(call: CallOptions = {}): Promise<Fresh<Client[]
   return fromHit(hit);
 }
 
-/** One client, from the cached client list. */
 export async function getClient(clientId: string, call: CallOptions = {}): Promise<Fresh<Client>> {
   const clients = await getClients(call);
   const found = clients.data.find((c) => c.clientId === clientId);

@@ -27,7 +27,6 @@ describe("describeKnowledge", () => {
       detail: "Nothing has been read from N-sight, so no device is known. Check NSIGHT_API_KEY and NSIGHT_SERVER.",
     });
     expect(describeKnowledge(refused, NOW, "Asia/Kathmandu")?.headline).toBe("N-sight refuses the API key since 19:47:00: nothing here is current");
-    // Before hydration the viewer's zone is not known: UTC, said so.
     expect(describeKnowledge(refused, NOW, null)?.headline).toBe("N-sight refuses the API key since 14:02:00 UTC: nothing here is current");
   });
 

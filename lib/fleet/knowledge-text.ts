@@ -1,7 +1,3 @@
-/**
- * What the wall and the fleet view say when the fleet is not known: one headline, first and
- * in words, and one line of detail. Shared by server and browser, so both say the same.
- */
 import { formatAge, formatCount, formatDateTime, formatTime } from "../format";
 import type { FleetKnowledge } from "./types";
 
@@ -10,10 +6,8 @@ export interface KnowledgeText {
   detail: string;
 }
 
-/** A problem older than this is shown with its date, not only its time of day. */
 const TIME_ONLY_WITHIN_MS = 12 * 3_600_000;
 
-/** "14:02:10" (recent) or "27 Nov 2026, 14:02" in `zone`; in UTC, and saying so, while the zone is not known. */
 function when(iso: string | null, now: number, zone: string | null): string {
   const text = iso && now - Date.parse(iso) < TIME_ONLY_WITHIN_MS ? formatTime(iso, zone ?? "UTC") : formatDateTime(iso, zone ?? "UTC", false);
   return zone ? text : `${text} UTC`;
@@ -36,7 +30,6 @@ const FAILING_NEXT = {
   throttled: "Reads resume as soon as N-sight allows.",
 } as const;
 
-/** The banner's words, or null when the fleet is current. `zone` is the viewer's, null until known. */
 export function describeKnowledge(k: FleetKnowledge, now: number, zone: string | null): KnowledgeText | null {
   if (k.kind === "current") return null;
   if (k.kind === "reading") {

@@ -99,7 +99,6 @@ describe("readRank", () => {
 
   it("reads a device whose next backup should be recorded since the last read before problems and stale ones", () => {
     expect(readRank(read(20, { nextBackupDueAt: at(T - 5 * MIN) }), T, undefined, POLICY)).toBe(1);
-    // Due before the last read: that read already saw it.
     expect(readRank(read(20, { nextBackupDueAt: at(T - 30 * MIN) }), T, undefined, POLICY)).toBeNull();
     expect(readRank(read(20, { nextBackupDueAt: at(T + 5 * MIN) }), T, undefined, POLICY)).toBeNull();
   });

@@ -2,19 +2,13 @@ import type { DeviceHealth, HealthPolicy } from "../health/backup-health";
 import { DEFAULT_HEALTH_POLICY } from "../health/backup-health";
 import type { StoredDevice } from "./fleet-store";
 
-/** When the fleet refresher reads what: pure functions of the fleet's state and the clock. */
-
 export interface RefresherPolicy {
   /** Never re-read a device sooner than this (N-able: no automated call more often than every 90 s). */
   minRereadMs: number;
-  /** Re-read a healthy device that is not due at least this often. */
   rereadMs: number;
-  /** Re-discover clients and devices this often, or less often in a large fleet (see rediscoveryIntervalMs). */
   inventoryMs: number;
-  /** Concurrent reads; keep at most the budget's concurrency. */
   workers: number;
   callsPerMinute: number;
-  /** Wait between saves of the state to disk. */
   saveEveryMs: number;
   health: HealthPolicy;
 }
@@ -29,12 +23,10 @@ export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   health: DEFAULT_HEALTH_POLICY,
 };
 
-/** Largest share of the call budget that re-discovering the inventory may take on average. */
 const DISCOVERY_BUDGET_SHARE = 0.1;
 /** N-sight records a session a few minutes after it ends. */
 const RECORDING_GRACE_MS = 10 * 60_000;
 
-/** When the next backup should have been recorded: the soonest plugin's last start + rhythm + its last duration. */
 export function nextBackupDue(health: DeviceHealth): number | null {
   let soonest: number | null = null;
   for (const p of health.plugins) {
@@ -47,7 +39,6 @@ export function nextBackupDue(health: DeviceHealth): number | null {
   return soonest;
 }
 
-/** When the device turns overdue without a new success: the soonest plugin due time. */
 export function overdueAt(health: DeviceHealth): number | null {
   let soonest: number | null = null;
   for (const p of health.plugins) {
@@ -57,10 +48,7 @@ export function overdueAt(health: DeviceHealth): number | null {
   return soonest;
 }
 
-/**
- * How urgent a read of `d` is, lower first, or null when it is not due: never read (0), never
- * read and failed (0.5), its next backup recorded since the last read (1), a problem (2), stale (3).
- */
+/** Lower first, null when not due: never read (0), never read and failed (0.5), next backup recorded since (1), a problem (2), stale (3). */
 export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): number | null {
   // A device whose read just failed waits like any other: no hammering a broken one.
   if (lastAttemptAt !== undefined && now - lastAttemptAt < policy.minRereadMs) return null;
@@ -77,7 +65,6 @@ export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | u
   return null;
 }
 
-/** The device to read next, or null when none is due: the lowest rank, least recently read first within it. */
 export function pickNextDevice(
   devices: Iterable<StoredDevice>,
   now: number,
@@ -99,20 +86,12 @@ export function pickNextDevice(
   return best;
 }
 
-/**
- * `inventoryMs`, stretched so that discovery (one list_clients, two list_devices_at_client per
- * client) takes at most a tenth of the budget on average.
- */
 export function rediscoveryIntervalMs(clientCount: number, policy: RefresherPolicy): number {
   const discoveryCalls = 1 + 2 * clientCount;
   return Math.max(policy.inventoryMs, (discoveryCalls / (DISCOVERY_BUDGET_SHARE * policy.callsPerMinute)) * 60_000);
 }
 
-/**
- * When to read the inventory again: at once if it never was; not before the first full picture
- * (null: spending ~500 discovery calls of a 5,000-device fleet again only delays that picture);
- * then an interval after the last complete read.
- */
+/** Null until the first full picture: ~500 discovery calls of a 5,000-device fleet again would only delay it. */
 export function nextDiscoveryAt(inventoryReadAt: number | null, fullPictureAt: number | null, now: number, intervalMs: number): number | null {
   if (inventoryReadAt === null) return now;
   if (fullPictureAt === null) return null;

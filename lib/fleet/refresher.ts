@@ -1,11 +1,5 @@
 import "server-only";
-/**
- * The fleet refresher: the only thing that reads N-sight for fleet health, one
- * list_mob_sessions per device under the shared budget (N-sight has no fleet-wide call).
- * Discovery and reads run side by side; what to read next is refresh-schedule.ts; the
- * state is saved, and shown after a restart once it is known to be this account's.
- * Pages and the NOC read its snapshots, so viewers cost N-sight nothing.
- */
+/** The only reader of N-sight for fleet health (docs/architecture.md §4): pages read its snapshots, so viewers cost N-sight nothing. */
 import { assessDevice } from "../health/backup-health";
 import { accountIdentity, isSameAccount, type AccountIdentity } from "../nsight/account";
 import { isOutageSign } from "../nsight/client";
@@ -27,9 +21,7 @@ import type { FleetDevice, FleetProgress, FleetSnapshot, UpstreamHealth } from "
 export interface RefresherSource {
   listClients(): Promise<Client[]>;
   listClientDevices(clientId: string): Promise<ClientDevice[]>;
-  /** A device's sessions and when they were read from N-sight (older if served from cache). */
   readSessions(deviceId: string): Promise<{ sessions: BackupSession[]; fetchedAt: number }>;
-  /** When calls may go out again if N-sight looks down (the breaker), else null. */
   pausedUntil(): number | null;
   upstream(): UpstreamHealth;
 }
@@ -50,23 +42,18 @@ export class FleetRefresher {
   private readonly devices = new Map<string, StoredDevice>();
   private clients: { clientId: string; name: string; timezone: string | null }[] = [];
   private readonly reading = new Set<string>();
-  /** Last read attempt per device, successful or not (not persisted). */
   private readonly attempted = new Map<string, number>();
   private inventoryReadAt: number | null = null;
   private fullPictureAt: number | null = null;
   private restoredAt: number | null = null;
-  /** The restored state's account, until the first list_clients answer confirms or refutes it. */
   private unconfirmed: AccountIdentity | null = null;
-  /** A restored state that may be another account's: kept out of sight until confirmed. */
   private held: FleetStoreData | null = null;
   private running = false;
   private stopped = false;
   private dirty = false;
-  /** Sleeping workers that want to hear about new work. */
   private readonly waiters = new Set<() => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly log: NonNullable<RefresherOptions["log"]>;
-  /** Bumped on every change; with the clock's 5 s tick it keys the last snapshots built. */
   private version = 0;
   private readonly snapshots = new Map<string, FleetSnapshot>();
 
@@ -76,10 +63,6 @@ export class FleetRefresher {
     this.log = options.log ?? (() => undefined);
   }
 
-  /**
-   * Loads the last saved state: served at once when it is surely this account's, else held
-   * back until confirmAccount. Returns when this server last answered, for the upstream tracker.
-   */
   restore(): { upstreamLastOkAt: string | null } {
     const store = this.options.store;
     if (!store) return { upstreamLastOkAt: null };
@@ -106,11 +89,7 @@ export class FleetRefresher {
     this.log("info", "fleet.restored", { devices: data.devices.length, savedAt: data.savedAt });
   }
 
-  /**
-   * Checks a restored state against the account N-sight answers for (one list_clients, which
-   * discovery then finds in the cache): the same account's state is kept, and shown if it was
-   * held back; another's is set aside and this account's discovery is due at once.
-   */
+  /** One list_clients (discovery then finds it cached): another account's state is set aside and discovery is due at once. */
   async confirmAccount(): Promise<void> {
     const stored = this.unconfirmed;
     const store = this.options.store;
@@ -150,10 +129,7 @@ export class FleetRefresher {
     this.saveNow();
   }
 
-  /**
-   * What pages show, optionally for some clients only. Any number of viewers polling this
-   * costs one build per change and per 5 s (overdue states move with the clock).
-   */
+  /** One build per change and per 5 s, however many viewers poll: overdue states move with the clock. */
   snapshot(clientFilter?: ReadonlySet<string>): FleetSnapshot {
     const now = this.now();
     const upstream = this.options.source.upstream();
@@ -166,7 +142,6 @@ export class FleetRefresher {
     return snapshot;
   }
 
-  /** Every device of a client with its state at this instant. */
   devicesOfClient(clientId: string): Map<string, FleetDevice> {
     const now = this.now();
     const out = new Map<string, FleetDevice>();
@@ -174,7 +149,6 @@ export class FleetRefresher {
     return out;
   }
 
-  /** One device's current record, if known. */
   device(deviceId: string): StoredDevice | undefined {
     return this.devices.get(deviceId);
   }
@@ -199,12 +173,7 @@ export class FleetRefresher {
     };
   }
 
-  /**
-   * Reads clients and their devices, adds and updates records, and removes those no client
-   * lists any more. A client whose device list fails keeps its devices as last known, and
-   * does not hold up the inventory (and the full picture) of the others; a pass in which
-   * every list failed says nothing about the fleet.
-   */
+  /** A client whose device list fails keeps its devices as last known and does not hold up the others' full picture. */
   async discover(): Promise<void> {
     const clients = await this.options.source.listClients();
     this.clients = clients.map((c) => ({ clientId: c.clientId, name: c.name, timezone: c.timezone }));
@@ -268,12 +237,10 @@ export class FleetRefresher {
     this.markDirty();
   }
 
-  /** Which device to read next, or null when none is due (see refresh-schedule.ts). */
   pickNext(now = this.now()): StoredDevice | null {
     return pickNextDevice(this.devices.values(), now, this.policy, (id) => this.attempted.get(id), (id) => this.reading.has(id));
   }
 
-  /** Reads one device's sessions and updates its record. */
   async read(deviceId: string): Promise<void> {
     const record = this.devices.get(deviceId);
     if (!record) return;
@@ -286,14 +253,11 @@ export class FleetRefresher {
       const current = this.devices.get(deviceId);
       if (current) {
         const message = isNsightError(error) && error.kind === "not_found" ? "N-sight no longer knows this device." : describe(error);
-        // Keep the last known state (with its age); a device never read stays unknown.
         this.devices.set(deviceId, { ...current, readError: message });
         this.noteFullPicture();
         this.markDirty();
       }
-      // When N-sight as a whole is down, the device is not the problem: try it again as soon
-      // as calls may go out (the circuit breaker and the budget set that pace). A device
-      // that stalls on its own waits like any other broken one.
+      // N-sight down is not the device's fault: retry as soon as calls may go out; a device that stalls alone waits.
       if (isNsightError(error) && isOutageSign(error) && this.options.source.upstream().status === "failing") this.attempted.delete(deviceId);
       throw error;
     } finally {
@@ -325,7 +289,6 @@ export class FleetRefresher {
         lastSuccessAt: p.lastSuccessAt,
         failedInARow: p.failedInARow,
       })),
-      // The data is as old as N-sight's answer (a cached one may be a few minutes old).
       readAt: iso(Math.min(fetchedAt, now)),
       readError: null,
       nextBackupDueAt: due === null ? null : iso(due),
@@ -337,10 +300,6 @@ export class FleetRefresher {
     this.markDirty();
   }
 
-  /**
-   * The first full picture: every device with B&R on has been looked at once, successfully
-   * or not (a device whose answer is broken is as known as it will get, and says why).
-   */
   private noteFullPicture(): void {
     if (this.fullPictureAt !== null || this.inventoryReadAt === null) return;
     for (const d of this.devices.values()) if (d.backupEnabled && !d.readAt && !d.readError) return;
@@ -375,11 +334,9 @@ export class FleetRefresher {
       let waitMs: number;
       try {
         await this.discover();
-        // Not sooner than a whole interval, even if some client failed: one broken client
-        // cannot make discovery a loop.
+        // Not sooner than a whole interval: one broken client cannot make discovery a loop.
         waitMs = this.rediscoveryIntervalMs();
       } catch (error) {
-        // list_clients itself failed (one call): try again soon.
         this.log("warn", "fleet.discovery_failed", { error: describe(error) });
         waitMs = 15_000;
       }
@@ -407,7 +364,6 @@ export class FleetRefresher {
     }
   }
 
-  /** Waits `ms`, or less when new work appears (if `wakeable`) or the refresher stops. */
   private sleep(ms: number, wakeable: boolean): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -421,7 +377,6 @@ export class FleetRefresher {
     });
   }
 
-  /** Wakes sleeping workers: new devices were discovered, or the refresher stops. */
   private poke(): void {
     for (const wake of [...this.waiters]) wake();
   }
@@ -437,7 +392,6 @@ export class FleetRefresher {
     this.saveTimer.unref?.();
   }
 
-  /** Writes the state to disk now, if anything changed. */
   saveNow(): void {
     if (!this.options.store || !this.dirty) return;
     this.dirty = false;

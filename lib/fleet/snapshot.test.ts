@@ -58,7 +58,6 @@ describe("the refresher's snapshot says what it knows", () => {
       selectionSize: 1, selectionItemCount: 1, sizeChange: 0, itemCountChange: 0, removedItemCount: 0, processedSize: 1, processedItemCount: 1, transferredSize: 1, errorCount: 0, status: "COMPLETED",
     }));
 
-  /** A fleet of two healthy devices behind a key that N-sight accepts while `key.accepted`. */
   function fleet() {
     const clock = { now: T0 };
     const key = { accepted: true };

@@ -1,10 +1,5 @@
 import "server-only";
-/**
- * Builds what pages show from the refresher's device records, at a given instant: a device
- * whose next backup was due before `now` and has not been seen succeeding since turns
- * overdue even between reads (with its read age shown), so nothing looks fresher or better
- * than it is. Pure: the same records and instant always give the same snapshot.
- */
+/** Pure: a device whose next backup was due before `now` turns overdue between reads, so nothing looks fresher than it is. */
 import { HEALTH_ORDER, type DeviceHealthState } from "../health/backup-health";
 import type { StoredDevice } from "./fleet-store";
 import {
@@ -19,7 +14,6 @@ import {
   type UpstreamProblem,
 } from "./types";
 
-/** The state at `now`: ok or warning become overdue once the learned due time has passed. */
 export function effectiveDevice(record: StoredDevice, now: number): FleetDevice {
   const { overdueAt, ...device } = record;
   if ((record.state === "ok" || record.state === "warning") && overdueAt && Date.parse(overdueAt) <= now) {
@@ -30,7 +24,6 @@ export function effectiveDevice(record: StoredDevice, now: number): FleetDevice 
 
 const RANK = new Map<DeviceHealthState, number>(HEALTH_ORDER.map((s, i) => [s, i]));
 
-/** Worst first: by state, then the longest failure streak, then the oldest problem. */
 export function compareProblems(a: FleetDevice, b: FleetDevice): number {
   return (
     RANK.get(a.state)! - RANK.get(b.state)! ||
@@ -44,10 +37,6 @@ export const PROBLEM_STATES: ReadonlySet<DeviceHealthState> = new Set(["failed",
 
 const KNOWLEDGE_OF_PROBLEM: Record<UpstreamProblem, FleetKnowledgeKind> = { auth: "auth_refused", unreachable: "unreachable", throttled: "throttled" };
 
-/**
- * Whether the fleet is known: not while N-sight fails us (whatever was read before is only
- * the last known state), nor before every device has been read once.
- */
 export function fleetKnowledge(progress: FleetProgress, upstream: UpstreamHealth): FleetKnowledge {
   const failing = upstream.status === "failing";
   const kind: FleetKnowledgeKind = failing ? KNOWLEDGE_OF_PROBLEM[upstream.problem ?? "unreachable"] : progress.fullPictureAt === null ? "reading" : "current";
@@ -68,7 +57,6 @@ export interface SnapshotInput {
   progress: FleetProgress;
   upstream: UpstreamHealth;
   now: number;
-  /** Only these clients (the NOC's `clients=`); all when absent. */
   clientFilter?: ReadonlySet<string>;
 }
 

@@ -119,7 +119,6 @@ async function readInput<P extends Record<string, string>>(rules: RouteRules<P>,
   return { params, query, signal: request.signal };
 }
 
-/** The `{ data, meta }` envelope every successful answer has. */
 function successBody<T>(result: Fresh<T>): ApiSuccess<T> {
   return { data: result.data, meta: { fetchedAt: new Date(result.fetchedAt).toISOString(), stale: result.stale, demo: isDemo() } };
 }

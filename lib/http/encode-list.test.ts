@@ -19,7 +19,6 @@ describe("encodeListSuccess", () => {
       if (counting) setImmediate(tick);
     };
     setImmediate(tick);
-    // Large items, so the encoding takes many slices of work.
     const big = Array.from({ length: 20_000 }, (_, i) => ({ ...item(i), padding: "x".repeat(2_000) }));
     await encodeListSuccess({ data: big, fetchedAt: 0, stale: false });
     counting = false;

@@ -6,11 +6,9 @@ import { isNsightError } from "../nsight/errors";
 export interface UserFacingError {
   title: string;
   message: string;
-  /** The thing asked for does not exist: render not-found rather than an error. */
   notFound: boolean;
 }
 
-/** What a page says when its data could not be loaded: our words, never internals. */
 export function toUserError(error: unknown, what: string): UserFacingError {
   if (isNsightError(error)) {
     if (error.kind === "not_found") return { title: `${what} not found`, message: error.message, notFound: true };

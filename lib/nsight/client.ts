@@ -9,36 +9,28 @@ import { parseAnswer, readNsightAnswer, type AnswerReader, type ReadService, typ
 import type { XmlElement } from "./xml";
 
 export interface RetryPolicy {
-  /** Attempts per call, the first included. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
 export interface BreakerPolicy {
-  /** Calls in the window before the failure ratio counts. */
   minCalls: number;
   /** Failing resources (service + parameters) needed: one broken device is not an outage. */
   minFailingResources: number;
-  /** Failure ratio (0..1) that opens the breaker. */
   failureRatio: number;
   windowMs: number;
-  /** How long the breaker stays open before one trial call. */
   openMs: number;
 }
 
 export interface CallOptions {
   priority?: CallPriority;
-  /**
-   * Fires when nobody waits for the answer any more: a call still queued in the budget is
-   * dropped and no retry follows. A call already sent is let finish (its answer is cached).
-   */
+  /** Drops a call still queued and any retry; a call already sent finishes and is cached. */
   signal?: AbortSignal;
 }
 
 export interface CallEvent {
   service: ReadService;
-  /** The non-secret parameters (ids). */
   params: Record<string, string>;
   attempt: number;
   outcome: "ok" | NsightError["kind"];
@@ -52,7 +44,7 @@ export interface NsightClientOptions {
   budget: CallBudget;
   retry?: Partial<RetryPolicy>;
   breaker?: Partial<BreakerPolicy>;
-  /** Called after every upstream attempt: for logs and metrics. Never sees the key. */
+  /** Never sees the key. */
   onCall?: (event: CallEvent) => void;
   onDrop?: (service: string, reason: string) => void;
   random?: () => number;
@@ -62,14 +54,9 @@ export interface NsightClientOptions {
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 1_000, maxDelayMs: 30_000 };
 const DEFAULT_BREAKER: BreakerPolicy = { minCalls: 8, minFailingResources: 3, failureRatio: 0.5, windowMs: 60_000, openMs: 30_000 };
-/** How long everyone holds back after a 429 that named no Retry-After. */
 const DEFAULT_THROTTLE_PAUSE_MS = 30_000;
 
-/**
- * Failures that say "N-sight is down" rather than "this one answer was bad": no HTTP answer
- * at all (refused, reset, unreachable), a timeout, or a 502/503/504 from its front end.
- * One broken device answering HTTP 500 must not cut every viewer off N-sight.
- */
+/** Outage-like failures only: one device answering HTTP 500 must not cut every viewer off N-sight. */
 export function isOutageSign(error: NsightError): boolean {
   if (error.kind === "timeout") return true;
   if (error.kind !== "unavailable") return false;
@@ -96,18 +83,12 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * The typed N-sight client: every call goes through the shared budget, is retried with
- * full-jitter backoff when the failure is transient, and stops early while a circuit
- * breaker says N-sight is down. Returns app DTOs; throws NsightError.
- */
 export class NsightClient {
   private readonly retry: RetryPolicy;
   private readonly breaker: BreakerPolicy;
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Outcomes of recent attempts, for the breaker: [time, failed, resource]. */
   private outcomes: [number, boolean, string][] = [];
   private openUntil = 0;
 
@@ -145,24 +126,18 @@ export class NsightClient {
     );
   }
 
-  /**
-   * A device's whole Backup & Recovery history, sorted by start. Answers run to tens of
-   * thousands of sessions, so they are read while they arrive, piece by piece (the event
-   * loop keeps serving others); see SessionAnswerReader.
-   */
+  /** Read while it arrives: tens of thousands of sessions must not hold the event loop (docs/nsight-api.md §7.5). */
   async listMobSessions(deviceId: string, call?: CallOptions): Promise<BackupSession[]> {
     assertId(deviceId, "device id");
     const service = "list_mob_sessions";
     return this.callText(service, { deviceid: deviceId }, call, () => new SessionAnswerReader(service, this.options.onDrop));
   }
 
-  /** Whether the breaker currently holds calls back, and until when. */
   breakerState(): { open: boolean; until: number | null } {
     const open = this.openUntil > this.now();
     return { open, until: open ? this.openUntil : null };
   }
 
-  /** A call whose answer is read by the general reader and mapped by `map`. */
   private call<T>(service: ReadService, params: Record<string, string>, call: CallOptions | undefined, map: (result: XmlElement) => T): Promise<T> {
     return this.callText(service, params, call, () => {
       const pieces: string[] = [];
@@ -236,7 +211,6 @@ export class NsightClient {
       resources >= this.breaker.minFailingResources
     ) {
       this.openUntil = now + this.breaker.openMs;
-      // Start the next window afresh so one trial call decides.
       this.outcomes = [];
     }
   }

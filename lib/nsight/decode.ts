@@ -1,16 +1,5 @@
 import "server-only";
-/**
- * Turns the bytes of an N-sight answer into a string, honouring the declared encoding.
- *
- * Real N-sight answers declare `encoding="ISO-8859-1"` (docs/nsight-api.md §3), so "Zürich" arrives as the single
- * byte 0xFC; decoding it as UTF-8 would turn it into U+FFFD. What they hold is windows-1252
- * in practice (`€` is 0x80, curly quotes 0x93/0x94), and the WHATWG Encoding standard maps
- * the ISO-8859-1 and ASCII labels to windows-1252 for that reason; so do we.
- * Precedence: a byte-order mark, then the XML declaration, then the Content-Type charset,
- * then UTF-8. N-sight's documentation shows answers with no encoding at all; undeclared
- * bytes that are not valid UTF-8 are read as windows-1252, the encoding every real answer
- * declares.
- */
+/** Decodes an answer's bytes: the ISO-8859-1 N-sight declares is windows-1252 in practice (docs/nsight-api.md §3). */
 
 export class UnsupportedEncodingError extends Error {
   constructor(readonly encoding: string) {
@@ -33,7 +22,6 @@ const WINDOWS_1252_LABELS = new Set([
 ]);
 const UTF8_LABELS = new Set(["utf-8", "utf8"]);
 
-/** The declaration is ASCII and sits in the first few dozen bytes: this many are enough to find it. */
 const SNIFF_BYTES = 256;
 
 function declaredEncoding(bytes: Uint8Array): string | null {
@@ -51,7 +39,6 @@ function charsetFromContentType(contentType: string | null): string | null {
   return match ? match[1]!.toLowerCase() : null;
 }
 
-/** Code points of bytes 0x80-0x9F in windows-1252; the five bytes it leaves undefined map to U+0080-U+009F (WHATWG). */
 const WINDOWS_1252_HIGH = [
   0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018,
   0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
@@ -59,11 +46,7 @@ const WINDOWS_1252_HIGH = [
 
 const C1_RANGE = /[\x80-\x9f]/g;
 
-/**
- * windows-1252 by hand: Node 20's TextDecoder("windows-1252") decodes whole buffers as
- * ISO-8859-1 (U+0080 where "€" belongs). Latin-1 is Buffer's fastest decoding, and only
- * 0x80-0x9F differ.
- */
+/** By hand: Node 20's TextDecoder("windows-1252") decodes as ISO-8859-1, losing "€". */
 function decodeWindows1252(bytes: Uint8Array): string {
   const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   C1_RANGE.lastIndex = 0;
@@ -77,7 +60,6 @@ function isUtf8Bom(bytes: Uint8Array): boolean {
   return bytes.byteLength >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
-/** The encoding named by a BOM, the declaration or the Content-Type; null when nothing names one. */
 function namedEncoding(head: Uint8Array, contentType: string | null): Encoding | null {
   if (isUtf8Bom(head)) return "utf-8";
   if (head.byteLength >= 2 && ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe))) {
@@ -90,7 +72,6 @@ function namedEncoding(head: Uint8Array, contentType: string | null): Encoding |
   throw new UnsupportedEncodingError(declared);
 }
 
-/** Throws UnsupportedEncodingError, or TypeError for bytes that are not the declared UTF-8. */
 export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null = null): string {
   const encoding = namedEncoding(bytes, contentType);
   if (encoding === "windows-1252") return decodeWindows1252(bytes);
@@ -102,12 +83,7 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null = n
   }
 }
 
-/**
- * The same decoding for a body that arrives in pieces: `write` returns the text decoded so
- * far, `end` the rest. Exactly decodeXmlBytes of the whole, piece boundaries anywhere
- * (a UTF-8 sequence cut in two included). An answer that names no encoding is held back
- * until its end, since only the whole tells whether it is UTF-8.
- */
+/** decodeXmlBytes for a body in pieces; an undeclared answer waits for its end, as only the whole tells whether it is UTF-8. */
 export class XmlTextDecoder {
   private encoding: Encoding | null | undefined;
   private head: Uint8Array[] = [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { referenceParseSessions } from "../../scripts/bench/reference-parse";
 import { decodeXmlBytes } from "./decode";
 import { FlatRecordStream, readFlatRecords, type FlatRecords, type RecordValues } from "./flat-records";
-import { mapSessions, SESSION_FIELDS, sessionsFromValues } from "./records";
+import { mapSessions, SESSION_FIELDS, sessionsFromValues } from "./session-records";
 import { readXml } from "./xml";
 
 const fixture = (name: string) => decodeXmlBytes(new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url))));
@@ -75,7 +75,6 @@ describe("readFlatRecords (the fast path for big answers)", () => {
   });
 });
 
-/** Reads `xml` written in the pieces that start at `cuts` (sorted offsets). */
 function readInPieces(xml: string, cuts: number[]): FlatRecords | null {
   const records: RecordValues[] = [];
   const stream = new FlatRecordStream("result", "session", SESSION_FIELDS, (values) => records.push(values));
@@ -87,7 +86,6 @@ function readInPieces(xml: string, cuts: number[]): FlatRecords | null {
   return stream.end() ? { rootAttrs: stream.rootAttrs, records } : null;
 }
 
-/** A seeded sequence, so a failing split can be replayed. */
 function seededRandom(seed: number): () => number {
   return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 }
@@ -97,7 +95,6 @@ function randomCuts(length: number, count: number, random: () => number): number
 }
 
 describe("FlatRecordStream (the fast path, reading while the body arrives)", () => {
-  // Every construct the reader handles, each somewhere a cut can fall inside it.
   const tricky = `<?xml version="1.0" encoding="ISO-8859-1"?>\n<!-- prolog --><?pi x?>\n<result created="2025-01-09T12:12:51-06:00" note="a&gt;b" host="h" status="OK">\n  <!-- note -->\n  ${session(1)}<?pi in between?>\n  <session>\n    <session_id> 7 </session_id>\n    <plugin><![CDATA[FILE_]]>SYS&#84;EM</plugin>\n    <storage_account_id/>\n    <status>COMPLETED<!-- x --></status>\n    <unknown_field>&amp;ignored&#x41;</unknown_field>\n    <session_id>8</session_id>\n  </session>${session(2)}\n</result>\n<!-- epilog -->\n`;
 
   it("reads the same as the whole document when it is split in two at every offset", () => {

@@ -1,36 +1,16 @@
 import "server-only";
-/**
- * The fast path for N-sight's big answers: a document whose root holds a long list of flat
- * records (`<result><session><session_id>…</session_id>…</session>…</result>`), read
- * straight into arrays of field values without building a tree, while the body arrives.
- *
- * It accepts only the clean, expected shape and gives up at the first thing it does not
- * expect: a wrapper element, an `<error>`, attributes on a field, a nested element, a
- * DOCTYPE, a character XML does not allow, an end of input in the middle, anything after
- * the root. The caller then runs the general strict reader (xml.ts) on the whole text,
- * which accepts every legal variant and names the exact syntax error. So this path is never
- * less strict than that one, only faster: about ten times, because no element objects are
- * created for the hundreds of thousands of fields. Nesting is at most three levels by
- * construction, and field names are looked up in a Map, so no name reaches a prototype.
- *
- * Text is written in pieces split anywhere; a record cut by a piece boundary is read again
- * from its start once the next piece has come, so each piece costs time in proportion to
- * its length and nothing holds the event loop for the whole document.
- */
+/** Fast path for long flat record lists (docs/nsight-api.md §7.5): anything unexpected goes to the strict reader, so never less strict, only faster. */
 import { checkEntities, decodeEntities, findIllegalCharacter } from "./xml";
 
-/** One array per record; index i holds the trimmed text of `fields[i]`, if present. */
 export type RecordValues = (string | undefined)[];
 
 export interface FlatRecords {
-  /** Attributes of the root element. */
   rootAttrs: Record<string, string>;
   records: RecordValues[];
 }
 
 const WHITESPACE = /\s/;
 
-/** A record or tag cut by the end of the text so far: read it again when more has come. */
 const MORE = -2;
 const FAIL = -1;
 
@@ -38,7 +18,6 @@ function isSpaceCode(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-/** Parses `name="value" …` of a complete start tag into attrs; returns the index after `>` or FAIL. */
 function readRootAttributes(tag: string, i: number, attrs: Record<string, string>): number {
   const n = tag.length;
   for (;;) {
@@ -64,7 +43,6 @@ function readRootAttributes(tag: string, i: number, attrs: Record<string, string
   }
 }
 
-/** Skips whitespace, comments and processing instructions; MORE when one is cut off. */
 function skipMisc(xml: string, i: number): number {
   const n = xml.length;
   for (;;) {
@@ -85,18 +63,12 @@ function skipMisc(xml: string, i: number): number {
 
 type Phase = "prolog" | "records" | "epilog";
 
-/**
- * Reads a flat record list written piece by piece. `onRecord` gets each record as soon as
- * it is complete; `acceptRoot` may refuse the root by its attributes (an answer that is not
- * status="OK" is the general reader's to explain).
- */
+/** acceptRoot may refuse the root by its attributes: a non-OK answer is the general reader's to explain. */
 export class FlatRecordStream {
   private buf = "";
   private pos = 0;
-  /** Text written since the last read, and its length. */
   private pending: string[] = [];
   private pendingLength = 0;
-  /** Read again once this much text is unread. */
   private retryAt = 0;
   private phase: Phase = "prolog";
   private readonly fieldIndex: Map<string, number>;
@@ -104,13 +76,10 @@ export class FlatRecordStream {
   private readonly recordOpen: string;
   private readonly recordName: string;
   private readonly rootClose: string;
-  /** Enough characters to tell a record, the root's end tag or a comment apart. */
   private readonly lookahead: number;
-  /** Where readFieldText stopped (just past the end tag). */
   private fieldEnd = 0;
   readonly rootAttrs: Record<string, string> = Object.create(null) as Record<string, string>;
 
-  /** False as soon as the document turns out not to be of the expected shape. */
   ok = true;
 
   constructor(
@@ -128,24 +97,20 @@ export class FlatRecordStream {
     this.lookahead = Math.max(this.rootClose.length, this.recordOpen.length, 4);
   }
 
-  /** Reads the next piece of the document. Returns false once it has given up. */
   write(text: string): boolean {
     if (!this.ok) return false;
     if (findIllegalCharacter(text) !== -1) return this.fail();
     this.pending.push(text);
     this.pendingLength += text.length;
-    // A cut record is read again from its start: wait until the unread text has doubled, so
-    // a huge record arriving in small pieces costs linear time, not quadratic.
+    // Wait until the unread text has doubled, so a huge record in small pieces costs linear time.
     if (this.buf.length - this.pos + this.pendingLength >= this.retryAt) this.advance();
     return this.ok;
   }
 
-  /** True when the whole document was read and is of the expected shape. */
   end(): boolean {
     if (!this.ok) return false;
     this.advance();
     if (!this.ok) return false;
-    // Anything left unread is a record, tag or comment cut off: a truncated document.
     if (this.phase !== "epilog" || this.pos !== this.buf.length) return this.fail();
     return true;
   }
@@ -175,7 +140,6 @@ export class FlatRecordStream {
     this.retryAt = 2 * (this.buf.length - this.pos);
   }
 
-  /** True when the root's start tag has been read. */
   private readRoot(): boolean {
     const xml = this.buf;
     const i = skipMisc(xml, this.pos);
@@ -197,7 +161,6 @@ export class FlatRecordStream {
       at = readRootAttributes(xml.slice(0, next), at, this.rootAttrs);
       if (at === FAIL) return this.fail();
     } else {
-      // A self-closing or differently named root: the general reader decides.
       return this.fail();
     }
     if (!this.acceptRoot(this.rootAttrs)) return this.fail();
@@ -206,7 +169,6 @@ export class FlatRecordStream {
     return true;
   }
 
-  /** True when the root's end tag has been read. */
   private readRecords(): boolean {
     const xml = this.buf;
     for (;;) {
@@ -238,12 +200,9 @@ export class FlatRecordStream {
     this.pos = i;
   }
 
-  /** Reads one record's fields after its start tag; returns the index after its end tag, MORE or FAIL. */
   private readRecord(from: number): number {
     const xml = this.buf;
     const values: RecordValues = new Array(this.fields.length);
-    // Fields usually come in the documented order: the name expected next is checked in
-    // place before any name is cut out of the text and looked up.
     let expected = 0;
     let i = from;
     for (;;) {
@@ -251,7 +210,6 @@ export class FlatRecordStream {
       if (lt === -1) return MORE;
       if (!isBlank(xml, i, lt)) return FAIL;
       if (xml.charCodeAt(lt + 1) === 47 /* / */) {
-        // The record's end tag.
         const close = xml.indexOf(">", lt);
         if (close === -1) return MORE;
         if (close - lt - 2 !== this.recordName.length || !xml.startsWith(this.recordName, lt + 2)) return FAIL;
@@ -276,7 +234,6 @@ export class FlatRecordStream {
       } else {
         name = xml.slice(lt + 1, selfClosing ? gt - 1 : gt);
         index = this.fieldIndex.get(name);
-        // Known field names are plain by construction; anything else is checked.
         if (index === undefined && !isPlainName(name)) return FAIL;
       }
       if (index !== undefined) expected = index + 1;
@@ -293,11 +250,6 @@ export class FlatRecordStream {
     }
   }
 
-  /**
-   * Text, CDATA and comments up to `</name>`; FAIL at a nested element or a broken part,
-   * MORE when the text so far ends first. A field nobody reads (`keep` false) is checked
-   * but not decoded.
-   */
   private readFieldText(from: number, name: string, keep: boolean): string | number {
     const xml = this.buf;
     let text = "";
@@ -305,7 +257,6 @@ export class FlatRecordStream {
     for (;;) {
       const lt = xml.indexOf("<", i);
       if (lt === -1) return MORE;
-      // Enough to see `</name>`, `<![CDATA[` or `<!--` whole.
       if (xml.length - lt < Math.max(name.length + 3, 9)) return MORE;
       if (lt > i) {
         const raw = xml.slice(i, lt);
@@ -322,7 +273,6 @@ export class FlatRecordStream {
       }
       const next = xml.charCodeAt(lt + 1);
       if (next === 47 /* / */) {
-        // Must be exactly </name>.
         const after = lt + 2 + name.length;
         if (xml.charCodeAt(after) !== 62 || !xml.startsWith(name, lt + 2)) return FAIL;
         this.fieldEnd = after + 1;
@@ -344,7 +294,6 @@ export class FlatRecordStream {
   }
 }
 
-/** trim(), skipped in the common case of nothing to trim. */
 function trimmed(text: string): string {
   if (text.length === 0) return text;
   const first = text.charCodeAt(0);
@@ -357,7 +306,6 @@ function isBlank(xml: string, from: number, to: number): boolean {
   return true;
 }
 
-/** A tag name with no attributes, quotes, markup or whitespace in it. */
 function isPlainName(name: string): boolean {
   if (name.length === 0 || name.length > 100) return false;
   for (let i = 0; i < name.length; i++) {
@@ -367,7 +315,6 @@ function isPlainName(name: string): boolean {
   return true;
 }
 
-/** Reads a whole document at once; null when it is not of the flat shape. */
 export function readFlatRecords(xml: string, rootName: string, recordName: string, fields: readonly string[]): FlatRecords | null {
   const records: RecordValues[] = [];
   const stream = new FlatRecordStream(rootName, recordName, fields, (values) => records.push(values));

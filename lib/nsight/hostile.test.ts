@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The simulator's hostile corpus: the exact bytes its Hostile Bench devices send.
 import { BAD_GATEWAY_PAGE, hostileBody, hugeBodyParts, HOSTILE_KINDS, HOSTILE_SESSIONS, type HostileKind } from "../../simulator/hostile";
 import { startSimulator } from "../../simulator/server";
 import { SCENARIO } from "../../simulator/scenarios";
@@ -8,14 +7,9 @@ import { CallBudget } from "./budget";
 import { NsightClient } from "./client";
 import { decodeXmlBytes } from "./decode";
 import { isNsightError, type NsightErrorKind } from "./errors";
-import { mapSessions } from "./records";
+import { mapSessions } from "./session-records";
 import { readXml } from "./xml";
 
-/**
- * Hostile or broken answers from N-sight, through the real client (HTTP, size cap, decoding,
- * the fast path and the general reader, mapping). Each must end in a typed error or in
- * correct data: never a crash, never a partial result.
- */
 const EXPECTED: Record<HostileKind, NsightErrorKind | "data"> = {
   billionLaughs: "bad_response",
   quadraticBlowup: "bad_response",
@@ -110,7 +104,6 @@ describe("a real answer cut anywhere", () => {
     const complete = await client.listMobSessions("1");
     expect(complete.length).toBeGreaterThan(100);
 
-    // A seeded sequence of cuts, so a failure can be replayed.
     let seed = 20261127;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     let errors = 0;
@@ -142,7 +135,6 @@ describe("a real answer cut anywhere", () => {
     let cuts: number[] = [];
     stub.handle((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/xml; charset=ISO-8859-1" });
-      // A pause after each piece, so each reaches the client as a read of its own.
       const pieces = [0, ...cuts, full.length].slice(1).map((to, i, ends) => full.subarray(i === 0 ? 0 : ends[i - 1], to));
       const next = (i: number) => {
         if (i === pieces.length) return void res.end();

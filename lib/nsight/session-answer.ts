@@ -1,15 +1,11 @@
 import "server-only";
 import type { BackupSession } from "../types";
 import { FlatRecordStream } from "./flat-records";
-import { mapSessions, SESSION_FIELDS, sessionFromValues, sortSessionsByStart, type DropReporter } from "./records";
+import type { DropReporter } from "./records";
+import { mapSessions, SESSION_FIELDS, sessionFromValues, sortSessionsByStart } from "./session-records";
 import { parseAnswer, type AnswerReader } from "./transport";
 
-/**
- * Reads a list_mob_sessions answer while it arrives: the flat fast path maps each session
- * as soon as its end tag is in, so when the last byte comes only the sort is left. Anything
- * the fast path does not expect (an error answer, an unusual shape, a syntax error) goes to
- * the general strict reader with the whole text, which explains or accepts it.
- */
+/** Maps each session as its end tag arrives; anything the fast path does not expect goes to the strict reader with the whole text. */
 export class SessionAnswerReader implements AnswerReader<BackupSession[]> {
   private readonly pieces: string[] = [];
   private readonly sessions: BackupSession[] = [];

@@ -30,7 +30,6 @@ async function failure(promise: Promise<unknown>): Promise<NsightError> {
   } catch (error) {
     expect(error).toBeInstanceOf(NsightError);
     const e = error as NsightError;
-    // The key must never travel inside an error, whatever happened.
     expect(JSON.stringify({ ...e, message: e.message, stack: e.stack })).not.toContain(KEY);
     return e;
   }

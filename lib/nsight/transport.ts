@@ -16,23 +16,19 @@ export const READ_SERVICES = [
 export type ReadService = (typeof READ_SERVICES)[number];
 
 export interface TransportOptions {
-  /** Where `/api/` lives: `https://www.systemmonitor.us` or `http://127.0.0.1:4010`. */
   baseUrl: URL;
   apiKey: string;
   timeoutMs: number;
   maxBodyBytes: number;
   userAgent: string;
-  /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
 
-/** The `<result>` element of a successful answer. */
 export interface NsightAnswer {
   result: XmlElement;
   bytes: number;
 }
 
-/** The decoded text of an answer that passed the HTTP checks (status, type, size). */
 export interface NsightText {
   text: string;
   bytes: number;
@@ -59,10 +55,6 @@ function parseRetryAfter(value: string | null): number | undefined {
   return undefined;
 }
 
-/**
- * Reads an answer's text as it arrives: `write` gets each decoded piece, `end` returns the
- * result (or throws an NsightError) once the whole body has come.
- */
 export interface AnswerReader<T> {
   write(text: string): void;
   end(): T;
@@ -70,16 +62,11 @@ export interface AnswerReader<T> {
 
 /** The bytes decoded in one go: a network chunk can be large, and a long step blocks everyone. */
 const PIECE_BYTES = 64 * 1024;
-/** Work between two turns of the event loop while a body is read. */
 const SLICE_MS = 8;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * Streams the body through the decoder into `reader`, under the size cap. Chunks that are
- * already buffered resolve without a turn of the event loop, so it is handed back every
- * SLICE_MS of work: other requests wait for one slice at most, not for the whole body.
- */
+/** Hands the event loop back every SLICE_MS: buffered chunks resolve without a turn, so others wait one slice at most. */
 async function readBodyInto<T>(response: Response, maxBytes: number, service: string, reader: AnswerReader<T>): Promise<{ value: T; bytes: number }> {
   const declared = Number(response.headers.get("content-length"));
   const tooLarge = () =>
@@ -123,7 +110,6 @@ async function readBodyInto<T>(response: Response, maxBytes: number, service: st
     }
   }
   if (total === 0) throw new NsightError("bad_response", "N-sight sent an empty answer.", { service, diagnostic: "empty body" });
-  // The reader's last step (a sort, or the general reader) starts on a turn of its own.
   await nextTurn();
   const rest = decode(() => decoder.end());
   if (rest) reader.write(rest);
@@ -137,8 +123,7 @@ function failureFromAnswer(result: XmlElement, service: string): NsightError {
   const code = codeText && /^\d+$/.test(codeText) ? Number(codeText) : undefined;
   const upstreamMessage = (error ? childElement(error, "message")?.text.trim() : undefined) ?? "";
   const details = { service, errorCode: code, diagnostic: `FAIL ${code ?? "-"}: ${upstreamMessage.slice(0, 200)}` };
-  // Code 3 "Login failed" is what N-sight sends; N-able's own tooling also expects code 2
-  // "Invalid api key". Either way the key is refused: an auth failure, not a bad answer.
+  // N-sight sends code 3; N-able's own tooling also expects 2. Both mean the key is refused.
   if (code === 2 || code === 3 || /login failed|invalid api key/i.test(upstreamMessage)) {
     return new NsightError("auth", "N-sight refused the API key (login failed). Check NSIGHT_API_KEY and NSIGHT_SERVER.", details);
   }
@@ -150,10 +135,6 @@ function failureFromAnswer(result: XmlElement, service: string): NsightError {
   return new NsightError("bad_response", "N-sight reported an error.", details);
 }
 
-/**
- * Reads an answer's text with the general strict reader and checks the envelope: root
- * `<result>` with status OK, or a typed error for `<error>` / FAIL.
- */
 export function parseAnswer(text: string, service: string): XmlElement {
   let root: XmlElement;
   try {
@@ -182,10 +163,7 @@ export function parseAnswer(text: string, service: string): XmlElement {
   return root;
 }
 
-/**
- * Makes one call to N-sight and returns the `<result>` of a successful answer, or throws
- * an NsightError. No retries and no rate limiting here: see budget.ts and client.ts.
- */
+/** One call; no retries or budget here (client.ts, budget.ts). */
 export async function requestNsight(
   options: TransportOptions,
   service: ReadService,
@@ -196,10 +174,6 @@ export async function requestNsight(
   return { result: parseAnswer(answer.text, service), bytes: answer.bytes };
 }
 
-/**
- * Makes one call and returns the answer's decoded text once the HTTP side is sound (status,
- * content type, size cap, encoding); parsing is the caller's (parseAnswer, or a fast path).
- */
 export async function fetchNsightText(
   options: TransportOptions,
   service: ReadService,
@@ -211,10 +185,6 @@ export async function fetchNsightText(
   return { text: value, bytes };
 }
 
-/**
- * Makes one call and hands the answer's text to `reader` while it arrives, once the HTTP
- * side is sound (status, content type), under the size cap; returns what the reader made.
- */
 export async function readNsightAnswer<T>(
   options: TransportOptions,
   service: ReadService,
@@ -293,7 +263,6 @@ export async function readNsightAnswer<T>(
   }
 }
 
-/** What the caller's reader threw: its own error, never mistaken for a network failure. */
 class ReaderFailure {
   constructor(readonly cause: unknown) {}
 }

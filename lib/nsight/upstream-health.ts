@@ -12,13 +12,7 @@ const PROBLEMS: Partial<Record<CallEvent["outcome"], { problem: UpstreamProblem;
 /** The one call about the whole account: when it fails, no other resource needs to fail too. */
 const ACCOUNT_WIDE_SERVICE = "list_clients";
 
-/**
- * Whether N-sight is answering, from every call this server makes: "failing since" the
- * first outage-like failure after the last success, once failures without a success in
- * between concern at least two resources, or the account-wide client list. A bad answer
- * about one device (HTTP 500, malformed XML), or one device that always stalls, says nothing
- * about N-sight as a whole; a refused or unanswered client list says everything.
- */
+/** "Failing since" once outage-like failures concern two resources or the client list: one bad device says nothing about N-sight. */
 export class UpstreamTracker {
   private lastOkAt: number | null = null;
   private firstFailureAt: number | null = null;
@@ -29,7 +23,6 @@ export class UpstreamTracker {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Seeds the last success from a restored state (so "unreachable since" stays honest). */
   restore(lastOkAt: string | null): void {
     if (lastOkAt && this.lastOkAt === null) this.lastOkAt = Date.parse(lastOkAt);
   }

@@ -18,7 +18,7 @@ import { XMLParser } from "fast-xml-parser";
 import { GET } from "../../app/api/devices/[deviceId]/sessions/route";
 import { decodeXmlBytes } from "../../lib/nsight/decode";
 import { readFlatRecords } from "../../lib/nsight/flat-records";
-import { mapSessions, SESSION_FIELDS, sessionsFromValues } from "../../lib/nsight/records";
+import { mapSessions, SESSION_FIELDS, sessionsFromValues } from "../../lib/nsight/session-records";
 import { readXml } from "../../lib/nsight/xml";
 import type { ApiSuccess, BackupSession } from "../../lib/types";
 import { referenceParseSessions } from "./reference-parse";
