@@ -8,7 +8,6 @@ import { TableSkeleton } from "@/components/ui/skeleton";
 import type { FleetClientRollup } from "@/lib/fleet/types";
 import { parseListView, type SearchParams } from "@/lib/view/list-view";
 
-/** The first thing anyone sees: which backups across the fleet need attention, then the clients. */
 export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const view = parseListView(params, CLIENT_SORT_KEYS, "name");

@@ -14,11 +14,6 @@ export const metadata: Metadata = { title: "NOC wall" };
  */
 const NOC_FONT_SIZE = "clamp(14px, max(min(1.05vw, 1.9vh), min(1.2vw, 16px)), 48px)";
 
-/**
- * The NOC wall display: no chrome, dark by default, readable across a room, configured
- * entirely by its URL (`?clients=…&rotate=15&refresh=30&theme=dark`). It reads the fleet
- * refresher's state (the first paint comes with the page), never N-sight directly.
- */
 export default async function NocPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const settings = parseNocSettings(await searchParams);
   const snapshot = readFleet(settings.clients.length ? new Set(settings.clients) : undefined);

@@ -35,7 +35,6 @@ function sortValue(client: Client, key: ClientSortKey, rollups: ReadonlyMap<stri
   }
 }
 
-/** Every client the key can see, filtered and sorted as the URL says. */
 export async function ClientsTable({ view, params, rollups }: { view: ListView<ClientSortKey>; params: SearchParams; rollups: ReadonlyMap<string, FleetClientRollup> }) {
   let clients;
   try {
@@ -99,7 +98,6 @@ export async function ClientsTable({ view, params, rollups }: { view: ListView<C
   );
 }
 
-/** A client's worst state and its devices per state. */
 export function ClientHealth({ rollup }: { rollup: FleetClientRollup | undefined }) {
   if (!rollup || rollup.worst === null) return <span className="text-muted">No devices</span>;
   return (

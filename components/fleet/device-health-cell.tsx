@@ -6,7 +6,6 @@ import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import { getFleet } from "@/lib/server/fleet";
 import { RollupText } from "./fleet-overview";
 
-/** A device's backup state in a table cell, with how old it is. */
 export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefined; now: number }) {
   if (!device) return <span className="text-muted">Not known yet</span>;
   return (
@@ -17,7 +16,6 @@ export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefi
   );
 }
 
-/** The refresher's view of a client's devices; empty when the fleet is not available. */
 export function fleetDevicesOfClient(clientId: string): Map<string, FleetDevice> {
   try {
     return getFleet().devicesOfClient(clientId);
@@ -32,7 +30,6 @@ export function countStates(devices: Iterable<FleetDevice>): FleetCounts {
   return counts;
 }
 
-/** "Backup health: 2 failed, 1 overdue, 40 OK" for a set of devices. */
 export function HealthRollupLine({ devices }: { devices: FleetDevice[] }) {
   const counts = countStates(devices);
   const worst = HEALTH_ORDER.find((s) => counts[s] > 0);

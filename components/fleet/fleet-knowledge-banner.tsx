@@ -11,10 +11,7 @@ const LOOK: Record<Exclude<FleetKnowledgeKind, "current">, { icon: string; ink: 
   reading: { icon: "…", ink: "var(--status-neutral)" },
 };
 
-/**
- * Whether the fleet shown is known, said first and in words: the NOC wall and the fleet
- * view render the same banner from the same server-side status. Nothing when current.
- */
+/** The NOC wall and the fleet view render this same banner from the same status, so they never disagree. */
 export function FleetKnowledgeBanner({ knowledge, renderedAt, size }: { knowledge: FleetKnowledge; renderedAt: number; size: "wall" | "page" }) {
   const now = useNow(1_000, renderedAt);
   const zone = useBrowserZone();

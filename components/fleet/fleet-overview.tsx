@@ -10,7 +10,6 @@ import { FleetKnowledgeBanner } from "./fleet-knowledge-banner";
 import { HealthLegend } from "./health-legend";
 import { displayName } from "@/lib/display-name";
 
-/** Large counts per state, each with its icon and word. */
 export function FleetCountTiles({ counts, size = "md" }: { counts: FleetCounts; size?: "md" | "xl" }) {
   return (
     <ul className={`grid gap-3 ${size === "xl" ? "grid-cols-6" : "grid-cols-2 sm:grid-cols-3 lg:grid-cols-6"}`} aria-label="Devices per backup state">
@@ -37,7 +36,6 @@ function sinceText(device: FleetDevice, now: number): string {
   return formatAge(device.since, now);
 }
 
-/** The devices that need attention, worst first, each a link to its backup page. */
 export function ProblemDevices({
   problems,
   knowledge,
@@ -112,13 +110,11 @@ export function ProblemDevices({
   );
 }
 
-/** One line per state with devices in it: "2 failed, 1 overdue, 40 OK". */
 export function RollupText({ counts }: { counts: FleetCounts }) {
   const parts = HEALTH_ORDER.filter((s) => counts[s] > 0).map((s: DeviceHealthState) => `${formatCount(counts[s])} ${HEALTH_LOOK[s].label.toLowerCase()}`);
   return <span className="text-muted">{parts.length ? parts.join(", ") : "no devices"}</span>;
 }
 
-/** The fleet section of the home page. */
 export function FleetOverview({ snapshot, now, zoneOf, showAllProblems, allProblemsHref }: { snapshot: FleetSnapshot; now: number; zoneOf: (clientId: string) => string | null; showAllProblems: boolean; allProblemsHref: string }) {
   return (
     <section aria-labelledby="fleet-heading" className="space-y-4" data-testid="fleet-overview" data-knowledge={snapshot.knowledge.kind}>

@@ -7,7 +7,6 @@ import { getFleet } from "@/lib/server/fleet";
 import { withParams, type SearchParams } from "@/lib/view/list-view";
 import { FleetOverview } from "./fleet-overview";
 
-/** The refresher's snapshot, or a user-facing problem (not configured). */
 export function readFleet(clientFilter?: ReadonlySet<string>): FleetSnapshot | { title: string; message: string } {
   try {
     return getFleet().snapshot(clientFilter);
@@ -16,7 +15,7 @@ export function readFleet(clientFilter?: ReadonlySet<string>): FleetSnapshot | {
   }
 }
 
-/** Fleet backup health at the top of the home page; reads the refresher's state only. */
+/** Reads the refresher's state only: never calls N-sight. */
 export function FleetSection({ snapshot, params }: { snapshot: ReturnType<typeof readFleet>; params: SearchParams }) {
   if ("title" in snapshot) return <ErrorState title={snapshot.title} message={snapshot.message} />;
   const zones = new Map(snapshot.clients.map((c) => [c.clientId, c.timezone ? safeZone(c.timezone) : null]));

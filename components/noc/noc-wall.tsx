@@ -12,14 +12,12 @@ import { displayName } from "@/lib/display-name";
 import { useBrowserZone, useNow } from "@/components/hooks/use-now";
 import { FleetKnowledgeBanner } from "@/components/fleet/fleet-knowledge-banner";
 
-/** How long a device that just turned failed stays highlighted. */
 const HIGHLIGHT_MS = 3 * 60_000;
 /** Tile size in em of the wall's font size, used to work out how many fit on a page. */
 const TILE_MIN_WIDTH_EM = 21;
 const TILE_HEIGHT_EM = 8.6;
 const GAP_EM = 0.8;
 
-/** How many tiles fit in the element, from its size and the font size (no scrolling, ever). */
 function useTilesPerPage(ref: React.RefObject<HTMLElement | null>): number {
   const [perPage, setPerPage] = useState(6);
   useEffect(() => {
@@ -39,10 +37,7 @@ function useTilesPerPage(ref: React.RefObject<HTMLElement | null>): number {
   return perPage;
 }
 
-/**
- * Devices that turned failed while this wall was watching (or within the last minutes), and
- * when: those tiles are highlighted for a while.
- */
+/** Devices that turned failed while this wall was watching (or within the last minutes) are highlighted for a while. */
 function useNewlyFailed(problems: FleetDevice[] | undefined, now: number): Set<string> {
   const previous = useRef<Map<string, string> | null>(null);
   const [since, setSince] = useState<Map<string, number>>(() => new Map());
@@ -110,11 +105,6 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
   );
 }
 
-/**
- * The NOC wall: fleet counts on top, then the devices that need attention as tiles, worst
- * first, rotating through pages when they do not fit. Refreshes itself in place; when the
- * dashboard server or N-sight cannot be reached it keeps the last data under a banner.
- */
 export function NocWall({ initial, settings, clientNames }: { initial: FleetSnapshot; settings: NocSettings; clientNames: string[] }) {
   const query = useQuery({ ...fleetQueries.snapshot(settings.clients, settings.refreshSeconds), initialData: { data: initial, meta: { fetchedAt: initial.asOf, stale: false, demo: false } }, initialDataUpdatedAt: Date.parse(initial.asOf) });
   const now = useNow(1_000, Date.parse(initial.asOf));

@@ -1,16 +1,4 @@
-/**
- * The app side of the parse benchmark, run by parse.ts in a process of its own (with the
- * react-server condition, as Next.js loads route handlers), so that nothing else shares its
- * event loop. N-sight is the parent process on loopback (NSIGHT_SERVER), answering every
- * list_mob_sessions with the same 10,000-session bytes (BENCH_ANSWER_FILE).
- *
- * In rounds, each in this one process: one cold request (a device id nothing has cached) to
- * GET /api/devices/:deviceId/sessions, timed from the request to the last byte of the
- * answer, against the mean of fast-xml-parser's default parse of the same bytes just before
- * and just after it; a timer pings every 10 ms to see how long any other request would have
- * waited meanwhile. Round 1 runs before our code has run once, the others after. Prints one
- * JSON line on stdout, prefixed BENCH_RESULT.
- */
+// The app side of `bench parse`, alone in its process so nothing shares its event loop; parse.ts plays N-sight.
 import { deepStrictEqual } from "node:assert";
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -31,15 +19,9 @@ export interface ColdRound {
   baselineMs: number;
   coldMs: number;
   ratio: number;
-  /** The longest a 10 ms timer was late during the cold request. */
   worstPingLateMs: number;
-  /** monitorEventLoopDelay's maximum during the cold request. */
   worstLoopDelayMs: number;
-  /**
-   * The longest gap between two pings counting only CPU time this process used in it (all
-   * its threads, so an upper bound): on a shared machine a gap is often the process waiting
-   * for a core, not our code running.
-   */
+  /** Counting only this process's CPU time: on a shared machine a gap is often a wait for a core, not our code. */
   worstBusyGapMs: number;
 }
 
@@ -84,7 +66,6 @@ async function coldRequest(): Promise<{ ms: number; pingLate: number; loopDelay:
   const response = await GET(request, { params: Promise.resolve({ deviceId }) });
   const body = Buffer.from(await response.arrayBuffer());
   const ms = performance.now() - started;
-  // The interval that ends after the last byte counts too: it measured the last stretch.
   await new Promise((resolve) => setTimeout(resolve, PING_MS + 2));
   delay.disable();
   clearInterval(ping);
@@ -98,8 +79,7 @@ function baselineParse(): number {
   return performance.now() - started;
 }
 
-// Node loads its HTTP client on the first fetch(); a running server has long done that (the
-// fleet refresher calls N-sight at boot), so it is not counted against the first cold request.
+// Node loads its HTTP client on the first fetch(); a running server did so long ago, so it is not charged to round 1.
 await (await fetch(new URL("/", process.env.NSIGHT_SERVER))).arrayBuffer();
 
 const rounds: ColdRound[] = [];
@@ -115,13 +95,11 @@ for (let i = 0; i < ROUNDS; i++) {
   rounds.push({ baselineMs, coldMs: cold.ms, ratio: cold.ms / baselineMs, worstPingLateMs: cold.pingLate, worstLoopDelayMs: cold.loopDelay, worstBusyGapMs: cold.busyGap });
 }
 
-// The answer is right: the same sessions as an independent reading with fast-xml-parser.
 const { gunzipSync } = await import("node:zlib");
 const json = gzip ? gunzipSync(lastBody!) : lastBody!;
 const answer = JSON.parse(json.toString("utf8")) as ApiSuccess<BackupSession[]>;
 deepStrictEqual(answer.data, referenceParseSessions(text));
 
-// Parsing alone, for reference: the fast path and the general strict reader on the whole text.
 const ours = () => sessionsFromValues(readFlatRecords(decodeXmlBytes(bytes), "result", "session", SESSION_FIELDS)!.records);
 const general = () => mapSessions(readXml(decodeXmlBytes(bytes)));
 deepStrictEqual(general(), ours());

@@ -1,11 +1,4 @@
-/**
- * Parse benchmark (issue: the cold path). A device's first answer, nothing cached, for a
- * 10,000-session history: GET /api/devices/:deviceId/sessions from the request to the last
- * byte, the fetch from N-sight included, against fast-xml-parser's default parse of the same
- * bytes in the same process and run (goal: at most half), and how late a 10 ms timer ran
- * meanwhile, that is how long any other request would have waited (goal: at most 150 ms).
- * The app side runs in a child process (cold-request.ts); this one plays N-sight.
- */
+// Goal: a cold request at most half of fast-xml-parser's default parse of the same bytes, no 10 ms timer late by 150 ms.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -21,10 +14,8 @@ import { median, ms, printTable, saveResult } from "./util";
 
 const KEY = "bench-key";
 const SESSIONS = 10_000;
-/** Rounds per child process: the first with nothing warm, the rest after. */
 const ROUNDS = 7;
 
-/** The simulator's hourly-SQL device answer, cut to its first 10,000 sessions (envelope kept). */
 async function tenThousandSessionAnswer(): Promise<Buffer> {
   const sim = await startSimulator({ port: 0, key: KEY });
   try {
@@ -44,7 +35,6 @@ async function tenThousandSessionAnswer(): Promise<Buffer> {
   }
 }
 
-/** Runs cold-request.ts against N-sight at `baseUrl`; its result line, its other output to our stderr. */
 async function runApp(baseUrl: string, answerFile: string, dataDir: string, gzip: boolean): Promise<ColdRequestResult> {
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", join(ROOT, "scripts/bench/cold-request.ts")], {
     cwd: ROOT,
@@ -73,7 +63,6 @@ export async function benchParse(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bench-parse-"));
   const answerFile = join(dir, "answer.xml");
   writeFileSync(answerFile, bytes);
-  // N-sight on loopback: every list_mob_sessions gets the same bytes, as the simulator sends them.
   const nsight = createServer((_req, res) => {
     res.writeHead(200, { "Content-Type": "text/xml; charset=ISO-8859-1", "Content-Length": bytes.byteLength });
     res.end(bytes);
