@@ -5,7 +5,7 @@ import { SCENARIO } from "../simulator/scenarios";
 import { APP_URL } from "./support/env";
 import { simulator } from "./support/simulator-control";
 
-/** A GET with exactly these headers, and the body as it came off the wire (never decoded). */
+/** The body as it came off the wire: Playwright's request would decode it. */
 function wire(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${APP_URL}${path}`, { headers }, (res) => {
@@ -18,7 +18,6 @@ function wire(path: string, headers: Record<string, string>): Promise<{ status: 
   });
 }
 
-/** The JSON API as the browser (or anyone) sees it: statuses, shapes, and what reaches N-sight. */
 test.describe("JSON API", () => {
   test("answers data with meta, as JSON with nosniff", async ({ request }) => {
     const response = await request.get("/api/clients");
@@ -44,10 +43,8 @@ test.describe("JSON API", () => {
     expect(some.data.every((s: { start: string }) => s.start >= from && Date.parse(s.start) < Date.parse(to))).toBe(true);
   });
 
-  // The seeded 429 device pauses every call for its Retry-After (N-sight throttles a whole
-  // account), so it is tested in faults/, after the journeys.
+  // The seeded 429 device pauses every call (as N-sight does), so faults/ tests it last.
   test("maps upstream failures to our statuses and our words", async ({ request }) => {
-    // The stalled device costs two 6 s timeouts (one retry).
     test.slow();
     const cases: [string, number, string][] = [
       ["/api/devices/999999999/sessions", 404, "not_found"],
@@ -87,8 +84,7 @@ test.describe("JSON API", () => {
       expect(response.status(), path).toBe(400);
       expect((await response.json()).error.code).toBe("bad_request");
     }
-    // Other tests run in parallel, so look at what arrived rather than expect silence:
-    // only read services, only known parameters, only positive decimal ids.
+    // Other tests run in parallel: look at what arrived rather than expect silence.
     const reached = await simulator.requestsSince(since);
     const allowedServices = ["list_clients", "list_sites", "list_servers", "list_workstations", "list_devices_at_client", "list_mob_sessions"];
     for (const r of reached) {
@@ -107,9 +103,7 @@ test.describe("JSON API", () => {
   });
 
   test("fifty concurrent viewers of one device cost N-sight exactly one call", async ({ request }) => {
-    // Cold here whatever ran before: no other test opens this device, and with Backup &
-    // Recovery off (mob=0) the fleet refresher never reads it, yet N-sight answers its
-    // sessions (well-formed, fields in an unusual order).
+    // Cold whatever ran before: nothing else opens it, and the refresher skips it (B&R off).
     const device = SCENARIO.hostile.shuffledFields;
     const before = await simulator.requestsSince("", "list_mob_sessions");
     expect(before.filter((c) => c.params.deviceid === device)).toEqual([]);
@@ -147,8 +141,7 @@ test.describe("JSON API", () => {
   });
 
   test("the fleet every wall polls is sent gzipped when accepted, the same answer as plain", async () => {
-    // A snapshot lasts a few seconds: compare a gzipped and a plain answer of the same one
-    // (asOf equal), asking again if the refresher moved on in between.
+    // A snapshot lasts a few seconds: ask again if the refresher moved on in between.
     await expect
       .poll(
         async () => {
@@ -160,7 +153,6 @@ test.describe("JSON API", () => {
           const fromGzip = JSON.parse(gunzipSync(zipped.body).toString("utf8"));
           const fromPlain = JSON.parse(plain.body.toString("utf8"));
           expect(fromGzip.data.counts).toBeDefined();
-          // As old as the newest device read; stale while N-sight is failing.
           expect(fromGzip.meta).toEqual({ fetchedAt: fromGzip.data.newestReadAt ?? fromGzip.data.asOf, stale: fromGzip.data.upstream.status === "failing", demo: true });
           if (fromPlain.data.asOf !== fromGzip.data.asOf) return "the snapshot changed in between";
           expect(fromPlain).toEqual(fromGzip);

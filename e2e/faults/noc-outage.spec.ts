@@ -15,10 +15,8 @@ test("when N-sight stops, the NOC keeps its data under a banner, and recovers by
   try {
     await expect(page.getByTestId("fleet-knowledge")).toHaveAttribute("data-state", "unreachable", { timeout: 120_000 });
     await expect(page.getByTestId("fleet-knowledge")).toContainText("N-sight is unreachable since");
-    // The last data stays on screen.
     expect(await tiles.count()).toBe(before);
     await expect(page.locator('[data-state-count="failed"]')).toBeVisible();
-    // The API says so too.
     expect((await (await request.get("/api/fleet")).json()).meta.stale).toBe(true);
   } finally {
     await simulator.setOutage(false);

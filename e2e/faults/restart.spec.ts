@@ -11,8 +11,7 @@ const DATA_DIR = ".cache/e2e-restart";
 
 test("a restart with a warm store shows the previous fleet state before any new N-sight call returns", async ({ page, request }) => {
   test.setTimeout(300_000);
-  // A simulator of its own: the minutes of latency below must not reach the shared app,
-  // whose calls would still be hanging when the next spec starts.
+  // Its own simulator: the shared app's calls would still hang in this latency after the spec.
   const sim = await startOwnSimulator(E2E_SIMULATOR_ARGS);
   const env = { ...e2eAppEnv(DATA_DIR), NSIGHT_SERVER: sim.url };
   let app = await startOwnApp(PORT, env);
@@ -27,8 +26,7 @@ test("a restart with a warm store shows the previous fleet state before any new 
     const stored = JSON.parse(readFileSync(join(DATA_DIR, "fleet-state.json"), "utf8"));
     expect(stored.devices.length).toBeGreaterThan(0);
 
-    // From now on N-sight answers nothing for minutes (calls time out after 6 s): whatever
-    // the page shows comes from disk.
+    // N-sight answers nothing for minutes from here: whatever the page shows comes from disk.
     await control(sim.control, "/faults", { latencyMs: 240_000 });
     app = await startOwnApp(PORT, env);
     const after = (await (await request.get(`${app.url}/api/fleet`)).json()).data;
