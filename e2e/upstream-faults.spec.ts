@@ -1,9 +1,11 @@
+import { rmSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { SCENARIO } from "../simulator/scenarios";
 import { E2E_API_KEY } from "./support/env";
 import { control, startOwnApp, startOwnSimulator, type OwnProcess } from "./support/processes";
 
 const PORT = Number(process.env.E2E_FAULTS_PORT ?? 3330);
+const DATA_DIR = ".cache/e2e-faults";
 const DEVICES = ["3000003", "3000004", "3000005", SCENARIO.failingStreak, SCENARIO.overdue, SCENARIO.singleSession, "3000021"];
 const FAULTS: [string, Record<string, unknown> | "outage"][] = [
   ["5 s latency", { latencyMs: 5_000 }],
@@ -22,6 +24,7 @@ interface SessionsAnswer {
 
 test("with N-sight failing in every way, answers stay available, marked stale, and recover", async ({ page }) => {
   test.setTimeout(420_000);
+  rmSync(DATA_DIR, { recursive: true, force: true });
   const sim = await startOwnSimulator(["--key", E2E_API_KEY, "--devices", "40", "--retry-after-seconds", "2"]);
   let app: OwnProcess | undefined;
   try {
@@ -33,7 +36,7 @@ test("with N-sight failing in every way, answers stay available, marked stale, a
       // The refresher reads everything once at start, then leaves N-sight to this test.
       FLEET_MIN_REREAD_SECONDS: "86400",
       FLEET_REREAD_SECONDS: "86400",
-      DATA_DIR: ".cache/e2e-faults",
+      DATA_DIR,
     });
     const get = async (path: string) => {
       const response = await fetch(`${app!.url}${path}`);

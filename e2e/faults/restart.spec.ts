@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { SCENARIO } from "../../simulator/scenarios";
@@ -11,6 +11,7 @@ const DATA_DIR = ".cache/e2e-restart";
 
 test("a restart with a warm store shows the previous fleet state before any new N-sight call returns", async ({ page, request }) => {
   test.setTimeout(300_000);
+  rmSync(DATA_DIR, { recursive: true, force: true });
   // Its own simulator: the shared app's calls would still hang in this latency after the spec.
   const sim = await startOwnSimulator(E2E_SIMULATOR_ARGS);
   const env = { ...e2eAppEnv(DATA_DIR), NSIGHT_SERVER: sim.url };
