@@ -5,7 +5,6 @@ import { SCENARIO } from "../simulator/scenarios";
 import { APP_URL } from "./support/env";
 import { simulator } from "./support/simulator-control";
 
-/** The body as it came off the wire: Playwright's request would decode it. */
 function wire(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${APP_URL}${path}`, { headers }, (res) => {

@@ -23,8 +23,7 @@ test.describe("the device page", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const query = "range=7d&plugin=MSSQL&status=COMPLETED&tz=Asia%2FTokyo";
-    // The range ends now, so an hourly session may leave it while the page loads: the page's
-    // count must be the server's from just before or just after.
+    // The range ends now and an hourly session may leave it meanwhile: before or after will do.
     const earlier = await historyFor(page, SCENARIO.hourlySqlServer, query);
     await page.goto(`/devices/${SCENARIO.hourlySqlServer}?${query}`);
 

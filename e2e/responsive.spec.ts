@@ -128,7 +128,6 @@ for (const viewport of [PHONE, DESK]) {
       cardBox,
     );
     expect(outside).toEqual([]);
-    // A label broken over two lines ("1 min 20" / "s") has two tspans.
     const ticks = page.locator("[data-chart] .recharts-cartesian-axis-tick-value");
     expect(await ticks.count()).toBeGreaterThan(10);
     const broken = await ticks.evaluateAll((texts) =>
