@@ -4,12 +4,6 @@ import { SCENARIO } from "../../simulator/scenarios";
 import { APP_PORT, e2eAppEnv, E2E_SIMULATOR_ARGS } from "../support/env";
 import { control, startOwnApp, startOwnSimulator, type OwnProcess } from "../support/processes";
 
-/**
- * Never a false all-clear: whenever the fleet is not known (the key refused from the start,
- * the first read not finished, N-sight unreachable or throttling, a key that stops working)
- * the NOC wall and the home page say so first, in words, and never that all is well. Runs
- * against a simulator and an app of its own: the app must start with a key nobody accepts.
- */
 const PORT = Number(process.env.E2E_KNOWLEDGE_PORT ?? APP_PORT + 5);
 const DATA_DIR = ".cache/e2e-knowledge";
 const APP_KEY = "e2e0knowledge0key0b7d2e9f4a1c6";
@@ -31,7 +25,6 @@ const localTime = (iso: string) => new Intl.DateTimeFormat("en-GB", { timeZone: 
 test("the wall and the home page never show the all-clear while the fleet is not known", async ({ page: wall, context }) => {
   test.setTimeout(600_000);
   rmSync(DATA_DIR, { recursive: true, force: true });
-  // The simulator accepts the shared e2e key; this app has another one.
   const sim = await startOwnSimulator(E2E_SIMULATOR_ARGS);
   let app: OwnProcess | undefined;
   try {
@@ -41,7 +34,6 @@ test("the wall and the home page never show the all-clear while the fleet is not
     const knowledge = async () => ((await (await fetch(`${base}/api/fleet`)).json()) as { data: { knowledge: Knowledge } }).data.knowledge;
     const banners = [wall.getByTestId("fleet-knowledge"), home.getByTestId("fleet-knowledge")];
 
-    /** Both pages show `kind` first (in view, above the counts) and no all-clear anywhere. */
     const bothSay = async (kind: string, words: RegExp) => {
       await expect(wall.locator("[data-knowledge]")).toHaveAttribute("data-knowledge", kind, { timeout: 120_000 });
       await expect(banners[0]!).toContainText(words, { timeout: 30_000 });
@@ -61,7 +53,6 @@ test("the wall and the home page never show the all-clear while the fleet is not
         for (const text of ALL_CLEAR) await expect(page.getByText(text), `page ${index}`).toHaveCount(0);
       }
     };
-    /** The failing banners give "since" in the viewer's zone. */
     const sinceShown = async (kind: string) => {
       const { since } = await knowledge();
       expect(since, kind).not.toBeNull();
@@ -79,13 +70,16 @@ test("the wall and the home page never show the all-clear while the fleet is not
     });
 
     await test.step("the first read has not finished", async () => {
-      // N-sight now accepts the app's key (as if the key had been corrected there).
       await control(sim.control, "/faults", { key: APP_KEY });
       await bothSay("reading", /Still reading: [\d,]+ of [\d,]+ devices/);
-      // Devices not read yet count as unknown, never as OK: banner and counts of one server render.
-      const count = (text: string | null) => Number((text ?? "").replace(/\D/g, ""));
-      const [, read, total] = /Still reading: ([\d,]+) of ([\d,]+) devices/.exec((await banners[1]!.textContent()) ?? "")!;
-      const unknown = count(await home.locator('[data-state-count="unknown"] p').first().textContent());
+      // Banner and counts in one read, so from one render: the page re-renders every minute.
+      const [banner, unknownText] = await home.evaluate(() => [
+        document.querySelector('[data-testid="fleet-knowledge"]')?.textContent ?? "",
+        document.querySelector('[data-state-count="unknown"] p')?.textContent ?? "",
+      ]);
+      const count = (text: string) => Number(text.replace(/\D/g, ""));
+      const [, read, total] = /Still reading: ([\d,]+) of ([\d,]+) devices/.exec(banner)!;
+      const unknown = count(unknownText);
       expect(count(read!)).toBeLessThan(count(total!));
       expect(unknown).toBeGreaterThanOrEqual(count(total!) - count(read!));
     });
@@ -122,12 +116,9 @@ test("the wall and the home page never show the all-clear while the fleet is not
       await control(sim.control, "/faults", { key: REGENERATED_KEY });
       await bothSay("auth_refused", /N-sight refuses the API key since .*: nothing here is current.*N-sight last answered .* ago; every device shows its last known state/);
       await sinceShown("auth_refused");
-      // The last known problems stay, each with how old its data is.
       const row = home.locator(`tr[data-device-id="${SCENARIO.failingStreak}"]`);
       await expect(row).toHaveAttribute("data-health", "failed");
       await expect(row.locator("td").last()).toContainText(/ago|just now/);
-      // A client's wall (its problems fit on one page), ten minutes later by the browser's
-      // clock: the same tile, ten minutes older.
       await wall.clock.install();
       await wall.goto(`${base}/noc?refresh=5&clients=${SCENARIO.accentClient}`);
       const tile = wall.locator(`li[data-device-id="${SCENARIO.failingStreak}"]`);
