@@ -15,7 +15,6 @@ const config = [
     },
   },
   {
-    // The simulator, scripts and tests are programs of their own and may print.
     files: ["simulator/**", "scripts/**", "e2e/**", "**/*.test.ts"],
     rules: { "no-console": "off" },
   },

@@ -1,6 +1,5 @@
 import { precompressedHeaderRules } from "./lib/http/precompressed.mjs";
 
-/** Headers every response carries, pages and API alike. */
 const COMMON_HEADERS = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
@@ -10,14 +9,11 @@ const COMMON_HEADERS = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Benchmarks build into a directory of their own (NEXT_DIST_DIR), so a long run is never
-  // disturbed by a rebuild of the working tree.
+  // Benchmarks build into a directory of their own, so a long run is never disturbed by a rebuild of the working tree.
   distDir: process.env.NEXT_DIST_DIR || ".next",
-  // Never advertise the framework to visitors.
   poweredByHeader: false,
   reactStrictMode: true,
-  // `npm test` type-checks the whole project (app, simulator, scripts, tests) once with
-  // `tsc --noEmit`; the production build does not repeat it.
+  // `npm test` type-checks the whole project once with `tsc --noEmit`; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
   async headers() {
     return [

@@ -2,10 +2,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { isNsightId } from "./lib/ids";
 import { buildCsp, parseFrameAncestors } from "./lib/security/csp";
 
-/** Page paths whose segments must be N-sight ids. */
 const ID_PATHS = [/^\/devices\/([^/]*)\/?$/, /^\/clients\/([^/]*)\/?$/, /^\/clients\/([^/]*)\/sites\/([^/]*)\/?$/];
 
-/** The path has a malformed id, an empty segment or dot segments: nothing by that name exists. */
 function isMalformed(pathname: string): boolean {
   if (pathname.includes("//") || /(^|\/)\.\.?(\/|$)/.test(pathname)) return true;
   for (const pattern of ID_PATHS) {
@@ -23,13 +21,8 @@ function decodeURIComponentSafe(segment: string): string {
   }
 }
 
-/**
- * Runs before every request. Malformed paths get a real 404 before any page code runs (a
- * streamed page could only answer 200 with a not-found message). Pages get a fresh CSP nonce
- * per request (Next.js reads it from the request's CSP header and puts it on its own
- * scripts). It reads FRAME_ANCESTORS itself because it runs outside the server components'
- * module graph (lib/config.ts is server-only).
- */
+// Malformed paths get a real 404 before page code runs (a streamed page could only answer 200). Pages get a fresh CSP nonce, which
+// Next reads from the request's CSP header. FRAME_ANCESTORS is read here: this runs outside the server-only lib/config.ts.
 export function proxy(request: NextRequest): NextResponse {
   const { pathname } = request.nextUrl;
   if (pathname.startsWith("/api/")) {

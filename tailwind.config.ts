@@ -1,11 +1,6 @@
 import type { Config } from "tailwindcss";
 
-/**
- * Theme tokens. Colours are CSS variables (defined in app/globals.css for light, dark and
- * the NOC wall) so one class works in every theme. Status colours follow the Okabe-Ito
- * palette, which stays distinguishable with the common forms of colour blindness; status
- * is never shown by colour alone (every use pairs it with an icon and a word).
- */
+// Colours are CSS variables (app/globals.css) so one class serves every theme; status colours are Okabe-Ito, told apart with colour blindness.
 export default {
   content: ["./app/**/*.{ts,tsx}", "./components/**/*.{ts,tsx}"],
   theme: {

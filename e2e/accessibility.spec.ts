@@ -24,7 +24,6 @@ async function settle(page: Page) {
 
 for (const [name, path] of PAGE_TYPES) {
   test(`the ${name} page has no serious or critical accessibility violation, light and dark`, async ({ browser, axe }) => {
-    // axe walks every node: the device page (charts, a 17-column table) takes a while on two cores.
     test.slow(name === "device");
     const shots = join(process.cwd(), "test-results", "screenshots");
     mkdirSync(shots, { recursive: true });

@@ -20,10 +20,11 @@ const count = <T,>(rows: T[][], keep: (v: T) => boolean) => rows.reduce((n, row)
 
 test.describe("the device page", () => {
   test("opens cold from a link with filters and a zone, and everything agrees with them", async ({ browser }) => {
-    // A fresh browser context: no earlier navigation, no cookies.
     const context = await browser.newContext();
     const page = await context.newPage();
     const query = "range=7d&plugin=MSSQL&status=COMPLETED&tz=Asia%2FTokyo";
+    // The range ends now and an hourly session may leave it meanwhile: before or after will do.
+    const earlier = await historyFor(page, SCENARIO.hourlySqlServer, query);
     await page.goto(`/devices/${SCENARIO.hourlySqlServer}?${query}`);
 
     await expect(page.getByRole("navigation", { name: "Breadcrumb" })).toContainText("Clients›Müller Bau GmbH›München›MB-SQL01");
@@ -34,7 +35,6 @@ test.describe("the device page", () => {
     await expect(page.getByLabel("Time zone")).toHaveValue("Asia/Tokyo");
     await expect(page.getByText("Times in Asia/Tokyo")).toBeVisible();
 
-    // The table: only MS SQL, only Completed, as many as the server says match.
     const table = page.getByRole("table", { name: /Sessions/ });
     await expect(page.locator("section[data-total]")).toHaveAttribute("data-state", "ready");
     const plugins = await table.locator("tbody tr td:nth-child(5)").allTextContents();
@@ -43,11 +43,10 @@ test.describe("the device page", () => {
     expect(new Set(plugins)).toEqual(new Set(["MS SQL"]));
     expect(statuses.every((s) => s.includes("Completed") && !s.includes("errors"))).toBe(true);
 
-    // The charts: drawn from the same selection.
     await chartsSettled(page);
-    const history = await historyFor(page, SCENARIO.hourlySqlServer, "range=7d&plugin=MSSQL&status=COMPLETED&tz=Asia%2FTokyo");
-    expect(history.plugins).toEqual(["MSSQL"]);
-    await expect(page.locator("section[data-total]")).toHaveAttribute("data-total", String(history.matching));
+    const later = await historyFor(page, SCENARIO.hourlySqlServer, query);
+    expect(later.plugins).toEqual(["MSSQL"]);
+    expect([earlier.matching, later.matching]).toContain(Number(await page.locator("section[data-total]").getAttribute("data-total")));
     await expect(page.locator('[data-chart="transferred"] .recharts-legend-item')).toHaveCount(1);
     await context.close();
   });
@@ -72,7 +71,6 @@ test.describe("the device page", () => {
     await expect(page.locator('[data-chart="transferred"] .recharts-bar-rectangle')).toHaveCount(expected.transferred);
     await expect(page.locator('[data-chart="status"] [data-cell]')).toHaveCount(expected.status);
     await expect(page.locator('[data-chart="status"] [data-cell="FAILED"]').first()).toBeVisible();
-    // Every chart offers its data as a table.
     await page.locator('[data-chart="status"]').getByText("Show the data as a table").click();
     await expect(page.locator('[data-chart="status"] table')).toContainText("Failed");
   });
@@ -152,10 +150,12 @@ test.describe("the device page", () => {
   });
 
   test("distinct empty states: Backup & Recovery off, and no sessions in the range", async ({ page }) => {
+    test.slow();
     await page.goto(`/devices/${SCENARIO.backupOff}`);
     await expect(page.getByText("Backup & Recovery is not enabled on this device")).toBeVisible({ timeout: 30_000 });
     await page.goto(`/devices/${SCENARIO.stoppedDaysAgo[2]!.deviceId}?range=7d&tz=UTC`);
-    await expect(page.getByText("No sessions in this range", { exact: true })).toBeVisible();
+    // Not read yet by anyone, it may wait its turn in the minute's budget the other specs share.
+    await expect(page.getByText("No sessions in this range", { exact: true })).toBeVisible({ timeout: 65_000 });
     await expect(page.locator('[data-chart="transferred"]')).toHaveAttribute("data-state", "empty");
   });
 

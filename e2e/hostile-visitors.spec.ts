@@ -23,7 +23,6 @@ const PAGE_ROUTES = [(id: string) => `/devices/${id}`, (id: string) => `/clients
 function raw(path: string): Promise<{ status: number; body: string; headers: Headers }> {
   const { hostname, port } = new URL(APP_URL);
   return new Promise((resolve, reject) => {
-    // Only what HTTP cannot carry raw is escaped (non-ASCII, spaces); dots and slashes stay.
     const wire = path.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
     // As the signed-in administrator: what reaches N-sight, not who may ask, is tested here.
     const req = httpRequest({ hostname, port, path: wire, method: "GET", headers: { cookie: cookieHeader("admin") } }, (res) => {
@@ -47,7 +46,6 @@ test.describe("hostile visitors", () => {
   test("malformed ids on every API route get 400 or 404 as JSON, and only validated ids reach N-sight", async () => {
     const since = new Date().toISOString();
     for (const route of API_ROUTES) {
-      // (An empty id makes a repeated slash: tested below.)
       for (const id of BAD_IDS.filter(Boolean)) {
         const path = route(id);
         const { status, body, headers } = await raw(path);
@@ -61,8 +59,7 @@ test.describe("hostile visitors", () => {
       const { status } = await raw(path);
       expect([400, 404], path).toContain(status);
     }
-    // Next.js answers repeated slashes with a permanent redirect to the normalised path before
-    // any of our code runs; the normalised path is then validated like any other.
+    // Next.js redirects repeated slashes before any of our code runs; the target is then validated.
     const repeated: [string, string][] = [
       ["//api//devices//abc/sessions", "/api/devices/abc/sessions"],
       ["/api/devices//sessions", "/api/devices/sessions"],
@@ -73,7 +70,6 @@ test.describe("hostile visitors", () => {
       expect(headers.get("location"), path).toBe(normalised);
       expect([400, 404], normalised).toContain((await raw(normalised)).status);
     }
-    // Whatever else ran meanwhile: nothing but read services, known parameters and clean ids.
     for (const request of await simulator.requestsSince(since)) {
       expect(ALLOWED_SERVICES.has(request.service ?? ""), JSON.stringify(request)).toBe(true);
       for (const [name, value] of Object.entries(request.params)) {
@@ -113,7 +109,6 @@ test.describe("hostile visitors", () => {
     expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("unsafe-eval");
-    // The nonce is new for every page.
     const again = (await raw("/")).headers.get("content-security-policy");
     expect(again).not.toBe(csp);
   });
@@ -127,7 +122,6 @@ test.describe("hostile visitors", () => {
     });
     await page.goto(`/clients/${SCENARIO.markupClient}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText('<script>alert("x")</script> Labs');
-    // The right-to-left override is shown, not obeyed.
     await expect(page.getByRole("link", { name: "LT-⟨U+202E⟩HTIMSJ" })).toBeVisible();
     await page.goto(`/devices/${SCENARIO.markupDevice}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText('"><img src=x onerror=alert(1)>');

@@ -11,8 +11,7 @@ test.describe("the NOC wall", () => {
     await page.goto("/noc?refresh=5");
     await expect(page.getByRole("banner")).toHaveCount(0);
     await expect(page.getByText("Demo data (simulated N-sight)")).toHaveCount(0);
-    // The refresher keeps re-reading devices, so the count may move: the wall catches up
-    // with the server's count within a refresh or two.
+    // The refresher keeps re-reading devices: the wall catches up with the server's count.
     await expect
       .poll(async () => {
         const failed = (await (await request.get("/api/fleet")).json()).data.counts.failed;
@@ -32,14 +31,11 @@ test.describe("the NOC wall", () => {
 
   test("rotates pages of tiles when they do not fit", async ({ page, request }) => {
     const snapshot = await fullPicture(request);
-    // A narrow wall: one column of two tiles. How many devices need attention depends on the
-    // simulated clock (overdue comes and goes with the time of day); the seeded fleet always
-    // has more than three, but a page of nine (1000 × 620) was just too few at some hours.
+    // Two tiles a page: how many devices are overdue varies with the hour, never below four.
     await page.setViewportSize({ width: 600, height: 620 });
     expect(snapshot.problems.length, "devices that need attention in the seeded fleet").toBeGreaterThan(3);
     await page.goto("/noc?rotate=5");
     const wall = page.locator("[data-pages]");
-    // Measured from the element, not the first render's guess of six.
     await expect(wall).toHaveAttribute("data-per-page", /^[1-3]$/);
     await expect(wall).not.toHaveAttribute("data-pages", "1");
     const first = await page.locator("li[data-device-id]").first().getAttribute("data-device-id");
@@ -71,8 +67,7 @@ test.describe("the NOC wall", () => {
       await page.clock.install({ time: Date.now() + 45_000 });
       await page.goto("/noc");
       await expect(page.locator("li[data-device-id]").first()).toBeVisible();
-      // The snapshot's time is one of the last fifteen minutes in Auckland (UTC+12/+13), never
-      // in UTC. Not "the runner's hour now": the snapshot may predate the turn of the hour.
+      // The snapshot's minute in Auckland, not the runner's hour now: it may predate the hour's turn.
       const freshness = page.getByTestId("noc-freshness");
       await expect(freshness).toContainText(/as of \d\d:\d\d:\d\d,/);
       const shown = /as of (\d\d:\d\d):\d\d,/.exec((await freshness.textContent()) ?? "")?.[1];

@@ -21,7 +21,6 @@ async function pageOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
-/** Whether `a` comes before `b` in the document. */
 async function precedes(a: Locator, b: Locator): Promise<boolean> {
   const handle = await b.elementHandle();
   return a.evaluate((el, other) => Boolean(el.compareDocumentPosition(other!) & Node.DOCUMENT_POSITION_FOLLOWING), handle);
@@ -70,7 +69,6 @@ test.describe("the device page on a phone", () => {
     await expect(range.getByRole("button").first()).toBeFocused();
     await range.getByRole("button", { name: "Last 7 days" }).click();
     await expect(page).toHaveURL(/range=7d/);
-    // Still open after the view changed: the controls are not remounted under the user.
     await expect(range.getByRole("button", { name: "Last 7 days" })).toHaveAttribute("aria-pressed", "true");
     await expect(toggle).toHaveAttribute("aria-expanded", "true");
 
@@ -96,16 +94,13 @@ for (const viewport of [PHONE, DESK]) {
     const table = page.getByRole("table", { name: /Sessions/ });
     const last = table.locator("thead th").last();
     await expect(last).toHaveText("Storage account");
-    // The nearest ancestor that scrolls sideways is the card around the table, not the page.
     const card = table.locator("xpath=..");
     expect(await card.evaluate((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX))).toBe(true);
     expect(await card.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
 
-    // The whole card, and so its sideways scrollbar, fits on one screen.
     const cardBox = await box(card);
     expect(cardBox.bottom - cardBox.top).toBeLessThanOrEqual(viewport.height);
 
-    // Scroll sideways over the card, as a mouse or trackpad does.
     await table.locator("thead th").first().hover();
     for (let i = 0; i < 10 && !(await card.evaluate((el) => el.scrollLeft + el.clientWidth >= el.scrollWidth - 1)); i++) {
       await page.mouse.wheel(800, 0);
@@ -113,7 +108,6 @@ for (const viewport of [PHONE, DESK]) {
     }
     expect(await page.evaluate(() => window.scrollX)).toBe(0);
     expect(inside(await box(last), await box(card))).toBe(true);
-    // The start column stays, so each row still says which session it is.
     expect(inside(await box(table.locator("tbody tr th").first()), await box(card))).toBe(true);
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
     await page.context().close();
@@ -134,7 +128,6 @@ for (const viewport of [PHONE, DESK]) {
       cardBox,
     );
     expect(outside).toEqual([]);
-    // Axis labels of the other charts are whole: none is broken over two lines ("1 min 20" / "s").
     const ticks = page.locator("[data-chart] .recharts-cartesian-axis-tick-value");
     expect(await ticks.count()).toBeGreaterThan(10);
     const broken = await ticks.evaluateAll((texts) =>
@@ -148,7 +141,6 @@ for (const viewport of [PHONE, DESK]) {
 test.describe("the NOC wall from a laptop screen to a 4K wall", () => {
   test.setTimeout(180_000);
 
-  /** What is measured on the wall: overflow, text cut short, and text sizes. */
   async function measureWall(browser: Browser, viewport: { width: number; height: number }) {
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
@@ -192,7 +184,6 @@ test.describe("the NOC wall from a laptop screen to a 4K wall", () => {
       expect(measured.outside).toEqual([]);
       expect(measured.cut).toEqual([]);
     }
-    // Readable from across a room on the small screen, and scaled up on the large one.
     expect(laptop.smallestText).toBeGreaterThanOrEqual(14);
     expect(wall.titleSize).toBeGreaterThanOrEqual(2 * laptop.titleSize);
     expect(wall.smallestText).toBeGreaterThanOrEqual(2 * laptop.smallestText);

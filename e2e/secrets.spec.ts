@@ -4,7 +4,6 @@ import { expect, test } from "@playwright/test";
 import { SCENARIO, SCENARIO_PLACES } from "../simulator/scenarios";
 import { E2E_API_KEY } from "./support/env";
 
-/** Every file under a directory, recursively. */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -24,8 +23,6 @@ test.describe("the API key never leaves the server", () => {
   });
 
   test("no page, RSC payload, header or API answer contains the key or an upstream URL", async ({ page, request }) => {
-    // Every page type, and the failure answers, one after another (the stalled device alone
-    // costs two 6 s timeouts).
     test.slow();
     const seen: string[] = [];
     page.on("response", async (response) => {
@@ -37,7 +34,6 @@ test.describe("the API key never leaves the server", () => {
       await page.goto(path);
       await expect(page.locator('[role="status"][aria-label^="Loading"]')).toHaveCount(0, { timeout: 30_000 });
       await expect(page.locator('[data-chart][data-state="loading"]')).toHaveCount(0, { timeout: 30_000 });
-      // The RSC payload a client-side navigation would fetch.
       const rsc = await request.get(path, { headers: { RSC: "1" } });
       seen.push(await rsc.text());
     }
@@ -46,7 +42,6 @@ test.describe("the API key never leaves the server", () => {
       `/api/clients/${SCENARIO.accentClient}/sites`,
       `/api/clients/${SCENARIO.accentClient}/devices`,
       `/api/devices/${SCENARIO.hourlySqlServer}/sessions?from=2026-01-01T00:00:00Z`,
-      // Failures too: none of them may echo the upstream request.
       `/api/devices/${SCENARIO.faults.http500}/sessions`,
       `/api/devices/${SCENARIO.faults.html}/sessions`,
       `/api/devices/${SCENARIO.faults.malformed}/sessions`,

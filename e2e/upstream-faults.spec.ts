@@ -1,15 +1,11 @@
+import { rmSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { SCENARIO } from "../simulator/scenarios";
 import { E2E_API_KEY } from "./support/env";
 import { control, startOwnApp, startOwnSimulator, type OwnProcess } from "./support/processes";
 
-/**
- * N-sight misbehaving in every way, with the cache warm: pages and the API keep answering
- * from the last good data, marked stale with its age; retries stay within the budget; fresh
- * data returns by itself; and the key appears in no log line throughout. Runs against a
- * simulator and an app of its own, so the shared ones never see these faults.
- */
 const PORT = Number(process.env.E2E_FAULTS_PORT ?? 3330);
+const DATA_DIR = ".cache/e2e-faults";
 const DEVICES = ["3000003", "3000004", "3000005", SCENARIO.failingStreak, SCENARIO.overdue, SCENARIO.singleSession, "3000021"];
 const FAULTS: [string, Record<string, unknown> | "outage"][] = [
   ["5 s latency", { latencyMs: 5_000 }],
@@ -28,6 +24,7 @@ interface SessionsAnswer {
 
 test("with N-sight failing in every way, answers stay available, marked stale, and recover", async ({ page }) => {
   test.setTimeout(420_000);
+  rmSync(DATA_DIR, { recursive: true, force: true });
   const sim = await startOwnSimulator(["--key", E2E_API_KEY, "--devices", "40", "--retry-after-seconds", "2"]);
   let app: OwnProcess | undefined;
   try {
@@ -41,14 +38,13 @@ test("with N-sight failing in every way, answers stay available, marked stale, a
       // The refresher reads everything once at start, then leaves N-sight to this test.
       FLEET_MIN_REREAD_SECONDS: "86400",
       FLEET_REREAD_SECONDS: "86400",
-      DATA_DIR: ".cache/e2e-faults",
+      DATA_DIR,
     });
     const get = async (path: string) => {
       const response = await fetch(`${app!.url}${path}`);
       return { status: response.status, body: (await response.json()) as SessionsAnswer };
     };
 
-    // Warm: every device read fresh once.
     const warm = new Map<string, string>();
     for (const device of DEVICES) {
       const { status, body } = await get(`/api/devices/${device}/sessions`);
@@ -56,7 +52,7 @@ test("with N-sight failing in every way, answers stay available, marked stale, a
       expect(body.meta.stale).toBe(false);
       warm.set(device, body.meta.fetchedAt);
     }
-    // Let every cache entry pass its TTL, so each request below must try N-sight.
+    // Past every entry's TTL, so each request below must try N-sight.
     await new Promise((resolve) => setTimeout(resolve, 92_000));
 
     const before = (await (await fetch(`${sim.control}/stats`)).json()) as { totalCalls: number };
@@ -72,10 +68,9 @@ test("with N-sight failing in every way, answers stay available, marked stale, a
         expect(body.data.length, label).toBeGreaterThan(0);
         const history = await get(`/api/devices/${device}/history?range=30d&tz=UTC`);
         expect(history.status, label).toBe(200);
-        // A refresh that is only slow lands while this second request waits: fresh is right then.
+        // A refresh that is only slow lands while this second request waits: fresh is right.
         if (label !== "5 s latency") expect(history.body.meta.stale, label).toBe(true);
         if (fault === "outage") {
-          // The page says so too, with the data's age, and still draws it.
           await page.goto(`${app.url}/devices/${device}?tz=UTC`);
           await expect(page.getByText("stale: N-sight could not be refreshed")).toBeVisible({ timeout: 30_000 });
           await expect(page.locator('[data-chart="transferred"]')).toHaveAttribute("data-state", /ready|empty/);
@@ -85,19 +80,16 @@ test("with N-sight failing in every way, answers stay available, marked stale, a
         await control(sim.control, "/reset", {});
       }
     }
-    // No retry storm: each request tried N-sight at most twice (one retry with backoff).
     const during = (await (await fetch(`${sim.control}/stats`)).json()) as { totalCalls: number; maxCallsInAnyMinute: number };
     expect(during.totalCalls - before.totalCalls).toBeLessThanOrEqual(FAULTS.length * 2 * 2);
     expect(during.maxCallsInAnyMinute).toBeLessThanOrEqual(60);
 
-    // After recovery fresh data returns by itself (once the circuit breaker lets calls out).
     for (const device of DEVICES) {
       await expect
         .poll(async () => (await get(`/api/devices/${device}/sessions`)).body.meta.stale, { timeout: 90_000, intervals: [2_000] })
         .toBe(false);
     }
 
-    // Nothing leaked to the log while N-sight failed in all those ways.
     const log = app.output();
     expect(log).toContain("nsight.call");
     expect(log).not.toContain(E2E_API_KEY);

@@ -1,10 +1,7 @@
 import "server-only";
 import { z } from "zod";
 
-/**
- * The only module that reads process.env. Validated once, lazily, so that `next build`
- * needs no secrets. Every variable is documented in README.md § Configuration.
- */
+/** The only reader of process.env, validated once and lazily so `next build` needs no secrets (README.md § Configuration). */
 
 /** Branded for the same reason as NsightError: modules may be loaded once per bundle. */
 const CONFIG_ERROR = Symbol.for("nsight-backup-dashboard.ConfigError");
@@ -44,10 +41,8 @@ const EnvSchema = z.object({
 });
 
 export interface AppConfig {
-  /** Base URL of N-sight (scheme, host, optional port); `/api/` is appended per call. */
   nsightBaseUrl: URL;
   apiKey: string;
-  /** The data comes from the built-in simulator (set by `npm start` when no key is given). */
   demo: boolean;
   callsPerMinute: number;
   maxConcurrent: number;
@@ -57,17 +52,12 @@ export interface AppConfig {
   staleAfterMs: number;
   maxResponseBytes: number;
   cacheMaxRecords: number;
-  /** The fleet refresher re-reads a device no sooner than this… */
   fleetMinRereadMs: number;
-  /** …and a healthy, not-yet-due one at least this often. */
   fleetRereadMs: number;
-  /** A plugin is overdue after this long without success, whatever its rhythm. */
   healthMaxAgeMs: number;
-  /** Where the last known fleet state is kept. */
   dataDir: string;
 }
 
-/** Turns NSIGHT_SERVER (a regional host, or a full URL) into a base URL. */
 export function parseNsightServer(value: string): URL {
   const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
   let url: URL;
@@ -119,13 +109,11 @@ function load(env: NodeJS.ProcessEnv): AppConfig {
 
 let cached: AppConfig | undefined;
 
-/** The validated configuration; throws ConfigError with a message fit for a log. */
 export function getConfig(): AppConfig {
   cached ??= load(process.env);
   return cached;
 }
 
-/** Whether pages should show the demo badge; false when the configuration is broken. */
 export function isDemo(): boolean {
   return process.env.NSIGHT_DEMO === "1";
 }

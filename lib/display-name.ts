@@ -1,9 +1,4 @@
-/**
- * A name from N-sight as it is shown. Names are free text typed by whoever set up a client or
- * device; React already renders markup in them as text, but bidirectional control characters
- * (a right-to-left override makes "LT-\u202EHTIMSJ" look like "LT-JSMITH") would still reorder
- * what people read. They are shown as visible code points instead, so nothing can be spoofed.
- */
+// Bidirectional controls are shown as code points: a right-to-left override would make "LT-\u202EHTIMSJ" read "LT-JSMITH".
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 export function displayName(name: string | null | undefined, fallback: string): string {

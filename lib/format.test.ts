@@ -14,6 +14,12 @@ describe("formatBytes", () => {
 
   it("spells exact bytes out", () => {
     expect(formatExactBytes(132_579_334_528)).toBe("132,579,334,528 bytes");
+    expect(formatExactBytes(9_007_199_254_740_991)).toBe("9,007,199,254,740,991 bytes");
+  });
+
+  it("does not claim exactness for a total past 2^53 - 1, which a double rounds", () => {
+    // 2^53 + 2 bytes: a sum of sizes that large is no longer counted to the byte.
+    expect(formatExactBytes(9_007_199_254_740_994)).toBe("about 9,007,199,254,740,994 bytes");
   });
 });
 

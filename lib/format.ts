@@ -1,10 +1,4 @@
-/**
- * Formatting shared by server and browser: bytes, durations, dates and ages.
- *
- * Bytes: N-sight's own documentation divides by 1024 and calls the result MB/GB, which is
- * how people get confused. We default to binary units labelled as such (KiB, MiB, GiB) and
- * offer decimal ones (kB, MB, GB); exact bytes are always available beside the figure.
- */
+// Binary units labelled as such by default: N-sight divides by 1024 and calls it MB.
 
 import { canonicalZone } from "./time/zone-names";
 
@@ -29,9 +23,10 @@ export function formatBytes(bytes: number | null | undefined, units: ByteUnits =
   return `${sign}${value.toFixed(digits)} ${names[unit]}`;
 }
 
-/** "1,234,567,890 bytes": the exact figure, for titles and details. */
 export function formatExactBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "unknown";
+  // A total past 2^53 - 1 (a sum of sizes) is rounded in a double: never shown as if exact.
+  if (!Number.isSafeInteger(bytes)) return `about ${formatCount(bytes)} bytes`;
   return `${formatCount(bytes)} ${bytes === 1 ? "byte" : "bytes"}`;
 }
 
@@ -39,7 +34,6 @@ export function formatCount(value: number): string {
   return new Intl.NumberFormat("en-US").format(value);
 }
 
-/** "12 min 4 s", "2 h 5 min", "3 d 2 h", "45 s". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "—";
   const s = Math.round(seconds);
@@ -53,7 +47,6 @@ export function formatDuration(seconds: number | null | undefined): string {
   return secs > 0 ? `${minutes} min ${secs} s` : `${minutes} min`;
 }
 
-/** "27 Nov 2026, 14:02:10" in the given IANA zone (UTC if the zone is unknown). */
 export function formatDateTime(iso: string | null | undefined, timeZone = "UTC", withSeconds = true): string {
   if (!iso) return "—";
   const date = new Date(iso);
@@ -70,7 +63,6 @@ export function formatDateTime(iso: string | null | undefined, timeZone = "UTC",
   }).format(date);
 }
 
-/** "14:02:10" in the given zone. */
 export function formatTime(iso: string | null | undefined, timeZone = "UTC"): string {
   if (!iso) return "—";
   const date = new Date(iso);
@@ -84,7 +76,6 @@ export function formatTime(iso: string | null | undefined, timeZone = "UTC"): st
   }).format(date);
 }
 
-/** "35 s ago", "4 min ago", "3 h ago", "2 days ago"; "in 5 min" for the future. */
 export function formatAge(iso: string | null | undefined, now: number = Date.now()): string {
   if (!iso) return "never";
   const then = new Date(iso).getTime();
@@ -104,7 +95,6 @@ export function formatAge(iso: string | null | undefined, now: number = Date.now
   return future ? `in ${text}` : `${text} ago`;
 }
 
-/** The canonical spelling of a zone Intl knows, or UTC. */
 export function safeZone(timeZone: string | null | undefined): string {
   return canonicalZone(timeZone) ?? "UTC";
 }

@@ -1,15 +1,10 @@
 import type { DeviceHealthState } from "./health/backup-health";
 
-/**
- * How each status looks: a word, an icon and a colour, always together (status is never
- * shown by colour alone). Colours are CSS variables from app/globals.css (Okabe-Ito).
- */
+/** A word, an icon and a colour together: status is never colour alone. */
 export interface StatusLook {
   label: string;
   icon: string;
-  /** CSS colour for text and outlines. */
   ink: string;
-  /** CSS colour for filled marks (chart cells, bars). */
   fill: string;
 }
 
@@ -35,7 +30,6 @@ export const HEALTH_LOOK: Record<DeviceHealthState, StatusLook> = {
   unknown: { label: "Unknown", icon: "?", ink: "var(--status-neutral)", fill: "var(--fill-not-started)" },
 };
 
-/** Plugin series colours for charts, by position in BACKUP_PLUGINS order. */
 export const PLUGIN_COLOURS = ["var(--plugin-1)", "var(--plugin-2)", "var(--plugin-3)", "var(--plugin-4)", "var(--plugin-5)", "var(--plugin-6)", "var(--plugin-7)", "var(--plugin-8)"];
 
 const PLUGIN_LABELS: Record<string, string> = {

@@ -1,4 +1,3 @@
-/** The colour theme a visitor chose; "system" follows the operating system. */
 export const THEMES = ["system", "light", "dark"] as const;
 export type Theme = (typeof THEMES)[number];
 export const THEME_COOKIE = "theme";

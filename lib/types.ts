@@ -1,8 +1,4 @@
-/**
- * The data shapes the dashboard works with, shared by the server and the browser.
- * N-sight's raw XML names (`session_id`) are mapped to these once, in lib/nsight/.
- * Ids stay strings exactly as N-sight sent them; times are ISO 8601 in UTC (`…Z`).
- */
+/** Shared by server and browser; ids stay strings as N-sight sent them, times are ISO 8601 in UTC. */
 
 export const SESSION_TYPES = ["BACKUP", "RESTORE"] as const;
 export type SessionType = (typeof SESSION_TYPES)[number];
@@ -34,9 +30,7 @@ export type DeviceType = "server" | "workstation";
 export interface Client {
   clientId: string;
   name: string;
-  /** IANA zone such as "Europe/London"; null when N-sight has none. */
   timezone: string | null;
-  /** YYYY-MM-DD */
   createdOn: string | null;
   serverCount: number;
   workstationCount: number;
@@ -50,14 +44,12 @@ export interface Site {
   siteId: string;
   clientId: string;
   name: string;
-  /** Whether the site answers a ping when its servers go quiet; null if not reported. */
   connectionOk: boolean | null;
   createdOn: string | null;
   primaryRouter: string | null;
   secondaryRouter: string | null;
 }
 
-/** A device as list_servers / list_workstations describe it (richer inventory per site). */
 export interface SiteDevice {
   deviceId: string;
   siteId: string;
@@ -76,11 +68,10 @@ export interface SiteDevice {
   installedOn: string | null;
   lastBootTime: string | null;
   lastScanTime: string | null;
-  /** Whether Backup & Recovery is on; list_servers does not say, so null unless enriched. */
+  /** list_servers does not say, so null unless enriched from list_devices_at_client. */
   backupEnabled: boolean | null;
 }
 
-/** A device as list_devices_at_client describes it: the cheap way to the B&R flag. */
 export interface ClientDevice {
   deviceId: string;
   clientId: string;
@@ -90,15 +81,12 @@ export interface ClientDevice {
   name: string;
   description: string | null;
   username: string | null;
-  /** N-sight's overall device status text, such as "Ok". */
   status: string | null;
-  /** The `mob` flag: Backup & Recovery (Managed Online Backup) is enabled. */
   backupEnabled: boolean;
 }
 
 export interface BackupSession {
   sessionId: string;
-  /** BACKUP or RESTORE; an unknown value is kept as sent and listed in `unknownValues`. */
   type: SessionType | string;
   storageAccountId: string | null;
   plugin: BackupPlugin | string;
@@ -116,17 +104,12 @@ export interface BackupSession {
   transferredSize: number | null;
   errorCount: number | null;
   status: SessionStatus | string;
-  /** Present when `type`, `plugin` or `status` held a value this dashboard does not know. */
   unknownValues?: ("type" | "plugin" | "status")[];
 }
 
-/** Every JSON answer of our API carries where its data came from and how old it is. */
 export interface ApiMeta {
-  /** When the data was read from N-sight (the oldest part, if several were combined). */
   fetchedAt: string;
-  /** True when N-sight could not be refreshed and this is the last good answer. */
   stale: boolean;
-  /** True when the data comes from the built-in simulator, not a real N-sight account. */
   demo: boolean;
 }
 

@@ -1,5 +1,3 @@
-// `npm run test:e2e`: builds the production bundle if the sources changed, checks that a
-// Chromium is available, then runs Playwright (which starts the simulator and the app).
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";

@@ -1,8 +1,4 @@
-// `npm start`: serves the dashboard on http://localhost:3000 (PORT overrides it).
-// With NSIGHT_API_KEY set it talks to that N-sight account and never touches the simulator.
-// Without it, it starts the built-in N-sight simulator on loopback, points the app at it with a
-// throwaway key, and every page shows a "Demo data" badge.
-// `--dev` runs `next dev` instead of building and serving the production bundle.
+// Without NSIGHT_API_KEY: the simulator on loopback with a throwaway key, and a "Demo data" badge on every page.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
@@ -29,8 +25,7 @@ function watch(child, name) {
   });
 }
 
-// The same address on every start, so the saved demo fleet is recognised as the same account
-// (the fleet state is tied to its server); another free port when that one is taken.
+// The same address on every start: the saved demo fleet is tied to its server, so it is recognised as the same account.
 const DEMO_SIMULATOR_PORT = 4010;
 
 function portIsFree(port) {

@@ -1,7 +1,8 @@
 /** The app's real N-sight client (lib/nsight) against the simulator, typed failures of the Fault Lab included. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NsightError } from "../lib/nsight/errors";
-import { mapClientDevices, mapClients, mapSessions, mapSiteDevices, mapSites } from "../lib/nsight/records";
+import { mapClientDevices, mapClients, mapSiteDevices, mapSites } from "../lib/nsight/records";
+import { mapSessions } from "../lib/nsight/session-records";
 import { requestNsight, type ReadService, type TransportOptions } from "../lib/nsight/transport";
 import { SCENARIO, ZURICH_SITE_ID } from "./scenarios";
 import { startSimulator, type Simulator } from "./server";

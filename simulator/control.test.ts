@@ -101,6 +101,18 @@ describe("control API", () => {
     expect((await control("GET", "/stats")).json).toMatchObject({ totalCalls: 0, requests: [] });
   });
 
+  it("changes the key it accepts with POST /faults (a key regenerated in N-sight), and POST /reset restores it", async () => {
+    const loginFailed = (body: Buffer) => body.toString("latin1").includes("<errorcode>3</errorcode><message>Login failed</message>");
+    expect(loginFailed((await apiGet(sim.url, { apikey: KEY, service: "list_clients" })).body)).toBe(false);
+    expect((await control("POST", "/faults", { key: "regenerated-key-88" })).status).toBe(200);
+    expect(loginFailed((await apiGet(sim.url, { apikey: KEY, service: "list_clients" })).body)).toBe(true);
+    expect(loginFailed((await apiGet(sim.url, { apikey: "regenerated-key-88", service: "list_clients" })).body)).toBe(false);
+    expect((await control("POST", "/faults", { key: "" })).status).toBe(400);
+    await control("POST", "/reset");
+    expect(loginFailed((await apiGet(sim.url, { apikey: KEY, service: "list_clients" })).body)).toBe(false);
+    expect(loginFailed((await apiGet(sim.url, { apikey: "regenerated-key-88", service: "list_clients" })).body)).toBe(true);
+  });
+
   it("moves the API to another port at runtime", async () => {
     const before = sim.port;
     await sim.setFaults({ port: 0 });

@@ -235,7 +235,7 @@ describe("hostile answers", () => {
     expect(sessionRecords(root)).toEqual(HOSTILE_SESSIONS);
   });
 
-  it("failWithCode: status FAIL with errorcode 2 and a message", async () => {
+  it("failWithCode: status FAIL with an errorcode and a message", async () => {
     const res = await sessionsOf("failWithCode");
     expect(res.status).toBe(200);
     const root = readXml(latin1(res.body));

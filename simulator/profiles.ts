@@ -373,12 +373,14 @@ export function profileFor(
       const last = nowMs - behaviour.days * DAY;
       const from = dayAnchor - rng.int(300, 700) * DAY;
       const until = last + 2 * HOUR;
+      // Its last backups succeeded, so it reads overdue on whatever day the fleet starts.
+      const overrides = [{ fromMs: last - DAY, toMs: Infinity, status: "COMPLETED" as const }];
       profile.plugins = [
-        schedule(rng, server, { plugin: "FILE_SYSTEM", periodMs: DAY, phaseMs: dailyPhaseAt(last), fromMs: from, untilMs: until }),
+        schedule(rng, server, { plugin: "FILE_SYSTEM", periodMs: DAY, phaseMs: dailyPhaseAt(last), fromMs: from, untilMs: until, overrides }),
       ];
       if (server) {
         profile.plugins.push(
-          schedule(rng, true, { plugin: "SYSTEM_STATE", periodMs: DAY, phaseMs: dailyPhaseAt(last + HOUR), fromMs: from, untilMs: until }),
+          schedule(rng, true, { plugin: "SYSTEM_STATE", periodMs: DAY, phaseMs: dailyPhaseAt(last + HOUR), fromMs: from, untilMs: until, overrides }),
         );
       }
       return profile;

@@ -74,6 +74,18 @@ describe("scenario devices", () => {
     }
   });
 
+  it("stoppedDaysAgo devices' last backup of every plugin succeeded, whatever day the fleet starts", () => {
+    for (let day = 0; day < 365; day++) {
+      const now = NOW_MS + day * DAY + ((day * 5) % 24) * HOUR;
+      const f = generateFleet({ seed: 42, devices: 30, now: new Date(now) });
+      for (const { deviceId } of SCENARIO.stoppedDaysAgo) {
+        for (const [plugin, list] of byPlugin(sessionsOf(deviceId, now, f))) {
+          expect(list[list.length - 1]!.status, `${deviceId} ${plugin}, fleet started ${new Date(now).toISOString()}`).toBe("COMPLETED");
+        }
+      }
+    }
+  });
+
   it("failingStreak: SYSTEM_STATE failed the last 4 times in a row, FILE_SYSTEM is fine", () => {
     for (const seed of [42, 99]) {
       const f = generateFleet({ seed, devices: 30, now: NOW });

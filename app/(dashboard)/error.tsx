@@ -3,7 +3,6 @@
 import Link from "next/link";
 
 /**
- * A page that failed to render: our words and a retry, never the error's internals.
  * `retry` fetches the server components again (a plain `reset` would re-render the same
  * failed payload).
  */

@@ -11,7 +11,6 @@ import { describePrincipal } from "@/lib/auth/principal";
 import type { FleetClientRollup } from "@/lib/fleet/types";
 import { parseListView, type SearchParams } from "@/lib/view/list-view";
 
-/** The first thing anyone sees: which backups across the fleet need attention, then the clients. */
 export default async function HomePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await pagePrincipal("/");
   if (lacks(principal, "client.read")) return <NoAccess who={describePrincipal(principal)} />;

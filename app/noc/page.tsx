@@ -19,11 +19,6 @@ export const metadata: Metadata = { title: "NOC wall" };
  */
 const NOC_FONT_SIZE = "clamp(14px, max(min(1.05vw, 1.9vh), min(1.2vw, 16px)), 48px)";
 
-/**
- * The NOC wall display: no chrome, dark by default, readable across a room, configured
- * entirely by its URL (`?clients=…&rotate=15&refresh=30&theme=dark`). It reads the fleet
- * refresher's state (the first paint comes with the page), never N-sight directly.
- */
 export default async function NocPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await currentPrincipal();
   // Display pairing goes here: a browser with no credential will be shown a pairing code

@@ -5,12 +5,7 @@ import { RetryButton } from "@/components/ui/retry-button";
 
 export type ChartState = "loading" | "ready" | "empty" | "error";
 
-/**
- * The frame every chart sits in: a heading, a fixed-height plot area (no layout shift while
- * loading), a text summary, and the same data as a table for screen readers and keyboards.
- * `data-state` tells tests (and anyone curious) where the chart is; `data-marks` how many
- * marks it drew.
- */
+/** Fixed-height plot so nothing shifts while loading; the table is the screen-reader and keyboard equivalent; `data-state`/`data-marks` are for tests. */
 export function ChartCard({
   id,
   title,
@@ -76,7 +71,6 @@ export function ChartCard({
   );
 }
 
-/** The element's content width, following resizes. */
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
   useEffect(() => {

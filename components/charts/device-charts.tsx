@@ -10,7 +10,7 @@ import { StatusStrip, statusMarks, statusStripHeight } from "./status-strip";
 import { TransferredChart, transferredMarks } from "./transferred-chart";
 import { TrendChart, trendMarks } from "./trend-chart";
 
-/** The device page's four charts. Loaded on demand: recharts is the heaviest thing we ship. */
+/** Loaded on demand: recharts is the heaviest thing we ship. */
 export default function DeviceCharts({ history, units }: { history: DeviceHistory; units: ByteUnits }) {
   const empty = history.matching === 0;
   const state = empty ? "empty" : "ready";
@@ -116,7 +116,6 @@ function Table({ head, rows }: { head: string[]; rows: ReactNode[][] }) {
   );
 }
 
-/** Buckets with any value, one column per plugin. */
 function SeriesTable({ history, series, format }: { history: DeviceHistory; series: (number | null)[][]; format: (v: number) => string }) {
   const rows = history.series.starts
     .map((start, b) => ({ start, values: series.map((row) => row[b] ?? null) }))

@@ -19,11 +19,6 @@ export function statusStripHeight(history: DeviceHistory): number {
   return Math.max(1, history.plugins.length) * ROW_HEIGHT + AXIS_HEIGHT;
 }
 
-/**
- * A day-by-plugin strip (weeks for long ranges): each cell is the worst status of its day,
- * filled with the status colour and, where there is room, its icon; every cell also has a
- * title, and the card offers the whole grid as a table.
- */
 export function StatusStrip({ history, width }: { history: DeviceHistory; width: number }) {
   const cells = history.status.starts.length;
   const cellWidth = Math.max(1, (width - LABEL_WIDTH) / Math.max(1, cells));

@@ -46,7 +46,6 @@ function TooltipBody({ active, payload, label, history, units }: { active?: bool
   );
 }
 
-/** Transferred bytes per bucket, stacked by plugin. */
 export function TransferredChart({ history, units, width, height }: { history: DeviceHistory; units: ByteUnits; width: number; height: number }) {
   return (
     <BarChart width={width} height={height} data={transferredRows(history)} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>

@@ -22,7 +22,6 @@ export function trendMarks(series: (number | null)[][]): number {
   return series.reduce((sum, row) => sum + row.filter((v) => v !== null).length, 0);
 }
 
-/** A line per plugin through the buckets that had a session (duration, selection size). */
 export function TrendChart({
   history,
   series,

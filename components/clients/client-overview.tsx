@@ -39,7 +39,6 @@ function deviceSortValue(d: ClientDevice, key: ClientDeviceSortKey, health: Read
   }
 }
 
-/** A client's sites with their device counts, then all its devices, filtered and sorted by the URL. */
 export async function ClientOverview({ principal, client, view, params }: { principal: Principal; client: Client; view: ListView<ClientDeviceSortKey>; params: SearchParams }) {
   let data;
   try {

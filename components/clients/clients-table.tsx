@@ -36,7 +36,6 @@ function sortValue(client: Client, key: ClientSortKey, rollups: ReadonlyMap<stri
   }
 }
 
-/** Every client the principal may see, filtered and sorted as the URL says. */
 export async function ClientsTable({ principal, view, params, rollups }: { principal: Principal; view: ListView<ClientSortKey>; params: SearchParams; rollups: ReadonlyMap<string, FleetClientRollup> }) {
   let clients;
   try {
@@ -100,7 +99,6 @@ export async function ClientsTable({ principal, view, params, rollups }: { princ
   );
 }
 
-/** A client's worst state and its devices per state. */
 export function ClientHealth({ rollup }: { rollup: FleetClientRollup | undefined }) {
   if (!rollup || rollup.worst === null) return <span className="text-muted">No devices</span>;
   return (

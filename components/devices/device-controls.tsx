@@ -30,11 +30,7 @@ function FilterGroup<T extends string>({ legend, options, selected, label, onCha
   );
 }
 
-/**
- * Range, filters, time zone and units of the device page. Every control writes the URL, so
- * the view can be shared: "Copy link" copies it, with the zone made explicit. On a narrow
- * screen they fold behind one "View" button, so the device's state comes first.
- */
+/** On a narrow screen the controls fold behind one "View" button, so the device's state comes first. */
 export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { deviceId: string; zone: string; clientZone: Promise<string | null>; clientHint: string | null }) {
   const { view, update, hrefFor } = useDeviceView();
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
@@ -42,8 +38,7 @@ export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { dev
   const panelId = useId();
   const currentId = useId();
 
-  // Once the client's zone is known, make the zone explicit in the URL (replacing the entry):
-  // the client's own zone by default, and the same day boundaries from then on.
+  // An explicit zone in the URL keeps the same day boundaries from then on, and in shared links.
   const settleZone = useCallback(
     (resolved: string | null) => {
       if (!view.tz) update({ tz: resolved ?? zone }, { replace: true });
@@ -53,7 +48,6 @@ export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { dev
 
 
   async function copyLink() {
-    // The zone goes into the link explicitly, so a colleague sees the same day boundaries.
     const href = new URL(hrefFor({ ...view, tz: zone }), window.location.origin).href;
     try {
       await navigator.clipboard.writeText(href);
@@ -196,7 +190,6 @@ function CustomRange({ initialFrom, initialTo, active, onApply }: { initialFrom:
   );
 }
 
-/** The client's own zone (from N-sight), this browser's, or UTC. */
 function ZoneSelect({ zone, clientZone, onChange }: { zone: string; clientZone: string | null; onChange: (zone: string) => void }) {
   const browserZone = useBrowserZone();
   const zones = [...new Set([clientZone, browserZone, "UTC", zone].filter((z): z is string => Boolean(z)))];

@@ -2,7 +2,6 @@ import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import type { DeviceLocation } from "@/lib/data/device-location";
 import { displayName } from "@/lib/display-name";
 
-/** Breadcrumb and title of a device page, from inventory; streams in on its own. */
 export async function DeviceHeader({ deviceId, location }: { deviceId: string; location: Promise<DeviceLocation | null> }) {
   const found = await location;
   if (!found) {

@@ -22,7 +22,6 @@ const CHART_IDS: [string, string][] = [
   ["selection", "Selection size"],
 ];
 
-/** The four chart frames in their loading state: same heights as the real charts. */
 function ChartsLoading() {
   return (
     <div className="grid gap-4 xl:grid-cols-2">
@@ -39,7 +38,6 @@ export interface BackupFlag {
   backupEnabled: boolean | null;
 }
 
-/** Why a device has no sessions at all: Backup & Recovery off, or simply nothing yet. */
 function NoSessionsAtAll({ backup }: { backup: Promise<BackupFlag | null> }) {
   const flag = use(backup);
   if (flag?.backupEnabled === false) {
@@ -52,7 +50,6 @@ function NoSessionsAtAll({ backup }: { backup: Promise<BackupFlag | null> }) {
   return <EmptyState title="No backup sessions recorded for this device">N-sight has not recorded any Backup & Recovery session yet.</EmptyState>;
 }
 
-/** Summary and charts of one device for the view in the URL; `controls` go between the two. */
 export function DeviceHistoryPanel({ deviceId, zone, backup, controls }: { deviceId: string; zone: string; backup: Promise<BackupFlag | null>; controls: ReactNode }) {
   const { view, update } = useDeviceView();
   const query = useQuery(deviceQueries.history(deviceId, dataParams(view, zone).toString()));

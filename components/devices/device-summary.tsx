@@ -6,7 +6,6 @@ import { RANGE_LABELS, type RangeChoice } from "@/lib/device-view/view";
 import { formatAge, formatBytes, formatCount, formatDateTime, formatExactBytes, type ByteUnits } from "@/lib/format";
 import { pluginLabel } from "@/lib/session-status";
 
-/** The state in one sentence, each plugin's last backup, and the range's totals. */
 export function DeviceSummary({ history, units, range, now }: { history: DeviceHistory; units: ByteUnits; range: RangeChoice; now: number }) {
   const { health, totals } = history;
   const rate = totals.successRate === null ? null : Math.round(totals.successRate * 1000) / 10;

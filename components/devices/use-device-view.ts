@@ -7,10 +7,7 @@ import { parseDeviceView, serializeDeviceView, type DeviceView } from "@/lib/dev
 /** Params in the device URL that are not view state: the inventory hint. */
 const KEPT_PARAMS = ["client"];
 
-/**
- * The device view as the URL holds it, and a way to change it. Each change is a history
- * entry (Back walks through them); the page number resets when the data selection changes.
- */
+/** Each change is a history entry (Back walks through them); the page resets when the data selection changes. */
 export function useDeviceView() {
   const router = useRouter();
   const pathname = usePathname();

@@ -3,10 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
-/**
- * Re-renders the page's server data in place every `seconds` while the tab is visible (no
- * reload, no flash). The data comes from the refresher's state, so this never calls N-sight.
- */
+/** Re-reads the refresher's state in place, so it never calls N-sight. */
 export function AutoRefresh({ seconds }: { seconds: number }) {
   const router = useRouter();
   useEffect(() => {

@@ -7,7 +7,6 @@ import { formatAge } from "@/lib/format";
 import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import { RollupText } from "./fleet-overview";
 
-/** A device's backup state in a table cell, with how old it is. */
 export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefined; now: number }) {
   if (!device) return <span className="text-muted">Not known yet</span>;
   return (
@@ -18,7 +17,6 @@ export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefi
   );
 }
 
-/** The refresher's view of a client's devices, for this principal; empty when the fleet is not available. */
 export function fleetDevicesOrNone(principal: Principal, clientId: string): Map<string, FleetDevice> {
   try {
     return fleetDevicesOfClient(principal, clientId);
@@ -33,7 +31,6 @@ export function countStates(devices: Iterable<FleetDevice>): FleetCounts {
   return counts;
 }
 
-/** "Backup health: 2 failed, 1 overdue, 40 OK" for a set of devices. */
 export function HealthRollupLine({ devices }: { devices: FleetDevice[] }) {
   const counts = countStates(devices);
   const worst = HEALTH_ORDER.find((s) => counts[s] > 0);

@@ -1,48 +1,15 @@
 import Link from "next/link";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { EmptyState } from "@/components/ui/states";
-import type { FleetCounts, FleetDevice, FleetSnapshot } from "@/lib/fleet/types";
+import type { FleetCounts, FleetDevice, FleetKnowledge, FleetSnapshot } from "@/lib/fleet/types";
 import { formatAge, formatCount, formatDateTime } from "@/lib/format";
 import { HEALTH_ORDER, type DeviceHealthState } from "@/lib/health/backup-health";
 import { HEALTH_LOOK } from "@/lib/session-status";
 import { deviceHref } from "@/lib/view/links";
+import { FleetKnowledgeBanner } from "./fleet-knowledge-banner";
 import { HealthLegend } from "./health-legend";
 import { displayName } from "@/lib/display-name";
 
-/** How far the first full picture is, and whether it was restored from disk. */
-export function FleetProgressNote({ snapshot, now }: { snapshot: FleetSnapshot; now: number }) {
-  const { progress } = snapshot;
-  if (progress.inventoryReadAt === null && progress.backupDevices === 0) {
-    return <p className="text-sm text-muted">Discovering clients and devices in N-sight…</p>;
-  }
-  if (progress.fullPictureAt === null) {
-    const eta = progress.estimatedFullPictureAt ? Math.max(1, Math.round((Date.parse(progress.estimatedFullPictureAt) - now) / 60_000)) : null;
-    return (
-      <p className="text-sm text-muted" data-testid="fleet-progress">
-        {formatCount(progress.read)} of {formatCount(progress.backupDevices)} devices read
-        {eta !== null ? `; full picture in about ${eta} min` : ""} (N-sight allows about one call a second).
-      </p>
-    );
-  }
-  return null;
-}
-
-/** The banner when N-sight is not answering: what is shown is the last good data, this old. */
-export function UpstreamBanner({ snapshot, now }: { snapshot: FleetSnapshot; now: number }) {
-  const { upstream } = snapshot;
-  if (upstream.status !== "failing" || !upstream.failingSince) return null;
-  const dataAt = snapshot.newestReadAt ?? upstream.lastOkAt;
-  return (
-    <div role="alert" className="rounded-lg border-2 border-status-warning bg-surface p-3 font-medium text-status-warning" data-testid="upstream-banner">
-      <span aria-hidden="true">⚠ </span>
-      {upstream.lastProblem ?? "N-sight is not answering"}: unreachable since {formatDateTime(upstream.failingSince, "UTC")} UTC
-      {dataAt ? `; data is ${formatAge(dataAt, now).replace(" ago", "")} old` : ""}. Showing the last known state; it refreshes by itself when
-      N-sight answers again.
-    </div>
-  );
-}
-
-/** Large counts per state, each with its icon and word. */
 export function FleetCountTiles({ counts, size = "md" }: { counts: FleetCounts; size?: "md" | "xl" }) {
   return (
     <ul className={`grid gap-3 ${size === "xl" ? "grid-cols-6" : "grid-cols-2 sm:grid-cols-3 lg:grid-cols-6"}`} aria-label="Devices per backup state">
@@ -69,10 +36,27 @@ function sinceText(device: FleetDevice, now: number): string {
   return formatAge(device.since, now);
 }
 
-/** The devices that need attention, worst first, each a link to its backup page. */
-export function ProblemDevices({ problems, zoneOf, now, limit, moreHref }: { problems: FleetDevice[]; zoneOf: (clientId: string) => string | null; now: number; limit: number; moreHref: string | null }) {
-  if (problems.length === 0) {
+export function ProblemDevices({
+  problems,
+  knowledge,
+  zoneOf,
+  now,
+  limit,
+  moreHref,
+}: {
+  problems: FleetDevice[];
+  knowledge: FleetKnowledge;
+  zoneOf: (clientId: string) => string | null;
+  now: number;
+  limit: number;
+  moreHref: string | null;
+}) {
+  if (problems.length === 0 && knowledge.kind === "current") {
     return <EmptyState title="No device needs attention">Every device read so far backed up on time.</EmptyState>;
+  }
+  if (problems.length === 0) {
+    // Nothing found is not nothing wrong while the fleet is not known (the banner says why).
+    return <EmptyState title="Not known whether any device needs attention">None of the devices read so far does, but the fleet is not known: see the note above.</EmptyState>;
   }
   const shown = problems.slice(0, limit);
   return (
@@ -126,16 +110,15 @@ export function ProblemDevices({ problems, zoneOf, now, limit, moreHref }: { pro
   );
 }
 
-/** One line per state with devices in it: "2 failed, 1 overdue, 40 OK". */
 export function RollupText({ counts }: { counts: FleetCounts }) {
   const parts = HEALTH_ORDER.filter((s) => counts[s] > 0).map((s: DeviceHealthState) => `${formatCount(counts[s])} ${HEALTH_LOOK[s].label.toLowerCase()}`);
   return <span className="text-muted">{parts.length ? parts.join(", ") : "no devices"}</span>;
 }
 
-/** The fleet section of the home page. */
 export function FleetOverview({ snapshot, now, zoneOf, showAllProblems, allProblemsHref }: { snapshot: FleetSnapshot; now: number; zoneOf: (clientId: string) => string | null; showAllProblems: boolean; allProblemsHref: string }) {
   return (
-    <section aria-labelledby="fleet-heading" className="space-y-4" data-testid="fleet-overview">
+    <section aria-labelledby="fleet-heading" className="space-y-4" data-testid="fleet-overview" data-knowledge={snapshot.knowledge.kind}>
+      <FleetKnowledgeBanner knowledge={snapshot.knowledge} renderedAt={now} size="page" />
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="fleet-heading" className="text-lg font-semibold">
           Backup health of {formatCount(snapshot.total)} devices
@@ -145,14 +128,12 @@ export function FleetOverview({ snapshot, now, zoneOf, showAllProblems, allProbl
           {snapshot.progress.restoredAt ? `; restored from disk ${formatAge(snapshot.progress.restoredAt, now)}` : ""}.
         </p>
       </div>
-      <UpstreamBanner snapshot={snapshot} now={now} />
-      <FleetProgressNote snapshot={snapshot} now={now} />
       <FleetCountTiles counts={snapshot.counts} />
       <HealthLegend />
       <h2 id="problems-heading" className="text-lg font-semibold">
         Needs attention ({formatCount(snapshot.problems.length)})
       </h2>
-      <ProblemDevices problems={snapshot.problems} zoneOf={zoneOf} now={now} limit={showAllProblems ? Infinity : 25} moreHref={showAllProblems ? null : allProblemsHref} />
+      <ProblemDevices problems={snapshot.problems} knowledge={snapshot.knowledge} zoneOf={zoneOf} now={now} limit={showAllProblems ? Infinity : 25} moreHref={showAllProblems ? null : allProblemsHref} />
     </section>
   );
 }

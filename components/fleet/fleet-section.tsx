@@ -8,7 +8,6 @@ import { readFleetSnapshot, readNocSnapshot } from "@/lib/data/fleet";
 import { withParams, type SearchParams } from "@/lib/view/list-view";
 import { FleetOverview } from "./fleet-overview";
 
-/** The refresher's snapshot of the principal's clients, or a user-facing problem (not configured). */
 export function readFleet(principal: Principal, clientFilter?: ReadonlySet<string>, use: "overview" | "noc" = "overview"): FleetSnapshot | { title: string; message: string } {
   try {
     return use === "noc" ? readNocSnapshot(principal, clientFilter) : readFleetSnapshot(principal, clientFilter);
@@ -17,7 +16,7 @@ export function readFleet(principal: Principal, clientFilter?: ReadonlySet<strin
   }
 }
 
-/** Fleet backup health at the top of the home page; reads the refresher's state only. */
+/** Reads the refresher's state only: never calls N-sight. */
 export function FleetSection({ snapshot, params }: { snapshot: ReturnType<typeof readFleet>; params: SearchParams }) {
   if ("title" in snapshot) return <ErrorState title={snapshot.title} message={snapshot.message} />;
   const zones = new Map(snapshot.clients.map((c) => [c.clientId, c.timezone ? safeZone(c.timezone) : null]));

@@ -1,7 +1,6 @@
 import { HEALTH_DESCRIPTIONS, HEALTH_ORDER } from "@/lib/health/backup-health";
 import { HEALTH_LOOK } from "@/lib/session-status";
 
-/** The backup health rule in plain words: the same rule on every page and the NOC. */
 export function HealthLegend() {
   return (
     <details className="text-sm">

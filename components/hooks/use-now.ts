@@ -3,15 +3,8 @@
 import { useCallback, useSyncExternalStore } from "react";
 
 /**
- * A ticking clock for relative ages ("12 s ago") in client components.
- *
- * Why not `useState(Date.now)`: the server renders "12 s ago", the browser hydrates a moment
- * later and computes "13 s ago", and React discards the server HTML with a hydration error
- * (#418). With `useSyncExternalStore` the server render and hydration both use `renderedAt`
- * (a time the server put in the page's props), then React re-renders with the browser's clock.
- *
- * One timer per interval, shared by every component that asks for it, so a NOC wall with
- * hundreds of tiles still ticks once.
+ * useSyncExternalStore, not useState(Date.now): server render and hydration both use `renderedAt`, else the ages
+ * differ by a second and React throws hydration error #418. One timer per interval, however many tiles tick.
  */
 interface Ticker {
   now: number;
@@ -50,7 +43,6 @@ function subscribe(intervalMs: number, listener: () => void): () => void {
   };
 }
 
-/** Milliseconds since the epoch, moving every `intervalMs`; `renderedAt` on the server and during hydration. */
 export function useNow(intervalMs: number, renderedAt: number): number {
   const subscribeTo = useCallback((listener: () => void) => subscribe(intervalMs, listener), [intervalMs]);
   return useSyncExternalStore(

@@ -10,15 +10,14 @@ import { fleetQueries } from "@/lib/queries/fleet-queries";
 import { HEALTH_LOOK } from "@/lib/session-status";
 import { displayName } from "@/lib/display-name";
 import { useBrowserZone, useNow } from "@/components/hooks/use-now";
+import { FleetKnowledgeBanner } from "@/components/fleet/fleet-knowledge-banner";
 
-/** How long a device that just turned failed stays highlighted. */
 const HIGHLIGHT_MS = 3 * 60_000;
 /** Tile size in em of the wall's font size, used to work out how many fit on a page. */
 const TILE_MIN_WIDTH_EM = 21;
 const TILE_HEIGHT_EM = 8.6;
 const GAP_EM = 0.8;
 
-/** How many tiles fit in the element, from its size and the font size (no scrolling, ever). */
 function useTilesPerPage(ref: React.RefObject<HTMLElement | null>): number {
   const [perPage, setPerPage] = useState(6);
   useEffect(() => {
@@ -38,10 +37,7 @@ function useTilesPerPage(ref: React.RefObject<HTMLElement | null>): number {
   return perPage;
 }
 
-/**
- * Devices that turned failed while this wall was watching (or within the last minutes), and
- * when: those tiles are highlighted for a while.
- */
+/** Devices that turned failed while this wall was watching (or within the last minutes) are highlighted for a while. */
 function useNewlyFailed(problems: FleetDevice[] | undefined, now: number): Set<string> {
   const previous = useRef<Map<string, string> | null>(null);
   const [since, setSince] = useState<Map<string, number>>(() => new Map());
@@ -109,11 +105,6 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
   );
 }
 
-/**
- * The NOC wall: fleet counts on top, then the devices that need attention as tiles, worst
- * first, rotating through pages when they do not fit. Refreshes itself in place; when the
- * dashboard server or N-sight cannot be reached it keeps the last data under a banner.
- */
 export function NocWall({ initial, settings, clientNames }: { initial: FleetSnapshot; settings: NocSettings; clientNames: string[] }) {
   const query = useQuery({ ...fleetQueries.snapshot(settings.clients, settings.refreshSeconds), initialData: { data: initial, meta: { fetchedAt: initial.asOf, stale: false, demo: false } }, initialDataUpdatedAt: Date.parse(initial.asOf) });
   const now = useNow(1_000, Date.parse(initial.asOf));
@@ -142,11 +133,10 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
 
   const updatedAt = query.dataUpdatedAt;
   const nextIn = Math.max(0, Math.round((updatedAt + settings.refreshSeconds * 1000 - now) / 1000));
-  const upstream = snapshot.upstream;
-  const dataAt = snapshot.newestReadAt ?? upstream.lastOkAt;
+  const known = snapshot.knowledge.kind === "current";
 
   return (
-    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={shownPage + 1} data-pages={pages} data-per-page={perPage}>
+    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={shownPage + 1} data-pages={pages} data-per-page={perPage} data-knowledge={snapshot.knowledge.kind}>
       <header className="flex flex-wrap items-baseline justify-between gap-x-[1.5em]">
         <h1 className="text-[1.6em] font-bold">Backup health{clientNames.length ? `: ${clientNames.map((n) => displayName(n, "?")).join(", ")}` : ""}</h1>
         <p className="text-muted" data-testid="noc-freshness">
@@ -159,12 +149,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
           {formatAge(new Date(updatedAt).toISOString(), now)}.
         </p>
       )}
-      {serverDownSince === null && upstream.status === "failing" && upstream.failingSince && (
-        <p role="alert" className="rounded-[0.5em] border-[0.2em] border-status-warning p-[0.5em] text-[1.2em] font-bold text-status-warning" data-testid="noc-banner">
-          <span aria-hidden="true">⚠ </span>N-sight unreachable since {clock(upstream.failingSince)}
-          {dataAt ? `; data is ${formatAge(dataAt, now).replace(" ago", "")} old` : ""}.
-        </p>
-      )}
+      <FleetKnowledgeBanner knowledge={snapshot.knowledge} renderedAt={Date.parse(initial.asOf)} size="wall" />
       <ul className="grid grid-cols-[repeat(auto-fit,minmax(8em,1fr))] gap-[0.6em]" aria-label="Devices per backup state">
         {HEALTH_ORDER.map((state) => {
           const look = HEALTH_LOOK[state];
@@ -181,16 +166,15 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
           );
         })}
       </ul>
-      {snapshot.progress.fullPictureAt === null && (
-        <p className="text-muted">
-          {formatCount(snapshot.progress.read)} of {formatCount(snapshot.progress.backupDevices)} devices read
-          {snapshot.progress.estimatedFullPictureAt ? `; full picture in about ${Math.max(1, Math.round((Date.parse(snapshot.progress.estimatedFullPictureAt) - now) / 60_000))} min` : ""}
-        </p>
-      )}
       <section ref={area} aria-label="Devices that need attention" className="min-h-0 flex-1 overflow-hidden">
-        {snapshot.problems.length === 0 ? (
+        {snapshot.problems.length === 0 && known ? (
           <p className="flex h-full items-center justify-center text-[2em] font-semibold text-status-ok">
             <span aria-hidden="true">✓&nbsp;</span>No device needs attention
+          </p>
+        ) : snapshot.problems.length === 0 ? (
+          // Nothing found is not nothing wrong while the fleet is not known (the banner says why).
+          <p className="flex h-full items-center justify-center text-[2em] font-semibold" style={{ color: "var(--status-neutral)" }} data-testid="noc-not-known">
+            <span aria-hidden="true">?&nbsp;</span>Not known whether any device needs attention
           </p>
         ) : (
           <ul className="grid h-full content-start gap-[0.8em]" style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${TILE_MIN_WIDTH_EM}em, 1fr))` }}>
@@ -202,7 +186,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
       </section>
       <footer className="flex flex-wrap justify-between gap-x-[1.5em] text-muted">
         <span>
-          {formatCount(snapshot.problems.length)} need attention
+          {formatCount(snapshot.problems.length)} {known ? "need" : "known to need"} attention
           {pages > 1 ? ` · page ${shownPage + 1} of ${pages}, next in ${settings.rotateSeconds} s` : ""}
         </span>
         <span>Failed: latest backup failed · Overdue: no success within its rhythm · Warning: completed with errors, interrupted, canceled or not started</span>

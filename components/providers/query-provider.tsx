@@ -4,11 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { ApiClientError } from "@/lib/queries/fetch-json";
 
-/**
- * TanStack Query for the widgets that fetch in the browser. Only pages with live widgets
- * mount it, so pages without them do not ship it. Our server already caches N-sight, so
- * the browser keeps answers for a minute and retries only what is worth retrying.
- */
+/** Only pages with live widgets mount this. The server already caches N-sight, so the browser keeps answers a minute. */
 export function QueryProvider({ children }: { children: ReactNode }) {
   const [client] = useState(
     () =>

@@ -47,7 +47,6 @@ const COLUMNS: Column[] = [
 /** The start column stays in view while the others scroll past, so a row never loses its name. */
 const STICKY_FIRST = "sticky left-0 z-10 border-r border-border";
 
-/** Every session of the view, a page at a time; a row opens the session's detail. */
 export function SessionTable({ deviceId, zone }: { deviceId: string; zone: string }) {
   const { view, update } = useDeviceView();
   const params = dataParams(view, zone);

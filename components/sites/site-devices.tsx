@@ -50,7 +50,6 @@ function Online({ online }: { online: boolean | null }) {
   );
 }
 
-/** Servers and workstations of a site, filtered and sorted by the URL. */
 export function SiteDevices({
   devices,
   health,

@@ -1,4 +1,3 @@
-/** Whether Backup & Recovery is on, as a word and an icon (never colour alone). */
 export function BackupFlag({ enabled }: { enabled: boolean | null }) {
   if (enabled === null) return <span className="text-muted">Unknown</span>;
   return enabled ? (

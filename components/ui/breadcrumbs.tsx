@@ -5,7 +5,6 @@ export interface Crumb {
   href?: string;
 }
 
-/** Where this page sits: Clients › Client › Site › Device. The last item is the current page. */
 export function Breadcrumbs({ items }: { items: Crumb[] }) {
   return (
     <nav aria-label="Breadcrumb" className="text-sm">

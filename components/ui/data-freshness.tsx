@@ -1,10 +1,6 @@
 import { currentTime } from "@/lib/clock";
 import { formatAge, formatDateTime } from "@/lib/format";
 
-/**
- * How old the data on screen is, and whether it is the last good copy because N-sight
- * could not be refreshed. Rendered on the server at request time.
- */
 export function DataFreshness({ fetchedAt, stale, now }: { fetchedAt: number; stale: boolean; now?: number }) {
   now ??= currentTime();
   const iso = new Date(fetchedAt).toISOString();

@@ -1,4 +1,3 @@
-/** Shown on every page while the data comes from the built-in simulator. */
 export function DemoBadge({ demoAdmin }: { demoAdmin: boolean }) {
   return (
     <span

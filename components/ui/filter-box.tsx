@@ -3,10 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 
-/**
- * A filter field that keeps its value in the URL (`?q=`), so a filtered list is a link.
- * Typing replaces the history entry (no entry per keystroke), debounced.
- */
+/** Typing replaces the history entry rather than adding one per keystroke. */
 export function FilterBox({ label, placeholder, param = "q" }: { label: string; placeholder?: string; param?: string }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -17,8 +14,7 @@ export function FilterBox({ label, placeholder, param = "q" }: { label: string; 
   const [lastWritten, setLastWritten] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  // Back/Forward changes the URL under us: follow it, but not the echo of our own typing
-  // (which may be behind what the user has typed since).
+  // Follow Back/Forward, but not the echo of our own typing, which may lag what was typed since.
   if (urlValue !== seenUrlValue) {
     setSeenUrlValue(urlValue);
     if (urlValue !== lastWritten) setValue(urlValue);

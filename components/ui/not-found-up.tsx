@@ -3,7 +3,6 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-/** A not-found message with a link one level up the drill-down (site → client → clients). */
 export function NotFoundUp({ what }: { what: string }) {
   const pathname = usePathname() ?? "/";
   const parts = pathname.split("/").filter(Boolean);

@@ -3,7 +3,6 @@
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 
-/** Re-renders the page's server data in place (no full reload). */
 export function RetryButton({ label = "Retry", onRetry }: { label?: string; onRetry?: () => void }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();

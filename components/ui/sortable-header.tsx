@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { withParams, type ListView, type SearchParams } from "@/lib/view/list-view";
 
-/** A column header that sorts the list through the URL; a second click reverses it. */
 export function SortableHeader<K extends string>({
   column,
   label,

@@ -1,7 +1,6 @@
 import type { ReactNode } from "react";
 import { RetryButton } from "./retry-button";
 
-/** Nothing to show, and why. */
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div role="status" className="rounded-lg border border-dashed border-border bg-surface p-6 text-center">
@@ -11,7 +10,7 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-/** A widget that could not load: our message (never a stack), and a way to try again. */
+/** Our own message, never a stack. */
 export function ErrorState({ title, message, retry }: { title: string; message: string; retry?: ReactNode }) {
   return (
     <div role="alert" className="rounded-lg border border-status-failed bg-surface p-4">

@@ -13,12 +13,10 @@ function Badge({ look, size = "sm" }: { look: StatusLook; size?: "sm" | "lg" }) 
   );
 }
 
-/** A session status as icon, word and colour. */
 export function SessionStatusBadge({ status }: { status: string }) {
   return <Badge look={sessionStatusLook(status)} />;
 }
 
-/** A backup health state as icon, word and colour. */
 export function HealthBadge({ state, size }: { state: DeviceHealthState; size?: "sm" | "lg" }) {
   return <Badge look={HEALTH_LOOK[state]} size={size} />;
 }

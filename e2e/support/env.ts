@@ -1,5 +1,4 @@
-// Where the end-to-end harness runs things. The key is recognisable on purpose: the
-// secret-leak tests search every page, payload and static file for it.
+// Recognisable on purpose: the secret-leak tests search every page, payload and file for it.
 export const E2E_API_KEY = "e2e0secret0key0a8f3c9d1b7e6f5a4c3b2";
 export const SIM_PORT = Number(process.env.E2E_SIM_PORT ?? 4310);
 export const SIM_CONTROL_PORT = Number(process.env.E2E_SIM_CONTROL_PORT ?? 4311);
@@ -8,12 +7,7 @@ export const SIM_URL = `http://127.0.0.1:${SIM_PORT}`;
 export const SIM_CONTROL_URL = `http://127.0.0.1:${SIM_CONTROL_PORT}`;
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 export const E2E_DEVICES = 54;
-/**
- * The shared simulator's settings (ports aside), for it and for any spec that needs one of
- * its own like it (restart). A small fleet, so the refresher's first full picture takes well
- * under a minute at 60 calls a minute; a short Retry-After, so the seeded 429 device does
- * not hold every call back for half a minute each time it is read.
- */
+/** A small fleet, read whole in about a minute; a Retry-After short enough for the seeded 429 device. */
 export const E2E_SIMULATOR_ARGS = ["--key", E2E_API_KEY, "--devices", String(E2E_DEVICES), "--retry-after-seconds", "2"];
 /** Where the e2e app keeps its fleet state and its store; emptied before each run (scripts/e2e.mjs). */
 export const E2E_DATA_DIR = ".cache/e2e-data";

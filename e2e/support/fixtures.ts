@@ -1,7 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 
-/** Fixtures shared by the journeys: an accessibility scan and page-type screenshots. */
 export const test = base.extend<{ axe: (page: Page) => Promise<void> }>({
   axe: async ({}, use) => {
     await use(async (page: Page) => {
@@ -16,7 +15,6 @@ export const test = base.extend<{ axe: (page: Page) => Promise<void> }>({
 
 export { expect };
 
-/** Waits until every chart on the page has left the loading state. */
 export async function chartsSettled(page: Page): Promise<void> {
   await expect(page.locator('[data-chart][data-state="loading"]')).toHaveCount(0, { timeout: 30_000 });
 }

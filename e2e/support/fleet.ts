@@ -6,7 +6,6 @@ interface Snapshot {
   problems: { deviceId: string; state: string }[];
 }
 
-/** Waits until the refresher has read every device with Backup & Recovery on once. */
 export async function fullPicture(request: APIRequestContext, base = ""): Promise<Snapshot> {
   let snapshot: Snapshot | undefined;
   await expect

@@ -2,14 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { expect } from "@playwright/test";
 
-/**
- * A simulator and an app of a test's own, for specs that break N-sight in ways the shared
- * one must not see (and that read the app's log).
- */
 export interface OwnProcess {
   child: ChildProcess;
   url: string;
-  /** Everything the process printed, stdout and stderr. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }

@@ -1,6 +1,5 @@
 import { SIM_CONTROL_URL } from "./env";
 
-/** The e2e simulator's control API: request log, call counts, faults and outages. */
 export interface RequestLogEntry {
   at: string;
   method: string;
@@ -34,7 +33,6 @@ export const simulator = {
   setFaults: (faults: Record<string, unknown>) => control<Record<string, unknown>>("POST", "/faults", faults),
   setOutage: (on: boolean) => control<unknown>("POST", "/outage", { on }),
   reset: () => control<unknown>("POST", "/reset"),
-  /** Requests the simulator received since `since` (ISO), optionally for one service. */
   async requestsSince(since: string, service?: string): Promise<RequestLogEntry[]> {
     const { requests } = await simulator.stats();
     return requests.filter((r) => r.at >= since && (!service || r.service === service));

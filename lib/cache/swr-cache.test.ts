@@ -29,7 +29,6 @@ describe("SwrCache", () => {
     const results = await hits;
     expect(load).toHaveBeenCalledTimes(1);
     expect(results.every((r) => r.value[0] === "data" && !r.stale)).toBe(true);
-    // Within the TTL, still one load.
     await cache.get("list_clients", { ttlMs: 90_000, load });
     expect(load).toHaveBeenCalledTimes(1);
   });
@@ -52,7 +51,6 @@ describe("SwrCache", () => {
     const boom = new Error("N-sight down");
     const hit = await cache.get("k", { ttlMs: 90_000, load: async () => Promise.reject(boom) });
     expect(hit).toEqual({ value: "good", fetchedAt, stale: true, refreshError: boom });
-    // Nothing broken was stored: the next success (once the hold after a failure is over) replaces it.
     vi.advanceTimersByTime(5_000);
     const fresh = await cache.get("k", { ttlMs: 90_000, load: async () => "better" });
     expect(fresh).toMatchObject({ value: "better", stale: false });
@@ -64,7 +62,6 @@ describe("SwrCache", () => {
     vi.advanceTimersByTime(90_000);
     const boom = new Error("N-sight down");
     const load = vi.fn(async () => Promise.reject<string>(boom));
-    // Ten minutes of N-sight down while someone asks ten times a second.
     for (let tenths = 0; tenths < 6_000; tenths++) {
       const hit = await cache.get("k", { ttlMs: 90_000, load });
       expect(hit).toMatchObject({ value: "good", stale: true, refreshError: boom });
@@ -73,7 +70,6 @@ describe("SwrCache", () => {
     // Tries at 0, 5, 15, 35, 75 and 155 s (holds of 5, 10, 20, 40 and 80 s), then once per
     // TTL (90 s): 245, 335, 425, 515. Without the hold: 6,000.
     expect(load).toHaveBeenCalledTimes(10);
-    // Back: the next try stores the answer, and the holds start over.
     vi.advanceTimersByTime(90_000);
     expect(await cache.get("k", { ttlMs: 90_000, load: async () => "better" })).toMatchObject({ value: "better", stale: false });
     vi.advanceTimersByTime(90_000);
@@ -87,7 +83,6 @@ describe("SwrCache", () => {
     const cache = cacheWith();
     const boom = new Error("N-sight down");
     const failing = vi.fn(async () => Promise.reject<string>(boom));
-    // Nothing cached yet: each request (a person pressing Retry) asks N-sight.
     await expect(cache.get("cold", { ttlMs: 90_000, load: failing })).rejects.toBe(boom);
     await expect(cache.get("cold", { ttlMs: 90_000, load: failing })).rejects.toBe(boom);
     expect(failing).toHaveBeenCalledTimes(2);
@@ -147,10 +142,6 @@ describe("SwrCache", () => {
   });
 
   describe("callers who go away", () => {
-    /**
-     * A load that waits until released, like a call queued in the budget: it gives up with
-     * its signal's reason when that fires (nobody waits any more).
-     */
     function watchedLoad(value = "v") {
       const release = deferred<void>();
       const signals: AbortSignal[] = [];
@@ -227,7 +218,6 @@ describe("SwrCache", () => {
       const abandoned = cache.get("k", { ttlMs: 90_000, load: first.load, signal: leaving.signal });
       await vi.advanceTimersByTimeAsync(0);
       leaving.abort(new Error("gone"));
-      // Joins before the cancelled load has settled.
       const second = watchedLoad("second");
       const late = cache.get("k", { ttlMs: 90_000, load: second.load, signal: new AbortController().signal });
       await expect(abandoned).rejects.toThrow("gone");
@@ -281,7 +271,6 @@ describe("SwrCache", () => {
         cache.keepWith("sessions", sessions, `json:${i}`, 100, () => i);
         expect(cache.weight).toBeLessThanOrEqual(1_000);
       }
-      // The least recently used entry went first, then the oldest kept results; the newest is still kept.
       expect(cache.peek("other")).toBeUndefined();
       expect(cache.peek("sessions")?.value).toBe(sessions);
       expect(cache.keepWith("sessions", sessions, "json:9999", 100, () => -1)).toBe(9_999);

@@ -23,7 +23,6 @@ export async function getClients(principal: Principal | null, call: CallOptions 
   return scope === null ? clients : { ...clients, data: clients.data.filter((c) => scope.has(c.clientId)) };
 }
 
-/** One client, from the cached client list. */
 export async function getClient(principal: Principal | null, clientId: string, call: CallOptions = {}): Promise<Fresh<Client>> {
   requireClient(principal, clientId);
   return readClient(clientId, call);

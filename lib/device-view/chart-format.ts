@@ -1,7 +1,6 @@
 import { formatBytes, safeZone, type ByteUnits } from "../format";
 import type { BucketUnit } from "../time/zone";
 
-/** Axis and label text for chart buckets, in the view's zone. */
 export function bucketLabel(iso: string, unit: BucketUnit, zone: string, long = false): string {
   const options: Intl.DateTimeFormatOptions = { timeZone: safeZone(zone) };
   if (unit === "hour") Object.assign(options, long ? { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" } : { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });

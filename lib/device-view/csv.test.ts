@@ -3,7 +3,6 @@ import type { BackupSession } from "../types";
 import { csvCell, fileSlug, sessionsToCsv } from "./csv";
 
 describe("csvCell", () => {
-  // Expectations written by hand: what a spreadsheet must receive for each value.
   it.each([
     ["=SUM(A1:A9)", "'=SUM(A1:A9)"],
     ["+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"],
@@ -39,7 +38,6 @@ describe("sessionsToCsv", () => {
     sessionId: "12345",
     type: "BACKUP",
     storageAccountId: "139",
-    // N-sight's unknown values are kept as sent: one could carry a formula.
     plugin: "=1+1",
     start: "2026-03-29T00:30:00Z",
     end: "2026-03-29T01:30:00Z",

@@ -23,10 +23,7 @@ const COLUMNS: [string, (s: BackupSession, zone: string) => string | number | nu
   ["storage_account_id", (s) => s.storageAccountId],
 ];
 
-/**
- * One CSV cell. Text that a spreadsheet would run as a formula (starting with = + - @, a
- * tab or a carriage return) is prefixed with an apostrophe; plain numbers pass as they are.
- */
+/** A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets an apostrophe; plain numbers pass. */
 export function csvCell(value: string | number | null): string {
   if (value === null) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
@@ -41,7 +38,6 @@ export function sessionsToCsv(sessions: readonly BackupSession[], zone: string):
   return `${lines.join("\r\n")}\r\n`;
 }
 
-/** A safe file name from a device name: letters, digits and dashes. */
 export function fileSlug(name: string): string {
   const slug = name
     .normalize("NFKD")

@@ -7,7 +7,6 @@ import { buildHistory, filterSessions, pageOfSessions, type DeviceHistory, type 
 import { checkDeviceViewParams, parseDeviceView, resolveRange, type DeviceView } from "./view";
 import type { BackupSession } from "../types";
 
-/** Reads and checks a device API query: the view and the zone its days are counted in. */
 export function viewFromQuery(query: URLSearchParams): { view: DeviceView; zone: string } {
   const problem = checkDeviceViewParams(query);
   if (problem) throw new RequestError(problem);

@@ -28,7 +28,6 @@ function session(start: string | null, changes: Partial<BackupSession> = {}): Ba
   };
 }
 
-/** Sorted by start, undated last, as the N-sight mapping hands them over. */
 const sorted = (sessions: BackupSession[]) => sessions.slice().sort((a, b) => (a.start === b.start ? 0 : a.start === null ? 1 : b.start === null ? -1 : a.start < b.start ? -1 : 1));
 
 describe("buildHistory", () => {

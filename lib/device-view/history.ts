@@ -1,9 +1,4 @@
-/**
- * Everything the device page draws, computed on the server from the cached sessions so the
- * browser never receives more than it shows: a device can have tens of thousands of
- * sessions, but charts get at most about a thousand marks (long ranges are aggregated per
- * day, week or month, with day boundaries in the view's time zone) and the table one page.
- */
+/** Computed on the server so the browser gets what it shows: at most about a thousand chart marks and one table page. */
 import { assessDevice, type DeviceHealth } from "../health/backup-health";
 import { formatDateTime } from "../format";
 import { sessionsBetween } from "../sessions/time-bounds";
@@ -26,24 +21,18 @@ export function worstStatus(a: string | null, b: string): string {
   return a === null || severity(b) < severity(a) ? b : a;
 }
 
-/** Chart series per plugin, in buckets; arrays are indexed [plugin][bucket]. */
 export interface SeriesBuckets {
   unit: BucketUnit;
-  /** ISO start of each bucket. */
   starts: string[];
   transferred: number[][];
   sessions: number[][];
-  /** Longest session in the bucket, seconds. */
   maxDuration: (number | null)[][];
-  /** Selection size of the bucket's last session, bytes. */
   selection: (number | null)[][];
 }
 
-/** The status strip: worst status per plugin per day (or week, for long ranges). */
 export interface StatusGrid {
   unit: "day" | "week";
   starts: string[];
-  /** [plugin][cell]: the worst status, or null when no session ran. */
   worst: (string | null)[][];
 }
 
@@ -53,33 +42,26 @@ export interface HistoryTotals {
   completed: number;
   completedWithErrors: number;
   failed: number;
-  /** Share of backups that COMPLETED, 0..1; null without backups. */
   successRate: number | null;
   transferred: number;
 }
 
 export interface DeviceHistory {
   zone: string;
-  /** What the charts cover (the range clamped to the history); from is null for all history. */
   from: string | null;
   to: string;
-  /** Plugins shown, in a stable order (known plugins first, as N-sight lists them). */
   plugins: string[];
   totals: HistoryTotals;
   series: SeriesBuckets;
   status: StatusGrid;
-  /** Current health from the whole history, whatever the filters. */
   health: DeviceHealth;
-  /** Filtered sessions in the range (the table's total). */
   matching: number;
-  /** First and last session start of the whole history. */
   firstSessionAt: string | null;
   lastSessionAt: string | null;
 }
 
 export type SessionFilters = Pick<DeviceView, "types" | "plugins" | "statuses">;
 
-/** Sessions that started in the range and pass the filters (input sorted by start). */
 export function filterSessions(sessions: readonly BackupSession[], filters: SessionFilters, range: ResolvedRange): BackupSession[] {
   const inRange = sessionsBetween(sessions, { fromMs: range.fromMs, toMs: range.toMs });
   if (!filters.types.length && !filters.plugins.length && !filters.statuses.length) return inRange;
@@ -105,7 +87,6 @@ function orderPlugins(present: Iterable<string>): string[] {
   return [...known, ...unknown];
 }
 
-/** Index of the bucket containing `t` (starts ascending), or -1 before the first. */
 function bucketIndex(starts: number[], t: number, hint: number): number {
   let i = Math.max(0, hint);
   if (i < starts.length && starts[i]! > t) i = 0;
@@ -122,13 +103,9 @@ export interface BuildHistoryOptions {
   now: number;
 }
 
-/** The longest preset: a chart may always reach this far back, whatever the history. */
 const LONGEST_PRESET_MS = 366 * 86_400_000;
 
-/**
- * What the charts cover: the range, clamped to the history (or the last year, for a young
- * device) and to now, so a custom range from year 0100 to 9999 costs what all history costs.
- */
+/** Clamped to the history and to now, so a custom range from year 0100 to 9999 costs what all history costs. */
 export function chartSpan(range: ResolvedRange, firstStart: string | null, lastStart: string | null, now: number): { fromMs: number; toMs: number } {
   const historyFrom = firstStart === null ? range.toMs - 86_400_000 : Date.parse(firstStart);
   if (range.fromMs === null) return { fromMs: Math.min(historyFrom, range.toMs), toMs: range.toMs };
@@ -233,7 +210,6 @@ function sortValue(s: BackupSession, key: SessionSortKey): string | number | nul
   }
 }
 
-/** Sorted by the view's column (unknown values last), ties by start. */
 export function sortSessions(sessions: readonly BackupSession[], key: SessionSortKey, dir: "asc" | "desc"): BackupSession[] {
   const sign = dir === "asc" ? 1 : -1;
   return sessions.slice().sort((a, b) => {

@@ -1,9 +1,3 @@
-/**
- * The device page's whole view lives in its URL: range, filters, sort, page, time zone and
- * byte units. This module reads a view from search params (tolerating anything: a bad value
- * falls back to the default), writes it back (omitting defaults, so links stay short), and
- * turns a range into absolute bounds in the view's zone. Shared by server and browser.
- */
 import type { ByteUnits } from "../format";
 import { BACKUP_PLUGINS, SESSION_STATUSES, SESSION_TYPES, type SessionStatus, type SessionType } from "../types";
 import { zonedTimeToUtc } from "../time/zone";
@@ -39,18 +33,15 @@ export const PAGE_SIZE = 50;
 
 export interface DeviceView {
   range: RangeChoice;
-  /** Custom range, inclusive calendar days in the view's zone (YYYY-MM-DD). */
   from: string | null;
   to: string | null;
-  /** Empty means no filter. */
   types: SessionType[];
   plugins: string[];
   statuses: SessionStatus[];
   sort: SessionSortKey;
   dir: "asc" | "desc";
-  /** 1-based. */
   page: number;
-  /** IANA zone the view is shown in, canonically spelled; null means the device's client's zone (or UTC). */
+  /** Canonically spelled; null means the device's client's zone (or UTC). */
   tz: string | null;
   units: ByteUnits;
 }
@@ -115,7 +106,6 @@ export function parseDeviceView(params: ParamSource): DeviceView {
   };
 }
 
-/** The view as search params, defaults left out, in a stable order. */
 export function serializeDeviceView(view: DeviceView): URLSearchParams {
   const params = new URLSearchParams();
   if (view.range !== DEFAULT_VIEW.range) params.set("range", view.range);
@@ -134,7 +124,6 @@ export function serializeDeviceView(view: DeviceView): URLSearchParams {
   return params;
 }
 
-/** The parts of the view that select data (not presentation): the key for caching and queries. */
 export function dataParams(view: DeviceView, zone: string): URLSearchParams {
   const params = new URLSearchParams();
   params.set("range", view.range);
@@ -150,12 +139,10 @@ export function dataParams(view: DeviceView, zone: string): URLSearchParams {
 }
 
 export interface ResolvedRange {
-  /** null for "all history". */
   fromMs: number | null;
   toMs: number;
 }
 
-/** Absolute bounds of the view's range at instant `now`; custom days are read in `zone`. */
 export function resolveRange(view: Pick<DeviceView, "range" | "from" | "to">, now: number, zone: string): ResolvedRange {
   if (view.range === "all") return { fromMs: null, toMs: now };
   if (view.range === "custom" && view.from && view.to) {
@@ -167,18 +154,13 @@ export function resolveRange(view: Pick<DeviceView, "range" | "from" | "to">, no
   return { fromMs: now - PRESET_MS[preset as Exclude<RangePreset, "all">], toMs: now };
 }
 
-/** A file-name-safe description of the range, for CSV exports. */
 export function rangeSlug(view: Pick<DeviceView, "range" | "from" | "to">): string {
   return view.range === "custom" && view.from && view.to ? `${view.from}_to_${view.to}` : view.range === "all" ? "all-history" : `last-${view.range}`;
 }
 
-/** The query parameters the device APIs accept. */
 export const VIEW_QUERY_PARAMS = ["range", "from", "to", "type", "plugin", "status", "sort", "dir", "page", "tz", "units"] as const;
 
-/**
- * Like parseDeviceView, but for the JSON API: a value that is present and malformed is an
- * error (returned as its message) instead of silently becoming the default.
- */
+/** Like parseDeviceView, but a present, malformed value is an error instead of the default. */
 export function checkDeviceViewParams(params: URLSearchParams): string | null {
   const view = parseDeviceView(params);
   const given = (name: string) => params.get(name);

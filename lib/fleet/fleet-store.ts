@@ -5,21 +5,8 @@ import { z } from "zod";
 import { accountIdentity, beforeConfirmation, type AccountIdentity, type ExpectedAccount } from "../nsight/account";
 import type { FleetDevice } from "./types";
 
-/**
- * The last known fleet state on disk, so a restart does not start from zero: pages serve it
- * while the refresher catches up.
- *
- * One JSON document replaced atomically (write a temporary file, fsync, rename over the old
- * one, fsync the directory): a crash or a kill mid-write leaves either the old document or
- * the new one, never a torn one. Chosen over SQLite because the state is small (a few MB for
- * 5,000 devices), is always read whole, and a native module would add a compile step to
- * every install on Node 20; the cost is that up to one save interval of updates can be lost
- * on a crash, which the refresher re-reads anyway.
- *
- * The state belongs to the N-sight account it was read from (lib/nsight/account.ts): another
- * server's is set aside on load; one that may be another account's is handed over marked
- * "hold", for the refresher to check against list_clients before anything of it is shown.
- */
+/** One JSON document replaced atomically: small and always read whole, so no SQLite (a native build step) is worth it. */
+// Another server's state is set aside on load; one that may be another account's is handed over as "hold".
 
 const STORE_VERSION = 2;
 
@@ -68,27 +55,21 @@ const AccountSchema = z.object({ server: z.string(), clientIds: z.array(z.string
 
 const StoreSchema = z.object({ version: z.literal(STORE_VERSION), account: AccountSchema, ...StoreFields });
 
-/** Version 1 did not say which account it came from: its clients are all there is to go on. */
 const StoreSchemaV1 = z.object({ version: z.literal(1), ...StoreFields });
 
-/** A device record as the refresher keeps it: what pages show, plus when it turns overdue. */
 export type StoredDevice = FleetDevice & { overdueAt: string | null };
 
 export type FleetStoreData = Omit<z.infer<typeof StoreSchema>, "account"> & { account: AccountIdentity };
 
 export interface StoreLoadResult {
   data: FleetStoreData | null;
-  /**
-   * "show": the same account for certain; "hold": perhaps another account, not to be shown
-   * before list_clients confirms it (see beforeConfirmation).
-   */
+  /** "hold": perhaps another account, not shown before list_clients confirms it. */
   confirmation?: "show" | "hold";
-  /** Why nothing usable was loaded, if a file was there. */
   problem?: string;
 }
 
 export class FleetStore {
-  /** Where a state of another account goes; one file, replaced each time, so they never pile up. */
+  /** One file, replaced each time, so states of other accounts never pile up. */
   readonly setAsidePath: string;
 
   constructor(
@@ -102,7 +83,6 @@ export class FleetStore {
     return new FleetStore(join(dir, "fleet-state.json"), account);
   }
 
-  /** Reads the last saved state; a damaged file or another server's is set aside, never trusted. */
   load(): StoreLoadResult {
     if (!existsSync(this.path)) return { data: null };
     let parsed: unknown;
@@ -121,7 +101,6 @@ export class FleetStore {
     return { data, confirmation };
   }
 
-  /** Saves the state as read from this store's account, which has the state's clients. */
   save(data: Omit<FleetStoreData, "version" | "savedAt" | "account">): void {
     const account = accountIdentity(this.account, data.clients);
     const document: FleetStoreData = { version: STORE_VERSION, savedAt: new Date().toISOString(), account, ...data };
@@ -136,7 +115,6 @@ export class FleetStore {
       closeSync(fd);
     }
     renameSync(temporary, this.path);
-    // Make the rename itself durable.
     try {
       const dirFd = openSync(dir, "r");
       try {
@@ -149,7 +127,6 @@ export class FleetStore {
     }
   }
 
-  /** Moves a state read from another account out of the way: it is never loaded again. */
   setAsideAccount(): void {
     try {
       renameSync(this.path, this.setAsidePath);
@@ -157,7 +134,6 @@ export class FleetStore {
       try {
         rmSync(this.path, { force: true });
       } catch {
-        // Still checked against the account at every start, so never shown for another.
       }
     }
   }
@@ -166,7 +142,6 @@ export class FleetStore {
     try {
       renameSync(this.path, `${this.path}.damaged-${Date.now()}`);
     } catch {
-      // Leave it; it will be replaced by the next save.
     }
     return { data: null, problem };
   }

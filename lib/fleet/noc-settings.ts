@@ -1,10 +1,4 @@
-/**
- * The NOC wall's settings, all in its URL so a screen is configured by its address:
- * `clients=` (some clients only), `rotate=` (seconds per page of tiles), `refresh=` (seconds
- * between updates), `theme=` (dark by default). Bad values fall back to the defaults; the
- * refresh is clamped because the wall reads this server's state, which the refresher keeps
- * within N-sight's budget: polling it faster shows nothing newer.
- */
+// The refresh is clamped: the wall reads this server's state, which changes no faster than N-sight's budget allows.
 import { isNsightId } from "../ids";
 
 export interface NocSettings {

@@ -48,7 +48,6 @@ function failedSession(now: number): BackupSession {
   };
 }
 
-/** An account as list_clients and list_devices_at_client answer for it: one device per client. */
 function account(clientIds: string[], prefix: string) {
   return { clients: clientIds.map((id) => client(id, `${prefix} ${id}`)), devices: new Map(clientIds.map((id) => [id, [device(`${id}01`, id)]])) };
 }
@@ -86,7 +85,6 @@ function refresherFor(clock: { now: number }, answering: ReturnType<typeof accou
   return { r, calls, failListClients };
 }
 
-/** Account A's state on disk, read and saved with `expected`'s server and key. */
 async function savedStateOfA(dir: string, expected: ExpectedAccount) {
   const clock = { now: T0 };
   const { r } = refresherFor(clock, ACCOUNT_A, FleetStore.inDirectory(dir, expected));
@@ -108,7 +106,6 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     const { r, calls } = refresherFor(clock, ACCOUNT_B, store);
     r.restore();
 
-    // Before N-sight has said whose key this is, nothing is shown and nothing is read.
     expect(r.snapshot()).toMatchObject({ total: 0, problems: [], clients: [] });
     expect(r.pickNext()).toBeNull();
     expect(r.progress().restoredAt).toBeNull();
@@ -132,7 +129,6 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     const dir = mkdtempSync(join(tmpdir(), "fleet-account-"));
     const before = await savedStateOfA(dir, { server: US, keyHint: keyHint("old key") });
     const clock = { now: T0 + 60_000 };
-    // The same account has gained a client and lost one since.
     const answering = account(["102", "103", "104", "105"], "Alpha");
     const { r, calls } = refresherFor(clock, answering, FleetStore.inDirectory(dir, { server: US, keyHint: keyHint("regenerated key") }));
     r.restore();
@@ -143,7 +139,6 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     expect(r.snapshot().counts).toEqual(before.counts);
     expect(deviceIdsOf(r.snapshot())).toEqual(deviceIdsOf(before));
     expect(r.progress().restoredAt).toBe(new Date(clock.now).toISOString());
-    // Its inventory is as fresh as it was: no rediscovery before its time.
     expect(r.nextDiscoveryAt()).toBeGreaterThan(clock.now);
   });
 
@@ -167,7 +162,6 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     const expected = { server: US, keyHint: keyHint("key") };
     await savedStateOfA(dir, expected);
     const clock = { now: T0 + 60_000 };
-    // The same key, now restricted to a client group that holds none of A's clients.
     const store = FleetStore.inDirectory(dir, expected);
     const { r } = refresherFor(clock, ACCOUNT_B, store);
     r.restore();
@@ -214,7 +208,6 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     return sim;
   }
 
-  /** The app's path to N-sight: the real client, through a budget, against a simulator. */
   function refresherAgainst(sim: Simulator, key: string, store: FleetStore) {
     const upstream = new UpstreamTracker();
     const client = new NsightClient({
@@ -240,7 +233,6 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
   const allDevices = (r: FleetRefresher) => r.snapshot().clients.flatMap((c) => [...r.devicesOfClient(c.clientId).values()]);
   const everyDevice = (r: FleetRefresher) => allDevices(r).map(deviceKey);
 
-  /** Reads up to `limit` devices, not the seeded faults (one of them stalls until the timeout). */
   async function readSome(r: FleetRefresher, limit: number) {
     const faults = new Set<string>(Object.values(SCENARIO.faults));
     const ids = allDevices(r).filter((d) => d.backupEnabled && !faults.has(d.deviceId)).slice(0, limit);
@@ -261,7 +253,6 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     expect(devicesOfA.size).toBeGreaterThan(300);
     await simulators.splice(0)[0]!.close();
 
-    // Account B answers at the same address, with a key of its own.
     const simB = await simulator({ port: simA.port, key: "key-b", seed: 7, devices: 54 });
     const store = FleetStore.inDirectory(dir, { server, keyHint: keyHint("key-b") });
     const b = refresherAgainst(simB, "key-b", store);
@@ -286,7 +277,6 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     const onlyA = [...devicesOfA].filter((key) => !devicesOfB.has(key));
     expect(onlyA.length).toBeGreaterThan(300);
     expect([...seen].filter((key) => onlyA.includes(key))).toEqual([]);
-    // One list_clients to tell the accounts apart, then discovery straight away.
     const services = simB.stats().requests.map((r) => r.service);
     expect(services[0]).toBe("list_clients");
     expect(services.filter((s) => s === "list_devices_at_client")).toHaveLength(2 * simB.fleet.clients.length);

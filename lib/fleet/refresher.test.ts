@@ -34,7 +34,6 @@ function session(id: string, plugin: string, startMs: number, status = "COMPLETE
   };
 }
 
-/** Ten daily backups, the last `hoursAgo` before `now`, the last `failures` of them FAILED. */
 function daily(id: string, now: number, hoursAgo: number, failures = 0): BackupSession[] {
   return Array.from({ length: 10 }, (_, i) => session(`${id}-${i}`, "FILE_SYSTEM", now - (hoursAgo + (9 - i) * 24) * HOUR, i >= 10 - failures ? "FAILED" : "COMPLETED"));
 }
@@ -111,11 +110,8 @@ describe("FleetRefresher", () => {
     const { r } = refresher(clock);
     await r.discover();
     await readEverything(r, clock.now);
-    // Within the minimum re-read interval nothing is due.
     expect(r.pickNext(clock.now + 10 * 60_000)).toBeNull();
-    // 20 minutes on, only the failing device (a problem) is due.
     expect(r.pickNext(clock.now + 20 * 60_000)?.deviceId).toBe("12");
-    // A day on, the healthy devices' next backups should have finished: read those first.
     const next = r.pickNext(clock.now + 24 * HOUR);
     expect(["11", "21"]).toContain(next?.deviceId);
   });
@@ -141,12 +137,11 @@ describe("FleetRefresher", () => {
   it("retries a device as soon as calls may go out again when N-sight as a whole was down", async () => {
     const clock = { now: T0 };
     const { source } = fakeSource(clock, { ...histories, "11": () => new NsightError("unavailable", "N-sight could not be reached.") });
-    const down = { ...source, upstream: () => ({ status: "failing" as const, lastOkAt: null, failingSince: new Date(T0).toISOString(), lastProblem: "N-sight could not be reached" }) };
+    const down = { ...source, upstream: () => ({ status: "failing" as const, lastOkAt: null, failingSince: new Date(T0).toISOString(), lastProblem: "N-sight could not be reached", problem: "unreachable" as const }) };
     const r = new FleetRefresher({ source: down, now: () => clock.now, policy: { minRereadMs: 15 * 60_000, rereadMs: HOUR, workers: 2 } });
     await r.discover();
     for (const id of ["12", "21", "11"]) await r.read(id).catch(() => undefined);
     expect(r.device("11")!.readError).toBe("N-sight could not be reached.");
-    // The others were just read; only the device that met the outage is due again.
     expect(r.pickNext(clock.now)?.deviceId).toBe("11");
   });
 
@@ -178,7 +173,6 @@ describe("FleetRefresher", () => {
     const { r } = refresher(clock);
     expect(r.nextDiscoveryAt()).toBe(T0);
     await r.discover();
-    // Devices still unread: spending calls on discovery again would only delay them.
     clock.now = T0 + 2 * HOUR;
     expect(r.nextDiscoveryAt()).toBeNull();
     await readEverything(r, clock.now);
@@ -215,13 +209,11 @@ describe("FleetRefresher", () => {
       policy: { minRereadMs: 15 * 60_000, rereadMs: HOUR, workers: 2 },
     });
 
-    // Gamma's device list never comes: the devices of the others are the whole known fleet.
     broken.add("3");
     await r.discover();
     await readEverything(r, clock.now);
     expect(r.progress()).toMatchObject({ backupDevices: 3, read: 3, fullPictureAt: new Date(T0).toISOString() });
 
-    // Beta breaks too, and a device of Acme is deleted: it goes, Beta's stays as last known.
     broken.add("2");
     lists["1"] = [device("11", "1")];
     clock.now += HOUR;
@@ -281,7 +273,6 @@ describe("UpstreamTracker", () => {
     expect(tracker.snapshot().status).toBe("ok");
     call("timeout", "3");
     call("timeout", "3");
-    // One device that stalls is not N-sight being down.
     expect(tracker.snapshot().status).toBe("ok");
     clock.now += 5000;
     call("unavailable", "4");

@@ -1,71 +1,30 @@
 import "server-only";
-/**
- * The fleet refresher: the only thing that reads N-sight for fleet health. Pages and the NOC
- * read its state, never N-sight, so any number of viewers costs N-sight nothing extra.
- *
- * N-sight has no fleet-wide sessions call: fleet health is one list_mob_sessions per device
- * with Backup & Recovery on, under the shared budget (60 calls a minute), so at 5,000 devices
- * a full pass takes over an hour. Hence:
- * - discovery (list_clients, then list_devices_at_client per client and type) and session
- *   reads run at the same time, so the first devices are read while the rest are found;
- * - a few workers keep the budget busy, reading the most useful device next: never read,
- *   then those whose next backup should have finished by now, then those with a problem,
- *   then the rest, least recently read first;
- * - every device keeps its state and when it was read; a failed read keeps the old state
- *   (with its age) and says why;
- * - the state is saved to disk, so a restart serves the last known fleet at once, once it
- *   is known to be this N-sight account's (confirmAccount).
- */
-import { assessDevice, DEFAULT_HEALTH_POLICY, type DeviceHealth, type HealthPolicy } from "../health/backup-health";
+/** The only reader of N-sight for fleet health (docs/architecture.md §4): pages read its snapshots, so viewers cost N-sight nothing. */
+import { assessDevice } from "../health/backup-health";
 import { accountIdentity, isSameAccount, type AccountIdentity } from "../nsight/account";
 import { isOutageSign } from "../nsight/client";
 import { isNsightError } from "../nsight/errors";
 import type { BackupSession, Client, ClientDevice } from "../types";
 import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
+import {
+  DEFAULT_REFRESHER_POLICY,
+  nextBackupDue,
+  nextDiscoveryAt,
+  overdueAt,
+  pickNextDevice,
+  rediscoveryIntervalMs,
+  type RefresherPolicy,
+} from "./refresh-schedule";
 import { buildSnapshot, effectiveDevice } from "./snapshot";
 import type { FleetDevice, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
 
 export interface RefresherSource {
   listClients(): Promise<Client[]>;
   listClientDevices(clientId: string): Promise<ClientDevice[]>;
-  /** A device's sessions and when they were read from N-sight (older if served from cache). */
   readSessions(deviceId: string): Promise<{ sessions: BackupSession[]; fetchedAt: number }>;
-  /** When calls may go out again if N-sight looks down (the breaker), else null. */
   pausedUntil(): number | null;
   upstream(): UpstreamHealth;
 }
-
-export interface RefresherPolicy {
-  /** Never re-read a device sooner than this (N-able: no automated call more often than every 90 s). */
-  minRereadMs: number;
-  /** Re-read a healthy device that is not due at least this often. */
-  rereadMs: number;
-  /**
-   * Re-discover clients and devices this often, or less often in a large fleet: discovery
-   * takes at most a tenth of the budget on average (see nextDiscoveryAt).
-   */
-  inventoryMs: number;
-  /** Concurrent reads; keep at most the budget's concurrency. */
-  workers: number;
-  /** The budget, for the "full picture in about …" estimate. */
-  callsPerMinute: number;
-  /** Wait between saves of the state to disk. */
-  saveEveryMs: number;
-  health: HealthPolicy;
-}
-
-/** Largest share of the call budget that re-discovering the inventory may take on average. */
-const DISCOVERY_BUDGET_SHARE = 0.1;
-
-export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
-  minRereadMs: 15 * 60_000,
-  rereadMs: 60 * 60_000,
-  inventoryMs: 30 * 60_000,
-  workers: 3,
-  callsPerMinute: 60,
-  saveEveryMs: 5_000,
-  health: DEFAULT_HEALTH_POLICY,
-};
 
 export interface RefresherOptions {
   source: RefresherSource;
@@ -77,52 +36,24 @@ export interface RefresherOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** When the next backup should have finished: the soonest plugin's last start + rhythm + its usual duration. */
-function nextBackupDue(health: DeviceHealth): number | null {
-  let soonest: number | null = null;
-  for (const p of health.plugins) {
-    if (!p.lastStart) continue;
-    const start = Date.parse(p.lastStart);
-    const duration = p.lastEnd ? Math.max(0, Date.parse(p.lastEnd) - start) : 0;
-    const due = start + p.intervalMs + duration + 10 * 60_000;
-    if (soonest === null || due < soonest) soonest = due;
-  }
-  return soonest;
-}
-
-/** When the device turns overdue without a new success: the soonest plugin due time. */
-function overdueAt(health: DeviceHealth): number | null {
-  let soonest: number | null = null;
-  for (const p of health.plugins) {
-    const due = Date.parse(p.dueBy);
-    if (!Number.isNaN(due) && (soonest === null || due < soonest)) soonest = due;
-  }
-  return soonest;
-}
-
 export class FleetRefresher {
   private readonly policy: RefresherPolicy;
   private readonly now: () => number;
   private readonly devices = new Map<string, StoredDevice>();
   private clients: { clientId: string; name: string; timezone: string | null }[] = [];
   private readonly reading = new Set<string>();
-  /** Last read attempt per device, successful or not (not persisted). */
   private readonly attempted = new Map<string, number>();
   private inventoryReadAt: number | null = null;
   private fullPictureAt: number | null = null;
   private restoredAt: number | null = null;
-  /** The restored state's account, until the first list_clients answer confirms or refutes it. */
   private unconfirmed: AccountIdentity | null = null;
-  /** A restored state that may be another account's: kept out of sight until confirmed. */
   private held: FleetStoreData | null = null;
   private running = false;
   private stopped = false;
   private dirty = false;
-  /** Sleeping workers that want to hear about new work. */
   private readonly waiters = new Set<() => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly log: NonNullable<RefresherOptions["log"]>;
-  /** Bumped on every change; with the clock's 5 s tick it keys the last snapshots built. */
   private version = 0;
   private readonly snapshots = new Map<string, FleetSnapshot>();
 
@@ -132,10 +63,6 @@ export class FleetRefresher {
     this.log = options.log ?? (() => undefined);
   }
 
-  /**
-   * Loads the last saved state: served at once when it is surely this account's, else held
-   * back until confirmAccount. Returns when this server last answered, for the upstream tracker.
-   */
   restore(): { upstreamLastOkAt: string | null } {
     const store = this.options.store;
     if (!store) return { upstreamLastOkAt: null };
@@ -162,11 +89,7 @@ export class FleetRefresher {
     this.log("info", "fleet.restored", { devices: data.devices.length, savedAt: data.savedAt });
   }
 
-  /**
-   * Checks a restored state against the account N-sight answers for (one list_clients, which
-   * discovery then finds in the cache): the same account's state is kept, and shown if it was
-   * held back; another's is set aside and this account's discovery is due at once.
-   */
+  /** One list_clients (discovery then finds it cached): another account's state is set aside and discovery is due at once. */
   async confirmAccount(): Promise<void> {
     const stored = this.unconfirmed;
     const store = this.options.store;
@@ -206,14 +129,11 @@ export class FleetRefresher {
     this.saveNow();
   }
 
-  /**
-   * What pages show, optionally for some clients only. Any number of viewers polling this
-   * costs one build per change and per 5 s (overdue states move with the clock).
-   */
+  /** One build per change and per 5 s, however many viewers poll: overdue states move with the clock. */
   snapshot(clientFilter?: ReadonlySet<string>): FleetSnapshot {
     const now = this.now();
     const upstream = this.options.source.upstream();
-    const key = `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
+    const key = `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.problem}|${upstream.failingSince}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
     const cached = this.snapshots.get(key);
     if (cached) return cached;
     const snapshot = buildSnapshot({ devices: this.devices.values(), clients: this.clients, progress: this.progress(), upstream, now, clientFilter });
@@ -222,7 +142,6 @@ export class FleetRefresher {
     return snapshot;
   }
 
-  /** Every device of a client with its state at this instant. */
   devicesOfClient(clientId: string): Map<string, FleetDevice> {
     const now = this.now();
     const out = new Map<string, FleetDevice>();
@@ -230,7 +149,6 @@ export class FleetRefresher {
     return out;
   }
 
-  /** One device's current record, if known. */
   device(deviceId: string): StoredDevice | undefined {
     return this.devices.get(deviceId);
   }
@@ -255,12 +173,7 @@ export class FleetRefresher {
     };
   }
 
-  /**
-   * Reads clients and their devices, adds and updates records, and removes those no client
-   * lists any more. A client whose device list fails keeps its devices as last known, and
-   * does not hold up the inventory (and the full picture) of the others; a pass in which
-   * every list failed says nothing about the fleet.
-   */
+  /** A client whose device list fails keeps its devices as last known and does not hold up the others' full picture. */
   async discover(): Promise<void> {
     const clients = await this.options.source.listClients();
     this.clients = clients.map((c) => ({ clientId: c.clientId, name: c.name, timezone: c.timezone }));
@@ -324,43 +237,10 @@ export class FleetRefresher {
     this.markDirty();
   }
 
-  /**
-   * Which device to read next, or null when none is due: never read, then next backup due,
-   * then problems, then stale; the least recently read first within each.
-   */
   pickNext(now = this.now()): StoredDevice | null {
-    let best: StoredDevice | null = null;
-    let bestRank = Infinity;
-    for (const d of this.devices.values()) {
-      if (!d.backupEnabled || this.reading.has(d.deviceId)) continue;
-      const rank = this.rank(d, now);
-      if (rank === null) continue;
-      if (rank < bestRank || (rank === bestRank && (d.readAt ?? "") < (best?.readAt ?? ""))) {
-        best = d;
-        bestRank = rank;
-      }
-    }
-    return best;
+    return pickNextDevice(this.devices.values(), now, this.policy, (id) => this.attempted.get(id), (id) => this.reading.has(id));
   }
 
-  private rank(d: StoredDevice, now: number): number | null {
-    // A device whose read just failed waits like any other: no hammering a broken one.
-    const attempted = this.attempted.get(d.deviceId);
-    if (attempted !== undefined && now - attempted < this.policy.minRereadMs) return null;
-    if (!d.readAt) return d.readError ? 0.5 : 0;
-    const readAt = Date.parse(d.readAt);
-    const age = now - readAt;
-    if (age < this.policy.minRereadMs) return null;
-    if (d.nextBackupDueAt) {
-      const due = Date.parse(d.nextBackupDueAt);
-      if (due <= now && readAt < due) return 1;
-    }
-    if (d.state === "failed" || d.state === "warning" || d.state === "overdue" || d.readError) return 2;
-    if (age >= this.policy.rereadMs) return 3;
-    return null;
-  }
-
-  /** Reads one device's sessions and updates its record. */
   async read(deviceId: string): Promise<void> {
     const record = this.devices.get(deviceId);
     if (!record) return;
@@ -373,14 +253,11 @@ export class FleetRefresher {
       const current = this.devices.get(deviceId);
       if (current) {
         const message = isNsightError(error) && error.kind === "not_found" ? "N-sight no longer knows this device." : describe(error);
-        // Keep the last known state (with its age); a device never read stays unknown.
         this.devices.set(deviceId, { ...current, readError: message });
         this.noteFullPicture();
         this.markDirty();
       }
-      // When N-sight as a whole is down, the device is not the problem: try it again as soon
-      // as calls may go out (the circuit breaker and the budget set that pace). A device
-      // that stalls on its own waits like any other broken one.
+      // N-sight down is not the device's fault: retry as soon as calls may go out; a device that stalls alone waits.
       if (isNsightError(error) && isOutageSign(error) && this.options.source.upstream().status === "failing") this.attempted.delete(deviceId);
       throw error;
     } finally {
@@ -412,7 +289,6 @@ export class FleetRefresher {
         lastSuccessAt: p.lastSuccessAt,
         failedInARow: p.failedInARow,
       })),
-      // The data is as old as N-sight's answer (a cached one may be a few minutes old).
       readAt: iso(Math.min(fetchedAt, now)),
       readError: null,
       nextBackupDueAt: due === null ? null : iso(due),
@@ -424,10 +300,6 @@ export class FleetRefresher {
     this.markDirty();
   }
 
-  /**
-   * The first full picture: every device with B&R on has been looked at once, successfully
-   * or not (a device whose answer is broken is as known as it will get, and says why).
-   */
   private noteFullPicture(): void {
     if (this.fullPictureAt !== null || this.inventoryReadAt === null) return;
     for (const d of this.devices.values()) if (d.backupEnabled && !d.readAt && !d.readError) return;
@@ -435,25 +307,12 @@ export class FleetRefresher {
     this.log("info", "fleet.full_picture", { devices: this.devices.size });
   }
 
-  /**
-   * When the inventory should next be read again: at once if it never was; not before the
-   * first full picture (a 5,000-device fleet needs ~500 discovery calls, and spending them
-   * again before every device has been looked at once only delays that picture); then after
-   * rediscoveryIntervalMs. Null: not before the first full picture.
-   */
   nextDiscoveryAt(): number | null {
-    if (this.inventoryReadAt === null) return this.now();
-    if (this.fullPictureAt === null) return null;
-    return this.inventoryReadAt + this.rediscoveryIntervalMs();
+    return nextDiscoveryAt(this.inventoryReadAt, this.fullPictureAt, this.now(), this.rediscoveryIntervalMs());
   }
 
-  /**
-   * `inventoryMs`, stretched so that discovery (one list_clients, two list_devices_at_client
-   * per client) takes at most a tenth of the budget on average.
-   */
   rediscoveryIntervalMs(): number {
-    const discoveryCalls = 1 + 2 * this.clients.length;
-    return Math.max(this.policy.inventoryMs, (discoveryCalls / (DISCOVERY_BUDGET_SHARE * this.policy.callsPerMinute)) * 60_000);
+    return rediscoveryIntervalMs(this.clients.length, this.policy);
   }
 
   private async inventoryLoop(): Promise<void> {
@@ -475,11 +334,9 @@ export class FleetRefresher {
       let waitMs: number;
       try {
         await this.discover();
-        // Not sooner than a whole interval, even if some client failed: one broken client
-        // cannot make discovery a loop.
+        // Not sooner than a whole interval: one broken client cannot make discovery a loop.
         waitMs = this.rediscoveryIntervalMs();
       } catch (error) {
-        // list_clients itself failed (one call): try again soon.
         this.log("warn", "fleet.discovery_failed", { error: describe(error) });
         waitMs = 15_000;
       }
@@ -507,7 +364,6 @@ export class FleetRefresher {
     }
   }
 
-  /** Waits `ms`, or less when new work appears (if `wakeable`) or the refresher stops. */
   private sleep(ms: number, wakeable: boolean): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -521,7 +377,6 @@ export class FleetRefresher {
     });
   }
 
-  /** Wakes sleeping workers: new devices were discovered, or the refresher stops. */
   private poke(): void {
     for (const wake of [...this.waiters]) wake();
   }
@@ -537,7 +392,6 @@ export class FleetRefresher {
     this.saveTimer.unref?.();
   }
 
-  /** Writes the state to disk now, if anything changed. */
   saveNow(): void {
     if (!this.options.store || !this.dirty) return;
     this.dirty = false;

@@ -1,15 +1,19 @@
 import "server-only";
-/**
- * Builds what pages show from the refresher's device records, at a given instant: a device
- * whose next backup was due before `now` and has not been seen succeeding since turns
- * overdue even between reads (with its read age shown), so nothing looks fresher or better
- * than it is. Pure: the same records and instant always give the same snapshot.
- */
+/** Pure: a device whose next backup was due before `now` turns overdue between reads, so nothing looks fresher than it is. */
 import { HEALTH_ORDER, type DeviceHealthState } from "../health/backup-health";
 import type { StoredDevice } from "./fleet-store";
-import { EMPTY_COUNTS, type FleetClientRollup, type FleetDevice, type FleetProgress, type FleetSnapshot, type UpstreamHealth } from "./types";
+import {
+  EMPTY_COUNTS,
+  type FleetClientRollup,
+  type FleetDevice,
+  type FleetKnowledge,
+  type FleetKnowledgeKind,
+  type FleetProgress,
+  type FleetSnapshot,
+  type UpstreamHealth,
+  type UpstreamProblem,
+} from "./types";
 
-/** The state at `now`: ok or warning become overdue once the learned due time has passed. */
 export function effectiveDevice(record: StoredDevice, now: number): FleetDevice {
   const { overdueAt, ...device } = record;
   if ((record.state === "ok" || record.state === "warning") && overdueAt && Date.parse(overdueAt) <= now) {
@@ -20,7 +24,6 @@ export function effectiveDevice(record: StoredDevice, now: number): FleetDevice 
 
 const RANK = new Map<DeviceHealthState, number>(HEALTH_ORDER.map((s, i) => [s, i]));
 
-/** Worst first: by state, then the longest failure streak, then the oldest problem. */
 export function compareProblems(a: FleetDevice, b: FleetDevice): number {
   return (
     RANK.get(a.state)! - RANK.get(b.state)! ||
@@ -32,13 +35,28 @@ export function compareProblems(a: FleetDevice, b: FleetDevice): number {
 
 export const PROBLEM_STATES: ReadonlySet<DeviceHealthState> = new Set(["failed", "overdue", "warning"]);
 
+const KNOWLEDGE_OF_PROBLEM: Record<UpstreamProblem, FleetKnowledgeKind> = { auth: "auth_refused", unreachable: "unreachable", throttled: "throttled" };
+
+export function fleetKnowledge(progress: FleetProgress, upstream: UpstreamHealth): FleetKnowledge {
+  const failing = upstream.status === "failing";
+  const kind: FleetKnowledgeKind = failing ? KNOWLEDGE_OF_PROBLEM[upstream.problem ?? "unreachable"] : progress.fullPictureAt === null ? "reading" : "current";
+  return {
+    kind,
+    since: failing ? upstream.failingSince : null,
+    read: progress.read,
+    total: progress.backupDevices,
+    discovering: progress.inventoryReadAt === null,
+    lastAnswerAt: upstream.lastOkAt,
+    estimatedDoneAt: kind === "reading" ? progress.estimatedFullPictureAt : null,
+  };
+}
+
 export interface SnapshotInput {
   devices: Iterable<StoredDevice>;
   clients: { clientId: string; name: string; timezone: string | null }[];
   progress: FleetProgress;
   upstream: UpstreamHealth;
   now: number;
-  /** Only these clients (the NOC's `clients=`); all when absent. */
   clientFilter?: ReadonlySet<string>;
 }
 
@@ -78,6 +96,7 @@ export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
     total,
     progress: input.progress,
     upstream: input.upstream,
+    knowledge: fleetKnowledge(input.progress, input.upstream),
     problems,
     clients,
     newestReadAt: newest,

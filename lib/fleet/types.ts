@@ -1,8 +1,3 @@
-/**
- * Fleet backup health as pages and the NOC see it: one record per device, the counts, the
- * clients' rollups, how far the refresher has got, and whether N-sight is answering.
- * Shared by server and browser.
- */
 import type { DeviceHealthState, HealthState } from "../health/backup-health";
 import type { DeviceType } from "../types";
 
@@ -25,21 +20,15 @@ export interface FleetDevice {
   siteName: string;
   backupEnabled: boolean;
   state: DeviceHealthState;
-  /** The plugin that decides the state. */
   worstPlugin: string | null;
-  /** Since when the current problem lasts (first failure of a streak, a late backup's due time). */
   since: string | null;
   lastSuccessAt: string | null;
   failedInARow: number;
   sentence: string | null;
   plugins: FleetPlugin[];
-  /** When this device's sessions were last read from N-sight: its state is this old. */
   readAt: string | null;
-  /** Why the last read failed, if it did (the state shown is then older). */
   readError: string | null;
-  /** When the state last changed (to highlight a device that just failed). */
   stateChangedAt: string | null;
-  /** When the next backup should have finished, learned from its rhythm. */
   nextBackupDueAt: string | null;
 }
 
@@ -55,39 +44,47 @@ export interface FleetClientRollup {
 }
 
 export interface FleetProgress {
-  /** Devices with Backup & Recovery on. */
   backupDevices: number;
-  /** Of those, how many have been read at least once. */
   read: number;
-  /** When every B&R device had been read once (null until then). */
   fullPictureAt: string | null;
-  /** Estimate of when the first full picture will be there, from the call budget. */
   estimatedFullPictureAt: string | null;
-  /** Whether the inventory (clients and devices) has been read. */
   inventoryReadAt: string | null;
-  /** The state was restored from disk at start and is being refreshed. */
   restoredAt: string | null;
 }
 
+export type UpstreamProblem = "auth" | "unreachable" | "throttled";
+
 export interface UpstreamHealth {
-  /** "ok" after a successful call, "failing" after outage-like failures since the last success. */
   status: "ok" | "failing" | "unknown";
   lastOkAt: string | null;
   failingSince: string | null;
   lastProblem: string | null;
+  /** A refused key wins over any other failure since the last success. */
+  problem: UpstreamProblem | null;
+}
+
+/** Anything but "current": the counts are not the whole truth, so pages say so first and never show the all-clear. */
+export type FleetKnowledgeKind = "current" | "reading" | "auth_refused" | "unreachable" | "throttled";
+
+export interface FleetKnowledge {
+  kind: FleetKnowledgeKind;
+  since: string | null;
+  read: number;
+  total: number;
+  discovering: boolean;
+  lastAnswerAt: string | null;
+  estimatedDoneAt: string | null;
 }
 
 export interface FleetSnapshot {
-  /** When the server produced this answer. */
   asOf: string;
   counts: FleetCounts;
   total: number;
   progress: FleetProgress;
   upstream: UpstreamHealth;
-  /** Failed, overdue and warning devices, worst first. */
+  knowledge: FleetKnowledge;
   problems: FleetDevice[];
   clients: FleetClientRollup[];
-  /** When the newest device state was read. */
   newestReadAt: string | null;
 }
 

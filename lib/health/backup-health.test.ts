@@ -5,7 +5,6 @@ import { assessDevice, graceFor } from "./backup-health";
 const HOUR = 3_600_000;
 const NOW = Date.parse("2026-11-27T12:00:00Z");
 
-/** A session that started `hoursAgo` before NOW and took ten minutes. */
 function session(plugin: string, hoursAgo: number, status = "COMPLETED", type = "BACKUP"): BackupSession {
   const start = NOW - hoursAgo * HOUR;
   const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
@@ -30,7 +29,6 @@ function session(plugin: string, hoursAgo: number, status = "COMPLETED", type = 
   };
 }
 
-/** Daily sessions, oldest first, the last one `lastHoursAgo` before NOW. */
 function daily(plugin: string, count: number, lastHoursAgo: number, statuses: string[] = []): BackupSession[] {
   return Array.from({ length: count }, (_, i) => {
     const fromEnd = count - 1 - i;

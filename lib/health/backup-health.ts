@@ -1,25 +1,9 @@
-/**
- * Backup health: one rule, applied identically on every page (device summary, fleet, NOC).
- *
- * For each plugin of a device with Backup & Recovery on, from its BACKUP sessions:
- * - failed:  the latest backup FAILED (with how many in a row, and since when);
- * - overdue: no successful backup within the plugin's own rhythm, learned from its recent
- *            history (a daily job after about a day plus a grace, an hourly one after a few
- *            hours), or within the maximum age, whichever comes first;
- * - warning: the latest backup ended COMPLETED_WITH_ERRORS, INTERRUPTED, CANCELED or NOT_STARTED;
- * - ok:      otherwise.
- * Worst first: failed, overdue, warning, ok. A device takes its worst plugin's state.
- * Devices with Backup & Recovery off, and devices not read yet, are counted apart
- * ("off", "unknown"), never as ok. Restores do not count.
- *
- * A "successful" backup is COMPLETED or COMPLETED_WITH_ERRORS: data did reach storage.
- */
+/** One rule on every page; "successful" is COMPLETED or COMPLETED_WITH_ERRORS (data did reach storage). Restores do not count. */
 import type { BackupSession } from "../types";
 
 export type HealthState = "failed" | "overdue" | "warning" | "ok";
 export type DeviceHealthState = HealthState | "off" | "unknown";
 
-/** Worst first; lower index is worse. */
 export const HEALTH_ORDER: DeviceHealthState[] = ["failed", "overdue", "warning", "unknown", "ok", "off"];
 
 export const HEALTH_DESCRIPTIONS: Record<DeviceHealthState, string> = {
@@ -32,11 +16,8 @@ export const HEALTH_DESCRIPTIONS: Record<DeviceHealthState, string> = {
 };
 
 export interface HealthPolicy {
-  /** A plugin is overdue after this long without a successful backup, whatever its rhythm. */
   maxAgeMs: number;
-  /** Rhythm assumed when a plugin has too little history to learn one. */
   defaultIntervalMs: number;
-  /** How many recent sessions the rhythm is learned from. */
   rhythmWindow: number;
 }
 
@@ -52,39 +33,28 @@ const SUCCESS_STATUSES = new Set(["COMPLETED", "COMPLETED_WITH_ERRORS"]);
 export interface PluginHealth {
   plugin: string;
   state: HealthState;
-  /** The latest backup session of the plugin. */
   lastStatus: string;
   lastStart: string | null;
   lastEnd: string | null;
   lastTransferred: number | null;
-  /** End of the latest successful backup, if any. */
   lastSuccessAt: string | null;
-  /** Consecutive FAILED backups ending with the latest one. */
   failedInARow: number;
-  /** Start of the first failure of the current streak. */
   failingSince: string | null;
-  /** The rhythm learned from history (ms between backups). */
   intervalMs: number;
-  /** When the plugin becomes (or became) overdue without a new success. */
   dueBy: string;
 }
 
 export interface DeviceHealth {
   state: DeviceHealthState;
   plugins: PluginHealth[];
-  /** One plain sentence for people. */
   sentence: string;
-  /** The end of the most recent successful backup over all plugins. */
   lastSuccessAt: string | null;
-  /** The worst plugin (the one that decides the state), if any. */
   worstPlugin: string | null;
-  /** For a failed or warning device: since when the current problem lasts. */
   since: string | null;
 }
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
-/** Median interval between consecutive starts of the last `window` sessions. */
 function learnInterval(starts: number[], policy: HealthPolicy): number {
   const recent = starts.slice(-policy.rhythmWindow - 1);
   const gaps: number[] = [];
@@ -103,7 +73,6 @@ export function graceFor(intervalMs: number): number {
 }
 
 function pluginHealth(plugin: string, sessions: BackupSession[], now: number, policy: HealthPolicy): PluginHealth {
-  // Sessions are sorted by start; undated ones cannot be placed in time and are skipped.
   const dated = sessions.filter((s) => s.start !== null);
   const last = dated[dated.length - 1] ?? sessions[sessions.length - 1]!;
   let failedInARow = 0;
@@ -192,11 +161,9 @@ function sentenceFor(worst: PluginHealth | undefined, plugins: PluginHealth[], n
 export interface AssessOptions {
   now: number;
   policy?: HealthPolicy;
-  /** How dates appear in the sentence; defaults to ISO. */
   formatDate?: (iso: string) => string;
 }
 
-/** The health of one device with Backup & Recovery on, from its sessions (sorted by start). */
 export function assessDevice(sessions: readonly BackupSession[], options: AssessOptions): DeviceHealth {
   const policy = options.policy ?? DEFAULT_HEALTH_POLICY;
   const formatDate = options.formatDate ?? ((iso: string) => iso);

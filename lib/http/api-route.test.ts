@@ -7,7 +7,6 @@ import { apiRoute, errorResponse, RequestError } from "./api-route";
 const LEAK = "apikey=0123456789abcdef <html>Cloudflare Ray ID</html> at Object.<anonymous> (/srv/app/lib/x.ts:1:1)";
 
 beforeEach(() => {
-  // The mapping logs server-side; keep the test output clean.
   vi.spyOn(process.stdout, "write").mockImplementation(() => true);
   vi.spyOn(process.stderr, "write").mockImplementation(() => true);
 });

@@ -142,7 +142,6 @@ async function readInput<P extends Record<string, string>>(rules: RouteRules<P>,
   return { principal, request, params, query, signal: request.signal };
 }
 
-/** The `{ data, meta }` envelope every successful answer has. */
 function successBody<T>(result: Fresh<T>): ApiSuccess<T> {
   return { data: result.data, meta: { fetchedAt: new Date(result.fetchedAt).toISOString(), stale: result.stale, demo: isDemo() } };
 }
@@ -153,6 +152,36 @@ function successBody<T>(result: Fresh<T>): ApiSuccess<T> {
  */
 export function encodeSuccess(result: Fresh<unknown>): EncodedAnswer {
   return new EncodedAnswer(Buffer.from(JSON.stringify(successBody(result))));
+}
+
+/** Items stringified in one go by encodeListSuccess, and the work done between two turns of the event loop. */
+const ENCODE_SLICE_ITEMS = 250;
+const ENCODE_SLICE_MS = 8;
+
+/**
+ * encodeSuccess for a long list (a session history runs to megabytes of JSON): the same
+ * bytes, made a slice of items at a time, handing the event loop back between slices so
+ * other requests do not wait for the whole encoding.
+ */
+export async function encodeListSuccess(result: Fresh<readonly unknown[]>): Promise<EncodedAnswer> {
+  const empty = JSON.stringify(successBody({ ...result, data: [] }));
+  const open = '{"data":[';
+  if (!empty.startsWith(`${open}]`)) throw new Error("The success envelope must start with its data");
+  const parts: Buffer[] = [Buffer.from(open)];
+  const items = result.data;
+  // Whatever made the list (a parse, a sort) ran in this turn: encoding starts on the next.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  let sliceStart = performance.now();
+  for (let i = 0; i < items.length; i += ENCODE_SLICE_ITEMS) {
+    const json = JSON.stringify(items.slice(i, i + ENCODE_SLICE_ITEMS));
+    parts.push(Buffer.from(`${i === 0 ? "" : ","}${json.slice(1, -1)}`));
+    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  parts.push(Buffer.from(empty.slice(open.length)));
+  return new EncodedAnswer(Buffer.concat(parts));
 }
 
 /** A view of shared bytes, not a copy (Node Buffers never sit on a SharedArrayBuffer). */

@@ -7,11 +7,9 @@ import { isNsightError } from "../nsight/errors";
 export interface UserFacingError {
   title: string;
   message: string;
-  /** The thing asked for does not exist: render not-found rather than an error. */
   notFound: boolean;
 }
 
-/** What a page says when its data could not be loaded: our words, never internals. */
 export function toUserError(error: unknown, what: string): UserFacingError {
   // Refused: the page says it does not exist, which tells nothing about what does.
   if (isAccessError(error)) return { title: `${what} not found`, message: "There is nothing here you may see.", notFound: true };

@@ -49,17 +49,13 @@ describe("beforeConfirmation", () => {
 describe("isSameAccount", () => {
   it("keeps the account through clients added and removed", () => {
     expect(isSameAccount(stored(ids(100, 10)), answering(ids(100, 10)))).toBe(true);
-    // Ten clients, then five of them gone: exactly half left.
     expect(isSameAccount(stored(ids(100, 10)), answering(ids(105, 5)))).toBe(true);
-    // Two clients, then forty more.
     expect(isSameAccount(stored(ids(100, 2)), answering(ids(100, 42)))).toBe(true);
-    // Four of ten replaced by four new ones.
     expect(isSameAccount(stored(ids(100, 10)), answering([...ids(100, 6), ...ids(900, 4)]))).toBe(true);
   });
 
   it("tells another account on the same server by its clients", () => {
     expect(isSameAccount(stored(ids(100, 10)), answering(ids(200, 10)))).toBe(false);
-    // Four of ten stored clients left: less than half.
     expect(isSameAccount(stored(ids(100, 10)), answering([...ids(106, 4), ...ids(200, 30)]))).toBe(false);
     expect(isSameAccount(stored(ids(100, 3)), answering([]))).toBe(false);
   });

@@ -4,7 +4,6 @@ import { CallBudget } from "./budget";
 beforeEach(() => vi.useFakeTimers({ now: 0 }));
 afterEach(() => vi.useRealTimers());
 
-/** A task that resolves after `ms` of (fake) time and records when it started. */
 function timedTask(starts: number[], ms = 10) {
   return () => {
     starts.push(Date.now());
@@ -96,7 +95,6 @@ describe("CallBudget", () => {
     await budget.run(() => Promise.resolve(), "interactive");
     const starts: number[] = [];
     const background = Array.from({ length: 70 }, () => budget.run(timedTask(starts), "background"));
-    // Within the minute after someone's call, background stays below 80 % of the budget.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(starts.length).toBeLessThanOrEqual(48);
     const page: number[] = [];
@@ -151,7 +149,6 @@ describe("CallBudget", () => {
     });
     expect(budget.stats().queued).toBe(8);
 
-    // A caller who gives up makes room for another.
     leaving.abort(new Error("gone"));
     await expect(gaveUp).rejects.toThrow("gone");
     const admitted = budget.run(() => Promise.resolve("admitted"));

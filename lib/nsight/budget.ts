@@ -1,22 +1,6 @@
 import "server-only";
-/**
- * One shared budget for every call this server makes to N-sight.
- *
- * N-able's own client holds to 60 calls a minute (docs/nsight-api.md §5). The budget enforces
- * that exactly, as a sliding window (never more than `perMinute` call starts in any 60 s), plus
- * a cap on calls in flight and a pause that a throttling answer (HTTP 429) can impose on
- * everyone. Waiting calls are served first come, first served, with interactive requests
- * (someone is looking at a page) ahead of background refreshes. Background calls make room
- * for people in three ways: they never take the last free slot (a page never waits behind a
- * stalled background call); they are paced evenly over the minute rather than sent in a
- * burst (so the window never fills up at once); and while people are using the dashboard,
- * they leave a fifth of the minute's calls to them.
- *
- * The interactive queue is bounded: beyond a minute's worth of waiting calls, a new one is
- * refused at once (NsightError "busy") rather than kept waiting for minutes by a flood.
- */
+/** One budget for every N-sight call: 60 starts a minute, bounded concurrency, people first, background paced (docs/nsight-api.md §5). */
 import { NsightError } from "./errors";
-
 
 export type CallPriority = "interactive" | "background";
 
@@ -25,7 +9,6 @@ export interface BudgetOptions {
   maxConcurrent: number;
   /** Interactive calls that may wait at once; more are refused. Default: `perMinute`. */
   maxQueuedInteractive?: number;
-  /** Injected for tests. */
   now?: () => number;
 }
 
@@ -41,13 +24,8 @@ interface Waiter {
   cancel: (reason: unknown) => void;
 }
 
-/**
- * The window the budget counts in: a minute and a second. The extra second absorbs network
- * jitter, so N-sight, which sees our calls arrive a little earlier or later than we sent
- * them, never counts more than `perMinute` in any minute of its own.
- */
+/** 61 s: the extra second absorbs network jitter, so N-sight never counts more than perMinute in a minute of its own. */
 const WINDOW_MS = 61_000;
-/** Share of the window background calls may use while interactive calls are being made. */
 const BACKGROUND_SHARE_WHEN_BUSY = 0.8;
 
 export class BudgetClosedError extends Error {
@@ -62,7 +40,6 @@ export class CallBudget {
   readonly maxConcurrent: number;
   readonly maxQueuedInteractive: number;
   private readonly now: () => number;
-  /** Start times of calls in the current window, oldest first. */
   private starts: number[] = [];
   private inFlight = 0;
   private backgroundInFlight = 0;
@@ -82,11 +59,7 @@ export class CallBudget {
     this.now = options.now ?? Date.now;
   }
 
-  /**
-   * Runs `task` when the budget allows; rejects with the signal's reason if aborted while
-   * waiting (a started task is not interrupted), or with a "busy" NsightError when the
-   * interactive queue is full.
-   */
+  /** Rejects if aborted while queued (a started task runs on), or "busy" when the interactive queue is full. */
   run<T>(task: () => Promise<T>, priority: CallPriority = "interactive", signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
@@ -137,7 +110,6 @@ export class CallBudget {
     });
   }
 
-  /** Holds every call back for `ms` (N-sight said 429, or is clearly struggling). */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
     this.pump();
@@ -153,7 +125,6 @@ export class CallBudget {
     };
   }
 
-  /** Rejects every waiting call; used when the server shuts down. */
   close(): void {
     for (const queue of Object.values(this.queues)) {
       for (const waiter of queue.splice(0)) waiter.cancel(new BudgetClosedError());
@@ -164,7 +135,6 @@ export class CallBudget {
 
   private busyError(queued: number): NsightError {
     return new NsightError("busy", "Too many requests are waiting for N-sight right now. Try again in a minute.", {
-      // About when the calls already waiting will have gone out at the budget's pace.
       retryAfterMs: Math.max(1_000, Math.ceil((queued * WINDOW_MS) / this.perMinute)),
     });
   }
@@ -179,7 +149,6 @@ export class CallBudget {
     if (drop > 0) this.starts.splice(0, drop);
   }
 
-  /** How long until a background call may start (0: now), or null if none may for now. */
   private backgroundWaitMs(now: number): number | null {
     // Every slot but one (when there is more than one): a page never waits behind it.
     if (this.backgroundInFlight >= Math.max(1, this.maxConcurrent - 1)) return null;
@@ -187,7 +156,6 @@ export class CallBudget {
     let wait = this.lastBackgroundStart + spacing - now;
     const busy = now - this.lastInteractiveStart < WINDOW_MS;
     const cap = busy ? Math.max(1, Math.floor(this.perMinute * BACKGROUND_SHARE_WHEN_BUSY)) : this.perMinute;
-    // The window must hold fewer than `cap` starts: wait for the one that makes room to expire.
     if (this.starts.length >= cap) wait = Math.max(wait, this.starts[this.starts.length - cap]! + WINDOW_MS - now + 1);
     return Math.max(0, wait);
   }

@@ -3,42 +3,34 @@ import { isNsightId } from "../ids";
 import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
 import type { CallBudget, CallPriority } from "./budget";
 import { isNsightError, NsightError } from "./errors";
-import { readFlatRecordsYielding } from "./flat-records";
-import { mapClientDevices, mapClients, mapSessions, mapSiteDevices, mapSites, SESSION_FIELDS, sessionsFromValues } from "./records";
-import { fetchNsightText, parseAnswer, type ReadService, type TransportOptions } from "./transport";
+import { mapClientDevices, mapClients, mapSiteDevices, mapSites } from "./records";
+import { SessionAnswerReader } from "./session-answer";
+import { parseAnswer, readNsightAnswer, type AnswerReader, type ReadService, type TransportOptions } from "./transport";
 import type { XmlElement } from "./xml";
 
 export interface RetryPolicy {
-  /** Attempts per call, the first included. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
 export interface BreakerPolicy {
-  /** Calls in the window before the failure ratio counts. */
   minCalls: number;
   /** Failing resources (service + parameters) needed: one broken device is not an outage. */
   minFailingResources: number;
-  /** Failure ratio (0..1) that opens the breaker. */
   failureRatio: number;
   windowMs: number;
-  /** How long the breaker stays open before one trial call. */
   openMs: number;
 }
 
 export interface CallOptions {
   priority?: CallPriority;
-  /**
-   * Fires when nobody waits for the answer any more: a call still queued in the budget is
-   * dropped and no retry follows. A call already sent is let finish (its answer is cached).
-   */
+  /** Drops a call still queued and any retry; a call already sent finishes and is cached. */
   signal?: AbortSignal;
 }
 
 export interface CallEvent {
   service: ReadService;
-  /** The non-secret parameters (ids). */
   params: Record<string, string>;
   attempt: number;
   outcome: "ok" | NsightError["kind"];
@@ -52,7 +44,7 @@ export interface NsightClientOptions {
   budget: CallBudget;
   retry?: Partial<RetryPolicy>;
   breaker?: Partial<BreakerPolicy>;
-  /** Called after every upstream attempt: for logs and metrics. Never sees the key. */
+  /** Never sees the key. */
   onCall?: (event: CallEvent) => void;
   onDrop?: (service: string, reason: string) => void;
   random?: () => number;
@@ -62,14 +54,9 @@ export interface NsightClientOptions {
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 1_000, maxDelayMs: 30_000 };
 const DEFAULT_BREAKER: BreakerPolicy = { minCalls: 8, minFailingResources: 3, failureRatio: 0.5, windowMs: 60_000, openMs: 30_000 };
-/** How long everyone holds back after a 429 that named no Retry-After. */
 const DEFAULT_THROTTLE_PAUSE_MS = 30_000;
 
-/**
- * Failures that say "N-sight is down" rather than "this one answer was bad": no HTTP answer
- * at all (refused, reset, unreachable), a timeout, or a 502/503/504 from its front end.
- * One broken device answering HTTP 500 must not cut every viewer off N-sight.
- */
+/** Outage-like failures only: one device answering HTTP 500 must not cut every viewer off N-sight. */
 export function isOutageSign(error: NsightError): boolean {
   if (error.kind === "timeout") return true;
   if (error.kind !== "unavailable") return false;
@@ -96,18 +83,12 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * The typed N-sight client: every call goes through the shared budget, is retried with
- * full-jitter backoff when the failure is transient, and stops early while a circuit
- * breaker says N-sight is down. Returns app DTOs; throws NsightError.
- */
 export class NsightClient {
   private readonly retry: RetryPolicy;
   private readonly breaker: BreakerPolicy;
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Outcomes of recent attempts, for the breaker: [time, failed, resource]. */
   private outcomes: [number, boolean, string][] = [];
   private openUntil = 0;
 
@@ -145,33 +126,26 @@ export class NsightClient {
     );
   }
 
-  /**
-   * A device's whole Backup & Recovery history, sorted by start. Answers run to tens of
-   * thousands of sessions, so the common flat shape is read by the fast path in slices
-   * (the event loop keeps serving others); anything unusual goes to the general reader.
-   */
+  /** Read while it arrives: tens of thousands of sessions must not hold the event loop (docs/nsight-api.md §7.5). */
   async listMobSessions(deviceId: string, call?: CallOptions): Promise<BackupSession[]> {
     assertId(deviceId, "device id");
     const service = "list_mob_sessions";
-    return this.callText(service, { deviceid: deviceId }, call, async (text) => {
-      const flat = await readFlatRecordsYielding(text, "result", "session", SESSION_FIELDS);
-      if (flat && flat.rootAttrs.status === "OK") return sessionsFromValues(flat.records, this.options.onDrop);
-      return mapSessions(parseAnswer(text, service), this.options.onDrop);
-    });
+    return this.callText(service, { deviceid: deviceId }, call, () => new SessionAnswerReader(service, this.options.onDrop));
   }
 
-  /** Whether the breaker currently holds calls back, and until when. */
   breakerState(): { open: boolean; until: number | null } {
     const open = this.openUntil > this.now();
     return { open, until: open ? this.openUntil : null };
   }
 
-  /** A call whose answer is read by the general reader and mapped by `map`. */
   private call<T>(service: ReadService, params: Record<string, string>, call: CallOptions | undefined, map: (result: XmlElement) => T): Promise<T> {
-    return this.callText(service, params, call, (text) => map(parseAnswer(text, service)));
+    return this.callText(service, params, call, () => {
+      const pieces: string[] = [];
+      return { write: (text) => pieces.push(text), end: () => map(parseAnswer(pieces.join(""), service)) };
+    });
   }
 
-  private async callText<T>(service: ReadService, params: Record<string, string>, call: CallOptions = {}, read: (text: string) => T | Promise<T>): Promise<T> {
+  private async callText<T>(service: ReadService, params: Record<string, string>, call: CallOptions = {}, read: () => AnswerReader<T>): Promise<T> {
     let lastError: NsightError | undefined;
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       if (this.openUntil > this.now()) {
@@ -198,14 +172,13 @@ export class NsightClient {
     throw lastError ?? new NsightError("unavailable", "N-sight could not be reached.", { service });
   }
 
-  private async attempt<T>(service: ReadService, params: Record<string, string>, attempt: number, read: (text: string) => T | Promise<T>): Promise<T> {
+  private async attempt<T>(service: ReadService, params: Record<string, string>, attempt: number, read: () => AnswerReader<T>): Promise<T> {
     const started = this.now();
     try {
-      const answer = await fetchNsightText(this.options.transport, service, params);
-      const value = await read(answer.text);
+      const answer = await readNsightAnswer(this.options.transport, service, params, read());
       this.record(false, service, params);
       this.options.onCall?.({ service, params, attempt, outcome: "ok", ms: this.now() - started, bytes: answer.bytes });
-      return value;
+      return answer.value;
     } catch (error) {
       if (isNsightError(error)) {
         this.record(isOutageSign(error), service, params);
@@ -238,7 +211,6 @@ export class NsightClient {
       resources >= this.breaker.minFailingResources
     ) {
       this.openUntil = now + this.breaker.openMs;
-      // Start the next window afresh so one trial call decides.
       this.outcomes = [];
     }
   }

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { referenceParseSessions } from "../../scripts/bench/reference-parse";
 import { decodeXmlBytes } from "./decode";
-import { readFlatRecords, readFlatRecordsYielding } from "./flat-records";
-import { mapSessions, SESSION_FIELDS, sessionsFromValues } from "./records";
+import { FlatRecordStream, readFlatRecords, type FlatRecords, type RecordValues } from "./flat-records";
+import { mapSessions, SESSION_FIELDS, sessionsFromValues } from "./session-records";
 import { readXml } from "./xml";
 
 const fixture = (name: string) => decodeXmlBytes(new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url))));
@@ -66,11 +66,104 @@ describe("readFlatRecords (the fast path for big answers)", () => {
     }
   });
 
-  it("gives the same records when read in slices that hand the event loop back", async () => {
-    const xml = doc(Array.from({ length: 120 }, (_, i) => session(i + 1)).join(""));
-    const sliced = await readFlatRecordsYielding(xml, "result", "session", SESSION_FIELDS, 7);
-    expect(sliced!.records).toEqual(readFlatRecords(xml, "result", "session", SESSION_FIELDS)!.records);
-    expect(sliced!.records).toHaveLength(120);
+  it.each([
+    ["a raw control character", doc(session(1).replace("BACKUP", "BACK\u0001UP"))],
+    ["a raw U+FFFF in a field nobody reads", doc(session(1, "<note>\uffff</note>"))],
+  ])("gives up on %s, like the general reader", (_label, xml) => {
+    expect(readFlatRecords(xml, "result", "session", SESSION_FIELDS)).toBeNull();
+    expect(() => readXml(xml)).toThrow(/not allowed/);
+  });
+});
+
+function readInPieces(xml: string, cuts: number[]): FlatRecords | null {
+  const records: RecordValues[] = [];
+  const stream = new FlatRecordStream("result", "session", SESSION_FIELDS, (values) => records.push(values));
+  let from = 0;
+  for (const cut of [...cuts, xml.length]) {
+    stream.write(xml.slice(from, cut));
+    from = cut;
+  }
+  return stream.end() ? { rootAttrs: stream.rootAttrs, records } : null;
+}
+
+function seededRandom(seed: number): () => number {
+  return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+}
+
+function randomCuts(length: number, count: number, random: () => number): number[] {
+  return Array.from({ length: count }, () => Math.floor(random() * (length + 1))).sort((a, b) => a - b);
+}
+
+describe("FlatRecordStream (the fast path, reading while the body arrives)", () => {
+  const tricky = `<?xml version="1.0" encoding="ISO-8859-1"?>\n<!-- prolog --><?pi x?>\n<result created="2025-01-09T12:12:51-06:00" note="a&gt;b" host="h" status="OK">\n  <!-- note -->\n  ${session(1)}<?pi in between?>\n  <session>\n    <session_id> 7 </session_id>\n    <plugin><![CDATA[FILE_]]>SYS&#84;EM</plugin>\n    <storage_account_id/>\n    <status>COMPLETED<!-- x --></status>\n    <unknown_field>&amp;ignored&#x41;</unknown_field>\n    <session_id>8</session_id>\n  </session>${session(2)}\n</result>\n<!-- epilog -->\n`;
+
+  it("reads the same as the whole document when it is split in two at every offset", () => {
+    const whole = readFlatRecords(tricky, "result", "session", SESSION_FIELDS);
+    expect(whole!.records).toHaveLength(3);
+    for (let cut = 0; cut <= tricky.length; cut++) {
+      expect(readInPieces(tricky, [cut]), `cut at ${cut}`).toEqual(whole);
+    }
+  });
+
+  it("reads the same one character at a time", () => {
+    expect(readInPieces(tricky, Array.from({ length: tricky.length }, (_, i) => i))).toEqual(readFlatRecords(tricky, "result", "session", SESSION_FIELDS));
+  });
+
+  it("never returns a partial result for an answer cut anywhere and written in random pieces", () => {
+    const random = seededRandom(8);
+    for (let cut = 0; cut < tricky.length; cut++) {
+      const truncated = tricky.slice(0, cut);
+      const read = readInPieces(truncated, randomCuts(truncated.length, 5, random));
+      // Only a cut after the root's end tag, outside the epilog comment, leaves a whole document.
+      if (/^\s*(<!-- epilog -->)?\s*$/.test(tricky.slice(cut))) expect(read, `cut at ${cut}`).toEqual(readFlatRecords(tricky, "result", "session", SESSION_FIELDS));
+      else expect(read, `cut at ${cut}`).toBeNull();
+    }
+  });
+
+  it("gives up in pieces wherever the whole document makes it give up", () => {
+    const random = seededRandom(53);
+    for (const bad of [doc(session(1, "<error_count><n>0</n></error_count>")), `${doc(session(1))}junk`, doc(session(1).replace("</status>", "</statu>")), '<result status="FAIL"><error/></result>']) {
+      for (let i = 0; i < 50; i++) expect(readInPieces(bad, randomCuts(bad.length, 1 + (i % 7), random))).toBeNull();
+    }
+  });
+
+  it("hands records over while the body arrives, not only at its end", () => {
+    let seen = 0;
+    const stream = new FlatRecordStream("result", "session", SESSION_FIELDS, () => seen++);
+    const xml = doc(Array.from({ length: 50 }, (_, i) => session(i + 1)).join(""));
+    stream.write(xml.slice(0, xml.length / 2));
+    expect(seen).toBeGreaterThan(20);
+    expect(seen).toBeLessThan(50);
+    stream.write(xml.slice(xml.length / 2));
+    expect(stream.end()).toBe(true);
+    expect(seen).toBe(50);
+  });
+
+  it("refuses a root its caller does not accept", () => {
+    const stream = new FlatRecordStream("result", "session", SESSION_FIELDS, () => undefined, (attrs) => attrs.status === "OK");
+    stream.write(doc(session(1)).replace('status="OK"', 'status="FAIL"'));
+    expect(stream.end()).toBe(false);
+  });
+
+  it("reads a huge record written in small pieces in linear time (it is not read again from its start for every piece)", () => {
+    let attempts = 0;
+    const big = doc(session(1, `<note>${"x".repeat(1_000_000)}</note>`));
+    const stream = new FlatRecordStream("result", "session", SESSION_FIELDS, () => attempts++);
+    const indexOf = String.prototype.indexOf;
+    let scans = 0;
+    String.prototype.indexOf = function (this: string, ...args: Parameters<string["indexOf"]>) {
+      scans++;
+      return indexOf.apply(this, args);
+    };
+    try {
+      for (let i = 0; i < big.length; i += 1_000) stream.write(big.slice(i, i + 1_000));
+    } finally {
+      String.prototype.indexOf = indexOf;
+    }
+    expect(stream.end()).toBe(true);
+    expect(attempts).toBe(1);
+    // About 1,000 pieces: reading the record again at every one would take thousands of scans.
+    expect(scans).toBeLessThan(300);
   });
 });
 
@@ -86,6 +179,11 @@ describe("on the simulator's real answers", () => {
         const result = fast(xml);
         expect(result, device).toEqual(general(xml));
         expect(result, device).toEqual(referenceParseSessions(xml));
+        const whole = readFlatRecords(xml, "result", "session", SESSION_FIELDS);
+        const random = seededRandom(Number(device));
+        for (let i = 0; i < 20; i++) {
+          expect(readInPieces(xml, randomCuts(xml.length, 1 + Math.floor(random() * 200), random)), `${device}, split ${i}`).toEqual(whole);
+        }
       }
     } finally {
       await sim.close();

@@ -1,74 +1,59 @@
 import "server-only";
-/**
- * The fast path for N-sight's big answers: a document whose root holds a long list of flat
- * records (`<result><session><session_id>…</session_id>…</session>…</result>`), read
- * straight into arrays of field values without building a tree.
- *
- * It accepts only the clean, expected shape and gives up (returns null) at the first thing
- * it does not expect — a wrapper element, an `<error>`, attributes on a field, a nested
- * element, a DOCTYPE, an end of input in the middle, anything after the root. The caller then
- * runs the general strict reader (xml.ts), which accepts every legal variant and names the
- * exact syntax error. So this path is never less strict than that one, only faster: about
- * ten times, because no element objects are created for the hundreds of thousands of fields.
- *
- * Reading is done in slices of records, so a caller can hand the event loop back between
- * slices instead of blocking it for the whole document.
- */
-import { checkEntities, decodeEntities } from "./xml";
+/** Fast path for long flat record lists (docs/nsight-api.md §7.5): anything unexpected goes to the strict reader, so never less strict, only faster. */
+import { checkEntities, decodeEntities, findIllegalCharacter } from "./xml";
+
+export type RecordValues = (string | undefined)[];
 
 export interface FlatRecords {
-  /** Attributes of the root element. */
   rootAttrs: Record<string, string>;
-  /** One array per record; index i holds the trimmed text of `fields[i]`, if present. */
-  records: (string | undefined)[][];
+  records: RecordValues[];
 }
 
 const WHITESPACE = /\s/;
+
+const MORE = -2;
+const FAIL = -1;
 
 function isSpaceCode(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-/** Parses `name="value" …` of a start tag into attrs; returns the index after `>` or -1. */
-function readRootAttributes(xml: string, i: number, attrs: Record<string, string>): number {
-  const n = xml.length;
+function readRootAttributes(tag: string, i: number, attrs: Record<string, string>): number {
+  const n = tag.length;
   for (;;) {
-    while (i < n && isSpaceCode(xml.charCodeAt(i))) i++;
-    if (i >= n) return -1;
-    if (xml.charCodeAt(i) === 62 /* > */) return i + 1;
-    const eq = xml.indexOf("=", i);
-    if (eq === -1) return -1;
-    const name = xml.slice(i, eq).trim();
-    if (!name || WHITESPACE.test(name) || /[<>/"']/.test(name) || name in attrs) return -1;
-    const quote = xml[eq + 1];
-    if (quote !== '"' && quote !== "'") return -1;
-    const close = xml.indexOf(quote, eq + 2);
-    if (close === -1) return -1;
-    const raw = xml.slice(eq + 2, close);
-    if (raw.includes("<")) return -1;
+    while (i < n && isSpaceCode(tag.charCodeAt(i))) i++;
+    if (i >= n) return FAIL;
+    if (tag.charCodeAt(i) === 62 /* > */) return i + 1;
+    const eq = tag.indexOf("=", i);
+    if (eq === -1) return FAIL;
+    const name = tag.slice(i, eq).trim();
+    if (!name || WHITESPACE.test(name) || /[<>/"']/.test(name) || name in attrs) return FAIL;
+    const quote = tag[eq + 1];
+    if (quote !== '"' && quote !== "'") return FAIL;
+    const close = tag.indexOf(quote, eq + 2);
+    if (close === -1) return FAIL;
     try {
-      attrs[name] = decodeEntities(raw);
+      attrs[name] = decodeEntities(tag.slice(eq + 2, close));
     } catch {
-      return -1;
+      return FAIL;
     }
     i = close + 1;
-    const after = xml.charCodeAt(i);
-    if (!(isSpaceCode(after) || after === 62)) return -1;
+    const after = tag.charCodeAt(i);
+    if (!(isSpaceCode(after) || after === 62)) return FAIL;
   }
 }
 
-/** Skips whitespace, comments and processing instructions; returns the next index or -1 on a broken one. */
 function skipMisc(xml: string, i: number): number {
   const n = xml.length;
   for (;;) {
     while (i < n && isSpaceCode(xml.charCodeAt(i))) i++;
     if (xml.startsWith("<!--", i)) {
       const end = xml.indexOf("-->", i + 4);
-      if (end === -1) return -1;
+      if (end === -1) return MORE;
       i = end + 3;
     } else if (xml.startsWith("<?", i)) {
       const end = xml.indexOf("?>", i + 2);
-      if (end === -1) return -1;
+      if (end === -1) return MORE;
       i = end + 2;
     } else {
       return i;
@@ -76,125 +61,203 @@ function skipMisc(xml: string, i: number): number {
   }
 }
 
-export class FlatRecordReader {
-  private i = 0;
-  private done = false;
-  private readonly fieldIndex: Map<string, number>;
-  private readonly recordOpen: string;
-  private readonly rootClose: string;
-  readonly result: FlatRecords = { rootAttrs: Object.create(null) as Record<string, string>, records: [] };
+type Phase = "prolog" | "records" | "epilog";
 
-  /** False as soon as the document turns out not to be of the expected shape. */
+/** acceptRoot may refuse the root by its attributes: a non-OK answer is the general reader's to explain. */
+export class FlatRecordStream {
+  private buf = "";
+  private pos = 0;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private retryAt = 0;
+  private phase: Phase = "prolog";
+  private readonly fieldIndex: Map<string, number>;
+  private readonly rootOpen: string;
+  private readonly recordOpen: string;
+  private readonly recordName: string;
+  private readonly rootClose: string;
+  private readonly lookahead: number;
+  private fieldEnd = 0;
+  readonly rootAttrs: Record<string, string> = Object.create(null) as Record<string, string>;
+
   ok = true;
 
   constructor(
-    private readonly xml: string,
     rootName: string,
     recordName: string,
     private readonly fields: readonly string[],
+    private readonly onRecord: (values: RecordValues) => void,
+    private readonly acceptRoot: (attrs: Record<string, string>) => boolean = () => true,
   ) {
     this.fieldIndex = new Map(fields.map((f, index) => [f, index]));
+    this.rootOpen = `<${rootName}`;
+    this.recordName = recordName;
     this.recordOpen = `<${recordName}>`;
     this.rootClose = `</${rootName}>`;
-    this.start(rootName);
+    this.lookahead = Math.max(this.rootClose.length, this.recordOpen.length, 4);
   }
 
-  get finished(): boolean {
-    return this.done || !this.ok;
+  write(text: string): boolean {
+    if (!this.ok) return false;
+    if (findIllegalCharacter(text) !== -1) return this.fail();
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    // Wait until the unread text has doubled, so a huge record in small pieces costs linear time.
+    if (this.buf.length - this.pos + this.pendingLength >= this.retryAt) this.advance();
+    return this.ok;
+  }
+
+  end(): boolean {
+    if (!this.ok) return false;
+    this.advance();
+    if (!this.ok) return false;
+    if (this.phase !== "epilog" || this.pos !== this.buf.length) return this.fail();
+    return true;
   }
 
   private fail(): false {
     this.ok = false;
+    this.buf = "";
+    this.pos = 0;
+    this.pending = [];
     return false;
   }
 
-  private start(rootName: string): void {
-    const xml = this.xml;
-    let i = skipMisc(xml, 0);
-    if (i === -1 || !xml.startsWith(`<${rootName}`, i)) {
-      this.fail();
+  private advance(): void {
+    if (this.pendingLength > 0) {
+      this.buf = this.buf.slice(this.pos) + this.pending.join("");
+      this.pos = 0;
+      this.pending = [];
+      this.pendingLength = 0;
+    }
+    if (this.phase === "prolog" && !this.readRoot()) return this.waitForMore();
+    if (this.phase === "records" && !this.readRecords()) return this.waitForMore();
+    if (this.phase === "epilog") this.readEpilog();
+    this.waitForMore();
+  }
+
+  private waitForMore(): void {
+    this.retryAt = 2 * (this.buf.length - this.pos);
+  }
+
+  private readRoot(): boolean {
+    const xml = this.buf;
+    const i = skipMisc(xml, this.pos);
+    if (i === MORE) return false;
+    if (xml.length - i < this.rootOpen.length + 1) {
+      const rest = xml.slice(i);
+      if (!this.rootOpen.startsWith(rest) && !"<!--".startsWith(rest)) this.fail();
+      return false;
+    }
+    if (!xml.startsWith(this.rootOpen, i)) return this.fail();
+    let at = i + this.rootOpen.length;
+    const c = xml.charCodeAt(at);
+    if (c === 62 /* > */) {
+      at++;
+    } else if (isSpaceCode(c)) {
+      // An attribute value may hold '>' but never '<': the start tag ends before the next '<'.
+      const next = xml.indexOf("<", at);
+      if (next === -1) return false;
+      at = readRootAttributes(xml.slice(0, next), at, this.rootAttrs);
+      if (at === FAIL) return this.fail();
+    } else {
+      return this.fail();
+    }
+    if (!this.acceptRoot(this.rootAttrs)) return this.fail();
+    this.pos = at;
+    this.phase = "records";
+    return true;
+  }
+
+  private readRecords(): boolean {
+    const xml = this.buf;
+    for (;;) {
+      const i = skipMisc(xml, this.pos);
+      if (i === MORE) return false;
+      if (xml.startsWith(this.rootClose, i)) {
+        this.pos = i + this.rootClose.length;
+        this.phase = "epilog";
+        return true;
+      }
+      if (!xml.startsWith(this.recordOpen, i)) {
+        if (xml.length - i < this.lookahead) return false;
+        return this.fail();
+      }
+      const end = this.readRecord(i + this.recordOpen.length);
+      if (end === MORE) return false;
+      if (end === FAIL) return this.fail();
+      this.pos = end;
+    }
+  }
+
+  private readEpilog(): void {
+    const i = skipMisc(this.buf, this.pos);
+    if (i === MORE) return;
+    if (i < this.buf.length) {
+      if (!"<!--".startsWith(this.buf.slice(i, i + 4))) this.fail();
       return;
     }
-    i += rootName.length + 1;
-    const c = xml.charCodeAt(i);
-    if (c === 62) i++;
-    else if (isSpaceCode(c)) i = readRootAttributes(xml, i, this.result.rootAttrs);
-    else i = -1; // a self-closing or differently named root: the general reader decides
-    if (i === -1) this.fail();
-    this.i = i;
+    this.pos = i;
   }
 
-  /** Reads up to `max` more records. Returns false when the shape is not the expected one. */
-  step(max: number): boolean {
-    const xml = this.xml;
-    let i = this.i;
-    const records = this.result.records;
-    for (let read = 0; read < max && !this.done; read++) {
-      i = skipMisc(xml, i);
-      if (i === -1) return this.fail();
-      if (xml.startsWith(this.rootClose, i)) {
-        const rest = skipMisc(xml, i + this.rootClose.length);
-        if (rest !== xml.length) return this.fail();
-        this.done = true;
-        break;
+  private readRecord(from: number): number {
+    const xml = this.buf;
+    const values: RecordValues = new Array(this.fields.length);
+    let expected = 0;
+    let i = from;
+    for (;;) {
+      const lt = xml.indexOf("<", i);
+      if (lt === -1) return MORE;
+      if (!isBlank(xml, i, lt)) return FAIL;
+      if (xml.charCodeAt(lt + 1) === 47 /* / */) {
+        const close = xml.indexOf(">", lt);
+        if (close === -1) return MORE;
+        if (close - lt - 2 !== this.recordName.length || !xml.startsWith(this.recordName, lt + 2)) return FAIL;
+        this.onRecord(values);
+        return close + 1;
       }
-      if (!xml.startsWith(this.recordOpen, i)) return this.fail();
-      i += this.recordOpen.length;
-      const values: (string | undefined)[] = new Array(this.fields.length);
-      for (;;) {
-        const lt = xml.indexOf("<", i);
-        if (lt === -1 || !isBlank(xml, i, lt)) return this.fail();
-        if (xml.charCodeAt(lt + 1) === 47 /* / */) {
-          // The record's end tag.
-          const close = xml.indexOf(">", lt);
-          if (close === -1 || xml.slice(lt + 2, close) !== this.recordOpen.slice(1, -1)) return this.fail();
-          i = close + 1;
-          break;
-        }
-        if (xml.startsWith("<!--", lt)) {
-          const end = xml.indexOf("-->", lt + 4);
-          if (end === -1) return this.fail();
-          i = end + 3;
-          continue;
-        }
-        const gt = xml.indexOf(">", lt);
-        if (gt === -1) return this.fail();
-        const selfClosing = xml.charCodeAt(gt - 1) === 47; /* <name/> */
-        const name = xml.slice(lt + 1, selfClosing ? gt - 1 : gt);
-        const index = this.fieldIndex.get(name);
-        // Known field names are plain by construction; anything else is checked.
-        if (index === undefined && !isPlainName(name)) return this.fail();
-        let text = "";
-        if (selfClosing) {
-          i = gt + 1;
-        } else {
-          const read = this.readFieldText(gt + 1, name, index !== undefined);
-          if (read === null) return this.fail();
-          text = read;
-          i = this.pos;
-        }
-        if (index !== undefined && values[index] === undefined) values[index] = trimmed(text);
+      if (xml.startsWith("<!--", lt)) {
+        const end = xml.indexOf("-->", lt + 4);
+        if (end === -1) return MORE;
+        i = end + 3;
+        continue;
       }
-      records.push(values);
+      const gt = xml.indexOf(">", lt);
+      if (gt === -1) return MORE;
+      const selfClosing = xml.charCodeAt(gt - 1) === 47; /* <name/> */
+      const guess = this.fields[expected];
+      let name: string;
+      let index: number | undefined;
+      if (!selfClosing && guess !== undefined && gt - lt - 1 === guess.length && xml.startsWith(guess, lt + 1)) {
+        name = guess;
+        index = expected;
+      } else {
+        name = xml.slice(lt + 1, selfClosing ? gt - 1 : gt);
+        index = this.fieldIndex.get(name);
+        if (index === undefined && !isPlainName(name)) return FAIL;
+      }
+      if (index !== undefined) expected = index + 1;
+      let text = "";
+      if (selfClosing) {
+        i = gt + 1;
+      } else {
+        const read = this.readFieldText(gt + 1, name, index !== undefined);
+        if (typeof read === "number") return read;
+        text = read;
+        i = this.fieldEnd;
+      }
+      if (index !== undefined && values[index] === undefined) values[index] = trimmed(text);
     }
-    this.i = i;
-    return this.ok;
   }
 
-  /** Where readFieldText stopped (just past the end tag). */
-  private pos = 0;
-
-  /**
-   * Text, CDATA and comments up to `</name>`; null at a nested element or a broken part.
-   * A field nobody reads (`keep` false) is checked but not decoded.
-   */
-  private readFieldText(from: number, name: string, keep: boolean): string | null {
-    const xml = this.xml;
+  private readFieldText(from: number, name: string, keep: boolean): string | number {
+    const xml = this.buf;
     let text = "";
     let i = from;
     for (;;) {
       const lt = xml.indexOf("<", i);
-      if (lt === -1) return null;
+      if (lt === -1) return MORE;
+      if (xml.length - lt < Math.max(name.length + 3, 9)) return MORE;
       if (lt > i) {
         const raw = xml.slice(i, lt);
         if (raw.indexOf("&") === -1) {
@@ -204,35 +267,33 @@ export class FlatRecordReader {
             if (keep) text += decodeEntities(raw);
             else checkEntities(raw);
           } catch {
-            return null;
+            return FAIL;
           }
         }
       }
       const next = xml.charCodeAt(lt + 1);
       if (next === 47 /* / */) {
-        // Must be exactly </name>.
         const after = lt + 2 + name.length;
-        if (xml.charCodeAt(after) !== 62 || !xml.startsWith(name, lt + 2)) return null;
-        this.pos = after + 1;
+        if (xml.charCodeAt(after) !== 62 || !xml.startsWith(name, lt + 2)) return FAIL;
+        this.fieldEnd = after + 1;
         return text;
       }
       if (xml.startsWith("<![CDATA[", lt)) {
         const end = xml.indexOf("]]>", lt + 9);
-        if (end === -1) return null;
+        if (end === -1) return MORE;
         if (keep) text += xml.slice(lt + 9, end);
         i = end + 3;
       } else if (xml.startsWith("<!--", lt)) {
         const end = xml.indexOf("-->", lt + 4);
-        if (end === -1) return null;
+        if (end === -1) return MORE;
         i = end + 3;
       } else {
-        return null;
+        return FAIL;
       }
     }
   }
 }
 
-/** trim(), skipped in the common case of nothing to trim. */
 function trimmed(text: string): string {
   if (text.length === 0) return text;
   const first = text.charCodeAt(0);
@@ -245,7 +306,6 @@ function isBlank(xml: string, from: number, to: number): boolean {
   return true;
 }
 
-/** A tag name with no attributes, quotes, markup or whitespace in it. */
 function isPlainName(name: string): boolean {
   if (name.length === 0 || name.length > 100) return false;
   for (let i = 0; i < name.length; i++) {
@@ -255,25 +315,9 @@ function isPlainName(name: string): boolean {
   return true;
 }
 
-/** Reads the whole document at once; null when it is not of the flat shape. */
 export function readFlatRecords(xml: string, rootName: string, recordName: string, fields: readonly string[]): FlatRecords | null {
-  const reader = new FlatRecordReader(xml, rootName, recordName, fields);
-  while (!reader.finished) reader.step(Number.MAX_SAFE_INTEGER);
-  return reader.ok ? reader.result : null;
-}
-
-/** The same, handing the event loop back every `sliceSize` records. */
-export async function readFlatRecordsYielding(
-  xml: string,
-  rootName: string,
-  recordName: string,
-  fields: readonly string[],
-  sliceSize = 2_000,
-): Promise<FlatRecords | null> {
-  const reader = new FlatRecordReader(xml, rootName, recordName, fields);
-  while (!reader.finished) {
-    reader.step(sliceSize);
-    if (!reader.finished) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return reader.ok ? reader.result : null;
+  const records: RecordValues[] = [];
+  const stream = new FlatRecordStream(rootName, recordName, fields, (values) => records.push(values));
+  stream.write(xml);
+  return stream.end() ? { rootAttrs: stream.rootAttrs, records } : null;
 }

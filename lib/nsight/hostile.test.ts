@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The simulator's hostile corpus: the exact bytes its Hostile Bench devices send.
 import { BAD_GATEWAY_PAGE, hostileBody, hugeBodyParts, HOSTILE_KINDS, HOSTILE_SESSIONS, type HostileKind } from "../../simulator/hostile";
 import { startSimulator } from "../../simulator/server";
 import { SCENARIO } from "../../simulator/scenarios";
 import { startHttpStub, type HttpStub } from "../testing/http-stub";
 import { CallBudget } from "./budget";
 import { NsightClient } from "./client";
+import { decodeXmlBytes } from "./decode";
 import { isNsightError, type NsightErrorKind } from "./errors";
+import { mapSessions } from "./session-records";
+import { readXml } from "./xml";
 
-/**
- * Hostile or broken answers from N-sight, through the real client (HTTP, size cap, decoding,
- * the fast path and the general reader, mapping). Each must end in a typed error or in
- * correct data: never a crash, never a partial result.
- */
 const EXPECTED: Record<HostileKind, NsightErrorKind | "data"> = {
   billionLaughs: "bad_response",
   quadraticBlowup: "bad_response",
@@ -107,7 +104,6 @@ describe("a real answer cut anywhere", () => {
     const complete = await client.listMobSessions("1");
     expect(complete.length).toBeGreaterThan(100);
 
-    // A seeded sequence of cuts, so a failure can be replayed.
     let seed = 20261127;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     let errors = 0;
@@ -125,5 +121,36 @@ describe("a real answer cut anywhere", () => {
       }
     }
     expect(errors).toBeGreaterThan(990);
+  }, 60_000);
+
+  it("gives the same sessions when the answer arrives in pieces split anywhere", async () => {
+    const sim = await startSimulator({ port: 0, key: "k", now: "2026-11-27T12:00:00Z" });
+    let full: Buffer;
+    try {
+      const response = await fetch(`${sim.url}/api/?apikey=k&service=list_mob_sessions&deviceid=${SCENARIO.failingStreak}`, { headers: { "User-Agent": "t" } });
+      full = Buffer.from(await response.arrayBuffer());
+    } finally {
+      await sim.close();
+    }
+    let cuts: number[] = [];
+    stub.handle((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/xml; charset=ISO-8859-1" });
+      const pieces = [0, ...cuts, full.length].slice(1).map((to, i, ends) => full.subarray(i === 0 ? 0 : ends[i - 1], to));
+      const next = (i: number) => {
+        if (i === pieces.length) return void res.end();
+        res.write(pieces[i]!, () => setTimeout(() => next(i + 1), 1));
+      };
+      next(0);
+    });
+    const whole = await client.listMobSessions("1");
+    expect(whole.length).toBeGreaterThan(100);
+    expect(whole).toEqual(mapSessions(readXml(decodeXmlBytes(full))));
+
+    let seed = 2026;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 8; i++) {
+      cuts = Array.from({ length: 40 }, () => Math.floor(random() * full.length)).sort((a, b) => a - b);
+      expect(await client.listMobSessions("1"), `cuts ${cuts.join(",")}`).toEqual(whole);
+    }
   }, 60_000);
 });

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpStub, type HttpStub } from "../testing/http-stub";
 import { NsightError } from "./errors";
-import { buildRequestUrl, requestNsight, type TransportOptions } from "./transport";
+import { decodeXmlBytes } from "./decode";
+import { buildRequestUrl, readNsightAnswer, requestNsight, type TransportOptions } from "./transport";
 
 const KEY = "0123456789abcdef0123456789abcdef";
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -29,7 +30,6 @@ async function failure(promise: Promise<unknown>): Promise<NsightError> {
   } catch (error) {
     expect(error).toBeInstanceOf(NsightError);
     const e = error as NsightError;
-    // The key must never travel inside an error, whatever happened.
     expect(JSON.stringify({ ...e, message: e.message, stack: e.stack })).not.toContain(KEY);
     return e;
   }
@@ -148,6 +148,27 @@ describe("requestNsight", () => {
     const refused = await failure(requestNsight({ ...options, baseUrl: new URL("http://127.0.0.1:1") }, "list_clients", {}));
     expect(refused.kind).toBe("unavailable");
     expect(refused.diagnostic ?? "").not.toContain(KEY);
+  });
+
+  it("hands the text to its reader while the body arrives, not only after the last byte", async () => {
+    const full = fixture("list_mob_sessions.xml");
+    let sendRest = () => undefined as void;
+    stub.handle((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/xml; charset=ISO-8859-1" });
+      res.write(full.subarray(0, 400));
+      sendRest = () => res.end(full.subarray(400));
+    });
+    // The rest is sent only once the reader has seen the first part.
+    const pieces: string[] = [];
+    const reader = {
+      write: (text: string) => {
+        if (pieces.push(text) === 1) sendRest();
+      },
+      end: () => pieces.join(""),
+    };
+    const answer = await readNsightAnswer(options, "list_mob_sessions", { deviceid: "1" }, reader);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(answer).toEqual({ value: decodeXmlBytes(full), bytes: full.byteLength });
   });
 
   it("refuses to follow a redirect", async () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { decodeXmlBytes, UnsupportedEncodingError } from "./decode";
+import { UnsupportedEncodingError, XmlTextDecoder } from "./decode";
 import { isNsightError, NsightError } from "./errors";
 import { redact } from "./redact";
 import { childElement, readXml, XmlSyntaxError, type XmlElement } from "./xml";
@@ -16,23 +16,19 @@ export const READ_SERVICES = [
 export type ReadService = (typeof READ_SERVICES)[number];
 
 export interface TransportOptions {
-  /** Where `/api/` lives: `https://www.systemmonitor.us` or `http://127.0.0.1:4010`. */
   baseUrl: URL;
   apiKey: string;
   timeoutMs: number;
   maxBodyBytes: number;
   userAgent: string;
-  /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
 
-/** The `<result>` element of a successful answer. */
 export interface NsightAnswer {
   result: XmlElement;
   bytes: number;
 }
 
-/** The decoded text of an answer that passed the HTTP checks (status, type, size). */
 export interface NsightText {
   text: string;
   bytes: number;
@@ -59,7 +55,19 @@ function parseRetryAfter(value: string | null): number | undefined {
   return undefined;
 }
 
-async function readBodyCapped(response: Response, maxBytes: number, service: string): Promise<Uint8Array> {
+export interface AnswerReader<T> {
+  write(text: string): void;
+  end(): T;
+}
+
+/** The bytes decoded in one go: a network chunk can be large, and a long step blocks everyone. */
+const PIECE_BYTES = 64 * 1024;
+const SLICE_MS = 8;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Hands the event loop back every SLICE_MS: buffered chunks resolve without a turn, so others wait one slice at most. */
+async function readBodyInto<T>(response: Response, maxBytes: number, service: string, reader: AnswerReader<T>): Promise<{ value: T; bytes: number }> {
   const declared = Number(response.headers.get("content-length"));
   const tooLarge = () =>
     new NsightError("bad_response", "N-sight's answer was larger than this dashboard accepts.", {
@@ -70,28 +78,42 @@ async function readBodyCapped(response: Response, maxBytes: number, service: str
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+  const decoder = new XmlTextDecoder(response.headers.get("content-type"));
+  const decode = (write: () => string) => {
+    try {
+      return write();
+    } catch (error) {
+      const diagnostic = error instanceof UnsupportedEncodingError ? error.message : "undecodable bytes";
+      throw new NsightError("bad_response", "N-sight's answer was not readable text.", { service, diagnostic });
     }
-    chunks.push(value);
+  };
+  let total = 0;
+  if (response.body) {
+    const body = response.body.getReader();
+    let sliceStart = performance.now();
+    for (;;) {
+      const { done, value } = await body.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await body.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      for (let at = 0; at < value.byteLength; at += PIECE_BYTES) {
+        const text = decode(() => decoder.write(value.subarray(at, at + PIECE_BYTES)));
+        if (text) reader.write(text);
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await nextTurn();
+          sliceStart = performance.now();
+        }
+      }
+    }
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  if (total === 0) throw new NsightError("bad_response", "N-sight sent an empty answer.", { service, diagnostic: "empty body" });
+  await nextTurn();
+  const rest = decode(() => decoder.end());
+  if (rest) reader.write(rest);
+  return { value: reader.end(), bytes: total };
 }
 
 /** Maps an `<error>` answer to a typed error (docs/nsight-api.md §6.1). */
@@ -101,8 +123,7 @@ function failureFromAnswer(result: XmlElement, service: string): NsightError {
   const code = codeText && /^\d+$/.test(codeText) ? Number(codeText) : undefined;
   const upstreamMessage = (error ? childElement(error, "message")?.text.trim() : undefined) ?? "";
   const details = { service, errorCode: code, diagnostic: `FAIL ${code ?? "-"}: ${upstreamMessage.slice(0, 200)}` };
-  // Code 3 "Login failed" is what N-sight sends; N-able's own tooling also expects code 2
-  // "Invalid api key". Either way the key is refused: an auth failure, not a bad answer.
+  // N-sight sends code 3; N-able's own tooling also expects 2. Both mean the key is refused.
   if (code === 2 || code === 3 || /login failed|invalid api key/i.test(upstreamMessage)) {
     return new NsightError("auth", "N-sight refused the API key (login failed). Check NSIGHT_API_KEY and NSIGHT_SERVER.", details);
   }
@@ -114,22 +135,6 @@ function failureFromAnswer(result: XmlElement, service: string): NsightError {
   return new NsightError("bad_response", "N-sight reported an error.", details);
 }
 
-function decodeBody(bytes: Uint8Array, contentType: string | null, service: string): string {
-  if (bytes.byteLength === 0) {
-    throw new NsightError("bad_response", "N-sight sent an empty answer.", { service, diagnostic: "empty body" });
-  }
-  try {
-    return decodeXmlBytes(bytes, contentType);
-  } catch (error) {
-    const diagnostic = error instanceof UnsupportedEncodingError ? error.message : "undecodable bytes";
-    throw new NsightError("bad_response", "N-sight's answer was not readable text.", { service, diagnostic });
-  }
-}
-
-/**
- * Reads an answer's text with the general strict reader and checks the envelope: root
- * `<result>` with status OK, or a typed error for `<error>` / FAIL.
- */
 export function parseAnswer(text: string, service: string): XmlElement {
   let root: XmlElement;
   try {
@@ -158,10 +163,7 @@ export function parseAnswer(text: string, service: string): XmlElement {
   return root;
 }
 
-/**
- * Makes one call to N-sight and returns the `<result>` of a successful answer, or throws
- * an NsightError. No retries and no rate limiting here: see budget.ts and client.ts.
- */
+/** One call; no retries or budget here (client.ts, budget.ts). */
 export async function requestNsight(
   options: TransportOptions,
   service: ReadService,
@@ -172,16 +174,24 @@ export async function requestNsight(
   return { result: parseAnswer(answer.text, service), bytes: answer.bytes };
 }
 
-/**
- * Makes one call and returns the answer's decoded text once the HTTP side is sound (status,
- * content type, size cap, encoding); parsing is the caller's (parseAnswer, or a fast path).
- */
 export async function fetchNsightText(
   options: TransportOptions,
   service: ReadService,
   params: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<NsightText> {
+  const pieces: string[] = [];
+  const { value, bytes } = await readNsightAnswer(options, service, params, { write: (text) => pieces.push(text), end: () => pieces.join("") }, signal);
+  return { text: value, bytes };
+}
+
+export async function readNsightAnswer<T>(
+  options: TransportOptions,
+  service: ReadService,
+  params: Record<string, string>,
+  reader: AnswerReader<T>,
+  signal?: AbortSignal,
+): Promise<{ value: T; bytes: number }> {
   const url = buildRequestUrl(options, service, params);
   const doFetch = options.fetch ?? fetch;
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -241,12 +251,27 @@ export async function fetchNsightText(
         diagnostic: `content-type ${contentType.slice(0, 60)}`,
       });
     }
-    const bytes = await readBodyCapped(response, options.maxBodyBytes, service);
-    return { text: decodeBody(bytes, contentType, service), bytes: bytes.byteLength };
+    return await readBodyInto(response, options.maxBodyBytes, service, {
+      write: (text) => readerCall(() => reader.write(text)),
+      end: () => readerCall(() => reader.end()),
+    });
   } catch (error) {
     await response.body?.cancel().catch(() => undefined);
+    if (error instanceof ReaderFailure) throw error.cause;
     if (isNsightError(error)) throw error;
     throw transportFailure(error, timeout, service, secrets, options.timeoutMs);
+  }
+}
+
+class ReaderFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+function readerCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw new ReaderFailure(error);
   }
 }
 

@@ -1,29 +1,28 @@
 import "server-only";
-import type { UpstreamHealth } from "../fleet/types";
+import type { UpstreamHealth, UpstreamProblem } from "../fleet/types";
 import type { CallEvent } from "./client";
 
-const PROBLEM_WORDS: Partial<Record<CallEvent["outcome"], string>> = {
-  unavailable: "N-sight could not be reached",
-  timeout: "N-sight did not answer in time",
-  auth: "N-sight refused the API key",
-  throttled: "N-sight asked us to slow down",
+const PROBLEMS: Partial<Record<CallEvent["outcome"], { problem: UpstreamProblem; words: string }>> = {
+  unavailable: { problem: "unreachable", words: "N-sight could not be reached" },
+  timeout: { problem: "unreachable", words: "N-sight did not answer in time" },
+  auth: { problem: "auth", words: "N-sight refused the API key" },
+  throttled: { problem: "throttled", words: "N-sight asked us to slow down" },
 };
 
-/**
- * Whether N-sight is answering, from every call this server makes: "failing since" the
- * first outage-like failure after the last success, once failures without a success in
- * between concern at least two resources. A bad answer about one device (HTTP 500, malformed
- * XML), or one device that always stalls, says nothing about N-sight as a whole.
- */
+/** The one call about the whole account: when it fails, no other resource needs to fail too. */
+const ACCOUNT_WIDE_SERVICE = "list_clients";
+
+/** "Failing since" once outage-like failures concern two resources or the client list: one bad device says nothing about N-sight. */
 export class UpstreamTracker {
   private lastOkAt: number | null = null;
   private firstFailureAt: number | null = null;
   private readonly failingResources = new Set<string>();
-  private lastProblem: string | null = null;
+  private accountWideFailed = false;
+  private lastProblem: { problem: UpstreamProblem; words: string } | null = null;
+  private authRefused = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Seeds the last success from a restored state (so "unreachable since" stays honest). */
   restore(lastOkAt: string | null): void {
     if (lastOkAt && this.lastOkAt === null) this.lastOkAt = Date.parse(lastOkAt);
   }
@@ -33,24 +32,29 @@ export class UpstreamTracker {
       this.lastOkAt = this.now();
       this.firstFailureAt = null;
       this.failingResources.clear();
+      this.accountWideFailed = false;
       this.lastProblem = null;
+      this.authRefused = false;
       return;
     }
-    const words = PROBLEM_WORDS[event.outcome];
-    if (!words) return;
+    const problem = PROBLEMS[event.outcome];
+    if (!problem) return;
     this.firstFailureAt ??= this.now();
     this.failingResources.add(`${event.service}?${new URLSearchParams(event.params).toString()}`);
-    this.lastProblem = words;
+    if (event.service === ACCOUNT_WIDE_SERVICE) this.accountWideFailed = true;
+    this.lastProblem = problem;
+    if (problem.problem === "auth") this.authRefused = true;
   }
 
   snapshot(): UpstreamHealth {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    const failing = this.firstFailureAt !== null && this.failingResources.size >= 2;
+    const failing = this.firstFailureAt !== null && (this.failingResources.size >= 2 || this.accountWideFailed);
     return {
       status: failing ? "failing" : this.lastOkAt !== null ? "ok" : "unknown",
       lastOkAt: iso(this.lastOkAt),
       failingSince: failing ? iso(this.firstFailureAt) : null,
-      lastProblem: failing ? this.lastProblem : null,
+      lastProblem: failing ? (this.authRefused ? PROBLEMS.auth!.words : this.lastProblem!.words) : null,
+      problem: failing ? (this.authRefused ? "auth" : this.lastProblem!.problem) : null,
     };
   }
 }

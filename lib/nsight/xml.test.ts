@@ -70,8 +70,17 @@ describe("readXml", () => {
     ["an unterminated CDATA", "<r><![CDATA[abc</r>"],
     ["an unterminated comment", "<r><!-- abc</r>"],
     ["an end tag without start", "</r>"],
+    ["a raw NUL", "<r>a\u0000b</r>"],
+    ["a raw control character", "<r>\u0001</r>"],
+    ["a raw control character in an attribute", '<r a="\u001b"/>'],
+    ["a raw U+FFFE", "<r>\ufffe</r>"],
+    ["a raw U+FFFF", "<r>\uffff</r>"],
   ])("rejects %s", (_label, xml) => {
     expect(() => readXml(xml)).toThrow(XmlSyntaxError);
+  });
+
+  it("accepts tab, newline, carriage return, C1 controls and astral characters written raw", () => {
+    expect(readXml("<r>\t\n\r\u0085\u00a0\ud834\udd1e\ufffd</r>").text).toBe("\t\n\r\u0085\u00a0\ud834\udd1e\ufffd");
   });
 
   it("rejects nesting deeper than the limit", () => {

@@ -2,10 +2,6 @@ import { keepPreviousData, queryOptions } from "@tanstack/react-query";
 import type { DeviceHistory, SessionPage } from "../device-view/history";
 import { fetchJson } from "./fetch-json";
 
-/**
- * Query factories for the device page. Keys mirror the API paths; `params` is the
- * canonical query string of the view's data-selecting parts.
- */
 export const deviceQueries = {
   history: (deviceId: string, params: string) =>
     queryOptions({

@@ -1,6 +1,5 @@
 import type { ApiFailure, ApiMeta, ApiSuccess } from "../types";
 
-/** A failed call to our own API, with the message the server chose for people. */
 export class ApiClientError extends Error {
   constructor(
     message: string,
@@ -12,7 +11,6 @@ export class ApiClientError extends Error {
   }
 }
 
-/** GET one of our /api/ routes; resolves with `{ data, meta }` or throws ApiClientError. */
 export async function fetchJson<T>(path: string, signal?: AbortSignal): Promise<ApiSuccess<T>> {
   let response: Response;
   try {

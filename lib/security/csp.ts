@@ -1,10 +1,4 @@
-/**
- * The security headers of every page: a per-request nonce Content-Security-Policy (Next's
- * inline bootstrap scripts carry the nonce; nothing else may run), framing refused unless an
- * operator allows a NOC portal's origin, and no referrer leaks. Used by proxy.ts.
- */
 
-/** A list of origins a NOC portal may frame us from, or 'none' (the default). */
 export function parseFrameAncestors(value: string | undefined): string {
   if (!value || !value.trim()) return "'none'";
   const origins = value.trim().split(/[\s,]+/);

@@ -8,11 +8,6 @@ import { log } from "../log";
 import { keyHint, normaliseServer } from "../nsight/account";
 import { getRuntime } from "./nsight";
 
-/**
- * The process-wide fleet refresher (on globalThis for the same reason as the runtime: one
- * per process, however Next splits the bundles). Created and started on first use; the
- * server starts it at boot from instrumentation.ts so the NOC is warm.
- */
 const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
 type GlobalWithFleet = typeof globalThis & { [FLEET]?: FleetRefresher };
 
@@ -67,7 +62,6 @@ export function getFleet(): FleetRefresher {
   return g[FLEET];
 }
 
-/** The fleet refresher if this process has started one; never starts it (pages only look). */
 export function runningFleet(): FleetRefresher | undefined {
   return (globalThis as GlobalWithFleet)[FLEET];
 }

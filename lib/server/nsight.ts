@@ -6,17 +6,12 @@ import { CallBudget } from "../nsight/budget";
 import { NsightClient } from "../nsight/client";
 import { UpstreamTracker } from "../nsight/upstream-health";
 
-/**
- * The process-wide N-sight client, budget and cache. Kept on globalThis because Next.js
- * may load this module once per route bundle; there must be exactly one budget and one
- * cache per server process, or the promises about N-sight's call rate would not hold.
- */
+/** On globalThis: Next.js may load this module once per route bundle, and two budgets would break N-sight's call rate. */
 export interface NsightRuntime {
   config: AppConfig;
   client: NsightClient;
   budget: CallBudget;
   cache: SwrCache;
-  /** Whether N-sight is answering, from every call this process makes. */
   upstream: UpstreamTracker;
 }
 

@@ -3,7 +3,6 @@ import type { BackupSession } from "../types";
 import { InvalidTimeBoundError, parseTimeBounds, sessionIndexRange, sessionsBetween } from "./time-bounds";
 
 const at = (start: string | null) => ({ sessionId: start ?? "undated", start }) as BackupSession;
-/** Sorted by start, undated last, as the N-sight mapping hands them over. */
 const SESSIONS = [at("2026-11-01T00:00:00Z"), at("2026-11-02T12:00:00Z"), at("2026-11-02T12:00:01Z"), at("2026-11-05T00:00:00Z"), at(null)];
 const starts = (list: BackupSession[]) => list.map((s) => s.start);
 

@@ -1,13 +1,11 @@
 import { RequestError } from "../http/request-error";
 import type { BackupSession } from "../types";
 
-/** A half-open time window [from, to) in epoch ms; either side may be open. */
 export interface TimeBounds {
   fromMs: number | null;
   toMs: number | null;
 }
 
-/** Thrown for a bound that is not an ISO 8601 date or date-time. */
 export class InvalidTimeBoundError extends RequestError {
   constructor(message: string) {
     super(message);
@@ -43,7 +41,6 @@ export function parseTimeBounds(from: string | null, to: string | null): TimeBou
   return bounds;
 }
 
-/** First index whose start is >= iso (sessions sorted by start, undated last). */
 function lowerBound(sessions: readonly BackupSession[], datedEnd: number, iso: string): number {
   let lo = 0;
   let hi = datedEnd;
@@ -55,27 +52,17 @@ function lowerBound(sessions: readonly BackupSession[], datedEnd: number, iso: s
   return lo;
 }
 
-/** Session starts are ISO text with four-digit years; beyond these, a bound is before or after them all. */
 const FIRST_ISO_MS = Date.parse("0000-01-01T00:00:00Z");
 const LAST_ISO_MS = Date.parse("9999-12-31T23:59:59Z");
 
-/**
- * Index of the first dated session that started at or after `ms`. Session starts have whole
- * seconds, so the bound is rounded up to the next whole second: start >= from and start < to
- * then compare correctly as text.
- */
+// Starts have whole seconds, so the bound is rounded up: start >= from compares correctly as text.
 function indexAt(sessions: readonly BackupSession[], datedEnd: number, ms: number): number {
   if (ms <= FIRST_ISO_MS) return 0;
   if (ms > LAST_ISO_MS) return datedEnd;
   return lowerBound(sessions, datedEnd, new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace(".000Z", "Z"));
 }
 
-/**
- * Where the sessions that started within the bounds sit: sessions.slice(lo, hi). Relies on
- * the sort of mapSessions (by ISO start, which sorts as text, undated last); without
- * bounds, every session, undated ones included. Bounds that select the same sessions give
- * the same indices, whatever their spelling or how far outside the history they reach.
- */
+/** Relies on mapSessions' sort (ISO start sorts as text, undated last). */
 export function sessionIndexRange(sessions: readonly BackupSession[], bounds: TimeBounds): { lo: number; hi: number } {
   if (bounds.fromMs === null && bounds.toMs === null) return { lo: 0, hi: sessions.length };
   const firstUndated = sessions.findIndex((s) => s.start === null);
@@ -85,7 +72,6 @@ export function sessionIndexRange(sessions: readonly BackupSession[], bounds: Ti
   return { lo, hi: Math.max(lo, hi) };
 }
 
-/** The sessions that started within the bounds (see sessionIndexRange). */
 export function sessionsBetween(sessions: readonly BackupSession[], bounds: TimeBounds): BackupSession[] {
   const { lo, hi } = sessionIndexRange(sessions, bounds);
   return sessions.slice(lo, hi);

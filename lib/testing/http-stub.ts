@@ -1,11 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-/**
- * A loopback HTTP server whose answer each unit test scripts, for testing the N-sight
- * transport against exact bytes, statuses and misbehaviour (the simulator covers the
- * realistic path; this covers the pathological one precisely).
- */
 export interface HttpStub {
   url: URL;
   requests: { url: string; headers: IncomingMessage["headers"] }[];

@@ -1,9 +1,3 @@
-/**
- * Time zone names as this runtime's Intl spells them. A zone read from a URL may come in any
- * case or as an alias (`eUrOpE/bErLiN`, `US/Eastern`); everything downstream (formatter
- * caches, cache keys, links) sees only the canonical spelling, so no structure grows with
- * the spellings people type.
- */
 
 const MAX_ZONE_LENGTH = 64;
 const ZONE_SHAPE = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
@@ -18,11 +12,7 @@ function canonicalByLowerCase(): Map<string, string> {
   return byLowerCase;
 }
 
-/**
- * The canonical spelling of an IANA zone name or alias, or null when Intl does not know it.
- * Offsets such as `+05:30` are not zones here: a day in them has no DST, but a link to them
- * would not say which place it means.
- */
+/** Null when Intl does not know it; offsets such as `+05:30` are not zones here (a link would not say which place). */
 export function canonicalZone(name: string | null | undefined): string | null {
   if (!name || name.length > MAX_ZONE_LENGTH || !ZONE_SHAPE.test(name)) return null;
   const listed = canonicalByLowerCase().get(name.toLowerCase());

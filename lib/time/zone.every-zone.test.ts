@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bucketStart, bucketStarts, nextBucketStart, type BucketUnit } from "./zone";
 
-/*
- * The oracle: for every zone Intl lists, the instants where the offset changes are found by
- * scanning (every 6 hours, then halving down to the second only where the offset differs),
- * with Intl's own offset names ("GMT+05:45"), not with the code under test. Between two
- * changes the offset is constant, so each bucket start follows by plain arithmetic: the first
- * instant the clocks read the bucket's first wall time or later. Every expected day start is
- * then confirmed by asking Intl for the local date there and one second before.
- */
+// Oracle: offset changes found by scanning with Intl's own offset names, then each day start confirmed by asking Intl for the local date.
 
 const ZONES = [...Intl.supportedValuesOf("timeZone"), "UTC"];
 const FROM_DAY = [2025, 1, 1] as const;
@@ -34,14 +27,12 @@ function offsetOf(ms: number, zone: string): number {
 }
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-/** "YYYY-MM-DD" as Intl says it, in the zone. */
 function localDate(ms: number, zone: string): string {
   let formatter = dateFormatters.get(zone);
   if (!formatter) dateFormatters.set(zone, (formatter = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })));
   return formatter.format(ms);
 }
 
-/** Constant-offset stretches covering the scanned years. */
 function segmentsOf(zone: string): Segment[] {
   const segments: Segment[] = [{ from: -Infinity, offset: offsetOf(SCAN_FROM, zone) }];
   let previous = SCAN_FROM;
@@ -65,7 +56,6 @@ function segmentsOf(zone: string): Segment[] {
   return segments;
 }
 
-/** The first instant whose wall clock reads `wall` (epoch ms of the reading taken as UTC) or later. */
 function firstReading(segments: Segment[], wall: number): number {
   for (let i = 0; i < segments.length; i++) {
     const { from, offset } = segments[i]!;
@@ -91,7 +81,6 @@ function expectedStarts(segments: Segment[], unit: Exclude<BucketUnit, "hour">):
   return walls.map((wall) => firstReading(segments, wall));
 }
 
-/** Hour bucket starts in [from, to): whole hours of the wall clock, and the clock's jumps. */
 function expectedHours(segments: Segment[], from: number, to: number): number[] {
   const starts: number[] = [];
   for (let i = 0; i < segments.length; i++) {
@@ -109,10 +98,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const ALL = ZONES.map((zone) => ({ zone, segments: segmentsOf(zone) }));
 const transitions = ALL.reduce((sum, { segments }) => sum + segments.length - 1, 0);
 
-/**
- * Checks `unit` buckets of every zone, and bucketStart at both ends of every tenth bucket and of
- * every bucket near a change; returns the first few disagreements, readable.
- */
 function disagreements(unit: Exclude<BucketUnit, "hour">): string[] {
   const problems: string[] = [];
   for (const { zone, segments } of ALL) {

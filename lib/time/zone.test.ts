@@ -37,7 +37,6 @@ describe("zone arithmetic", () => {
     expect(bucketStarts(from, to, "hour", "UTC")).toHaveLength(168);
   });
 
-  // Expectations worked out by hand from each zone's published rules.
   it("begins the day at 01:00 where DST starts at midnight, and counts one bucket per day", () => {
     const iso = (ms: number) => new Date(ms).toISOString();
     // Santiago, 6 Sep 2026: 00:00 -04 jumps to 01:00 -03.

@@ -1,14 +1,4 @@
-/**
- * Calendar arithmetic in an IANA time zone, for day boundaries that follow the zone a
- * view is shown in (a backup at 23:30 UTC belongs to the next day in Auckland).
- * Built on Intl only; formatters are cached because they are expensive to create.
- *
- * A bucket (hour, day, week, month) begins at the first instant the zone's clocks read its
- * start or later: where DST begins at midnight (Santiago, the Azores, Havana) the day
- * begins at 01:00. Hours follow the local clock, so with a +05:30 or +05:45 offset they
- * begin at :30 or :15 past the UTC hour, and the clock's jump at a DST change begins a new
- * hour bucket too (Lord Howe moves by 30 minutes).
- */
+// A bucket begins at the first instant the clocks read its start or later: where DST begins at midnight (Santiago) the day begins at 01:00.
 import { safeZone } from "../format";
 import { canonicalZone } from "./zone-names";
 
@@ -52,7 +42,6 @@ export interface ZonedParts {
 
 const US_DATE_TIME = /^(\d{2})\/(\d{2})\/(\d+), (\d{2}):(\d{2}):(\d{2})$/;
 
-/** The zone's wall clock at instant `ms` (years 1 and later). */
 export function zonedParts(ms: number, zone: string): ZonedParts {
   const formatter = partsFormatter(zone);
   // format() and a pattern are about three times faster than formatToParts().
@@ -67,7 +56,7 @@ export function zonedParts(ms: number, zone: string): ZonedParts {
   return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour!, minute: out.minute!, second: out.second! };
 }
 
-/** A wall-clock reading as if it were UTC, in epoch ms; unlike Date.UTC, years 0 to 99 are not 1900 to 1999. */
+/** Unlike Date.UTC, years 0 to 99 are not 1900 to 1999. */
 function wallMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
@@ -78,13 +67,11 @@ function wallMs(year: number, month: number, day: number, hour = 0, minute = 0, 
 const floorSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
 const mod = (a: number, b: number) => ((a % b) + b) % b;
 
-/** The zone's offset from UTC at instant `ms`, in ms (positive east of Greenwich). */
 export function zoneOffsetMs(ms: number, zone: string): number {
   const p = zonedParts(ms, zone);
   return wallMs(p.year, p.month, p.day, p.hour, p.minute, p.second) - floorSecond(ms);
 }
 
-/** The first whole second in (lo, hi] where `reached` holds; it must not hold at lo and hold at hi. */
 function firstSecondWhere(lo: number, hi: number, reached: (ms: number) => boolean): number {
   while (hi - lo > SECOND) {
     const mid = lo + Math.floor((hi - lo) / 2 / SECOND) * SECOND;
@@ -94,10 +81,6 @@ function firstSecondWhere(lo: number, hi: number, reached: (ms: number) => boole
   return hi;
 }
 
-/**
- * The first instant the zone's clocks read `wall` (a reading as if UTC) or later: the
- * earlier of two across a DST fold, the instant of the jump when DST skips the reading.
- */
 function firstInstantReading(wall: number, zone: string): number {
   const before = zoneOffsetMs(wall - DAY, zone);
   const after = zoneOffsetMs(wall + DAY, zone);
@@ -113,17 +96,15 @@ function firstInstantReading(wall: number, zone: string): number {
   return firstSecondWhere(Math.min(...candidates), Math.max(...candidates), (ms) => ms + zoneOffsetMs(ms, zone) >= wall);
 }
 
-/** The instant a wall-clock time in `zone` happens (the earlier one across a DST fold, the clock's jump when DST skips it). */
+/** The earlier instant across a DST fold, the clock's jump when DST skips the reading. */
 export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, zone: string): number {
   return firstInstantReading(wallMs(year, month, day, hour), zone);
 }
 
-/** Start of the calendar day containing `ms`, in `zone`. */
 export function startOfZonedDay(ms: number, zone: string): number {
   return bucketStart(ms, "day", zone);
 }
 
-/** "YYYY-MM-DD" of the day containing `ms`, in `zone`. */
 export function zonedDayKey(ms: number, zone: string): string {
   const p = zonedParts(ms, zone);
   return `${String(p.year).padStart(4, "0")}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
@@ -134,7 +115,6 @@ export type BucketUnit = "hour" | "day" | "week" | "month";
 /** Monday = 0. */
 const weekdayOf = (p: ZonedParts) => (new Date(wallMs(p.year, p.month, p.day)).getUTCDay() + 6) % 7;
 
-/** Start of the local hour containing `ms`, or of the clock's jump into it. */
 function hourStart(ms: number, zone: string): number {
   const second = floorSecond(ms);
   const offset = zoneOffsetMs(second, zone);
@@ -151,7 +131,6 @@ function nextHourStart(start: number, zone: string): number {
   return firstSecondWhere(second, nextOnTheHour, (t) => zoneOffsetMs(t, zone) !== offset);
 }
 
-/** Start of the bucket after the one starting at `start` (buckets align to the zone's calendar). */
 export function nextBucketStart(start: number, unit: BucketUnit, zone: string): number {
   if (unit === "hour") return nextHourStart(start, zone);
   const p = zonedParts(start, zone);
@@ -160,7 +139,6 @@ export function nextBucketStart(start: number, unit: BucketUnit, zone: string): 
   return zonedTimeToUtc(p.year, p.month + 1, 1, 0, zone);
 }
 
-/** Start of the bucket containing `ms`: weeks start on Monday, months on the 1st. */
 export function bucketStart(ms: number, unit: BucketUnit, zone: string): number {
   if (unit === "hour") return hourStart(ms, zone);
   const p = zonedParts(ms, zone);
@@ -171,7 +149,6 @@ export function bucketStart(ms: number, unit: BucketUnit, zone: string): number 
   return start;
 }
 
-/** Every bucket start from the one containing `fromMs` up to (not including) `toMs`. */
 export function bucketStarts(fromMs: number, toMs: number, unit: BucketUnit, zone: string): number[] {
   const starts: number[] = [];
   for (let s = bucketStart(fromMs, unit, zone); s < toMs; ) {

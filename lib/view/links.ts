@@ -1,7 +1,4 @@
-/**
- * Links into the drill-down. A device link carries its client as a hint (the device page
- * resolves its breadcrumb faster with it, and works without it) and the client's zone.
- */
+/** A device link carries its client as a hint: the breadcrumb resolves faster with it, and works without it. */
 export function deviceHref(deviceId: string, clientId?: string | null, timezone?: string | null): string {
   const params = new URLSearchParams();
   if (clientId) params.set("client", clientId);

@@ -1,7 +1,3 @@
-/**
- * Filter and sort of a server-rendered list, read from and written to the URL, so every
- * view is a link. Unknown or malformed values fall back to the defaults.
- */
 
 export type SortDirection = "asc" | "desc";
 
@@ -28,7 +24,6 @@ export function parseListView<K extends string>(params: SearchParams, keys: read
   };
 }
 
-/** The query string of `params` with `changes` applied (undefined or "" removes a key). */
 export function withParams(params: SearchParams, changes: Record<string, string | undefined>): string {
   const next = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -41,7 +36,6 @@ export function withParams(params: SearchParams, changes: Record<string, string 
   return text ? `?${text}` : "?";
 }
 
-/** Case- and accent-insensitive match of a filter against some fields. */
 export function matchesFilter(filter: string, ...fields: (string | null | undefined)[]): boolean {
   const needle = fold(filter.trim());
   if (!needle) return true;

@@ -1,9 +1,4 @@
-/**
- * Device page benchmark (issue: the drill-down). Against the simulator's 20,000-session
- * device, in one run: how long the page takes until its four charts are `data-state=ready`
- * with range "all" compared with range 7 d (goal: within 1.25×), and the first-load JS of
- * each route, gzipped, compared with a bare Next.js page built in the same run.
- */
+// Device page: time until four charts are ready, range "all" against 7 d (goal 1.25x), and first-load JS against a bare Next page.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
@@ -29,11 +24,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/**
- * Starts `next start` on the current build and waits until it answers. Its warnings go to
- * our stderr; `nsightAttempts()` counts the calls it tried, including those that never reached
- * N-sight (refused connections do not show in the simulator's own count).
- */
+// nsightAttempts() counts refused connections too, which the simulator's own count never sees.
 export async function startApp(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; nsightAttempts: () => number }> {
   const port = await freePort();
   const child = spawn(process.execPath, [nextBin(), "start", "-p", String(port)], {
@@ -41,7 +32,6 @@ export async function startApp(env: Record<string, string>): Promise<{ url: stri
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
   });
-  // Calls that worked are logged at info (stdout, not shown), failed ones at warn (stderr).
   let attempts = 0;
   const count = (line: string) => {
     if (line.includes('"event":"nsight.call"')) attempts++;
@@ -57,7 +47,6 @@ export async function startApp(env: Record<string, string>): Promise<{ url: stri
     try {
       if ((await fetch(`${url}/api/health`)).ok) return { url, child, nsightAttempts };
     } catch {
-      // not up yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -89,7 +78,6 @@ function gzippedFirstLoad(dir: string, dist = ".next"): Map<string, number> {
   return new Map(stats.map((r) => [r.route, r.firstLoadChunkPaths.reduce((sum, p) => sum + gzipSync(readFileSync(join(dir, p))).byteLength, 0)]));
 }
 
-/** A bare Next.js App Router page, built here with the same Next version, as the baseline. */
 async function bareShellBytes(): Promise<number> {
   const dir = join(ROOT, ".cache", "bare-next");
   rmSync(dir, { recursive: true, force: true });

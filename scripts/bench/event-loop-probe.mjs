@@ -1,8 +1,4 @@
-// Loaded into the server under test by the load benchmark (NODE_OPTIONS=--import), never by
-// the app itself: once a second it appends how late the event loop ran during that second,
-// and the longest garbage-collection pause in it, to BENCH_EVENT_LOOP_FILE (one JSON line
-// each). A server whose loop never stalls for long cannot be the cause of a client's 10 s
-// timeout; a stall that matches a GC pause is the heap, not our code.
+// Preloaded by the load benchmark, never by the app: a client's timeout is told apart from a stalled loop or a GC pause.
 import { appendFileSync } from "node:fs";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 
@@ -21,7 +17,6 @@ if (file) {
     try {
       appendFileSync(file, `${JSON.stringify(line)}\n`);
     } catch {
-      // The benchmark removed its directory: nothing left to report to.
     }
   }, 1_000).unref();
 }

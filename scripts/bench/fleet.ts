@@ -1,16 +1,4 @@
-/**
- * Fleet benchmarks (issue: fleet health and the NOC wall), each on the production build and
- * the simulator, counting what the simulator receives:
- *
- * - fleet:   a 5,000-device fleet (BENCH_FLEET_DEVICES) from a cold start: calls per minute
- *            (never above the budget) and the time to the first full picture as a ratio to
- *            its lower bound, (B&R devices + discovery calls) / budget. Takes over an hour.
- * - viewers: 50 concurrent viewers of /noc's and /'s data for 5 minutes (BENCH_VIEWERS_SECONDS)
- *            against the same time with no viewer: N-sight calls in each, and the p50/p99
- *            latency of the pages' calls under load (autocannon).
- * - soak:    /noc in Chromium with refresh=5 for at least 300 refresh cycles: JS heap after
- *            garbage collection and DOM node count, start against end.
- */
+// fleet: 5,000 devices from cold, calls per minute; viewers: 50 against none, N-sight calls; soak: /noc heap and DOM over 300 refreshes.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,11 +23,9 @@ interface Sim {
   child: ChildProcess;
   stats(): Promise<SimStats>;
   reset(): Promise<void>;
-  /** Turns the simulated N-sight outage (connections refused) on or off. */
   outage(on: boolean): Promise<void>;
 }
 
-/** The simulator as its own process (its work must not share our event loop). */
 export async function startSim(devices: number): Promise<Sim> {
   const controlPort = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "simulator/main.ts", "--port", "0", "--control-port", String(controlPort), "--key", KEY, "--devices", String(devices)], {
@@ -129,7 +115,6 @@ export async function benchFleet(): Promise<void> {
   }
 }
 
-/** Runs autocannon over the pages' data calls for `seconds`, returning latencies and errors. */
 function load(url: string, connections: number, seconds: number) {
   return new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(
@@ -150,18 +135,13 @@ export async function benchViewers(): Promise<void> {
   const seconds = Number(process.env.BENCH_VIEWERS_SECONDS ?? 300);
   const sim = await startSim(400);
   const data = mkdtempSync(join(tmpdir(), "viewers-bench-"));
-  // After its first full picture the refresher re-reads nothing for a day, so both windows
-  // below see the same (zero) background calls and any difference is the viewers' doing.
-  // (With the default 15 min re-read the first re-reads fall due in whichever window comes
-  // second: an earlier run counted 0 vs 21 calls, all of them the refresher's.)
+  // The refresher re-reads nothing for a day after its first full picture, so a difference between the windows is the viewers'.
   const app = await startApp({ NSIGHT_SERVER: sim.url, NSIGHT_API_KEY: KEY, NSIGHT_DEMO: "1", DATA_DIR: data, FLEET_MIN_REREAD_SECONDS: "86400", FLEET_REREAD_SECONDS: "86400" });
   try {
     await untilFullPicture(app.url);
-    // Steady state with no viewer.
     const quietStart = await sim.stats();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const quietEnd = await sim.stats();
-    // The same time with 50 viewers polling the NOC's and the home page's data.
     const result = await load(app.url, 50, seconds);
     const busyEnd = await sim.stats();
     const quietCalls = quietEnd.totalCalls - quietStart.totalCalls;
@@ -201,9 +181,7 @@ export async function benchSoak(): Promise<void> {
   const app = await startApp({ NSIGHT_SERVER: sim.url, NSIGHT_API_KEY: KEY, NSIGHT_DEMO: "1", DATA_DIR: data, FLEET_MIN_REREAD_SECONDS: "90", FLEET_REREAD_SECONDS: "90", NSIGHT_SESSIONS_TTL_SECONDS: "90" });
   const browser = await launchBrowser();
   try {
-    // Every device read once first: before that, each refresh adds tiles, and the DOM and
-    // heap would grow with the data rather than with any leak (an earlier run went from 174
-    // to 443 nodes that way).
+    // Every device read first, else the DOM and heap grow with the data, not with a leak (174 to 443 nodes that way).
     await untilFullPicture(app.url);
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     let polls = 0;
@@ -220,7 +198,6 @@ export async function benchSoak(): Promise<void> {
       const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
       return { heap: get("JSHeapUsedSize"), nodes: get("Nodes") };
     };
-    // Let the first few refreshes settle (fonts, chunks, the refresher's first pass).
     while (polls < 10) await new Promise((resolve) => setTimeout(resolve, 1_000));
     const start = await measure();
     const first = polls;

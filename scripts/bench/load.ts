@@ -1,17 +1,5 @@
-/**
- * Load benchmark (issue: hardening). autocannon on loopback against the production build and
- * the simulator: 200 connections for 60 s on the sessions API of a cached 20,000-session
- * device and on the fleet API; requests per second, p50/p99 latency, errors, the server's
- * peak memory, and N-sight calls during each run. Then the same with N-sight down: the last
- * good data must still be served (stale), without errors.
- *
- * Reading the figures: Node 20+ accepts one new connection per turn of the event loop
- * (libuv#3696, nodejs/performance#95). While the server is saturated, connections opened
- * later wait seconds before their first request is even read; autocannon gives up on a
- * request after 10 s ("timeouts") and reconnects, to the back of the queue. The server's
- * event-loop delay (event-loop-probe.mjs) and a newcomer opening a fresh connection each
- * second tell that apart from a slow server.
- */
+// Node accepts one new connection per event-loop turn: under saturation late connections wait seconds and autocannon times
+// them out at 10 s; the server's loop delay (event-loop-probe.mjs) and one newcomer a second tell that from a slow server.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { get } from "node:http";
@@ -26,7 +14,6 @@ import { ms, percentile, printTable, saveResult } from "./util";
 
 const KEY = "bench-fleet-key";
 
-/** The process's peak resident memory so far (Linux). */
 function peakRssBytes(pid: number): number | null {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -36,7 +23,6 @@ function peakRssBytes(pid: number): number | null {
   }
 }
 
-/** CPU seconds the process has used so far (Linux, /proc: utime + stime at 100 ticks/s). */
 function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -46,19 +32,13 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Like a browser: gzip accepted. Split over worker threads when asked (BENCH_LOAD_WORKERS). */
 function run(url: string, seconds: number, workers: number) {
   return new Promise<autocannon.Result>((resolve, reject) => {
     autocannon({ url, connections: 200, duration: seconds, headers: { "accept-encoding": "gzip" }, ...(workers > 1 ? { workers } : {}) }, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
-/**
- * A new visitor each second while the load runs: a fresh connection (no keep-alive pool),
- * one GET, timed to the last byte. autocannon's connections are opened once; this is what
- * someone opening the page during the load waits (p50 and max of those answered). Gives
- * up after 30 s.
- */
+/** autocannon opens its connections once; this is what someone opening the page during the load waits. */
 async function newcomers(url: string, running: () => boolean): Promise<{ p50: number | null; max: number | null; count: number; gaveUp: number }> {
   const times: number[] = [];
   let gaveUp = 0;
@@ -89,7 +69,6 @@ interface LoopSecond {
   gcMaxMs: number;
 }
 
-/** The server's event-loop delay, second by second, between two instants (event-loop-probe.mjs). */
 function loopDelays(file: string, from: number, to: number): { maxMs: number; worstSecondP99Ms: number; gcMaxMs: number } | null {
   let lines: LoopSecond[];
   try {
@@ -135,7 +114,6 @@ export async function benchLoad(): Promise<void> {
     const measure = async (label: string, url: string) => {
       const before = (await sim.stats()).totalCalls;
       const attemptsBefore = app.nsightAttempts();
-      // Who used the two cores: the server, or autocannon (in this process, parsing in JS)?
       const serverCpuBefore = cpuSeconds(app.child.pid!);
       const loadCpuBefore = process.cpuUsage();
       const startedAt = performance.now();
@@ -186,7 +164,6 @@ export async function benchLoad(): Promise<void> {
   } finally {
     app.child.kill();
     sim.child.kill();
-    // Kept beside the results, to line stalls up with the server's log (stderr, above).
     if (existsSync(loopFile)) {
       mkdirSync(join(process.cwd(), "bench-results"), { recursive: true });
       copyFileSync(loopFile, join(process.cwd(), "bench-results", "load-event-loop.jsonl"));

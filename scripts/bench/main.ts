@@ -1,8 +1,4 @@
-/**
- * `npm run bench [-- section…]`: performance figures, never part of `npm test`.
- * Timings on a shared machine are noisy, so each figure is a ratio against a baseline run
- * in the same process, or a count that does not depend on speed.
- */
+// Never part of `npm test`. Timings here are noisy: each figure is a ratio against a baseline in the same run, or a count.
 // Benchmarks build into and serve from a directory of their own (see next.config.mjs).
 process.env.NEXT_DIST_DIR ??= ".next-bench";
 

@@ -1,8 +1,4 @@
-/**
- * An independent reference for list_mob_sessions: fast-xml-parser plus a mapping written
- * separately from lib/nsight/records.ts. The benchmark and a unit test check that our fast
- * reader produces exactly the same records as this.
- */
+// An oracle written apart from lib/nsight/records.ts: the benchmark and a unit test check that our reader matches it exactly.
 import { XMLParser } from "fast-xml-parser";
 import { BACKUP_PLUGINS, SESSION_STATUSES, SESSION_TYPES, type BackupSession } from "../../lib/types";
 
@@ -11,7 +7,7 @@ type RawSession = Record<string, string | undefined>;
 function num(value: string | undefined): number | null {
   if (value === undefined || value.trim() === "") return null;
   const n = Number(value);
-  return Number.isInteger(n) ? n : null;
+  return Number.isSafeInteger(n) ? n : null;
 }
 
 function utc(value: string | undefined): { iso: string | null; ms: number } {

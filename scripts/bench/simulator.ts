@@ -1,9 +1,4 @@
-/**
- * `npm run bench -- simulator`: how the simulator's cost grows with what it generates, as
- * ratios within one run (fastest of several fresh runs each, so a busy machine shows less).
- * Linear growth keeps each ratio near 1 (per session, per byte) or near 5 (five times the
- * devices); quadratic growth would show 20 or more.
- */
+// Ratios within one run, fastest of several: linear growth keeps each near 1 (per session, per byte) or 5 (5x devices).
 import { generateFleet } from "../../simulator/fleet";
 import { SCENARIO } from "../../simulator/scenarios";
 import { NsightApi } from "../../simulator/services";

@@ -1,4 +1,3 @@
-/** Small helpers for the benchmarks: timing, medians, and printing a result table. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 

@@ -1,5 +1,4 @@
-// Builds the production bundle only when its sources changed since the last build, so
-// `npm start` and the end-to-end tests are quick on a second run and never serve stale code.
+// Builds only when the sources changed, so a second run is quick and never serves stale code.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -7,7 +6,6 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-/** The build directory: .next, or NEXT_DIST_DIR (benchmarks use their own). */
 export function distDir() {
   return process.env.NEXT_DIST_DIR || ".next";
 }
@@ -26,7 +24,6 @@ function* files(path) {
   }
 }
 
-/** A hash of every file the build reads (tests included: cheap, and never wrong). */
 export function sourceStamp() {
   const hash = createHash("sha256");
   for (const input of INPUTS) {
@@ -48,7 +45,6 @@ export function nextBin() {
   return join(ROOT, "node_modules", "next", "dist", "bin", "next");
 }
 
-/** Runs `next build` unless the current build matches the sources. Resolves when ready. */
 export async function ensureBuild({ log = (line) => console.log(line) } = {}) {
   if (buildIsCurrent()) {
     log("Production build is up to date.");

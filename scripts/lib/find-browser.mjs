@@ -1,5 +1,3 @@
-// Finds a Chromium for Playwright: Playwright's own download first, then a system Chromium
-// (Debian's `chromium` package), otherwise one line that says how to get one.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -19,7 +17,6 @@ export function findChromium() {
     const own = chromium.executablePath();
     if (own && existsSync(own)) return { executablePath: undefined, source: "playwright" };
   } catch {
-    // playwright-core not resolvable or no browser registry entry: try the system.
   }
   const system = SYSTEM_CHROMIUMS.find((path) => existsSync(path));
   return system ? { executablePath: system, source: "system" } : null;

@@ -1,10 +1,8 @@
-// Starts the N-sight simulator as a child process and waits for its "listening" line.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { ROOT } from "./build.mjs";
 
 /**
- * @param {string[]} args simulator flags, e.g. ["--port", "0", "--key", "…"]
  * @returns {Promise<{ child: import("node:child_process").ChildProcess, info: { url: string, port: number, controlUrl: string | null } }>}
  */
 export function startSimulatorProcess(args, { stdio = "inherit" } = {}) {
@@ -25,7 +23,6 @@ export function startSimulatorProcess(args, { stdio = "inherit" } = {}) {
           resolve({ child, info });
         }
       } catch {
-        // Not the JSON line we wait for.
       }
     });
     child.on("error", reject);

@@ -18,12 +18,6 @@ import { firstParam, withParams, type SearchParams } from "@/lib/view/list-view"
 
 export const metadata: Metadata = { title: "Device backups" };
 
-/**
- * The device backup page, the one people paste into tickets. It opens cold from a link:
- * the breadcrumb is resolved from inventory on the server (a `client` hint in the link
- * makes that cheaper, but is not needed), while the sessions load on their own and never
- * wait for it. The device's state comes before the view controls, so a phone shows it first.
- */
 export default async function DevicePage({ params, searchParams }: { params: Promise<{ deviceId: string }>; searchParams: Promise<SearchParams> }) {
   const { deviceId } = await params;
   if (!isNsightId(deviceId)) notFound();

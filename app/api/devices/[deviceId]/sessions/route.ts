@@ -1,5 +1,5 @@
 import { getDeviceSessions, keptWithDeviceSessions } from "@/lib/data/nsight-data";
-import { apiRoute, encodeSuccess } from "@/lib/http/api-route";
+import { apiRoute, encodeListSuccess } from "@/lib/http/api-route";
 import { parseTimeBounds, sessionIndexRange } from "@/lib/sessions/time-bounds";
 
 // GET /api/devices/:deviceId/sessions[?from=&to=]: backup sessions of one device, sorted by
@@ -15,6 +15,6 @@ export const GET = apiRoute<{ deviceId: string }>({
     // spelling of the bounds) and kept, weighed, with the cached history.
     const { lo, hi } = sessionIndexRange(sessions.data, bounds);
     const name = `json:${lo === hi ? "none" : `${lo}-${hi}`}:${sessions.stale}`;
-    return keptWithDeviceSessions(params.deviceId, sessions.data, name, hi - lo, () => encodeSuccess({ ...sessions, data: sessions.data.slice(lo, hi) }));
+    return keptWithDeviceSessions(params.deviceId, sessions.data, name, hi - lo, () => encodeListSuccess({ ...sessions, data: sessions.data.slice(lo, hi) }));
   },
 });

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import type { DeviceHealth, PluginHealth } from "../health/backup-health";
+import type { StoredDevice } from "./fleet-store";
+import {
+  DEFAULT_REFRESHER_POLICY as POLICY,
+  nextBackupDue,
+  nextDiscoveryAt,
+  overdueAt,
+  pickNextDevice,
+  readRank,
+  rediscoveryIntervalMs,
+} from "./refresh-schedule";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T = Date.parse("2026-11-30T12:00:00.000Z");
+const at = (ms: number) => new Date(ms).toISOString();
+
+function plugin(over: Partial<PluginHealth>): PluginHealth {
+  return {
+    plugin: "FileSystem",
+    state: "ok",
+    lastStatus: "COMPLETED",
+    lastStart: null,
+    lastEnd: null,
+    lastTransferred: null,
+    lastSuccessAt: null,
+    failedInARow: 0,
+    failingSince: null,
+    intervalMs: 24 * HOUR,
+    dueBy: at(T + 24 * HOUR),
+    ...over,
+  };
+}
+
+const health = (plugins: PluginHealth[]) => ({ plugins }) as DeviceHealth;
+
+function stored(deviceId: string, over: Partial<StoredDevice> = {}): StoredDevice {
+  return {
+    deviceId,
+    name: deviceId,
+    type: "server",
+    clientId: "1",
+    clientName: "Acme",
+    siteId: "2",
+    siteName: "HQ",
+    backupEnabled: true,
+    state: "ok",
+    worstPlugin: null,
+    since: null,
+    lastSuccessAt: null,
+    failedInARow: 0,
+    sentence: null,
+    plugins: [],
+    readAt: null,
+    readError: null,
+    stateChangedAt: null,
+    nextBackupDueAt: null,
+    overdueAt: null,
+    ...over,
+  };
+}
+
+describe("nextBackupDue", () => {
+  it("is the soonest plugin's last start + rhythm + last duration + 10 minutes of recording grace", () => {
+    const daily = plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR });
+    const hourly = plugin({ plugin: "MsSql", lastStart: at(T + 5 * MIN), lastEnd: at(T + 7 * MIN), intervalMs: HOUR });
+    // hourly: 12:05 + 1 h + 2 min + 10 min = 13:17
+    expect(nextBackupDue(health([daily, hourly]))).toBe(Date.parse("2026-11-30T13:17:00.000Z"));
+  });
+
+  it("counts no duration for a session without an end, and knows nothing without a start", () => {
+    expect(nextBackupDue(health([plugin({ lastStart: at(T), intervalMs: 2 * HOUR })]))).toBe(T + 2 * HOUR + 10 * MIN);
+    expect(nextBackupDue(health([plugin({})]))).toBeNull();
+  });
+});
+
+describe("overdueAt", () => {
+  it("is the soonest due time, ignoring unreadable ones", () => {
+    const h = health([plugin({ dueBy: at(T + 5 * HOUR) }), plugin({ dueBy: "not a date" }), plugin({ dueBy: at(T + 2 * HOUR) })]);
+    expect(overdueAt(h)).toBe(T + 2 * HOUR);
+    expect(overdueAt(health([]))).toBeNull();
+  });
+});
+
+describe("readRank", () => {
+  const read = (minutesAgo: number, over: Partial<StoredDevice> = {}) => stored("d", { readAt: at(T - minutesAgo * MIN), ...over });
+
+  it("puts never-read devices first, and a never-read one that failed just after", () => {
+    expect(readRank(stored("d"), T, undefined, POLICY)).toBe(0);
+    expect(readRank(stored("d", { readError: "timeout" }), T, undefined, POLICY)).toBe(0.5);
+  });
+
+  it("waits the minimum re-read time after any attempt, successful or not", () => {
+    expect(readRank(stored("d"), T, T - 14 * MIN, POLICY)).toBeNull();
+    expect(readRank(stored("d"), T, T - 15 * MIN, POLICY)).toBe(0);
+    expect(readRank(read(14, { state: "failed" }), T, undefined, POLICY)).toBeNull();
+  });
+
+  it("reads a device whose next backup should be recorded since the last read before problems and stale ones", () => {
+    expect(readRank(read(20, { nextBackupDueAt: at(T - 5 * MIN) }), T, undefined, POLICY)).toBe(1);
+    expect(readRank(read(20, { nextBackupDueAt: at(T - 30 * MIN) }), T, undefined, POLICY)).toBeNull();
+    expect(readRank(read(20, { nextBackupDueAt: at(T + 5 * MIN) }), T, undefined, POLICY)).toBeNull();
+  });
+
+  it("ranks problems, then healthy devices older than the re-read period", () => {
+    for (const state of ["failed", "warning", "overdue"] as const) expect(readRank(read(20, { state }), T, undefined, POLICY)).toBe(2);
+    expect(readRank(read(20, { readError: "HTTP 500" }), T, undefined, POLICY)).toBe(2);
+    expect(readRank(read(59), T, undefined, POLICY)).toBeNull();
+    expect(readRank(read(60), T, undefined, POLICY)).toBe(3);
+  });
+});
+
+describe("pickNextDevice", () => {
+  const none = () => undefined;
+  const idle = () => false;
+
+  it("takes the lowest rank, then the least recently read, and skips busy and backup-off devices", () => {
+    const devices = [
+      stored("stale-old", { readAt: at(T - 5 * HOUR) }),
+      stored("problem-new", { readAt: at(T - 20 * MIN), state: "failed" }),
+      stored("problem-old", { readAt: at(T - 40 * MIN), state: "failed" }),
+      stored("never-busy"),
+      stored("never-off", { backupEnabled: false, state: "off" }),
+    ];
+    const pick = (busy: (id: string) => boolean) => pickNextDevice(devices, T, POLICY, none, busy)?.deviceId;
+    expect(pick((id) => id === "never-busy")).toBe("problem-old");
+    expect(pick((id) => id === "never-busy" || id === "problem-old")).toBe("problem-new");
+    expect(pick(idle)).toBe("never-busy");
+  });
+
+  it("returns null when nothing is due", () => {
+    expect(pickNextDevice([stored("fresh", { readAt: at(T - MIN) })], T, POLICY, none, idle)).toBeNull();
+  });
+});
+
+describe("discovery timing", () => {
+  it("re-reads the inventory every inventoryMs in a small fleet and stretches it to a tenth of the budget in a large one", () => {
+    expect(rediscoveryIntervalMs(20, POLICY)).toBe(30 * MIN);
+    // 500 clients: 1,001 calls at a tenth of 60 a minute = 166.83 minutes.
+    expect(rediscoveryIntervalMs(500, POLICY)).toBeCloseTo((1001 / 6) * MIN, 6);
+  });
+
+  it("reads it at once when never read, not before the first full picture, then an interval after the last read", () => {
+    expect(nextDiscoveryAt(null, null, T, 30 * MIN)).toBe(T);
+    expect(nextDiscoveryAt(T - HOUR, null, T, 30 * MIN)).toBeNull();
+    expect(nextDiscoveryAt(T - HOUR, T - 10 * MIN, T, 30 * MIN)).toBe(T - 30 * MIN);
+  });
+});
