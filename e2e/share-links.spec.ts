@@ -45,6 +45,7 @@ test.describe("share links", () => {
     await page.getByLabel("Valid for (days)").fill("3");
     await page.getByRole("button", { name: "Create link" }).click();
     const url = await page.getByLabel("Share link").inputValue();
+    // Addressed as the browser asked (Host), not as the server calls itself (localhost).
     expect(url).toMatch(new RegExp(`^${APP_URL.replace(/\./g, "\\.")}/s/[A-Za-z0-9_-]{43}$`));
     const token = url.split("/s/")[1]!;
 

@@ -65,9 +65,16 @@ function creatorOf(principal: Principal): string | null {
   return principal.kind === "user" ? principal.user.id : null;
 }
 
-/** Links are addressed from PUBLIC_URL when it is set, else from the request's own origin. */
+/**
+ * Links are addressed from PUBLIC_URL when it is set, else from the origin the browser asked
+ * (its Host header: the server's own idea of its URL may say localhost).
+ */
 function baseUrl(request: Request): string {
-  return (getAuthConfig().publicUrl?.origin ?? new URL(request.url).origin).replace(/\/$/, "");
+  const publicUrl = getAuthConfig().publicUrl;
+  if (publicUrl) return publicUrl.href.replace(/\/+$/, "");
+  const own = new URL(request.url);
+  const host = request.headers.get("host");
+  return host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `${own.protocol}//${host}` : own.origin;
 }
 
 /** Creates a link to a device the principal may see; the token is in the returned URL only. */
