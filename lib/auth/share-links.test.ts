@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStore } from "../store/db";
-import { createUser, deleteUser } from "../store/users";
+import { createUser, deleteUser, type User } from "../store/users";
 import { countShareLinkView, createShareLink, findLiveShareLink, listShareLinks, revokeShareLink, setShareLinkExpiry } from "../store/share-links";
 import { canSeeDevice, can } from "./access";
 import { principalFrom, sharePrincipalFrom, shareTokenOfPath } from "./resolve";
-import { normaliseShareView } from "./share-links";
+import { listAudit } from "../store/audit";
+import type { Principal } from "./principal";
+import { normaliseShareView, recordShareView, revokeShareLinkFor, shareLinksOf } from "./share-links";
 import { hashToken, newToken } from "./tokens";
 
 const dir = mkdtempSync(join(tmpdir(), "share-"));
@@ -115,5 +117,47 @@ describe("share principal", () => {
   it("normalises the view a link opens with through the device view parser", () => {
     expect(normaliseShareView("range=90d&status=FAILED,bogus&tz=europe/berlin&evil=<script>")).toBe("range=90d&status=FAILED&tz=Europe%2FBerlin");
     expect(normaliseShareView("?range=nope")).toBe("");
+  });
+});
+
+describe("who may list and revoke", () => {
+  function asUser(id: string, role: User["role"]): Principal {
+    return { kind: "user", via: "session", credentialId: "h", user: { id, email: `${id}@example.com`, name: null, role, clientIds: null, disabledAt: null, createdAt: 0, updatedAt: 0 } };
+  }
+  const request = () => new Request("http://127.0.0.1:3000/api/share-links/x", { method: "DELETE" });
+
+  it("lets the creator or an admin revoke, lists a technician's own links only, and refuses a viewer and a share link", async () => {
+    const mine = asUser(await userId("owner"), "technician");
+    const other = asUser(await userId("other"), "technician");
+    const admin = asUser(await userId("boss"), "admin");
+    const first = await newLink("owner", Date.now());
+    const second = await newLink("owner", Date.now());
+    expect((await shareLinksOf(mine)).map((l) => l.id)).toEqual(expect.arrayContaining([first.row.id, second.row.id]));
+    expect((await shareLinksOf(other)).map((l) => l.id)).not.toContain(first.row.id);
+    expect((await shareLinksOf(admin)).map((l) => l.id)).toEqual(expect.arrayContaining([first.row.id, second.row.id]));
+    expect(JSON.stringify(await shareLinksOf(admin))).not.toContain(first.token);
+
+    await expect(revokeShareLinkFor(other, request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(revokeShareLinkFor(asUser("v", "viewer"), request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(revokeShareLinkFor({ kind: "share", linkId: first.row.id, deviceId: "100", clientId: "10", view: "" }, request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
+    expect(await sharePrincipalFrom(first.token)).not.toBeNull();
+    expect(await revokeShareLinkFor(mine, request(), first.row.id)).toBe(true);
+    expect(await revokeShareLinkFor(admin, request(), second.row.id)).toBe(true);
+    expect(await sharePrincipalFrom(first.token)).toBeNull();
+    expect(await sharePrincipalFrom(second.token)).toBeNull();
+    expect(await revokeShareLinkFor(admin, request(), "00000000-0000-4000-8000-000000000000")).toBe(false);
+    const revokes = (await listAudit(await getStore(), { limit: 1000 })).filter((e) => e.action === "share_link.revoke").map((e) => e.target);
+    expect(revokes).toEqual(expect.arrayContaining([first.row.id, second.row.id]));
+  });
+
+  it("audits a link's first view only", async () => {
+    const { token, row } = await newLink("a", Date.now());
+    const principal = await sharePrincipalFrom(token);
+    if (principal?.kind !== "share") throw new Error("no share principal");
+    await recordShareView(principal, new Request("http://127.0.0.1:3000/s/x/api/views", { method: "POST" }));
+    await recordShareView(principal, new Request("http://127.0.0.1:3000/s/x/api/views", { method: "POST" }));
+    const views = (await listAudit(await getStore(), { limit: 1000 })).filter((e) => e.action === "share_link.first_view" && e.target === row.id);
+    expect(views).toHaveLength(1);
+    expect(views[0]?.actor).toBe(`share:${row.id}`);
   });
 });
