@@ -114,3 +114,15 @@ describe("proxy: malformed ids are a real 404", () => {
     },
   );
 });
+
+describe("proxy: share links", () => {
+  it("keeps a share link's address out of Referer headers, search engines and caches", () => {
+    for (const path of ["/s/abc", "/s/abc/api/devices/1/history"]) {
+      const response = run(path);
+      expect(response.headers.get("referrer-policy"), path).toBe("no-referrer");
+      expect(response.headers.get("x-robots-tag"), path).toBe("noindex");
+      expect(response.headers.get("cache-control"), path).toBe("no-store");
+    }
+    expect(run("/devices/3000001").headers.get("x-robots-tag")).toBeNull();
+  });
+});

@@ -44,6 +44,12 @@ export function proxy(request: NextRequest): NextResponse {
   headers.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
+  if (pathname.startsWith("/s/")) {
+    // A share link's token is in its path: no Referer, no search engine and no cache may keep it.
+    response.headers.set("Referrer-Policy", "no-referrer");
+    response.headers.set("X-Robots-Tag", "noindex");
+    response.headers.set("Cache-Control", "no-store");
+  }
   if (frameAncestors === "'none'") response.headers.set("X-Frame-Options", "DENY");
   return response;
 }

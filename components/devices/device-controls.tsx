@@ -2,9 +2,11 @@
 
 import { Suspense, use, useCallback, useEffect, useId, useState } from "react";
 import { useBrowserZone } from "@/components/hooks/use-now";
-import { RANGE_LABELS, RANGE_PRESETS, dataParams, type DeviceView } from "@/lib/device-view/view";
+import { RANGE_LABELS, RANGE_PRESETS, dataParams, serializeDeviceView, type DeviceView } from "@/lib/device-view/view";
 import { pluginLabel, sessionStatusLook } from "@/lib/session-status";
 import { BACKUP_PLUGINS, SESSION_STATUSES, SESSION_TYPES } from "@/lib/types";
+import { useDeviceApiBase } from "./device-api";
+import { ShareLinkControl } from "./share-link";
 import { useDeviceView } from "./use-device-view";
 
 const SHORT_RANGE: Record<string, string> = { "24h": "24 h", "7d": "7 d", "30d": "30 d", "90d": "90 d", "1y": "1 y", all: "All" };
@@ -30,9 +32,27 @@ function FilterGroup<T extends string>({ legend, options, selected, label, onCha
   );
 }
 
-/** On a narrow screen the controls fold behind one "View" button, so the device's state comes first. */
-export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { deviceId: string; zone: string; clientZone: Promise<string | null>; clientHint: string | null }) {
+/**
+ * On a narrow screen the controls fold behind one "View" button, so the device's state comes
+ * first. `canShare`: the "Share" control; `shared`: a share link's page (no "Copy link").
+ */
+export function DeviceControls({
+  deviceId,
+  zone,
+  clientZone,
+  clientHint,
+  canShare = false,
+  shared = false,
+}: {
+  deviceId: string;
+  zone: string;
+  clientZone: Promise<string | null>;
+  clientHint: string | null;
+  canShare?: boolean;
+  shared?: boolean;
+}) {
   const { view, update, hrefFor } = useDeviceView();
+  const apiBase = useDeviceApiBase();
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
   const [open, setOpen] = useState(false);
   const panelId = useId();
@@ -131,10 +151,12 @@ export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { dev
           <FilterGroup legend="Status" options={SESSION_STATUSES} selected={view.statuses} label={(s) => sessionStatusLook(s).label} onChange={(statuses) => update({ statuses })} />
         </div>
         <div className="flex flex-wrap items-center gap-3">
-          <button type="button" onClick={copyLink} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted">
-            Copy link
-          </button>
-          <a href={`/api/devices/${deviceId}/sessions/csv?${csvParams.toString()}`} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted" download>
+          {!shared && (
+            <button type="button" onClick={copyLink} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted">
+              Copy link
+            </button>
+          )}
+          <a href={`${apiBase}/api/devices/${deviceId}/sessions/csv?${csvParams.toString()}`} className="rounded border border-border bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted" download>
             Download CSV
           </a>
           {(view.types.length > 0 || view.plugins.length > 0 || view.statuses.length > 0) && (
@@ -142,6 +164,7 @@ export function DeviceControls({ deviceId, zone, clientZone, clientHint }: { dev
               Clear filters
             </button>
           )}
+          {canShare && <ShareLinkControl deviceId={deviceId} view={serializeDeviceView({ ...view, tz: zone }).toString()} />}
           <span role="status" className="text-sm text-muted">
             {copied === "copied" ? "Link copied." : copied === "failed" ? "Could not copy: copy the address bar instead." : ""}
           </span>

@@ -2,12 +2,13 @@ import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import type { DeviceLocation } from "@/lib/data/device-location";
 import { displayName } from "@/lib/display-name";
 
-export async function DeviceHeader({ deviceId, location }: { deviceId: string; location: Promise<DeviceLocation | null> }) {
+/** `navigation: false` (a share link's page): no breadcrumb to the device's client, site or anything else. */
+export async function DeviceHeader({ deviceId, location, navigation = true }: { deviceId: string; location: Promise<DeviceLocation | null>; navigation?: boolean }) {
   const found = await location;
   if (!found) {
     return (
       <>
-        <Breadcrumbs items={[{ label: "Clients", href: "/" }, { label: `Device ${deviceId}` }]} />
+        {navigation && <Breadcrumbs items={[{ label: "Clients", href: "/" }, { label: `Device ${deviceId}` }]} />}
         <h1 className="text-2xl font-semibold">Device {deviceId}</h1>
         <p className="text-sm text-muted">This device was not found in the client inventory N-sight lists for this key.</p>
       </>
@@ -16,14 +17,16 @@ export async function DeviceHeader({ deviceId, location }: { deviceId: string; l
   const { device, client } = found;
   return (
     <>
-      <Breadcrumbs
-        items={[
-          { label: "Clients", href: "/" },
-          { label: displayName(client.name, `Client ${client.clientId}`), href: `/clients/${client.clientId}` },
-          { label: displayName(device.siteName, `Site ${device.siteId}`), href: `/clients/${client.clientId}/sites/${device.siteId}` },
-          { label: displayName(device.name, `Device ${deviceId}`) },
-        ]}
-      />
+      {navigation && (
+        <Breadcrumbs
+          items={[
+            { label: "Clients", href: "/" },
+            { label: displayName(client.name, `Client ${client.clientId}`), href: `/clients/${client.clientId}` },
+            { label: displayName(device.siteName, `Site ${device.siteId}`), href: `/clients/${client.clientId}/sites/${device.siteId}` },
+            { label: displayName(device.name, `Device ${deviceId}`) },
+          ]}
+        />
+      )}
       <div className="flex flex-wrap items-baseline gap-x-3">
         <h1 className="text-2xl font-semibold">{displayName(device.name, `Device ${deviceId}`)}</h1>
         <span className="text-sm text-muted">

@@ -10,6 +10,7 @@ import { RetryButton } from "@/components/ui/retry-button";
 import { dataParams } from "@/lib/device-view/view";
 import { useNow } from "@/components/hooks/use-now";
 import { formatAge } from "@/lib/format";
+import { useDeviceApiBase } from "@/components/devices/device-api";
 import { deviceQueries } from "@/lib/queries/device-queries";
 import { ApiClientError } from "@/lib/queries/fetch-json";
 import { DeviceSummary } from "./device-summary";
@@ -52,7 +53,7 @@ function NoSessionsAtAll({ backup }: { backup: Promise<BackupFlag | null> }) {
 
 export function DeviceHistoryPanel({ deviceId, zone, backup, controls }: { deviceId: string; zone: string; backup: Promise<BackupFlag | null>; controls: ReactNode }) {
   const { view, update } = useDeviceView();
-  const query = useQuery(deviceQueries.history(deviceId, dataParams(view, zone).toString()));
+  const query = useQuery(deviceQueries.history(deviceId, dataParams(view, zone).toString(), useDeviceApiBase()));
   // The history loads in the browser, so the server never renders an age: its time only has to match hydration.
   const now = useNow(30_000, query.dataUpdatedAt);
 

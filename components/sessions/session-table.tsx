@@ -8,6 +8,7 @@ import { RetryButton } from "@/components/ui/retry-button";
 import { SessionStatusBadge } from "@/components/ui/status-badge";
 import { dataParams, type SessionSortKey } from "@/lib/device-view/view";
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatExactBytes, type ByteUnits } from "@/lib/format";
+import { useDeviceApiBase } from "@/components/devices/device-api";
 import { deviceQueries } from "@/lib/queries/device-queries";
 import { ApiClientError } from "@/lib/queries/fetch-json";
 import { pluginLabel } from "@/lib/session-status";
@@ -53,7 +54,7 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
   params.set("sort", view.sort);
   params.set("dir", view.dir);
   params.set("page", String(view.page));
-  const query = useQuery(deviceQueries.table(deviceId, params.toString()));
+  const query = useQuery(deviceQueries.table(deviceId, params.toString(), useDeviceApiBase()));
   const [selected, setSelected] = useState<BackupSession | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 

@@ -5,9 +5,10 @@ import { isOpenDemo } from "../config";
 import { findLiveApiToken, touchApiToken } from "../store/api-tokens";
 import { getStore } from "../store/db";
 import { findLiveDisplay } from "../store/displays";
+import { findLiveShareLink } from "../store/share-links";
 import { findUserById } from "../store/users";
 import { displayCookieName, readCookie, sessionCookieName } from "./cookies";
-import type { Principal } from "./principal";
+import type { Principal, SharePrincipal } from "./principal";
 import { userOfSession } from "./sessions";
 import { hashToken, looksLikeToken } from "./tokens";
 
@@ -15,6 +16,26 @@ import { hashToken, looksLikeToken } from "./tokens";
 export interface Credentials {
   cookie(name: string): string | undefined;
   authorization: string | null;
+  /**
+   * The token of a share link, from the path of a `/s/{token}/…` request. When present it is
+   * the only credential read: a share link's pages and calls act for that link alone, whoever
+   * else the browser is signed in as.
+   */
+  shareToken?: string | null;
+}
+
+/** The token in a `/s/{token}` or `/s/{token}/…` path, or null. */
+export function shareTokenOfPath(pathname: string): string | null {
+  const match = /^\/s\/([^/]+)(?:\/|$)/.exec(pathname);
+  return match ? match[1]! : null;
+}
+
+/** The share principal of a live link's token; null for an unknown, expired or revoked one. */
+export async function sharePrincipalFrom(token: string, now = Date.now()): Promise<SharePrincipal | null> {
+  if (!looksLikeToken(token)) return null;
+  const link = await findLiveShareLink(await getStore(), hashToken(token), now);
+  if (!link) return null;
+  return { kind: "share", linkId: link.id, deviceId: link.deviceId, clientId: link.clientId, view: link.view };
 }
 
 /** API tokens' last use is written at most this often. */
@@ -23,9 +44,11 @@ const TOKEN_TOUCH_EVERY_MS = 60_000;
 /**
  * Who is asking, from the request's credentials, in this order: an `Authorization: Bearer`
  * API token (a header that is present but wrong gets no fallback), the session cookie, the
- * display cookie, then, in open demo mode only, the demo administrator. Null: nobody.
+ * display cookie, then, in open demo mode only, the demo administrator. Null: nobody. A share
+ * link's token (from the path) is resolved alone, and only to that link.
  */
 export async function principalFrom(credentials: Credentials, now = Date.now()): Promise<Principal | null> {
+  if (credentials.shareToken != null) return sharePrincipalFrom(credentials.shareToken, now);
   const sessionToken = credentials.cookie(sessionCookieName());
   const displayToken = credentials.cookie(displayCookieName());
   if (credentials.authorization === null && !sessionToken && !displayToken) return isOpenDemo() ? { kind: "demo" } : null;
@@ -56,7 +79,11 @@ export async function principalFrom(credentials: Credentials, now = Date.now()):
 /** The principal of a route handler's request. */
 export function resolvePrincipal(request: Request): Promise<Principal | null> {
   const cookieHeader = request.headers.get("cookie");
-  return principalFrom({ cookie: (name) => readCookie(cookieHeader, name), authorization: request.headers.get("authorization") });
+  return principalFrom({
+    cookie: (name) => readCookie(cookieHeader, name),
+    authorization: request.headers.get("authorization"),
+    shareToken: shareTokenOfPath(new URL(request.url).pathname),
+  });
 }
 
 /** The principal of the request a page or server component renders; resolved once per request. */

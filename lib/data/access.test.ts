@@ -28,6 +28,8 @@ const viewer = user("viewer", [MINE]);
 const noRole = user(null);
 const admin = user("admin");
 const display: Principal = { kind: "display", displayId: "d", name: "Wall", clientIds: [MINE] };
+/** A share link to a device of MINE (set once the simulator is up). */
+let share: Principal;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, key: KEY, now: "2026-11-27T07:00:00Z", devices: 60 });
@@ -45,6 +47,7 @@ beforeAll(async () => {
   });
   await fleet.discover();
   (globalThis as Record<symbol, unknown>)[FLEET] = fleet;
+  share = { kind: "share", linkId: "l", deviceId: deviceOf(MINE), clientId: MINE, view: "" };
 });
 afterAll(() => {
   delete (globalThis as Record<symbol, unknown>)[FLEET];
@@ -77,9 +80,9 @@ describe("the data layer", () => {
     ["getSiteDevices without a client", (p) => getSiteDevices(p, "1")],
     ["getDeviceSessions", (p) => getDeviceSessions(p, deviceOf(OTHERS))],
     ["findDeviceLocation", (p) => findDeviceLocation(p, deviceOf(OTHERS))],
-  ])("%s refuses another client's data to a viewer, nobody, no role or a display, with no N-sight call", async (_name, read) => {
+  ])("%s refuses another client's data to a viewer, nobody, no role, a display or a share link, with no N-sight call", async (_name, read) => {
     getRuntime().cache.clear();
-    for (const principal of [viewer, null, noRole, display]) {
+    for (const principal of [viewer, null, noRole, display, share]) {
       const calls = await callsDuring(() => expect(read(principal)).rejects.toMatchObject({ name: "AccessError", kind: principal ? "forbidden" : "unauthenticated" }));
       expect(calls).toBe(0);
     }
@@ -89,6 +92,21 @@ describe("the data layer", () => {
     expect((await getClientDevices(viewer, MINE)).data.length).toBeGreaterThan(0);
     await expect(getDeviceSessions(viewer, deviceOf(MINE))).resolves.toBeDefined();
     expect(peekDeviceLocation(viewer, deviceOf(OTHERS))).toBeNull();
+  });
+
+  it("lets a share link read its own device and nothing else: not another device of the same client, its client, or the fleet", async () => {
+    getRuntime().cache.clear();
+    const sibling = sim.fleet.devices.find((d) => d.clientId === MINE && d.id !== deviceOf(MINE));
+    if (!sibling) throw new Error("the scenario's client has one device only");
+    const calls = await callsDuring(async () => {
+      await expect(getDeviceSessions(share, sibling.id)).rejects.toMatchObject({ kind: "forbidden" });
+      await expect(getClients(share)).rejects.toMatchObject({ kind: "forbidden" });
+      await expect(getClientDevices(share, MINE)).rejects.toMatchObject({ kind: "forbidden" });
+    });
+    expect(calls).toBe(0);
+    expect(() => readFleetSnapshot(share)).toThrow(/fleet/);
+    expect(() => readNocSnapshot(share)).toThrow();
+    await expect(getDeviceSessions(share, deviceOf(MINE))).resolves.toBeDefined();
   });
 
   it("counts only a viewer's or a display's clients in the fleet and on the NOC", () => {

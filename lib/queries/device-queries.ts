@@ -3,16 +3,16 @@ import type { DeviceHistory, SessionPage } from "../device-view/history";
 import { fetchJson } from "./fetch-json";
 
 export const deviceQueries = {
-  history: (deviceId: string, params: string) =>
+  history: (deviceId: string, params: string, base = "") =>
     queryOptions({
-      queryKey: ["devices", deviceId, "history", params],
-      queryFn: ({ signal }) => fetchJson<DeviceHistory>(`/api/devices/${deviceId}/history?${params}`, signal),
+      queryKey: ["devices", deviceId, "history", params, base],
+      queryFn: ({ signal }) => fetchJson<DeviceHistory>(`${base}/api/devices/${deviceId}/history?${params}`, signal),
       placeholderData: keepPreviousData,
     }),
-  table: (deviceId: string, params: string) =>
+  table: (deviceId: string, params: string, base = "") =>
     queryOptions({
-      queryKey: ["devices", deviceId, "sessions", "table", params],
-      queryFn: ({ signal }) => fetchJson<SessionPage>(`/api/devices/${deviceId}/sessions/table?${params}`, signal),
+      queryKey: ["devices", deviceId, "sessions", "table", params, base],
+      queryFn: ({ signal }) => fetchJson<SessionPage>(`${base}/api/devices/${deviceId}/sessions/table?${params}`, signal),
       placeholderData: keepPreviousData,
     }),
 };

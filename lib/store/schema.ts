@@ -77,7 +77,8 @@ export interface ShareLinksTable {
   client_id: string;
   /** The device page's query string at creation (range, filters, zone). */
   view: string;
-  created_by: string;
+  /** The user who made it; null: the demo administrator. */
+  created_by: string | null;
   created_at: number;
   expires_at: number;
   revoked_at: number | null;

@@ -7,7 +7,7 @@ import { DeviceHistoryPanel } from "@/components/devices/device-history-panel";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { SessionTable } from "@/components/sessions/session-table";
 import { NoAccess } from "@/components/auth/no-access";
-import { canSeeDevice } from "@/lib/auth/access";
+import { can, canSeeDevice } from "@/lib/auth/access";
 import { lacks, pagePrincipal } from "@/lib/auth/page";
 import { describePrincipal } from "@/lib/auth/principal";
 import { findDeviceLocation, peekDeviceLocation } from "@/lib/data/device-location";
@@ -54,7 +54,7 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
         deviceId={deviceId}
         zone={zone}
         backup={backup}
-        controls={<DeviceControls deviceId={deviceId} zone={zone} clientZone={locatedZone} clientHint={clientHint ?? null} />}
+        controls={<DeviceControls deviceId={deviceId} zone={zone} clientZone={locatedZone} clientHint={clientHint ?? null} canShare={can(principal, "share.create")} />}
       />
       <SessionTable deviceId={deviceId} zone={zone} />
     </QueryProvider>

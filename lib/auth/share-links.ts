@@ -1,0 +1,128 @@
+import "server-only";
+import { z } from "zod";
+import { getAuthConfig } from "../config";
+import { findDeviceLocation } from "../data/device-location";
+import { parseDeviceView, serializeDeviceView } from "../device-view/view";
+import { RequestError } from "../http/request-error";
+import { isNsightId } from "../nsight/client";
+import { getStore } from "../store/db";
+import { createShareLink, countShareLinkView, findShareLinkById, listShareLinks, revokeShareLink, type ShareLinkRow } from "../store/share-links";
+import { AccessError, can, requireCapability, requireDevice } from "./access";
+import { audit } from "./audit";
+import type { Principal, SharePrincipal } from "./principal";
+import { requestAddress } from "./request-info";
+import { hashToken, newToken } from "./tokens";
+
+export const SHARE_DEFAULT_DAYS = 7;
+export const SHARE_MAX_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+const CreateBody = z.strictObject({
+  deviceId: z.string().refine(isNsightId, "expected a positive whole number"),
+  expiresInDays: z.number().int().min(1).max(SHARE_MAX_DAYS).default(SHARE_DEFAULT_DAYS),
+  view: z.string().max(2_000).default(""),
+});
+
+/** What the API says of a link: never its token or hash. */
+export interface ShareLinkInfo {
+  id: string;
+  deviceId: string;
+  view: string;
+  /** The user who made it; null: the demo administrator. */
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  views: number;
+  lastViewedAt: string | null;
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function shareLinkInfo(row: ShareLinkRow): ShareLinkInfo {
+  return {
+    id: row.id,
+    deviceId: row.deviceId,
+    view: row.view,
+    createdBy: row.createdBy,
+    createdAt: new Date(row.createdAt).toISOString(),
+    expiresAt: new Date(row.expiresAt).toISOString(),
+    revokedAt: iso(row.revokedAt),
+    views: row.views,
+    lastViewedAt: iso(row.lastViewedAt),
+  };
+}
+
+/** The device view a link opens with, in the parser's own spelling: a link never stores what a request sent as is. */
+export function normaliseShareView(view: string): string {
+  return serializeDeviceView(parseDeviceView(new URLSearchParams(view.replace(/^\?/, "")))).toString();
+}
+
+/** The user a link is recorded against: null for the demo administrator (and no one else can share). */
+function creatorOf(principal: Principal): string | null {
+  return principal.kind === "user" ? principal.user.id : null;
+}
+
+/**
+ * Links are addressed from PUBLIC_URL when it is set, else from the origin the browser asked
+ * (its Host header: the server's own idea of its URL may say localhost).
+ */
+function baseUrl(request: Request): string {
+  const publicUrl = getAuthConfig().publicUrl;
+  if (publicUrl) return publicUrl.href.replace(/\/+$/, "");
+  const own = new URL(request.url);
+  const host = request.headers.get("host");
+  return host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `${own.protocol}//${host}` : own.origin;
+}
+
+/** Creates a link to a device the principal may see; the token is in the returned URL only. */
+export async function createShareLinkFor(principal: Principal, request: Request, body: unknown, now = Date.now()): Promise<{ id: string; url: string; expiresAt: string }> {
+  requireCapability(principal, "share.create");
+  const parsed = CreateBody.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RequestError(`Invalid share link: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "bad body"}`.slice(0, 200));
+  }
+  const { deviceId, expiresInDays, view } = parsed.data;
+  requireDevice(principal, deviceId);
+  const location = await findDeviceLocation(principal, deviceId, undefined, { signal: request.signal });
+  if (!location) throw new RequestError("No such device.");
+  const token = newToken();
+  const row = await createShareLink(
+    await getStore(),
+    { hash: hashToken(token), deviceId, clientId: location.client.clientId, view: normaliseShareView(view), createdBy: creatorOf(principal), expiresAt: now + expiresInDays * DAY_MS },
+    now,
+  );
+  await audit(principal, { action: "share_link.create", target: row.id, detail: { deviceId, expiresInDays }, address: requestAddress(request.headers) });
+  return { id: row.id, url: `${baseUrl(request)}/s/${token}`, expiresAt: new Date(row.expiresAt).toISOString() };
+}
+
+/** An admin sees every link; anyone else who may share, their own. */
+export async function shareLinksOf(principal: Principal): Promise<ShareLinkInfo[]> {
+  requireCapability(principal, "share.create");
+  const creator = creatorOf(principal);
+  if (!can(principal, "share.manage_all") && creator === null) return [];
+  const rows = await listShareLinks(await getStore(), can(principal, "share.manage_all") ? {} : { createdBy: creator ?? undefined });
+  return rows.map(shareLinkInfo);
+}
+
+/** Revokes a link: its creator or an admin. False when there is no such link. */
+export async function revokeShareLinkFor(principal: Principal, request: Request, id: string, now = Date.now()): Promise<boolean> {
+  requireCapability(principal, "share.create");
+  const db = await getStore();
+  const row = await findShareLinkById(db, id);
+  if (!row) return false;
+  if ((row.createdBy === null || row.createdBy !== creatorOf(principal)) && !can(principal, "share.manage_all")) throw new AccessError("forbidden", "You may not revoke other people's share links.");
+  if (await revokeShareLink(db, id, now)) {
+    await audit(principal, { action: "share_link.revoke", target: id, detail: { deviceId: row.deviceId }, address: requestAddress(request.headers) });
+  }
+  return true;
+}
+
+/** Counts one view of the link; the first is audited. */
+export async function recordShareView(principal: SharePrincipal, request: Request, now = Date.now()): Promise<void> {
+  const views = await countShareLinkView(await getStore(), principal.linkId, now);
+  if (views === 1) await audit(principal, { action: "share_link.first_view", target: principal.linkId, detail: { deviceId: principal.deviceId }, address: requestAddress(request.headers) });
+}

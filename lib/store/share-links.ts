@@ -1,0 +1,113 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Store } from "./db";
+
+/** A share link as the store keeps it: never the token, only its hash (which is not returned). */
+export interface ShareLinkRow {
+  id: string;
+  deviceId: string;
+  clientId: string;
+  /** The device page's query string, normalised by the device view parser. */
+  view: string;
+  /** The user who made it; null: the demo administrator. */
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  views: number;
+  lastViewedAt: number | null;
+}
+
+export interface NewShareLink {
+  hash: string;
+  deviceId: string;
+  clientId: string;
+  view: string;
+  createdBy: string | null;
+  expiresAt: number;
+}
+
+const COLUMNS = ["id", "device_id", "client_id", "view", "created_by", "created_at", "expires_at", "revoked_at", "views", "last_viewed_at"] as const;
+
+function toRow(row: {
+  id: string;
+  device_id: string;
+  client_id: string;
+  view: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  views: number;
+  last_viewed_at: number | null;
+}): ShareLinkRow {
+  return {
+    id: row.id,
+    deviceId: row.device_id,
+    clientId: row.client_id,
+    view: row.view,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    views: row.views,
+    lastViewedAt: row.last_viewed_at,
+  };
+}
+
+export async function createShareLink(db: Store, link: NewShareLink, now = Date.now()): Promise<ShareLinkRow> {
+  const id = randomUUID();
+  await db
+    .insertInto("share_links")
+    .values({ id, hash: link.hash, device_id: link.deviceId, client_id: link.clientId, view: link.view, created_by: link.createdBy, created_at: now, expires_at: link.expiresAt })
+    .execute();
+  const row = await findShareLinkById(db, id);
+  if (!row) throw new Error("The share link just written could not be read back");
+  return row;
+}
+
+export async function findShareLinkById(db: Store, id: string): Promise<ShareLinkRow | null> {
+  const row = await db.selectFrom("share_links").select(COLUMNS).where("id", "=", id).executeTakeFirst();
+  return row ? toRow(row) : null;
+}
+
+/** The link with this token hash if it is neither revoked nor expired at `now`. */
+export async function findLiveShareLink(db: Store, hash: string, now = Date.now()): Promise<ShareLinkRow | null> {
+  const row = await db
+    .selectFrom("share_links")
+    .select(COLUMNS)
+    .where("hash", "=", hash)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  return row ? toRow(row) : null;
+}
+
+/** Newest first; only the links of one user when `createdBy` is given. */
+export async function listShareLinks(db: Store, filter: { createdBy?: string } = {}, limit = 500): Promise<ShareLinkRow[]> {
+  let query = db.selectFrom("share_links").select(COLUMNS).orderBy("created_at", "desc").limit(limit);
+  if (filter.createdBy !== undefined) query = query.where("created_by", "=", filter.createdBy);
+  return (await query.execute()).map(toRow);
+}
+
+/** Revokes a live link; false if it was already revoked or does not exist. */
+export async function revokeShareLink(db: Store, id: string, now = Date.now()): Promise<boolean> {
+  const result = await db.updateTable("share_links").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Counts one view of a link and returns its new count. */
+export async function countShareLinkView(db: Store, id: string, now = Date.now()): Promise<number> {
+  const row = await db
+    .updateTable("share_links")
+    .set((eb) => ({ views: eb("views", "+", 1), last_viewed_at: now }))
+    .where("id", "=", id)
+    .returning("views")
+    .executeTakeFirst();
+  return row?.views ?? 0;
+}
+
+/** Moves a link's expiry (tests use it to expire a link without waiting a day). */
+export async function setShareLinkExpiry(db: Store, id: string, expiresAt: number): Promise<void> {
+  await db.updateTable("share_links").set({ expires_at: expiresAt }).where("id", "=", id).execute();
+}
