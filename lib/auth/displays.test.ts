@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listAudit } from "../store/audit";
 import { getStore } from "../store/db";
 import { findLiveDisplay, revokeDisplay } from "../store/displays";
 import { countPairingCodes, insertPairingCode } from "../store/pairing-codes";
 import { clientScope } from "./access";
 import { displayCookieName } from "./cookies";
+import { listDisplaysAs, pairDisplayAs, revokeDisplayAs } from "./display-admin";
 import {
   DISPLAY_LIFETIME_MS,
   newPairingCode,
@@ -18,6 +20,7 @@ import {
   pollPairing,
   startPairing,
 } from "./displays";
+import type { Principal } from "./principal";
 import { deadDisplayOf, principalFrom } from "./resolve";
 import { hashToken, newToken } from "./tokens";
 
@@ -155,5 +158,33 @@ describe("the display principal", () => {
     expect(await principalFrom(withCookie(token), 2_000_030)).toBeNull();
     expect(await deadDisplayOf(withCookie(token).cookie, 2_000_030)).toBe("revoked");
     expect(await deadDisplayOf(withCookie(newToken()).cookie, 2_000_030)).toBeNull();
+  });
+});
+
+describe("managing displays", () => {
+  const admin: Principal = { kind: "user", via: "session", credentialId: "h", user: { id: "a", email: "a@example.com", name: null, role: "admin", clientIds: null, disabledAt: null, createdAt: 0, updatedAt: 0 } };
+  const technician: Principal = { ...admin, user: { ...admin.user, id: "t", role: "technician" } };
+
+  it("is for administrators only, checks what it is given, and writes pairing and revocation to the audit log", async () => {
+    const db = await getStore();
+    const started = await startPairing(db, freshAddress());
+    if (!started.ok) throw new Error(started.reason);
+    await expect(pairDisplayAs(technician, { code: started.code, name: "Wall", clients: [] }, null)).rejects.toMatchObject({ kind: "forbidden" });
+    expect(await pairDisplayAs(admin, { code: started.code, name: "  ", clients: [] }, null)).toMatchObject({ ok: false, status: 400 });
+    expect(await pairDisplayAs(admin, { code: started.code, name: "Wall", clients: ["<b>"] }, null)).toMatchObject({ ok: false, status: 400 });
+    expect(await pairDisplayAs(admin, { code: "ABCDEFGH", name: "Wall", clients: [] }, null)).toMatchObject({ ok: false, status: 404 });
+    const paired = await pairDisplayAs(admin, { code: started.code, name: "Audited wall", clients: ["10", "10"] }, "192.0.2.200");
+    if (!paired.ok) throw new Error(paired.message);
+    expect(paired.display).toMatchObject({ name: "Audited wall", clients: ["10"], lastSeenAt: null });
+    expect((await listDisplaysAs(admin)).map((d) => d.id)).toContain(paired.display.id);
+    await expect(revokeDisplayAs(technician, paired.display.id, null)).rejects.toMatchObject({ kind: "forbidden" });
+    expect(await revokeDisplayAs(admin, paired.display.id, "192.0.2.200")).toBe(true);
+    expect(await revokeDisplayAs(admin, paired.display.id, null)).toBe(false);
+    expect((await listDisplaysAs(admin)).map((d) => d.id)).not.toContain(paired.display.id);
+    const entries = (await listAudit(db)).filter((e) => e.target === `display:${paired.display.id}`).map((e) => [e.action, e.actor, e.address]);
+    expect(entries).toEqual([
+      ["display.revoke", "user:a", "192.0.2.200"],
+      ["display.pair", "user:a", "192.0.2.200"],
+    ]);
   });
 });
