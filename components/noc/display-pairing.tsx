@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 /** How often a waiting wall asks whether its code was entered. */
 const POLL_MS = 3_000;
 
-type Pairing = { state: "asking" } | { state: "showing"; code: string; expiresAt: string } | { state: "refused"; message: string };
+type Pairing = { state: "asking" } | { state: "showing"; code: string } | { state: "refused"; message: string };
 
 async function postJson(path: string): Promise<{ status: number; body: { data?: Record<string, string>; error?: { message?: string } } }> {
   const response = await fetch(path, { method: "POST", headers: { Accept: "application/json" }, cache: "no-store" });
@@ -47,7 +47,7 @@ export function DisplayPairing({ notice }: { notice?: "revoked" | "expired" | nu
         if (stopped) return;
         const code = body.data?.code;
         if (status !== 201 || !code) return retryLater(body.error?.message ?? "No pairing code could be made; trying again in a minute.");
-        setPairing({ state: "showing", code, expiresAt: body.data?.expiresAt ?? "" });
+        setPairing({ state: "showing", code });
         timer = setTimeout(poll, POLL_MS);
       } catch {
         retryLater("The dashboard server could not be reached; trying again in a minute.");
