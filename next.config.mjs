@@ -15,6 +15,8 @@ const nextConfig = {
   reactStrictMode: true,
   // `npm test` type-checks the whole project once with `tsc --noEmit`; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
+  // forbidden(): a page refuses a principal with a real 403 (a NOC display on any page but /noc).
+  experimental: { authInterrupts: true },
   async headers() {
     return [
       { source: "/:path*", headers: COMMON_HEADERS },

@@ -10,8 +10,10 @@ test.describe("signing in", () => {
     await page.goto(`/clients/${E2E_USERS.viewer.clients[0]}`);
     await expect(page).toHaveURL(/\/login\?next=%2Fclients%2F100001$/);
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    // /noc alone is not sent to sign in: a wall with no credential shows a pairing code (e2e/displays.spec.ts).
     await page.goto("/noc");
-    await expect(page).toHaveURL(/\/login\?next=%2Fnoc$/);
+    await expect(page).toHaveURL(/\/noc$/);
+    await expect(page.locator("[data-pairing-code]")).toBeVisible();
     const answer = await request.get("/api/clients");
     expect(answer.status()).toBe(401);
     expect(await answer.json()).toEqual({ error: { code: "unauthenticated", message: "Sign in to use this API." } });

@@ -121,6 +121,9 @@ export interface ApiSuccess<T> {
 export type ApiErrorCode =
   | "bad_request"
   | "unauthenticated"
+  /** A wall's display credential was revoked, or expired: the wall offers a new pairing code. */
+  | "display_revoked"
+  | "display_expired"
   | "forbidden"
   | "not_found"
   | "bad_upstream"

@@ -1,5 +1,5 @@
 import { cookies, headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/layout/site-header";
 import { safeNext } from "@/lib/auth/page";
@@ -14,6 +14,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   // too, outside the loading boundary, answers a real redirect before anything is streamed.
   const principal = await currentPrincipal();
   if (!principal) redirect(`/login?next=${encodeURIComponent(safeNext((await headers()).get("x-request-path")))}`);
+  // A wall screen reads /noc and its data, no page of the dashboard.
+  if (principal.kind === "display") forbidden();
   const signedInAs = principal?.kind === "user" ? describePrincipal(principal) : null;
   return (
     <>

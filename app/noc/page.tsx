@@ -3,8 +3,9 @@ import { NoAccess } from "@/components/auth/no-access";
 import { readFleet } from "@/components/fleet/fleet-section";
 import { lacks } from "@/lib/auth/page";
 import { describePrincipal } from "@/lib/auth/principal";
-import { currentPrincipal } from "@/lib/auth/resolve";
-import { redirect } from "next/navigation";
+import { currentPrincipal, deadDisplayOf } from "@/lib/auth/resolve";
+import { cookies } from "next/headers";
+import { DisplayPairing } from "@/components/noc/display-pairing";
 import { NocWall } from "@/components/noc/noc-wall";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { ErrorState } from "@/components/ui/states";
@@ -21,9 +22,17 @@ const NOC_FONT_SIZE = "clamp(14px, max(min(1.05vw, 1.9vh), min(1.2vw, 16px)), 48
 
 export default async function NocPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await currentPrincipal();
-  // Display pairing goes here: a browser with no credential will be shown a pairing code
-  // instead. Until then it is sent to sign in like any other page.
-  if (!principal) redirect("/login?next=%2Fnoc");
+  // A browser with no credential is a wall waiting to be paired (never sent to sign in): it
+  // shows a pairing code, and says so if its display was revoked.
+  if (!principal) {
+    const jar = await cookies();
+    const notice = await deadDisplayOf((name) => jar.get(name)?.value);
+    return (
+      <main className="fixed inset-0 overflow-hidden bg-canvas text-ink" style={{ fontSize: NOC_FONT_SIZE }} data-color-scheme="dark" data-noc-theme="dark">
+        <DisplayPairing notice={notice} />
+      </main>
+    );
+  }
   if (lacks(principal, "noc.read")) {
     return (
       <main className="mx-auto max-w-screen-md px-4 py-10">

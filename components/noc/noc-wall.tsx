@@ -6,7 +6,9 @@ import type { NocSettings } from "@/lib/fleet/noc-settings";
 import type { FleetDevice, FleetSnapshot } from "@/lib/fleet/types";
 import { formatAge, formatCount, formatTime } from "@/lib/format";
 import { HEALTH_ORDER } from "@/lib/health/backup-health";
+import { ApiClientError } from "@/lib/queries/fetch-json";
 import { fleetQueries } from "@/lib/queries/fleet-queries";
+import { DisplayPairing } from "./display-pairing";
 import { HEALTH_LOOK } from "@/lib/session-status";
 import { displayName } from "@/lib/display-name";
 import { useBrowserZone, useNow } from "@/components/hooks/use-now";
@@ -111,9 +113,11 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
   const zone = useBrowserZone();
   // Until hydration is over the browser's zone is unknown: say UTC rather than guess.
   const clock = (iso: string | null) => (zone ? formatTime(iso, zone) : `${formatTime(iso)} UTC`);
-  const snapshot = query.data.data;
   const area = useRef<HTMLElement>(null);
   const perPage = useTilesPerPage(area);
+  // A revoked display's poll is refused: the wall drops its data at once and offers a new code.
+  const revoked = query.error instanceof ApiClientError && (query.error.code === "display_revoked" || query.error.code === "display_expired") ? query.error.code : null;
+  const snapshot = query.data.data;
   const pages = Math.max(1, Math.ceil(snapshot.problems.length / perPage));
   const [page, setPage] = useState(0);
   const newlyFailed = useNewlyFailed(snapshot.problems, now);
@@ -134,6 +138,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
   const updatedAt = query.dataUpdatedAt;
   const nextIn = Math.max(0, Math.round((updatedAt + settings.refreshSeconds * 1000 - now) / 1000));
   const known = snapshot.knowledge.kind === "current";
+  if (revoked) return <DisplayPairing notice={revoked === "display_revoked" ? "revoked" : "expired"} />;
 
   return (
     <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={shownPage + 1} data-pages={pages} data-per-page={perPage} data-knowledge={snapshot.knowledge.kind}>

@@ -1,5 +1,6 @@
 import "server-only";
 import { runningFleet } from "../server/fleet";
+import type { ApiErrorCode } from "../types";
 import { principalClass, type Principal, type PrincipalClass } from "./principal";
 
 /**
@@ -49,6 +50,8 @@ export class AccessError extends Error {
   constructor(
     readonly kind: "unauthenticated" | "forbidden",
     message: string,
+    /** A more precise code than the kind's own, for a client that acts on it. */
+    readonly code?: ApiErrorCode,
   ) {
     super(message);
     this.name = "AccessError";

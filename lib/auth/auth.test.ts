@@ -53,7 +53,8 @@ describe("capability table", () => {
     expect(CAPABILITY_TABLE.viewer).not.toContain("share.create");
     expect(CAPABILITY_TABLE.no_role).toEqual([]);
     expect(CAPABILITY_TABLE.share).toEqual(["device.read"]);
-    expect(CAPABILITY_TABLE.display).not.toContain("client.read");
+    // A wall: the NOC and the fleet data it polls, nothing else (scoped to its clients below).
+    expect([...CAPABILITY_TABLE.display].sort()).toEqual(["fleet.read", "noc.read"]);
   });
 
   it("limits viewers, displays and share links to their clients", () => {

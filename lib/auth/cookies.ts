@@ -14,6 +14,11 @@ export function displayCookieName(): string {
   return getAuthConfig().secureCookies ? "__Host-nbd_display" : "nbd_display";
 }
 
+/** A wall's claim secret while it shows a pairing code. */
+export function pairingCookieName(): string {
+  return getAuthConfig().secureCookies ? "__Host-nbd_pairing" : "nbd_pairing";
+}
+
 export interface CookieOptions {
   httpOnly: true;
   sameSite: "lax";

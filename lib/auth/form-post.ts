@@ -19,7 +19,7 @@ function plain(status: number, message: string): Response {
  * The fields of a form POST to a sign-in route, or the answer refusing it: another site's
  * request (403), or a body that is too large or not a form (400).
  */
-export async function readFormPost(request: Request): Promise<{ fields: (name: string) => string } | { refused: Response }> {
+export async function readFormPost(request: Request): Promise<{ fields: (name: string) => string; all: (name: string) => string[] } | { refused: Response }> {
   if (!originAllowed(request)) return { refused: plain(403, "This request came from another site; it was refused.") };
   const length = Number(request.headers.get("content-length") ?? "0");
   if (!Number.isFinite(length) || length > MAX_FORM_BYTES) return { refused: plain(413, "This form is too large.") };
@@ -34,5 +34,12 @@ export async function readFormPost(request: Request): Promise<{ fields: (name: s
       const value = form.get(name);
       return typeof value === "string" ? value.slice(0, 2_048) : "";
     },
+    /** Every value of a repeated field (checkboxes), at most 500. */
+    all: (name) =>
+      form
+        .getAll(name)
+        .filter((v): v is string => typeof v === "string")
+        .slice(0, 500)
+        .map((v) => v.slice(0, 64)),
   };
 }

@@ -28,6 +28,8 @@ export interface DisplayPrincipal {
   displayId: string;
   name: string;
   clientIds: string[] | null;
+  /** Its credential's expiry was pushed back by this request: the wall's cookie is renewed with it. */
+  renewed?: boolean;
 }
 
 /** Everyone, in demo mode against the built-in simulator. */

@@ -4,12 +4,14 @@ import { cache } from "react";
 import { isOpenDemo } from "../config";
 import { findLiveApiToken, touchApiToken } from "../store/api-tokens";
 import { getStore } from "../store/db";
-import { findLiveDisplay } from "../store/displays";
+import { deadDisplayReason, findLiveDisplay, touchDisplay } from "../store/displays";
 import { findLiveShareLink } from "../store/share-links";
 import { findUserById } from "../store/users";
 import { displayCookieName, readCookie, sessionCookieName } from "./cookies";
 import type { Principal, SharePrincipal } from "./principal";
 import { userOfSession } from "./sessions";
+import { DISPLAY_LIFETIME_MS, DISPLAY_TOUCH_EVERY_MS } from "./displays";
+import { requestAddress } from "./request-info";
 import { hashToken, looksLikeToken } from "./tokens";
 
 /** What a request carries, read from a Request or from next/headers alike. */
@@ -22,6 +24,8 @@ export interface Credentials {
    * else the browser is signed in as.
    */
   shareToken?: string | null;
+  /** The client's address, recorded as a display's last address. */
+  address?: string | null;
 }
 
 /** The token in a `/s/{token}` or `/s/{token}/…` path, or null. */
@@ -70,7 +74,12 @@ export async function principalFrom(credentials: Credentials, now = Date.now()):
   }
   if (looksLikeToken(displayToken)) {
     const display = await findLiveDisplay(db, hashToken(displayToken), now);
-    if (display) return { kind: "display", displayId: display.id, name: display.name, clientIds: display.clientIds };
+    if (display) {
+      // A wall polls every few seconds: its last use and its year of validity are written once a minute at most.
+      const renewed = display.lastSeenAt === null || now - display.lastSeenAt >= DISPLAY_TOUCH_EVERY_MS;
+      if (renewed) await touchDisplay(db, display.id, now + DISPLAY_LIFETIME_MS, credentials.address ?? null, now);
+      return { kind: "display", displayId: display.id, name: display.name, clientIds: display.clientIds, renewed };
+    }
   }
   if (isOpenDemo()) return { kind: "demo" };
   return null;
@@ -83,11 +92,23 @@ export function resolvePrincipal(request: Request): Promise<Principal | null> {
     cookie: (name) => readCookie(cookieHeader, name),
     authorization: request.headers.get("authorization"),
     shareToken: shareTokenOfPath(new URL(request.url).pathname),
+    address: requestAddress(request.headers),
   });
+}
+
+/**
+ * For a request that resolved to nobody: whether it carries the cookie of a display that was
+ * revoked or has expired (a wall then says so instead of showing a sign-in page).
+ */
+export async function deadDisplayOf(cookie: (name: string) => string | undefined, now = Date.now()): Promise<"revoked" | "expired" | null> {
+  const token = cookie(displayCookieName());
+  if (!looksLikeToken(token)) return null;
+  const reason = await deadDisplayReason(await getStore(), hashToken(token), now);
+  return reason === "unknown" ? null : reason;
 }
 
 /** The principal of the request a page or server component renders; resolved once per request. */
 export const currentPrincipal = cache(async (): Promise<Principal | null> => {
   const [jar, headerList] = await Promise.all([cookies(), headers()]);
-  return principalFrom({ cookie: (name) => jar.get(name)?.value, authorization: headerList.get("authorization") });
+  return principalFrom({ cookie: (name) => jar.get(name)?.value, authorization: headerList.get("authorization"), address: requestAddress(headerList) });
 });

@@ -2,7 +2,9 @@ import "server-only";
 import { AccessError, isAccessError, requireCapability, type Capability } from "../auth/access";
 import { originAllowed } from "../auth/origin";
 import type { Principal } from "../auth/principal";
-import { resolvePrincipal } from "../auth/resolve";
+import { displayCookieName, readCookie, serializeCookie, credentialCookieOptions } from "../auth/cookies";
+import { DISPLAY_LIFETIME_MS } from "../auth/displays";
+import { deadDisplayOf, resolvePrincipal } from "../auth/resolve";
 import { isConfigError, isDemo } from "../config";
 import type { Fresh } from "../data/fresh";
 import { describeError, log } from "../log";
@@ -60,7 +62,7 @@ function abandoned(): Response {
 export function errorResponse(error: unknown, route: string): Response {
   if (error instanceof RequestError) return failure(400, "bad_request", error.message);
   if (isAccessError(error)) {
-    return error.kind === "unauthenticated" ? failure(401, "unauthenticated", error.message) : failure(403, "forbidden", error.message);
+    return error.kind === "unauthenticated" ? failure(401, error.code ?? "unauthenticated", error.message) : failure(403, error.code ?? "forbidden", error.message);
   }
   if (isNsightError(error)) {
     const [status, code] = NSIGHT_STATUS[error.kind];
@@ -122,7 +124,12 @@ const CROSS_ORIGIN = "This request came from another site; it was refused.";
 async function readInput<P extends Record<string, string>>(rules: RouteRules<P>, request: Request, context: { params: Promise<P> }): Promise<RouteInput<P>> {
   if (!originAllowed(request)) throw new AccessError("forbidden", CROSS_ORIGIN);
   const principal = await resolvePrincipal(request);
-  if (!principal) throw new AccessError("unauthenticated", "Sign in to use this API.");
+  if (!principal) {
+    const dead = await deadDisplayOf((name) => readCookie(request.headers.get("cookie"), name));
+    if (dead === "revoked") throw new AccessError("unauthenticated", "This display was revoked.", "display_revoked");
+    if (dead === "expired") throw new AccessError("unauthenticated", "This display's credential has expired.", "display_expired");
+    throw new AccessError("unauthenticated", "Sign in to use this API.");
+  }
   if (rules.capability) requireCapability(principal, rules.capability);
   const params = await context.params;
   for (const name of rules.ids) {
@@ -195,6 +202,14 @@ async function gzipped(response: Response): Promise<Response> {
   return new Response(bytes(body), { status: response.status, headers: response.headers });
 }
 
+/** A wall whose credential was just renewed gets its cookie renewed too: it never has to pair again while in use. */
+function renewDisplayCookie(input: RouteInput<Record<string, string>>, response: Response): Response {
+  if (input.principal.kind !== "display" || !input.principal.renewed) return response;
+  const token = readCookie(input.request.headers.get("cookie"), displayCookieName());
+  if (token) response.headers.append("Set-Cookie", serializeCookie(displayCookieName(), token, credentialCookieOptions(DISPLAY_LIFETIME_MS)));
+  return response;
+}
+
 /**
  * A JSON route: `{ data, meta }` on success, `{ error }` with the right status otherwise.
  * Export the result under the method's name (GET, POST, DELETE…).
@@ -206,13 +221,14 @@ export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
     const gzip = precompressed && acceptsGzip(request.headers.get("accept-encoding"));
     let response: Response;
     try {
-      const result = await spec.handler(await readInput(spec, request, context));
+      const input = await readInput(spec, request, context);
+      const result = await spec.handler(input);
       // A complete answer of the handler's own (201 with a body, 204…).
       if (result instanceof Response) return result;
       if (result instanceof EncodedAnswer) {
-        return new Response(bytes(gzip ? await result.gzip() : result.json), { status: 200, headers: BASE_HEADERS });
+        return renewDisplayCookie(input, new Response(bytes(gzip ? await result.gzip() : result.json), { status: 200, headers: BASE_HEADERS }));
       }
-      response = jsonResponse(successBody(result), 200);
+      response = renewDisplayCookie(input, jsonResponse(successBody(result), 200));
     } catch (error) {
       if (request.signal.aborted) return abandoned();
       response = errorResponse(error, spec.route);

@@ -1,7 +1,6 @@
 import "server-only";
 import type { Store } from "./db";
 
-/** Lookup only: pairing, listing and revoking displays belong beside it. */
 export interface DisplayRow {
   id: string;
   name: string;
@@ -9,6 +8,13 @@ export interface DisplayRow {
   clientIds: string[] | null;
   expiresAt: number;
   lastSeenAt: number | null;
+}
+
+export interface DisplayListing extends DisplayRow {
+  createdBy: string;
+  createdAt: number;
+  lastAddress: string | null;
+  revokedAt: number | null;
 }
 
 function parseClientIds(json: string | null): string[] | null {
@@ -32,4 +38,72 @@ export async function findLiveDisplay(db: Store, hash: string, now = Date.now())
     .executeTakeFirst();
   if (!row) return null;
   return { id: row.id, name: row.name, clientIds: parseClientIds(row.client_ids), expiresAt: row.expires_at, lastSeenAt: row.last_seen_at };
+}
+
+/** Why a display credential no longer works: revoked, expired, or not one of ours at all. */
+export async function deadDisplayReason(db: Store, hash: string, now = Date.now()): Promise<"revoked" | "expired" | "unknown"> {
+  const row = await db.selectFrom("displays").select(["revoked_at", "expires_at"]).where("hash", "=", hash).executeTakeFirst();
+  if (!row) return "unknown";
+  if (row.revoked_at !== null) return "revoked";
+  return row.expires_at <= now ? "expired" : "unknown";
+}
+
+export async function insertDisplay(
+  db: Store,
+  display: { id: string; hash: string; name: string; clientIds: string[] | null; createdBy: string; expiresAt: number },
+  now = Date.now(),
+): Promise<void> {
+  await db
+    .insertInto("displays")
+    .values({
+      id: display.id,
+      hash: display.hash,
+      name: display.name,
+      client_ids: display.clientIds === null ? null : JSON.stringify(display.clientIds),
+      created_by: display.createdBy,
+      created_at: now,
+      expires_at: display.expiresAt,
+      last_seen_at: null,
+      last_address: null,
+      revoked_at: null,
+    })
+    .execute();
+}
+
+/** Gives a paired display the credential its wall just collected (the hash it was created with was never handed out). */
+export async function setDisplayCredential(db: Store, id: string, hash: string, expiresAt: number, now = Date.now(), address: string | null = null): Promise<boolean> {
+  const result = await db
+    .updateTable("displays")
+    .set({ hash, expires_at: expiresAt, last_seen_at: now, last_address: address })
+    .where("id", "=", id)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A display in use: seen now from this address, and its credential valid until `expiresAt`. */
+export async function touchDisplay(db: Store, id: string, expiresAt: number, address: string | null, now = Date.now()): Promise<void> {
+  await db.updateTable("displays").set({ last_seen_at: now, last_address: address, expires_at: expiresAt }).where("id", "=", id).where("revoked_at", "is", null).execute();
+}
+
+/** Displays not revoked, newest first. */
+export async function listDisplays(db: Store): Promise<DisplayListing[]> {
+  const rows = await db.selectFrom("displays").selectAll().where("revoked_at", "is", null).orderBy("created_at", "desc").limit(1000).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    clientIds: parseClientIds(r.client_ids),
+    expiresAt: r.expires_at,
+    lastSeenAt: r.last_seen_at,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    lastAddress: r.last_address,
+    revokedAt: r.revoked_at,
+  }));
+}
+
+/** Revokes a display; false if there is no such display or it was revoked already. */
+export async function revokeDisplay(db: Store, id: string, now = Date.now()): Promise<boolean> {
+  const result = await db.updateTable("displays").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
