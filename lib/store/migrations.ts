@@ -126,6 +126,14 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  "005_last_sign_in": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("users").addColumn("last_sign_in_at", "bigint").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("users").dropColumn("last_sign_in_at").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
