@@ -15,6 +15,8 @@ const nextConfig = {
   reactStrictMode: true,
   // `npm test` type-checks the whole project once with `tsc --noEmit`; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
+  // forbidden(): the admin pages answer a real 403 to anyone else.
+  experimental: { authInterrupts: true },
   async headers() {
     return [
       { source: "/:path*", headers: COMMON_HEADERS },

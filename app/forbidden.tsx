@@ -1,0 +1,13 @@
+import Link from "next/link";
+
+export default function Forbidden() {
+  return (
+    <main id="main" className="mx-auto max-w-screen-md space-y-3 px-4 py-10" data-forbidden>
+      <h1 className="text-2xl font-semibold">You may not see this page</h1>
+      <p className="text-muted">This page is for administrators of this dashboard.</p>
+      <Link href="/" className="text-accent underline">
+        Back to all clients
+      </Link>
+    </main>
+  );
+}
