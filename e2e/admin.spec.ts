@@ -176,11 +176,18 @@ test("the audit log reads newest first, a page at a time, on /admin/audit and GE
   expect((await rows.first().locator("time").getAttribute("datetime"))! <= lastOfFirst!).toBe(true);
 });
 
-test("the header links Admin for an administrator, and names who is signed in", async ({ page }) => {
+test("the header links Admin for an administrator, and names who is signed in; the admin pages pass axe", async ({ page, axe }) => {
   await page.goto("/");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
   await expect(page).toHaveURL(/\/admin\/users$/);
   await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
+  await axe(page);
+  for (const [link, heading] of [["API tokens", "API tokens"], ["Audit log", "Audit log"]] as const) {
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: link }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: link })).toHaveAttribute("aria-current", "page");
+    await axe(page);
+  }
   await expect(page.getByRole("banner")).toContainText(`Signed in as ${E2E_USERS.admin.email}`);
   await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
 });
