@@ -15,7 +15,7 @@ const nextConfig = {
   reactStrictMode: true,
   // `npm test` type-checks the whole project once with `tsc --noEmit`; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
-  // forbidden(): a page refuses a principal with a real 403 (a NOC display on any page but /noc).
+  // forbidden(): a page refuses a principal with a real 403 (the admin pages to non-admins, every page but /noc to a display).
   experimental: { authInterrupts: true },
   async headers() {
     return [

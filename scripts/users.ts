@@ -4,7 +4,9 @@
 //   list
 //   set-role EMAIL admin|technician|viewer|none [--clients ID,ID]
 //   disable EMAIL | enable EMAIL | remove EMAIL | end-sessions EMAIL
+//   token EMAIL --name NAME [--expires-days N]   (the token is the last line printed)
 import { parseArgs } from "node:util";
+import { apiTokenProblem, issueApiToken } from "../lib/auth/api-tokens";
 import { hashPassword, passwordProblem } from "../lib/auth/passwords";
 import { writeAudit } from "../lib/store/audit";
 import { getStore, type Store } from "../lib/store/db";
@@ -16,7 +18,8 @@ const USAGE = `Usage: npm run users -- <command>
   add EMAIL --role admin|technician|viewer [--clients ID,ID] [--name NAME] [--password-stdin]
   list
   set-role EMAIL admin|technician|viewer|none [--clients ID,ID]
-  disable EMAIL | enable EMAIL | remove EMAIL | end-sessions EMAIL`;
+  disable EMAIL | enable EMAIL | remove EMAIL | end-sessions EMAIL
+  token EMAIL --name NAME [--expires-days N]   prints a new API token as its last line`;
 
 class UsageError extends Error {}
 
@@ -55,7 +58,7 @@ async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: "string" }, clients: { type: "string" }, name: { type: "string" }, "password-stdin": { type: "boolean" }, help: { type: "boolean" } },
+    options: { role: { type: "string" }, clients: { type: "string" }, name: { type: "string" }, "password-stdin": { type: "boolean" }, "expires-days": { type: "string" }, help: { type: "boolean" } },
   });
   const [command, email, roleArgument] = positionals;
   if (!command || values.help) {
@@ -125,6 +128,21 @@ async function run(argv: string[]): Promise<void> {
         await deleteUser(db, user.id);
         await audit(db, "user.remove", user);
         console.log(`Removed ${user.email}.`);
+        return;
+      }
+      case "token": {
+        const user = await userOrFail(db, email);
+        const name = values.name ?? "";
+        const days = values["expires-days"];
+        const expiresInDays = days === undefined ? null : /^\d{1,6}$/.test(days) ? Number(days) : Number.NaN;
+        const problem = apiTokenProblem(name, expiresInDays);
+        if (problem) throw new UsageError(problem);
+        if (user.disabledAt !== null) throw new UsageError(`${user.email} is disabled; a token of theirs would not work.`);
+        const { token, row } = await issueApiToken(db, { userId: user.id, name, expiresInDays });
+        await audit(db, "token.create", user, { tokenId: row.id, name: row.name, expiresAt: row.expiresAt });
+        const until = row.expiresAt === null ? "no expiry" : `expires ${new Date(row.expiresAt).toISOString()}`;
+        console.log(`API token "${row.name}" for ${user.email} (${user.role ?? "no role"}; ${until}). It is shown only now; send it as "Authorization: Bearer TOKEN":`);
+        console.log(token);
         return;
       }
       default:

@@ -26,3 +26,13 @@ export function cookieHeader(role: E2eRole): string {
   const state = JSON.parse(readFileSync(authState(role), "utf8")) as { cookies: { name: string; value: string }[] };
   return state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
 }
+
+/** Issues an API token with `npm run users -- token` (the real CLI); the token is the last line it prints. */
+export function issueTokenWithCli(dataDir: string, email: string, name: string, expiresDays?: number): { token: string; output: string } {
+  const args = ["--conditions=react-server", "scripts/users.ts", "token", email, "--name", name];
+  if (expiresDays !== undefined) args.push("--expires-days", String(expiresDays));
+  const result = spawnSync(join("node_modules", ".bin", "tsx"), args, { env: { ...process.env, DATA_DIR: dataDir }, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`users token ${email}: ${result.stderr || result.stdout}`);
+  const lines = result.stdout.trimEnd().split("\n");
+  return { token: lines.at(-1)!.trim(), output: result.stdout };
+}

@@ -2,7 +2,7 @@ import "server-only";
 import { getAuthConfig } from "../config";
 import type { Store } from "../store/db";
 import { findLiveSession, insertSession, revokeSession, revokeUserSessions, touchSession } from "../store/sessions";
-import { findUserById, type User } from "../store/users";
+import { findUserById, recordSignIn, type User } from "../store/users";
 import { hashToken, looksLikeToken, newToken } from "./tokens";
 
 /** A session's use is written at most this often (every request would be a write). */
@@ -31,6 +31,7 @@ export async function createSession(
   const hash = hashToken(token);
   const absoluteExpiresAt = now + sessionMaxMs;
   await insertSession(db, { hash, userId, idleExpiresAt: Math.min(now + sessionIdleMs, absoluteExpiresAt), absoluteExpiresAt, address: client.address, userAgent: client.userAgent }, now);
+  await recordSignIn(db, userId, now);
   return { token, hash, maxAgeMs: sessionMaxMs };
 }
 

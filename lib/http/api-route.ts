@@ -13,7 +13,7 @@ import { isNsightError, type NsightError } from "../nsight/errors";
 import type { ApiErrorCode, ApiFailure, ApiSuccess } from "../types";
 import { EncodedAnswer, gzipBytes } from "./encoded-answer";
 import { acceptsGzip, PRECOMPRESSED_ROUTES } from "./precompressed.mjs";
-import { RequestError } from "./request-error";
+import { MissingError, RequestError } from "./request-error";
 
 /**
  * Every JSON route is one handler inside this wrapper. It validates the path ids and the
@@ -60,6 +60,7 @@ function abandoned(): Response {
 }
 
 export function errorResponse(error: unknown, route: string): Response {
+  if (error instanceof MissingError) return failure(404, "not_found", error.message);
   if (error instanceof RequestError) return failure(400, "bad_request", error.message);
   if (isAccessError(error)) {
     return error.kind === "unauthenticated" ? failure(401, error.code ?? "unauthenticated", error.message) : failure(403, error.code ?? "forbidden", error.message);

@@ -4,3 +4,11 @@ export class RequestError extends Error {
     this.name = "RequestError";
   }
 }
+
+/** A request for something of the dashboard's own (a user, a token) that does not exist: 404. */
+export class MissingError extends RequestError {
+  constructor(message: string) {
+    super(message);
+    this.name = "MissingError";
+  }
+}

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Store } from "./db";
 
-/** Lookup only: issuing, listing and revoking tokens belong beside it (lib/store/api-tokens-*.ts or here). */
+/** API tokens for scripts: only SHA-256 of each token is stored; issuing lives in lib/auth/api-tokens.ts. */
 export interface ApiTokenRow {
   id: string;
   userId: string;
@@ -26,4 +26,57 @@ export async function findLiveApiToken(db: Store, hash: string, now = Date.now()
 
 export async function touchApiToken(db: Store, id: string, now = Date.now()): Promise<void> {
   await db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", id).execute();
+}
+
+export interface NewApiToken {
+  id: string;
+  /** SHA-256 of the token (lib/auth/tokens.ts); the token itself is never stored. */
+  hash: string;
+  userId: string;
+  name: string;
+  expiresAt: number | null;
+}
+
+export async function insertApiToken(db: Store, token: NewApiToken, now = Date.now()): Promise<ApiTokenRow> {
+  await db
+    .insertInto("api_tokens")
+    .values({ id: token.id, hash: token.hash, user_id: token.userId, name: token.name, created_at: now, expires_at: token.expiresAt, last_used_at: null, revoked_at: null })
+    .execute();
+  return { id: token.id, userId: token.userId, name: token.name, createdAt: now, expiresAt: token.expiresAt, lastUsedAt: null };
+}
+
+/** A token as the admin pages list it: never its hash. */
+export interface ApiTokenListing extends ApiTokenRow {
+  userEmail: string;
+  revokedAt: number | null;
+}
+
+function listingQuery(db: Store) {
+  return db
+    .selectFrom("api_tokens")
+    .innerJoin("users", "users.id", "api_tokens.user_id")
+    .select(["api_tokens.id", "api_tokens.user_id", "api_tokens.name", "api_tokens.created_at", "api_tokens.expires_at", "api_tokens.last_used_at", "api_tokens.revoked_at", "users.email"]);
+}
+
+type ListingRow = Awaited<ReturnType<ReturnType<typeof listingQuery>["executeTakeFirstOrThrow"]>>;
+
+function toListing(r: ListingRow): ApiTokenListing {
+  return { id: r.id, userId: r.user_id, userEmail: r.email, name: r.name, createdAt: r.created_at, expiresAt: r.expires_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
+}
+
+/** Every token, newest first, with its user's e-mail. */
+export async function listApiTokens(db: Store): Promise<ApiTokenListing[]> {
+  const rows = await listingQuery(db).orderBy("api_tokens.created_at", "desc").orderBy("api_tokens.id").execute();
+  return rows.map(toListing);
+}
+
+export async function findApiToken(db: Store, id: string): Promise<ApiTokenListing | null> {
+  const row = await listingQuery(db).where("api_tokens.id", "=", id).executeTakeFirst();
+  return row ? toListing(row) : null;
+}
+
+/** Revokes a token; false when there is no such token or it was revoked already. */
+export async function revokeApiToken(db: Store, id: string, now = Date.now()): Promise<boolean> {
+  const result = await db.updateTable("api_tokens").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -45,10 +45,18 @@ function parseDetail(json: string | null): Record<string, unknown> | null {
   }
 }
 
-/** Newest first; `before` (an entry's `at`) pages back. */
-export async function listAudit(db: Store, options: { limit?: number; before?: number } = {}): Promise<AuditEntry[]> {
+/**
+ * Newest first; `before` (an entry's `at`) pages back. With `beforeId` too, the page starts
+ * right after that entry, so entries written in the same millisecond are not skipped.
+ */
+export async function listAudit(db: Store, options: { limit?: number; before?: number; beforeId?: string } = {}): Promise<AuditEntry[]> {
   let query = db.selectFrom("audit_log").selectAll().orderBy("at", "desc").orderBy("id", "desc").limit(Math.min(Math.max(options.limit ?? 100, 1), 1000));
-  if (options.before !== undefined) query = query.where("at", "<", options.before);
+  const { before, beforeId } = options;
+  if (before !== undefined && beforeId !== undefined) {
+    query = query.where((eb) => eb.or([eb("at", "<", before), eb.and([eb("at", "=", before), eb("id", "<", beforeId)])]));
+  } else if (before !== undefined) {
+    query = query.where("at", "<", before);
+  }
   const rows = await query.execute();
   return rows.map((r) => ({ ...r, detail: parseDetail(r.detail) }));
 }

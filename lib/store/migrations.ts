@@ -150,6 +150,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("share_links_creator").on("share_links").column("created_by").execute();
     },
   },
+  "005_last_sign_in": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("users").addColumn("last_sign_in_at", "bigint").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("users").dropColumn("last_sign_in_at").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -31,6 +31,8 @@ export interface UsersTable {
   disabled_at: number | null;
   created_at: number;
   updated_at: number;
+  /** When a session was last opened for the user (migration 005). */
+  last_sign_in_at: number | null;
 }
 
 export interface IdentitiesTable {

@@ -140,6 +140,21 @@ describe("store", () => {
     expect((await listAudit(db, { before: 2_000 })).map((e) => e.action)).toEqual(["user.add"]);
   });
 
+  it("pages the audit log without skipping entries written in the same millisecond", async () => {
+    for (let i = 0; i < 5; i++) await writeAudit(db, { actor: "cli", action: `a.${i}` }, 7_000);
+    await writeAudit(db, { actor: "cli", action: "older" }, 6_000);
+    const seen: string[] = [];
+    let page = await listAudit(db, { limit: 2 });
+    while (page.length > 0) {
+      seen.push(...page.map((e) => e.action));
+      const last = page.at(-1)!;
+      page = await listAudit(db, { limit: 2, before: last.at, beforeId: last.id });
+    }
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
+    expect(seen.at(-1)).toBe("older");
+  });
+
   it("keeps settings", async () => {
     expect(await getSetting(db, "setup")).toBeNull();
     await setSetting(db, "setup", "a");

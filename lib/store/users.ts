@@ -68,6 +68,7 @@ export async function createUser(db: Store, input: NewUser, now = Date.now()): P
     disabled_at: null,
     created_at: now,
     updated_at: now,
+    last_sign_in_at: null,
   };
   await db.insertInto("users").values(row).execute();
   return toUser(row);
@@ -105,6 +106,22 @@ export async function setUserRole(db: Store, id: string, role: Role | null, clie
 
 export async function setUserName(db: Store, id: string, name: string | null, now = Date.now()): Promise<void> {
   await db.updateTable("users").set({ name, updated_at: now }).where("id", "=", id).execute();
+}
+
+/** When each user last signed in (users who never did are absent). */
+export async function lastSignIns(db: Store): Promise<Map<string, number>> {
+  const rows = await db.selectFrom("users").select(["id", "last_sign_in_at"]).where("last_sign_in_at", "is not", null).execute();
+  return new Map(rows.map((r) => [r.id, r.last_sign_in_at!]));
+}
+
+export async function recordSignIn(db: Store, id: string, now = Date.now()): Promise<void> {
+  await db.updateTable("users").set({ last_sign_in_at: now }).where("id", "=", id).execute();
+}
+
+/** Changes a viewer's clients only (a user of another role is left as it is). */
+export async function setViewerClients(db: Store, id: string, clientIds: string[], now = Date.now()): Promise<boolean> {
+  const result = await db.updateTable("users").set({ client_ids: JSON.stringify(clientIds), updated_at: now }).where("id", "=", id).where("role", "=", "viewer").executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** Disables (or re-enables) a user; a disabled user's sessions and tokens stop working. */

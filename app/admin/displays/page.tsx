@@ -1,9 +1,6 @@
 import type { Metadata } from "next";
-import { NoAccess } from "@/components/auth/no-access";
-import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { listDisplaysAs } from "@/lib/auth/display-admin";
-import { lacks, pagePrincipal } from "@/lib/auth/page";
-import { describePrincipal } from "@/lib/auth/principal";
+import { adminPagePrincipal } from "@/lib/admin/page";
 import { getClients } from "@/lib/data/nsight-data";
 import { displayName } from "@/lib/display-name";
 import { formatAge, formatTime } from "@/lib/format";
@@ -21,8 +18,7 @@ const PROBLEMS: Record<string, string> = {
 
 /** NOC wall screens: pair one by the code it shows, see when each was last seen, revoke one. */
 export default async function DisplaysPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const principal = await pagePrincipal("/admin/displays");
-  if (lacks(principal, "displays.manage")) return <NoAccess who={describePrincipal(principal)} />;
+  const principal = await adminPagePrincipal("displays.manage");
   const query = await searchParams;
   const problem = PROBLEMS[firstParam(query, "error") ?? ""];
   const done = firstParam(query, "done");
@@ -38,7 +34,6 @@ export default async function DisplaysPage({ searchParams }: { searchParams: Pro
   const clientName = new Map(clients.map((c) => [c.clientId, displayName(c.name, `Client ${c.clientId}`)]));
   return (
     <>
-      <Breadcrumbs items={[{ label: "Clients", href: "/" }, { label: "Displays" }]} />
       <h1 className="text-2xl font-semibold">Displays</h1>
       <p className="max-w-prose text-muted">
         A NOC wall screen opens <code>/noc</code> and shows a pairing code. Enter it here to let that screen show the backup health of the clients you choose,
