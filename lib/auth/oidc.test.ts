@@ -172,6 +172,11 @@ describe("signing in with OpenID Connect", () => {
     expect(actions).toEqual(expect.arrayContaining(["session.sign_in", "user.create"]));
   });
 
+  it("goes back to the home page when `next` is another site or too long for the state cookie", async () => {
+    expect((await signIn({ sub: "next-1", roles: ["technician"] }, "//evil.example.com/")).landed.href).toBe(`${app.url}/`);
+    expect((await signIn({ sub: "next-1", roles: ["technician"] }, `/clients/100001?q=${"x".repeat(5_000)}`)).landed.href).toBe(`${app.url}/`);
+  });
+
   it("knows a user by issuer and subject: the same subject is the same user, a new subject with a known e-mail is another", async () => {
     const first = await signIn({ sub: "same-1", email: "same@example.com", roles: ["viewer"] });
     const again = await signIn({ sub: "same-1", email: "changed@example.com", roles: ["viewer"] });
