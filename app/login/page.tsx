@@ -6,6 +6,7 @@ import { currentPrincipal } from "@/lib/auth/resolve";
 import { needsFirstAdmin } from "@/lib/auth/setup";
 import { getAuthConfig } from "@/lib/config";
 import { getStore } from "@/lib/store/db";
+import { countPasswordUsers } from "@/lib/store/users";
 import { firstParam, type SearchParams } from "@/lib/view/list-view";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -30,8 +31,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const principal = await currentPrincipal();
   if (principal && principal.kind !== "display" && principal.kind !== "share") redirect(next);
   const error = firstParam(query, "error");
-  const waitingForAdmin = await needsFirstAdmin(await getStore());
+  const db = await getStore();
+  const waitingForAdmin = await needsFirstAdmin(db);
   const sso = getAuthConfig().oidc;
+  // With single sign-on, the local form is for break-glass accounts: shown only when one exists.
+  const localForm = !sso || (await countPasswordUsers(db)) > 0;
   return (
     <AuthCard title="Sign in">
       {waitingForAdmin && (
@@ -62,15 +66,17 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           >
             Sign in with {sso.name}
           </a>
-          <p className="text-center text-sm text-muted">or with a local account</p>
+          {localForm && <p className="text-center text-sm text-muted">or with a local account</p>}
         </>
       )}
-      <form action="/auth/login" method="post" className="space-y-4">
-        <input type="hidden" name="next" value={next} />
-        <Field label="Email" name="email" type="email" autoComplete="username" />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" />
-        <SubmitButton>Sign in</SubmitButton>
-      </form>
+      {localForm && (
+        <form action="/auth/login" method="post" className="space-y-4">
+          <input type="hidden" name="next" value={next} />
+          <Field label="Email" name="email" type="email" autoComplete="username" />
+          <Field label="Password" name="password" type="password" autoComplete="current-password" />
+          <SubmitButton>Sign in</SubmitButton>
+        </form>
+      )}
     </AuthCard>
   );
 }
