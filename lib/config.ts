@@ -127,6 +127,10 @@ const AuthEnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   OIDC_ISSUER: z.string().trim().min(1).optional(),
+  OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  OIDC_NAME: z.string().trim().min(1).max(80).default("single sign-on"),
+  OIDC_ROLES_CLAIM: z.string().trim().min(1).max(200).default("roles"),
   DATA_DIR: z.string().trim().min(1).default(".data"),
 });
 
@@ -141,7 +145,59 @@ export interface AuthConfig {
   loginMaxFailures: number;
   loginLockMs: number;
   oidcConfigured: boolean;
+  /** Single sign-on with OpenID Connect, when OIDC_ISSUER is set. */
+  oidc: OidcSettings | null;
   dataDir: string;
+}
+
+export interface OidcSettings {
+  issuer: URL;
+  clientId: string;
+  clientSecret: string;
+  /** The sign-in button says "Sign in with {name}". */
+  name: string;
+  /** The ID token claim that lists the user's roles (Entra's app roles: `roles`). */
+  rolesClaim: string;
+  /** `{PUBLIC_URL}/auth/callback`, registered at the identity provider. */
+  redirectUri: URL;
+  /** Plain http to the issuer: only for one on this machine (tests). */
+  insecureLoopback: boolean;
+}
+
+/** OIDC_* settings, checked as a whole: an issuer needs a client, a secret and PUBLIC_URL, and https unless it is on this machine. */
+export function parseOidcSettings(
+  e: { OIDC_ISSUER?: string; OIDC_CLIENT_ID?: string; OIDC_CLIENT_SECRET?: string; OIDC_NAME: string; OIDC_ROLES_CLAIM: string },
+  publicUrl: URL | null,
+): OidcSettings | null {
+  if (!e.OIDC_ISSUER) return null;
+  let issuer: URL;
+  try {
+    issuer = new URL(e.OIDC_ISSUER);
+  } catch {
+    throw new ConfigError(`OIDC_ISSUER is not a URL: ${JSON.stringify(e.OIDC_ISSUER.slice(0, 200))}`);
+  }
+  if (issuer.username || issuer.password || issuer.search || issuer.hash) {
+    throw new ConfigError("OIDC_ISSUER must not contain credentials, a query or a fragment.");
+  }
+  const loopback = isLoopbackHost(issuer.hostname);
+  if (issuer.protocol !== "https:" && !(issuer.protocol === "http:" && loopback)) {
+    throw new ConfigError("OIDC_ISSUER must use https (plain http only for an identity provider on this machine).");
+  }
+  if (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) {
+    throw new ConfigError("OIDC_ISSUER is set, so OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too.");
+  }
+  if (!publicUrl) {
+    throw new ConfigError("OIDC_ISSUER is set, so PUBLIC_URL is needed too: the redirect URI is {PUBLIC_URL}/auth/callback.");
+  }
+  return {
+    issuer,
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    name: e.OIDC_NAME,
+    rolesClaim: e.OIDC_ROLES_CLAIM,
+    redirectUri: new URL("auth/callback", publicUrl.href.endsWith("/") ? publicUrl.href : `${publicUrl.href}/`),
+    insecureLoopback: issuer.protocol === "http:",
+  };
 }
 
 let cachedAuth: AuthConfig | undefined;
@@ -167,6 +223,7 @@ export function getAuthConfig(): AuthConfig {
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMs: e.LOGIN_LOCK_SECONDS * 1000,
     oidcConfigured: Boolean(e.OIDC_ISSUER),
+    oidc: parseOidcSettings(e, publicUrl),
     dataDir: e.DATA_DIR,
   };
   return cachedAuth;
@@ -193,5 +250,6 @@ export function isLoopbackHost(hostname: string): boolean {
 /** Literal secrets to scrub from anything printed, even if the configuration is invalid. */
 export function secretsToRedact(): string[] {
   const key = process.env.NSIGHT_API_KEY?.trim();
-  return key ? [key] : [];
+  const oidcSecret = process.env.OIDC_CLIENT_SECRET?.trim();
+  return [key, oidcSecret].filter((secret): secret is string => Boolean(secret));
 }

@@ -1,0 +1,2 @@
+// oidc-provider ships no types; the test provider (oidc-test-provider.ts) types what it uses.
+declare module "oidc-provider";
