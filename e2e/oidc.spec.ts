@@ -6,7 +6,7 @@ import { startOwnApp, type OwnProcess } from "./support/processes";
 
 // Single sign-on against a real OpenID Provider on loopback, with an app of its own configured
 // for it (the shared app has no OIDC settings).
-const PORT = Number(process.env.E2E_OIDC_PORT ?? APP_PORT + 7);
+const PORT = Number(process.env.E2E_OIDC_PORT ?? APP_PORT + 8);
 const DATA_DIR = ".cache/e2e-oidc-app";
 const APP_URL = `http://127.0.0.1:${PORT}`;
 const CLIENT = { clientId: "backup-dashboard", clientSecret: "e2e-oidc-client-secret-4f1c2a9e" };

@@ -4,7 +4,7 @@ import { SCENARIO } from "../../simulator/scenarios";
 import { APP_PORT, e2eAppEnv, E2E_SIMULATOR_ARGS } from "../support/env";
 import { control, startOwnApp, startOwnSimulator, type OwnProcess } from "../support/processes";
 
-const PORT = Number(process.env.E2E_KNOWLEDGE_PORT ?? APP_PORT + 5);
+const PORT = Number(process.env.E2E_KNOWLEDGE_PORT ?? APP_PORT + 6);
 const DATA_DIR = ".cache/e2e-knowledge";
 const APP_KEY = "e2e0knowledge0key0b7d2e9f4a1c6";
 const REGENERATED_KEY = "e2e0regenerated0key0c3a8f1d5e2b9";
