@@ -129,6 +129,7 @@ export type ApiErrorCode =
   | "throttled"
   | "timeout"
   | "busy"
+  | "rate_limited"
   | "internal";
 
 export interface ApiFailure {

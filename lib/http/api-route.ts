@@ -47,6 +47,7 @@ const NSIGHT_STATUS: Record<NsightError["kind"], [number, ApiErrorCode]> = {
   throttled: [503, "throttled"],
   timeout: [504, "timeout"],
   busy: [503, "busy"],
+  rate_limited: [429, "rate_limited"],
 };
 
 /**
