@@ -8,8 +8,8 @@ import type { PrincipalClass } from "./principal";
  * matrix (e2e/access-matrix.spec.ts) fails on any page or route file without one.
  */
 export type RouteAccess =
-  /** Anyone, signed in or not. */
-  | { open: true }
+  /** Anyone; with `signedIn: "sent_on"` someone already signed in is sent on to the dashboard instead. */
+  | { open: true; signedIn?: "sent_on" }
   /** Answers "no such route" to everyone. */
   | { notFound: true }
   | {
@@ -25,7 +25,7 @@ export const PAGE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/clients/:clientId/sites/:siteId": { capability: "client.read", scoped: "client" },
   "/devices/:deviceId": { capability: "device.read", scoped: "device" },
   "/noc": { capability: "noc.read" },
-  "/login": { open: true },
+  "/login": { open: true, signedIn: "sent_on" },
   "/setup": { open: true },
 };
 
@@ -52,7 +52,7 @@ export function apiCapability(route: string): Capability | null {
   return "capability" in access ? access.capability : null;
 }
 
-export type AccessOutcome = "allowed" | "unauthenticated" | "forbidden" | "not_found";
+export type AccessOutcome = "allowed" | "sent_on" | "unauthenticated" | "forbidden" | "not_found";
 
 /**
  * What the table says a principal gets from a route: `who` null is no credential; `target`
@@ -60,7 +60,7 @@ export type AccessOutcome = "allowed" | "unauthenticated" | "forbidden" | "not_f
  */
 export function expectedAccess(access: RouteAccess, who: PrincipalClass | null, target: "own" | "other" | null): AccessOutcome {
   if ("notFound" in access) return "not_found";
-  if ("open" in access) return "allowed";
+  if ("open" in access) return who !== null && who !== "share" && who !== "display" && access.signedIn === "sent_on" ? "sent_on" : "allowed";
   if (who === null) return "unauthenticated";
   if (!CAPABILITY_TABLE[who].includes(access.capability)) return "forbidden";
   if (access.scoped && target === "other") return "forbidden";
