@@ -53,7 +53,7 @@ describe("fair shares of the call budget", () => {
     const a = await signedInUser("a@example.com", "technician");
     const b = await signedInUser("b@example.com", "technician");
     const c = await signedInUser("c@example.com", "technician");
-    const share = Math.floor(config.callsPerMinute / 3);
+    const share = config.callsPerPrincipal;
     expect(share).toBe(20);
     // Generated devices: ordinary histories, none of the Fault Lab's misbehaviours.
     const devices = sim.fleet.devices.slice(FIXED_DEVICE_COUNT, FIXED_DEVICE_COUNT + 101).map((d) => d.id);

@@ -10,8 +10,8 @@ export interface BudgetOptions {
   maxConcurrent: number;
   /** Interactive calls that may wait at once; more are refused. Default: `perMinute`. */
   maxQueuedInteractive?: number;
-  /** The part of `perMinute` one asker may spend on interactive calls. Default: a third. */
-  askerShare?: number;
+  /** Interactive calls one asker may have started in the window and waiting. Default: a third of `perMinute`. */
+  perAsker?: number;
   now?: () => number;
 }
 
@@ -31,7 +31,6 @@ interface Waiter {
 /** 61 s: the extra second absorbs network jitter, so N-sight never counts more than perMinute in a minute of its own. */
 const WINDOW_MS = 61_000;
 const BACKGROUND_SHARE_WHEN_BUSY = 0.8;
-const ASKER_SHARE = 1 / 3;
 
 export class BudgetClosedError extends Error {
   constructor() {
@@ -63,7 +62,7 @@ export class CallBudget {
     this.maxConcurrent = Math.floor(options.maxConcurrent);
     this.maxQueuedInteractive = Math.max(1, Math.floor(options.maxQueuedInteractive ?? options.perMinute));
     this.now = options.now ?? Date.now;
-    const perAsker = Math.max(1, Math.floor(this.perMinute * (options.askerShare ?? ASKER_SHARE)));
+    const perAsker = Math.max(1, Math.floor(options.perAsker ?? this.perMinute / 3));
     // Every asker tracked has a call in the window or in the queue: the map cannot outgrow both.
     this.askers = new FairShare(perAsker, WINDOW_MS, this.perMinute + this.maxQueuedInteractive);
   }
