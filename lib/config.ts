@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   NSIGHT_DEMO: z.enum(["0", "1"]).default("0"),
   NSIGHT_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(60),
   NSIGHT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(16).default(4),
+  NSIGHT_CALLS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(60).optional(),
   NSIGHT_TIMEOUT_SECONDS: seconds(30, 1, 600),
   // N-able asks for no automated call more often than every 90 seconds.
   NSIGHT_SESSIONS_TTL_SECONDS: seconds(300, 90, 86_400),
@@ -46,6 +47,8 @@ export interface AppConfig {
   demo: boolean;
   callsPerMinute: number;
   maxConcurrent: number;
+  /** Interactive calls one principal may have sent in the budget's window or waiting: a third of the budget unless set. */
+  callsPerPrincipal: number;
   timeoutMs: number;
   sessionsTtlMs: number;
   inventoryTtlMs: number;
@@ -94,6 +97,7 @@ function load(env: NodeJS.ProcessEnv): AppConfig {
     demo: e.NSIGHT_DEMO === "1",
     callsPerMinute: e.NSIGHT_CALLS_PER_MINUTE,
     maxConcurrent: e.NSIGHT_MAX_CONCURRENT,
+    callsPerPrincipal: Math.min(e.NSIGHT_CALLS_PER_MINUTE, e.NSIGHT_CALLS_PER_PRINCIPAL ?? Math.max(1, Math.floor(e.NSIGHT_CALLS_PER_MINUTE / 3))),
     timeoutMs: e.NSIGHT_TIMEOUT_SECONDS * 1000,
     sessionsTtlMs: e.NSIGHT_SESSIONS_TTL_SECONDS * 1000,
     inventoryTtlMs: e.NSIGHT_INVENTORY_TTL_SECONDS * 1000,

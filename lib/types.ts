@@ -132,6 +132,7 @@ export type ApiErrorCode =
   | "throttled"
   | "timeout"
   | "busy"
+  | "rate_limited"
   | "internal";
 
 export interface ApiFailure {

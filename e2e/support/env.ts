@@ -46,6 +46,9 @@ export function e2eAppEnv(dataDir: string, options: { demo?: boolean } = {}): Re
     NSIGHT_DEMO: options.demo ? "1" : "0",
     // The seeded "stall" device must not hold a test for the 30 s production timeout.
     NSIGHT_TIMEOUT_SECONDS: "6",
+    // The specs all sign in as a handful of accounts, each standing for many people: the whole
+    // budget is theirs. Fair shares are tested against the real budget in lib/data/fair-shares.test.ts.
+    NSIGHT_CALLS_PER_PRINCIPAL: "60",
     // Re-read every device as often as N-able allows, so outages show within seconds.
     FLEET_MIN_REREAD_SECONDS: "90",
     NSIGHT_SESSIONS_TTL_SECONDS: "90",

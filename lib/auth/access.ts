@@ -1,41 +1,10 @@
 import "server-only";
 import { runningFleet } from "../server/fleet";
 import type { ApiErrorCode } from "../types";
-import { principalClass, type Principal, type PrincipalClass } from "./principal";
+import { CAPABILITY_TABLE, type Capability } from "./capabilities";
+import { principalClass, type Principal } from "./principal";
 
-/**
- * Who may do what: ONE table of principal class × capability. The data layer asks it before
- * any read, route handlers and pages through it, and the access tests iterate over it.
- */
-export const CAPABILITIES = [
-  "fleet.read",
-  "noc.read",
-  "client.read",
-  "device.read",
-  "share.create",
-  "share.manage_all",
-  "users.manage",
-  "displays.manage",
-  "tokens.manage",
-  "audit.read",
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
-
-const ALL: readonly Capability[] = CAPABILITIES;
-const READ: readonly Capability[] = ["fleet.read", "noc.read", "client.read", "device.read"];
-
-export const CAPABILITY_TABLE: Readonly<Record<PrincipalClass, readonly Capability[]>> = {
-  admin: ALL,
-  technician: [...READ, "share.create"],
-  // Reads like a technician, but only its own clients (see canSeeClient).
-  viewer: READ,
-  no_role: [],
-  // One device's page, nothing else (see canSeeDevice).
-  share: ["device.read"],
-  // The wall and the fleet data it polls, for its clients.
-  display: ["fleet.read", "noc.read"],
-  demo: ALL,
-};
+export { CAPABILITIES, CAPABILITY_TABLE, type Capability } from "./capabilities";
 
 export function can(principal: Principal, capability: Capability): boolean {
   return CAPABILITY_TABLE[principalClass(principal)].includes(capability);

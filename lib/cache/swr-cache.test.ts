@@ -79,6 +79,22 @@ describe("SwrCache", () => {
     expect(load).toHaveBeenCalledTimes(12);
   });
 
+  it("treats a refusal meant for the asker as no failure: no hold, and whoever joined the load loads for itself", async () => {
+    const cache = cacheWith();
+    const refusal = new Error("your share is spent");
+    const refusedForAsker = (error: unknown) => error === refusal;
+    await cache.get("k", { ttlMs: 90_000, load: async () => "good" });
+    vi.advanceTimersByTime(90_000);
+    // The stale value for the one refused; the next asker's load is sent at once.
+    expect(await cache.get("k", { ttlMs: 90_000, load: async () => Promise.reject<string>(refusal), refusedForAsker })).toMatchObject({ value: "good", stale: true });
+    expect(await cache.get("k", { ttlMs: 90_000, load: async () => "fresh", refusedForAsker })).toMatchObject({ value: "fresh", stale: false });
+
+    const refused = cache.get("cold", { ttlMs: 90_000, load: async () => Promise.reject<string>(refusal), refusedForAsker });
+    const joined = cache.get("cold", { ttlMs: 90_000, load: async () => "mine", refusedForAsker });
+    await expect(refused).rejects.toBe(refusal);
+    expect(await joined).toMatchObject({ value: "mine", stale: false });
+  });
+
   it("holds nothing back when there is no value to show, or when a refresh is forced", async () => {
     const cache = cacheWith();
     const boom = new Error("N-sight down");

@@ -15,6 +15,8 @@ export interface LoadOptions<T> {
   signal?: AbortSignal;
   weigh?: (value: T) => number;
   cacheError?: (error: unknown) => boolean;
+  /** A refusal meant for the one who started the load (its share of the budget was used): no failure hold, and those who joined load for themselves. */
+  refusedForAsker?: (error: unknown) => boolean;
   forceRefresh?: boolean;
 }
 
@@ -153,11 +155,13 @@ export class SwrCache {
 
   private async load<T>(key: string, options: LoadOptions<T>): Promise<Entry> {
     for (;;) {
-      const flight = this.inFlight.get(key) ?? this.start(key, options);
+      const joined = this.inFlight.get(key);
+      const flight = joined ?? this.start(key, options);
       try {
         return await this.waitFor(flight, options.signal);
       } catch (error) {
         if (error instanceof LoadCancelledError && !options.signal?.aborted) continue;
+        if (joined && options.refusedForAsker?.(error) && !options.signal?.aborted) continue;
         throw error;
       }
     }
@@ -198,7 +202,7 @@ export class SwrCache {
           this.store(key, entry);
           return entry;
         }
-        this.holdAfterFailure(key, error, options.ttlMs);
+        if (!options.refusedForAsker?.(error)) this.holdAfterFailure(key, error, options.ttlMs);
         throw error;
       } finally {
         if (this.inFlight.get(key) === flight) this.inFlight.delete(key);

@@ -2,25 +2,34 @@
  * Requests the browser abandons spend no N-sight call: the app's real route, cache, client
  * and budget against the simulator, counting the calls the simulator receives.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/devices/[deviceId]/history/route";
 import { FIXED_DEVICE_COUNT } from "../../simulator/scenarios";
 import { startSimulator, type Simulator } from "../../simulator/server";
 import { getRuntime } from "../server/nsight";
+import { signedInUser } from "../testing/signed-in";
 
 const KEY = "abandoned-requests-key";
 /** Long enough that the first calls are still in flight when every request is abandoned. */
 const LATENCY_MS = 2_000;
 let sim: Simulator;
+let dataDir: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, key: KEY, now: "2026-11-27T07:00:00Z", latencyMs: LATENCY_MS });
   process.env.NSIGHT_API_KEY = KEY;
   process.env.NSIGHT_SERVER = sim.url;
-  // Open demo mode: the requests are the demo administrator's.
-  process.env.NSIGHT_DEMO = "1";
+  process.env.NSIGHT_DEMO = "0";
+  dataDir = mkdtempSync(join(tmpdir(), "abandoned-requests-"));
+  process.env.DATA_DIR = dataDir;
 });
-afterAll(() => sim.close());
+afterAll(async () => {
+  await sim.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -30,8 +39,12 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
   }
 }
 
-const history = (deviceId: string, signal?: AbortSignal) =>
-  GET(new Request(`http://localhost/api/devices/${deviceId}/history`, { signal }), { params: Promise.resolve({ deviceId }) });
+const history = (deviceId: string, cookie: string, signal?: AbortSignal) =>
+  GET(new Request(`http://localhost/api/devices/${deviceId}/history`, { signal, headers: { cookie } }), { params: Promise.resolve({ deviceId }) });
+
+/** Technicians enough to fill the budget's queue: each may have only a third of a minute's calls waiting or sent. */
+const technicians = (prefix: string, count: number) =>
+  Promise.all(Array.from({ length: count }, (_, i) => signedInUser(`${prefix}-${i}@example.com`, "technician")));
 
 describe("abandoned requests", () => {
   it("cost N-sight at most the calls already in flight, and those still fill the cache", async () => {
@@ -40,14 +53,15 @@ describe("abandoned requests", () => {
     const devices = sim.fleet.devices.slice(FIXED_DEVICE_COUNT, FIXED_DEVICE_COUNT + 100).map((d) => d.id);
     expect(devices).toHaveLength(100);
 
-    // Four waves of 25 (the interactive queue would refuse a hundred at once): each wave
-    // reaches the budget, then the browser goes away.
+    // Five waves of 20, each a technician's full share of the minute: each wave reaches the
+    // budget, then the browser goes away.
+    const people = await technicians("wave", 5);
     const answers: Promise<Response>[] = [];
-    for (let wave = 0; wave < 4; wave++) {
+    for (let wave = 0; wave < 5; wave++) {
       const leaving = new AbortController();
-      const ids = devices.slice(wave * 25, wave * 25 + 25);
-      answers.push(...ids.map((id) => history(id, leaving.signal)));
-      await until(() => budget.stats().queued + budget.stats().inFlight >= 25);
+      const ids = devices.slice(wave * 20, wave * 20 + 20);
+      answers.push(...ids.map((id) => history(id, people[wave]!.cookie, leaving.signal)));
+      await until(() => budget.stats().queued + budget.stats().inFlight >= 20);
       leaving.abort();
     }
     const sentBeforeLeaving = budget.stats().startedLastMinute;
@@ -61,7 +75,7 @@ describe("abandoned requests", () => {
     expect(cache.size).toBe(sentBeforeLeaving);
 
     // The answers that were already on their way serve the next visitor without a call.
-    const served = await history(devices[0]!);
+    const served = await history(devices[0]!, people[0]!.cookie);
     expect(served.status).toBe(200);
     expect(sim.stats().totalCalls).toBe(sentBeforeLeaving);
   });
@@ -69,8 +83,9 @@ describe("abandoned requests", () => {
   it("beyond the interactive queue's bound, are answered 503 at once with when to come back", async () => {
     const { budget, config } = getRuntime();
     const devices = sim.fleet.devices.slice(FIXED_DEVICE_COUNT + 100, FIXED_DEVICE_COUNT + 200).map((d) => d.id);
+    const people = await technicians("queue", 5);
     const leaving = new AbortController();
-    const answers = devices.map((id) => history(id, leaving.signal));
+    const answers = devices.map((id, i) => history(id, people[i % 5]!.cookie, leaving.signal));
     await until(() => budget.stats().queued === budget.maxQueuedInteractive);
     const refused = devices.length - budget.maxQueuedInteractive - budget.stats().inFlight;
     expect(budget.maxQueuedInteractive).toBe(config.callsPerMinute);

@@ -17,6 +17,8 @@ import { combine, fromHit, type Fresh } from "./fresh";
 
 /** An unknown id is a definitive answer: remember it for the TTL instead of asking again. */
 const isUnknownId = (error: unknown) => isNsightError(error) && error.kind === "not_found";
+/** The asker's share was used up: the resource did not fail, and someone else joining the load may still read it. */
+const isAskerRefusal = (error: unknown) => isNsightError(error) && error.kind === "rate_limited";
 
 /** Cache keys name the N-sight resource (service and parameters), never who asked. */
 export const cacheKey = {
@@ -34,7 +36,8 @@ export async function readClients(call: CallOptions = {}): Promise<Fresh<Client[
   const hit = await cache.get(cacheKey.clients(), {
     ttlMs: config.inventoryTtlMs,
     signal: call.signal,
-    load: (signal) => client.listClients({ priority: call.priority, signal }),
+    refusedForAsker: isAskerRefusal,
+    load: (signal) => client.listClients({ priority: call.priority, asker: call.asker, signal }),
     weigh: (clients) => clients.length,
   });
   return fromHit(hit);
@@ -53,7 +56,8 @@ export async function readSites(clientId: string, call: CallOptions = {}): Promi
   const hit = await cache.get(cacheKey.sites(clientId), {
     ttlMs: config.inventoryTtlMs,
     signal: call.signal,
-    load: (signal) => client.listSites(clientId, { priority: call.priority, signal }),
+    refusedForAsker: isAskerRefusal,
+    load: (signal) => client.listSites(clientId, { priority: call.priority, asker: call.asker, signal }),
     weigh: (sites) => sites.length,
     cacheError: isUnknownId,
   });
@@ -65,7 +69,8 @@ async function readClientDevicesOfType(clientId: string, type: DeviceType, call:
   const hit = await cache.get(cacheKey.clientDevices(clientId, type), {
     ttlMs: config.inventoryTtlMs,
     signal: call.signal,
-    load: (signal) => client.listDevicesAtClient(clientId, type, { priority: call.priority, signal }),
+    refusedForAsker: isAskerRefusal,
+    load: (signal) => client.listDevicesAtClient(clientId, type, { priority: call.priority, asker: call.asker, signal }),
     weigh: (devices) => devices.length,
     cacheError: isUnknownId,
   });
@@ -85,8 +90,9 @@ async function readSiteDevicesOfType(siteId: string, type: DeviceType, call: Cal
   const hit = await cache.get(cacheKey.siteDevices(siteId, type), {
     ttlMs: config.inventoryTtlMs,
     signal: call.signal,
+    refusedForAsker: isAskerRefusal,
     load: (signal) => {
-      const options = { priority: call.priority, signal };
+      const options = { priority: call.priority, asker: call.asker, signal };
       return type === "server" ? client.listServers(siteId, options) : client.listWorkstations(siteId, options);
     },
     weigh: (devices) => devices.length,
@@ -119,7 +125,8 @@ export async function readDeviceSessions(deviceId: string, call: CallOptions = {
   const hit = await cache.get(cacheKey.sessions(deviceId), {
     ttlMs: config.sessionsTtlMs,
     signal: call.signal,
-    load: (signal) => client.listMobSessions(deviceId, { priority: call.priority, signal }),
+    refusedForAsker: isAskerRefusal,
+    load: (signal) => client.listMobSessions(deviceId, { priority: call.priority, asker: call.asker, signal }),
     weigh: (sessions) => sessions.length,
     cacheError: isUnknownId,
   });

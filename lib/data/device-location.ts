@@ -6,6 +6,7 @@ import type { Principal } from "../auth/principal";
 import { isNsightError } from "../nsight/errors";
 import { getRuntime } from "../server/nsight";
 import { runningFleet } from "../server/fleet";
+import { askedBy } from "./asker";
 import { cacheKey, readClientDevices, readClients, readDeviceSessions } from "./cached-reads";
 
 export interface DeviceLocation {
@@ -23,11 +24,14 @@ async function deviceOf(clientId: string, deviceId: string, call: CallOptions): 
     const device = devices.data.find((d) => d.deviceId === deviceId);
     return client && device ? { device, client } : null;
   } catch (error) {
-    if (call.signal?.aborted) throw error;
+    if (call.signal?.aborted || isRateLimited(error)) throw error;
     // This client's devices cannot be read right now: keep looking elsewhere.
     return null;
   }
 }
+
+/** The asker's share is used up: not an answer about the device, and searching on would only be refused again. */
+const isRateLimited = (error: unknown) => isNsightError(error) && error.kind === "rate_limited";
 
 /** Whether N-sight says it has no such device; the answer is cached, and the page needs it anyway. */
 async function isUnknownDevice(deviceId: string, call: CallOptions): Promise<boolean> {
@@ -35,7 +39,7 @@ async function isUnknownDevice(deviceId: string, call: CallOptions): Promise<boo
     await readDeviceSessions(deviceId, call);
     return false;
   } catch (error) {
-    if (call.signal?.aborted) throw error;
+    if (call.signal?.aborted || isRateLimited(error)) throw error;
     return isNsightError(error) && error.kind === "not_found";
   }
 }
@@ -49,8 +53,9 @@ async function isUnknownDevice(deviceId: string, call: CallOptions): Promise<boo
  * a mistyped id before the link's hint and then every client are searched. Returns null for
  * a device nobody lists. Refuses (AccessError) a device the principal may not see.
  */
-export async function findDeviceLocation(principal: Principal | null, deviceId: string, hintClientId?: string, call: CallOptions = {}): Promise<DeviceLocation | null> {
+export async function findDeviceLocation(principal: Principal | null, deviceId: string, hintClientId?: string, asked: CallOptions = {}): Promise<DeviceLocation | null> {
   requireDevice(principal, deviceId);
+  const call = askedBy(principal, asked);
   const fleet = runningFleet();
   const known = fleet?.device(deviceId);
   if (known) return deviceOf(known.clientId, deviceId, call);

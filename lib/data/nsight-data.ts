@@ -3,6 +3,7 @@ import { AccessError, clientScope, requireCapability, requireClient, requireDevi
 import type { Principal } from "../auth/principal";
 import type { CallOptions } from "../nsight/client";
 import type { BackupSession, Client, ClientDevice, Site, SiteDevice } from "../types";
+import { askedBy } from "./asker";
 import { readClient, readClientDevices, readClients, readDeviceSessions, readSites, readSiteDevices } from "./cached-reads";
 import type { Fresh } from "./fresh";
 
@@ -19,24 +20,24 @@ export async function getClients(principal: Principal | null, call: CallOptions 
   requireCapability(principal, "client.read");
   const scope = clientScope(principal);
   if (scope !== null && scope.size === 0) return { data: [], fetchedAt: Date.now(), stale: false };
-  const clients = await readClients(call);
+  const clients = await readClients(askedBy(principal, call));
   return scope === null ? clients : { ...clients, data: clients.data.filter((c) => scope.has(c.clientId)) };
 }
 
 export async function getClient(principal: Principal | null, clientId: string, call: CallOptions = {}): Promise<Fresh<Client>> {
   requireClient(principal, clientId);
-  return readClient(clientId, call);
+  return readClient(clientId, askedBy(principal, call));
 }
 
 export async function getSites(principal: Principal | null, clientId: string, call: CallOptions = {}): Promise<Fresh<Site[]>> {
   requireClient(principal, clientId);
-  return readSites(clientId, call);
+  return readSites(clientId, askedBy(principal, call));
 }
 
 /** Every server and workstation of a client, with its site and Backup & Recovery flag. */
 export async function getClientDevices(principal: Principal | null, clientId: string, call: CallOptions = {}): Promise<Fresh<ClientDevice[]>> {
   requireClient(principal, clientId);
-  return readClientDevices(clientId, call);
+  return readClientDevices(clientId, askedBy(principal, call));
 }
 
 /**
@@ -49,10 +50,10 @@ export async function getSiteDevices(principal: Principal | null, siteId: string
     requireCapability(principal, "client.read");
     if (clientScope(principal) !== null) throw new AccessError("forbidden", "Say which client this site belongs to (clientId).");
   }
-  return readSiteDevices(siteId, clientId, call);
+  return readSiteDevices(siteId, clientId, askedBy(principal, call));
 }
 
 export async function getDeviceSessions(principal: Principal | null, deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
   requireDevice(principal, deviceId);
-  return readDeviceSessions(deviceId, call);
+  return readDeviceSessions(deviceId, askedBy(principal, call));
 }

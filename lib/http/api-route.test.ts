@@ -77,7 +77,7 @@ describe("apiRoute", () => {
   afterEach(() => vi.unstubAllEnvs());
 
   const route = (handler: () => Promise<never>) =>
-    apiRoute<{ deviceId: string }>({ route: "GET /api/devices/:deviceId/test", ids: ["deviceId"], query: ["from"], handler });
+    apiRoute<{ deviceId: string }>({ route: "GET /api/devices/:deviceId/history", ids: ["deviceId"], query: ["from"], handler });
   const call = (GET: ReturnType<typeof route>, url: string, deviceId: string) => GET(new Request(url), { params: Promise.resolve({ deviceId }) });
   const never = () => Promise.reject(new Error("the handler must not run"));
 
@@ -111,9 +111,15 @@ describe("apiRoute", () => {
     expect(got).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
   });
 
+  it("builds no route without a row in lib/auth/routes.ts, or at odds with it", () => {
+    const handler = never;
+    expect(() => apiRoute({ route: "GET /api/new-thing", ids: [], handler })).toThrow("GET /api/new-thing has no row in lib/auth/routes.ts");
+    expect(() => apiRoute({ route: "GET /api/clients", ids: [], capability: "audit.read", handler })).toThrow("lib/auth/routes.ts says client.read");
+  });
+
   it("hands the handler the principal", async () => {
     let seen: unknown;
-    const GET = apiRoute<{ deviceId: string }>({ route: "GET /t", ids: [], handler: async ({ principal }) => ((seen = principal), { data: 1, fetchedAt: 0, stale: false }) });
+    const GET = apiRoute<{ deviceId: string }>({ route: "GET /api/clients", ids: [], handler: async ({ principal }) => ((seen = principal), { data: 1, fetchedAt: 0, stale: false }) });
     expect((await GET(new Request("http://localhost/t"), { params: Promise.resolve({ deviceId: "1" }) })).status).toBe(200);
     expect(seen).toEqual({ kind: "demo" });
   });

@@ -5,6 +5,7 @@ import type { Principal } from "../auth/principal";
 import { displayCookieName, readCookie, serializeCookie, credentialCookieOptions } from "../auth/cookies";
 import { DISPLAY_LIFETIME_MS } from "../auth/displays";
 import { deadDisplayOf, resolvePrincipal } from "../auth/resolve";
+import { apiCapability } from "../auth/routes";
 import { isConfigError, isDemo } from "../config";
 import type { Fresh } from "../data/fresh";
 import { describeError, log } from "../log";
@@ -49,6 +50,7 @@ const NSIGHT_STATUS: Record<NsightError["kind"], [number, ApiErrorCode]> = {
   throttled: [503, "throttled"],
   timeout: [504, "timeout"],
   busy: [503, "busy"],
+  rate_limited: [429, "rate_limited"],
 };
 
 /**
@@ -97,7 +99,7 @@ interface RouteRules<P extends Record<string, string>> {
   ids: (keyof P & string)[];
   /** Query parameters accepted; anything else, or any repeat, is a 400. */
   query?: string[];
-  /** Checked before the handler runs (the data layer checks again, with the scope). */
+  /** Checked before the handler runs (the data layer checks again, with the scope); must agree with the route's row in lib/auth/routes.ts, which gives it when omitted. */
   capability?: Capability;
 }
 
@@ -109,6 +111,15 @@ export type RouteResult = Fresh<unknown> | EncodedAnswer | Response;
 
 export interface RouteSpec<P extends Record<string, string>> extends RouteRules<P> {
   handler: (input: RouteInput<P>) => Promise<RouteResult>;
+}
+
+/** The route's rules with the capability of its row in lib/auth/routes.ts: a route without a row, or at odds with it, does not build. */
+function withTableCapability<R extends { route: string; capability?: Capability }>(rules: R): R {
+  const capability = apiCapability(rules.route);
+  if (rules.capability !== undefined && rules.capability !== capability) {
+    throw new Error(`${rules.route} asks for ${rules.capability}, but lib/auth/routes.ts says ${capability ?? "nothing"}`);
+  }
+  return capability === null ? rules : { ...rules, capability };
 }
 
 function label(name: string): string {
@@ -215,7 +226,8 @@ function renewDisplayCookie(input: RouteInput<Record<string, string>>, response:
  * A JSON route: `{ data, meta }` on success, `{ error }` with the right status otherwise.
  * Export the result under the method's name (GET, POST, DELETE…).
  */
-export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
+export function apiRoute<P extends Record<string, string>>(routeSpec: RouteSpec<P>) {
+  const spec = withTableCapability(routeSpec);
   const precompressed = PRECOMPRESSED_ROUTES.includes(spec.route.replace(/^GET /, ""));
   return async function handle(request: Request, context: { params: Promise<P> }): Promise<Response> {
     // Must agree with the label next.config.mjs puts on the response: gzip bytes exactly when it says gzip.
@@ -239,7 +251,8 @@ export function apiRoute<P extends Record<string, string>>(spec: RouteSpec<P>) {
 }
 
 /** A route that answers with a file (CSV); errors are JSON like everywhere else. */
-export function fileRoute<P extends Record<string, string>>(spec: RouteRules<P> & { handler: (input: RouteInput<P>) => Promise<Response> }) {
+export function fileRoute<P extends Record<string, string>>(routeSpec: RouteRules<P> & { handler: (input: RouteInput<P>) => Promise<Response> }) {
+  const spec = withTableCapability(routeSpec);
   return async function handle(request: Request, context: { params: Promise<P> }): Promise<Response> {
     try {
       return await spec.handler(await readInput(spec, request, context));

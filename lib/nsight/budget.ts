@@ -1,6 +1,7 @@
 import "server-only";
 /** One budget for every N-sight call: 60 starts a minute, bounded concurrency, people first, background paced (docs/nsight-api.md §5). */
 import { NsightError } from "./errors";
+import { FairShare } from "./fair-share";
 
 export type CallPriority = "interactive" | "background";
 
@@ -9,6 +10,8 @@ export interface BudgetOptions {
   maxConcurrent: number;
   /** Interactive calls that may wait at once; more are refused. Default: `perMinute`. */
   maxQueuedInteractive?: number;
+  /** Interactive calls one asker may have started in the window and waiting. Default: a third of `perMinute`. */
+  perAsker?: number;
   now?: () => number;
 }
 
@@ -20,6 +23,7 @@ export interface BudgetStats {
 }
 
 interface Waiter {
+  asker: string | undefined;
   start: () => void;
   cancel: (reason: unknown) => void;
 }
@@ -39,6 +43,7 @@ export class CallBudget {
   readonly perMinute: number;
   readonly maxConcurrent: number;
   readonly maxQueuedInteractive: number;
+  readonly askers: FairShare;
   private readonly now: () => number;
   private starts: number[] = [];
   private inFlight = 0;
@@ -57,16 +62,30 @@ export class CallBudget {
     this.maxConcurrent = Math.floor(options.maxConcurrent);
     this.maxQueuedInteractive = Math.max(1, Math.floor(options.maxQueuedInteractive ?? options.perMinute));
     this.now = options.now ?? Date.now;
+    const perAsker = Math.max(1, Math.floor(options.perAsker ?? this.perMinute / 3));
+    // Every asker tracked has a call in the window or in the queue: the map cannot outgrow both.
+    this.askers = new FairShare(perAsker, WINDOW_MS, this.perMinute + this.maxQueuedInteractive);
   }
 
-  /** Rejects if aborted while queued (a started task runs on), or "busy" when the interactive queue is full. */
-  run<T>(task: () => Promise<T>, priority: CallPriority = "interactive", signal?: AbortSignal): Promise<T> {
+  /**
+   * Rejects if aborted while queued (a started task runs on), "busy" when the interactive
+   * queue is full, or "rate_limited" when an interactive call's `asker` has used its share.
+   */
+  run<T>(task: () => Promise<T>, priority: CallPriority = "interactive", signal?: AbortSignal, asker?: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
       const queue = this.queues[priority];
+      const counted = priority === "interactive" ? asker : undefined;
+      if (counted !== undefined) {
+        const waitMs = this.askers.waitMs(counted, this.now());
+        if (waitMs > 0) {
+          reject(this.rateLimitedError(waitMs));
+          return;
+        }
+      }
       if (priority === "interactive" && queue.length >= this.maxQueuedInteractive) {
         reject(this.busyError(queue.length));
         return;
@@ -75,10 +94,12 @@ export class CallBudget {
         const index = queue.indexOf(waiter);
         if (index !== -1) {
           queue.splice(index, 1);
+          if (counted !== undefined) this.askers.release(counted, this.now());
           reject(signal?.reason);
         }
       };
       const waiter: Waiter = {
+        asker: counted,
         start: () => {
           signal?.removeEventListener("abort", onAbort);
           this.inFlight++;
@@ -89,6 +110,7 @@ export class CallBudget {
           } else {
             this.lastInteractiveStart = startedAt;
           }
+          if (counted !== undefined) this.askers.start(counted, startedAt);
           this.starts.push(startedAt);
           let settled: Promise<T>;
           try {
@@ -102,9 +124,13 @@ export class CallBudget {
             this.pump();
           });
         },
-        cancel: reject,
+        cancel: (reason) => {
+          if (counted !== undefined) this.askers.release(counted, this.now());
+          reject(reason);
+        },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
+      if (counted !== undefined) this.askers.reserve(counted);
       queue.push(waiter);
       this.pump();
     });
@@ -137,6 +163,28 @@ export class CallBudget {
     return new NsightError("busy", "Too many requests are waiting for N-sight right now. Try again in a minute.", {
       retryAfterMs: Math.max(1_000, Math.ceil((queued * WINDOW_MS) / this.perMinute)),
     });
+  }
+
+  private rateLimitedError(waitMs: number): NsightError {
+    return new NsightError("rate_limited", "You have used your share of this minute's N-sight calls. What was read already still opens; try again shortly.", {
+      retryAfterMs: Math.max(1_000, waitMs),
+    });
+  }
+
+  /** The interactive call to send next: the first of the asker with the fewest calls in the window, so one asker's backlog never delays another's page. */
+  private nextInteractive(now: number): Waiter | undefined {
+    const queue = this.queues.interactive;
+    let best = -1;
+    let fewest = Infinity;
+    for (let i = 0; i < queue.length && fewest > 0; i++) {
+      const asker = queue[i]!.asker;
+      const started = asker === undefined ? 0 : this.askers.started(asker, now);
+      if (started < fewest) {
+        fewest = started;
+        best = i;
+      }
+    }
+    return best === -1 ? undefined : queue.splice(best, 1)[0];
   }
 
   private hasWaiters(): boolean {
@@ -174,7 +222,7 @@ export class CallBudget {
         waitMs = this.hasWaiters() ? this.pausedUntil - now : null;
       } else if (this.queues.interactive.length > 0) {
         waitMs = this.starts.length >= this.perMinute ? this.starts[0]! + WINDOW_MS - now + 1 : 0;
-        if (waitMs === 0) waiter = this.queues.interactive.shift();
+        if (waitMs === 0) waiter = this.nextInteractive(now);
       } else if (this.queues.background.length > 0) {
         waitMs = this.backgroundWaitMs(now);
         if (waitMs === 0) waiter = this.queues.background.shift();

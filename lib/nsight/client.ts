@@ -25,6 +25,8 @@ export interface BreakerPolicy {
 
 export interface CallOptions {
   priority?: CallPriority;
+  /** Who the call is for (a principal's identity): each may spend only its share of the budget. */
+  asker?: string;
   /** Drops a call still queued and any retry; a call already sent finishes and is cached. */
   signal?: AbortSignal;
 }
@@ -158,7 +160,7 @@ export class NsightClient {
         );
       }
       try {
-        return await this.options.budget.run(() => this.attempt(service, params, attempt, read), call.priority, call.signal);
+        return await this.options.budget.run(() => this.attempt(service, params, attempt, read), call.priority, call.signal, call.asker);
       } catch (error) {
         if (!isNsightError(error)) throw error;
         lastError = error;

@@ -11,7 +11,9 @@ export type NsightErrorKind =
   | "timeout"
   | "throttled"
   /** Not N-sight's doing: too many requests already wait for our own call budget. */
-  | "busy";
+  | "busy"
+  /** Not N-sight's doing either: this asker has used its share of the budget (lib/nsight/fair-share.ts). */
+  | "rate_limited";
 
 export interface NsightErrorDetails {
   service?: string;

@@ -22,7 +22,7 @@ const USER_AGENT = "Mozilla/5.0 (compatible; NsightBackupDashboard/0.1)";
 
 function createRuntime(): NsightRuntime {
   const config = getConfig();
-  const budget = new CallBudget({ perMinute: config.callsPerMinute, maxConcurrent: config.maxConcurrent });
+  const budget = new CallBudget({ perMinute: config.callsPerMinute, maxConcurrent: config.maxConcurrent, perAsker: config.callsPerPrincipal });
   const upstream = new UpstreamTracker();
   const client = new NsightClient({
     transport: {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { API_ACCESS, apiCapability, expectedAccess, PAGE_ACCESS } from "./routes";
+
+describe("the route table", () => {
+  it("says what each principal gets from a route, from the capability table and the client the path names", () => {
+    const device = API_ACCESS["GET /api/devices/:deviceId/history"]!;
+    expect(expectedAccess(device, null, "own")).toBe("unauthenticated");
+    expect(expectedAccess(device, "viewer", "own")).toBe("allowed");
+    expect(expectedAccess(device, "viewer", "other")).toBe("forbidden");
+    expect(expectedAccess(device, "no_role", "own")).toBe("forbidden");
+    expect(expectedAccess(API_ACCESS["GET /api/clients"]!, "display", null)).toBe("forbidden");
+    expect(expectedAccess(API_ACCESS["GET /api/fleet"]!, "display", null)).toBe("allowed");
+    expect(expectedAccess(API_ACCESS["* /api/*path"]!, "admin", null)).toBe("not_found");
+    expect(expectedAccess(PAGE_ACCESS["/login"]!, null, null)).toBe("allowed");
+    expect(expectedAccess(PAGE_ACCESS["/login"]!, "technician", null)).toBe("sent_on");
+    expect(expectedAccess(PAGE_ACCESS["/login"]!, "share", null)).toBe("allowed");
+  });
+
+  it("gives an API route's capability, or refuses a route it has no row for", () => {
+    expect(apiCapability("GET /api/fleet")).toBe("fleet.read");
+    expect(apiCapability("GET /api/health")).toBeNull();
+    expect(() => apiCapability("GET /api/unlisted")).toThrow("GET /api/unlisted has no row in lib/auth/routes.ts");
+  });
+});
