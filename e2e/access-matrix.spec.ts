@@ -28,10 +28,13 @@ interface MatrixPrincipal {
 interface Instance {
   row: string;
   kind: "page" | "rsc" | "api";
+  method: string;
   path: string;
   access: RouteAccess;
   /** The client the path names (directly or through its site or device); null: none. */
   client: string | null;
+  /** A /s/{token}/ path: the share link's token in it is live, or made up. */
+  link: "live" | "dead" | null;
 }
 
 /**
@@ -40,8 +43,6 @@ interface Instance {
  * principals to PRINCIPALS and take them off this list.
  */
 const NOT_YET: Partial<Record<PrincipalClass, string>> = {
-  share: "share links are built on another branch; add a principal opening /s/{token} here",
-  display: "displays are built on another branch; add a paired display's cookie here",
   no_role: "covered by the sign-in specs (a user without a role sees the no-access page)",
   demo: "the e2e app signs in for real; open demo mode is covered by the specs with their own app",
 };
@@ -66,13 +67,14 @@ function appPages(): string[] {
   return [...filesNamed(APP_DIR, "page.tsx")].map(routePath).sort();
 }
 
-/** Every API route of the app, as "METHOD path" ("*" when it answers every method alike). */
+/** Every API route of the app (under /api and a share link's /s/{token}/api), as "METHOD path" ("*" when it answers every method alike). */
 function apiRoutes(): string[] {
   const routes: string[] = [];
-  for (const segments of filesNamed(join(APP_DIR, "api"), "route.ts")) {
-    const path = routePath(["api", ...segments]);
-    const source = readFileSync(join(APP_DIR, "api", ...segments, "route.ts"), "utf8");
-    const methods = [...source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);
+  const files = [...[...filesNamed(join(APP_DIR, "api"), "route.ts")].map((s) => ["api", ...s]), ...[...filesNamed(join(APP_DIR, "s", "[token]", "api"), "route.ts")].map((s) => ["s", "[token]", "api", ...s])];
+  for (const segments of files) {
+    const path = routePath(segments);
+    const source = readFileSync(join(APP_DIR, ...segments, "route.ts"), "utf8");
+    const methods = [...source.matchAll(/export (?:const|async function|function|\{) ?(GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);
     const all = ["GET", "POST", "PUT", "PATCH", "DELETE"].every((m) => methods.includes(m));
     if (all && API_ACCESS[`* ${path}`]) routes.push(`* ${path}`);
     else for (const method of methods) routes.push(`${method} ${path}`);
@@ -88,7 +90,7 @@ function tokenFor(email: string): string {
 }
 
 interface ContextOptions {
-  storageState: string | typeof SIGNED_OUT;
+  storageState: string | Awaited<ReturnType<APIRequestContext["storageState"]>>;
   extraHTTPHeaders?: Record<string, string>;
 }
 /** Set by the test from its Playwright instance. */
@@ -106,23 +108,41 @@ const PRINCIPALS: MatrixPrincipal[] = [
     context: (baseURL) => requestContext(baseURL, { storageState: SIGNED_OUT, extraHTTPHeaders: { Authorization: `Bearer ${tokenFor(E2E_USERS.viewer.email)}` } }),
   },
   { name: "no credential", who: null, clients: [], context: (baseURL) => requestContext(baseURL, { storageState: SIGNED_OUT }) },
+  // A share link of a device of the viewer's client, opened on its own: its token travels in the /s/{token}/ paths alone (filled in below).
+  { name: "share link", who: "share", clients: [E2E_VIEWER_CLIENT], context: (baseURL) => requestContext(baseURL, { storageState: SIGNED_OUT }) },
+  // A wall paired for the viewer's client: its display cookie (set by the test below).
+  { name: "display", who: "display", clients: [E2E_VIEWER_CLIENT], context: (baseURL) => requestContext(baseURL, { storageState: displayState }) },
 ];
 
+/** The paired display's browser state, and the live share link's token (set by the test). */
+let displayState: Awaited<ReturnType<APIRequestContext["storageState"]>>;
+let liveToken = "";
+const DEAD_TOKEN = "made-up-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
 /** The HTTP answer the table's outcome stands for, on a page, its RSC payload, or an API route. */
-function expectedStatus(kind: Instance["kind"], outcome: AccessOutcome): string {
-  if (kind === "api") return { allowed: "200", sent_on: "200", unauthenticated: "401", forbidden: "403", not_found: "404" }[outcome];
-  // To a principal who may not see it, a client's or device's page does not exist (streamed: a 200 that says 404).
-  if (kind === "page") return { allowed: "200", sent_on: "307 → /", unauthenticated: "307 → /login", forbidden: "200 not found", not_found: "404" }[outcome];
-  // An RSC payload carries a redirect for the client router to follow.
-  return { allowed: "200", sent_on: "200 redirect → /", unauthenticated: "200 redirect → /login", forbidden: "200 not found", not_found: "404" }[outcome];
+function expectedStatus(instance: Instance, outcome: AccessOutcome): string {
+  const { kind, access } = instance;
+  const refusal = "refusal" in access ? access.refusal : undefined;
+  const forward = "redirectsTo" in access ? access.redirectsTo : undefined;
+  // A state-changing call is sent without a body: let through, it is refused by the handler's own checks (400, 404…) or done (201, 204).
+  if (kind === "api" && instance.method !== "GET" && outcome === "allowed") return "admitted";
+  if (kind === "api") return { allowed: "200", sent_on: "200", unauthenticated: "401", forbidden: "403", out_of_scope: "403", not_found: "404", pairing: "200", gone: "410" }[outcome];
+  // To a principal who may not see it, a client's or device's page does not exist (streamed: a 200 that says 404); the
+  // dashboard and the wall say "no access", and an admin page answers a real 403.
+  // An RSC payload is always a 200: it carries the redirect or the 403 for the client router to act on.
+  const forbidden = refusal === "403" ? (kind === "page" ? "403" : "200 forbidden") : refusal === "no_access" ? "200 no access" : "200 not found";
+  const out_of_scope = "200 not found";
+  if (kind === "page") return { allowed: forward ? `307 → ${forward}` : "200", sent_on: "307 → /", unauthenticated: "307 → /login", forbidden, out_of_scope, not_found: "404", pairing: "200", gone: "307 → /s/expired" }[outcome];
+  return { allowed: forward ? `200 redirect → ${forward}` : "200", sent_on: "200 redirect → /", unauthenticated: "200 redirect → /login", forbidden, out_of_scope, not_found: "404", pairing: "200", gone: "200 redirect → /s/expired" }[outcome];
 }
 
 /**
  * What a cell shows: the status, where a redirect goes, and whether a page says "not found" or
  * "no access" (a streamed page says the first two in Next's own error digests).
  */
-function observed(kind: Instance["kind"], response: APIResponse, body: string): string {
+function observed({ kind, method }: Instance, response: APIResponse, body: string): string {
   const status = response.status();
+  if (kind === "api" && method !== "GET" && ![401, 403, 405].includes(status)) return "admitted";
   if (status >= 300 && status < 400) {
     const location = new URL(response.headers()["location"] ?? "", "http://x").pathname;
     return `${status} → ${location}`;
@@ -130,6 +150,7 @@ function observed(kind: Instance["kind"], response: APIResponse, body: string): 
   if (kind !== "api" && status === 200) {
     const redirect = /NEXT_REDIRECT;(?:replace|push);([^;"]+);30\d;/.exec(body);
     if (redirect) return `200 redirect → ${new URL(redirect[1]!, "http://x").pathname}`;
+    if (body.includes("NEXT_HTTP_ERROR_FALLBACK;403")) return "200 forbidden";
     if (body.includes("NEXT_HTTP_ERROR_FALLBACK;404")) return "200 not found";
     if (/<h1[^>]*>You have no access to this dashboard<\/h1>|"children":"You have no access to this dashboard"/.test(body)) return "200 no access";
   }
@@ -140,7 +161,8 @@ function observed(kind: Instance["kind"], response: APIResponse, body: string): 
  * A row's answer, redirects not followed. An RSC request is first sent to its own URL with
  * the router's cache-busting `_rsc` parameter (Next sends a request without it there).
  */
-async function fetchRow(context: APIRequestContext, instance: Instance): Promise<APIResponse> {
+async function fetchRow(context: APIRequestContext, instance: Instance, origin: string): Promise<APIResponse> {
+  if (instance.method !== "GET") return context.fetch(instance.path, { method: instance.method, maxRedirects: 0, headers: { Origin: origin } });
   if (instance.kind !== "rsc") return context.get(instance.path, { maxRedirects: 0 });
   const headers = { RSC: "1" };
   const first = await context.get(instance.path, { maxRedirects: 0, headers });
@@ -188,21 +210,48 @@ test.describe("the access matrix", () => {
       ids[clientId] = { clientId, siteId: device.siteId ?? sites[0]!.siteId, deviceId: device.deviceId };
     }
     const names = await clientNames(admin);
+
+    // A share link to the viewer's client's device, made by the technician; a wall paired by the admin for that client.
+    const origin = new URL(base).origin;
+    const technician = await requestContext(base, { storageState: authState("technician") });
+    const link = await technician.post("/api/share-links", { headers: { Origin: origin }, data: { deviceId: ids[own]!.deviceId } });
+    expect(link.status()).toBe(201);
+    liveToken = /\/s\/([^/?#]+)/.exec(((await link.json()).data as { url: string }).url)![1]!;
+    await technician.dispose();
+    const wall = await requestContext(base, { storageState: SIGNED_OUT });
+    const pairing = await wall.post("/api/displays/pairing", { headers: { Origin: origin } });
+    expect(pairing.status()).toBe(201);
+    const code = ((await pairing.json()).data as { code: string }).code;
+    expect((await admin.post("/api/displays/pair", { headers: { Origin: origin }, data: { code, name: "Access matrix wall", clients: [own] } })).status()).toBe(201);
+    const claimed = await wall.post("/api/displays/pairing/claim", { headers: { Origin: origin } });
+    expect(((await claimed.json()).data as { status: string }).status).toBe("paired");
+    displayState = await wall.storageState();
+    await wall.dispose();
     await admin.dispose();
 
-    const fill = (path: string, clientId: string) => path.replace(/:(clientId|siteId|deviceId)/g, (_, name: "clientId" | "siteId" | "deviceId") => ids[clientId]![name]);
+    // Ids of things that are not N-sight's (links, displays, tokens, users): made up, so a call let through changes nothing.
+    const fill = (path: string, clientId: string | null) =>
+      path
+        .replace(/:(clientId|siteId|deviceId)/g, (_, name: "clientId" | "siteId" | "deviceId") => ids[clientId!]![name])
+        .replace(/:(id|displayId|tokenId|userId)\b/g, "00000000-0000-4000-8000-000000000000")
+        .replace("*path", "no-such-route");
     const instances: Instance[] = [];
     const instancesOf = (kind: "page" | "api", method: string, path: string, access: RouteAccess) => {
       const named = /:(clientId|siteId|deviceId)/.test(path);
-      for (const clientId of named ? [own, other] : [null]) {
-        let filled = clientId ? fill(path, clientId) : path.replace("*path", "no-such-route");
-        if (kind === "api" && path.includes(":siteId") && !path.includes(":clientId")) filled += `?clientId=${clientId}`;
-        const label = clientId === null ? filled : `${filled} (${clientId === own ? "viewer's client" : "another client"})`;
-        if (kind === "page") {
-          instances.push({ row: `page ${label}`, kind: "page", path: filled, access, client: clientId });
-          instances.push({ row: `RSC ${label}`, kind: "rsc", path: filled, access, client: clientId });
-        } else {
-          instances.push({ row: `${method} ${label}`, kind: "api", path: filled, access, client: clientId });
+      // Under /s/{token}/: the live link's token for each client's device, and a made-up token once.
+      const links: ("live" | "dead" | null)[] = /:token\b/.test(path) ? ["live", "dead"] : [null];
+      for (const link of links) {
+        for (const clientId of named && link !== "dead" ? [own, other] : named ? [own] : [null]) {
+          let filled = fill(path, clientId).replace(":token", link === "live" ? liveToken : DEAD_TOKEN);
+          if (kind === "api" && path.includes(":siteId") && !path.includes(":clientId")) filled += `?clientId=${clientId}`;
+          const shown = link === null ? filled : filled.replace(liveToken, "{live token}").replace(DEAD_TOKEN, "{made-up token}");
+          const label = clientId === null ? shown : `${shown} (${clientId === own ? "viewer's client" : "another client"})`;
+          if (kind === "page") {
+            instances.push({ row: `page ${label}`, kind: "page", method: "GET", path: filled, access, client: clientId, link });
+            instances.push({ row: `RSC ${label}`, kind: "rsc", method: "GET", path: filled, access, client: clientId, link });
+          } else {
+            instances.push({ row: `${method} ${label}`, kind: "api", method: method === "*" ? "GET" : method, path: filled, access, client: clientId, link });
+          }
         }
       }
     };
@@ -217,12 +266,15 @@ test.describe("the access matrix", () => {
     for (const principal of PRINCIPALS) {
       const context = await principal.context(base);
       for (const instance of instances) {
-        const target = instance.client === null ? null : principal.clients === null || principal.clients.includes(instance.client) ? "own" : "other";
-        const expected = expectedStatus(instance.kind, expectedAccess(instance.access, principal.who, target));
-        const response = await fetchRow(context, instance);
+        // Under /s/{token}/ whoever asks is the link (a live token) or nobody, and the link sees its own device only.
+        const who = instance.link === null ? principal.who : instance.link === "live" ? "share" : null;
+        const clients = instance.link === null ? principal.clients : [own];
+        const target = instance.client === null ? null : clients === null || clients.includes(instance.client) ? "own" : "other";
+        const expected = expectedStatus(instance, expectedAccess(instance.access, who, target));
+        const response = await fetchRow(context, instance, origin);
         const body = await response.text();
         if (process.env.MATRIX_DUMP) writeFileSync(`/tmp/matrix-${principal.name.replace(/\W/g, "_")}-${instance.row.replace(/\W/g, "_")}.txt`, body);
-        const got = observed(instance.kind, response, body);
+        const got = observed(instance, response, body);
         (matrix[instance.row] ??= {})[principal.name] = { expected, got };
         expect.soft(got, `${principal.name}: ${instance.row}`).toBe(expected);
         for (const { clientId, spellings } of names) {

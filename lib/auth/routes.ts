@@ -18,7 +18,7 @@ export type RouteAccess =
       capability: Capability;
       /** The path names a client or device that must be within the principal's clients. */
       scoped?: "client" | "device";
-      /** A page's answer to a principal without the capability: a real 403, or a 200 saying "no access" (default: a streamed 200 that says "not found"). */
+      /** A page's answer to a principal without the capability: a real 403, or a 200 saying "no access" (default: a streamed 200 that says "not found", as to a client or device out of its scope). */
       refusal?: "403" | "no_access";
       /** Without a credential: a wall waiting to be paired is shown its pairing code (200), not sent to sign in. */
       unauthenticated?: "pairing";
@@ -30,10 +30,11 @@ export type RouteAccess =
 
 /** Pages by their path, in the app's spelling (`:param`). */
 export const PAGE_ACCESS: Readonly<Record<string, RouteAccess>> = {
-  "/": { capability: "client.read", refusal: "no_access" },
-  "/clients/:clientId": { capability: "client.read", scoped: "client" },
-  "/clients/:clientId/sites/:siteId": { capability: "client.read", scoped: "client" },
-  "/devices/:deviceId": { capability: "device.read", scoped: "device" },
+  // The dashboard's layout answers a wall screen a real 403 (a user without a role is told "no access" instead: the sign-in specs).
+  "/": { capability: "client.read", refusal: "403" },
+  "/clients/:clientId": { capability: "client.read", scoped: "client", refusal: "403" },
+  "/clients/:clientId/sites/:siteId": { capability: "client.read", scoped: "client", refusal: "403" },
+  "/devices/:deviceId": { capability: "device.read", scoped: "device", refusal: "403" },
   "/noc": { capability: "noc.read", refusal: "no_access", unauthenticated: "pairing" },
   "/login": { open: true, signedIn: "sent_on" },
   "/setup": { open: true },
@@ -97,7 +98,8 @@ export function apiCapability(route: string): Capability | null {
   return "capability" in access ? access.capability : null;
 }
 
-export type AccessOutcome = "allowed" | "sent_on" | "unauthenticated" | "forbidden" | "not_found" | "pairing" | "gone";
+/** `forbidden`: the principal lacks the capability; `out_of_scope`: it has it, but not for the client or device the path names. */
+export type AccessOutcome = "allowed" | "sent_on" | "unauthenticated" | "forbidden" | "out_of_scope" | "not_found" | "pairing" | "gone";
 
 /**
  * What the table says a principal gets from a route: `who` null is no credential; `target`
@@ -113,6 +115,6 @@ export function expectedAccess(access: RouteAccess, who: PrincipalClass | null, 
   const asked = who === "share" && access.credential !== "share_token" ? null : who;
   if (asked === null) return access.unauthenticated ?? "unauthenticated";
   if (!CAPABILITY_TABLE[asked].includes(access.capability)) return "forbidden";
-  if (access.scoped && target === "other") return "forbidden";
+  if (access.scoped && target === "other") return "out_of_scope";
   return "allowed";
 }
