@@ -99,13 +99,16 @@ test.describe("share links", () => {
       expect(answer.status(), path).toBe(401);
       bodies.push(await answer.text());
     }
-    // The pages a signed-out browser asks for send it to sign in, with nothing of the fleet.
-    for (const path of ["/", "/noc", `/devices/${DEVICE}`, `/clients/${SCENARIO.accentClient}`]) {
+    // The pages a signed-out browser asks for send it to sign in, with nothing of the fleet; /noc is a wall waiting for its pairing code.
+    for (const path of ["/", `/devices/${DEVICE}`, `/clients/${SCENARIO.accentClient}`]) {
       const answer = await api.get(path, { maxRedirects: 0 });
       expect(answer.status(), path).toBe(307);
       expect(answer.headers().location, path).toMatch(/^\/login/);
       bodies.push(await answer.text());
     }
+    const wall = await api.get("/noc", { maxRedirects: 0 });
+    expect(wall.status()).toBe(200);
+    bodies.push(await wall.text());
     for (const body of bodies) for (const name of others) expect(body.includes(name), `"${name}" in an answer to a share link`).toBe(false);
 
     expect((await request.delete(`/api/share-links/${id}`, { headers: { Origin: APP_URL } })).status()).toBe(204);
