@@ -99,16 +99,19 @@ test.describe("share links", () => {
       expect(answer.status(), path).toBe(401);
       bodies.push(await answer.text());
     }
-    // The pages a signed-out browser asks for send it to sign in, with nothing of the fleet; /noc is a wall waiting for its pairing code.
+    // The pages a signed-out browser asks for send it to sign in, with nothing of the fleet.
     for (const path of ["/", `/devices/${DEVICE}`, `/clients/${SCENARIO.accentClient}`]) {
       const answer = await api.get(path, { maxRedirects: 0 });
       expect(answer.status(), path).toBe(307);
       expect(answer.headers().location, path).toMatch(/^\/login/);
       bodies.push(await answer.text());
     }
-    const wall = await api.get("/noc", { maxRedirects: 0 });
-    expect(wall.status()).toBe(200);
-    bodies.push(await wall.text());
+    // The wall asks a browser without a credential to pair it, and shows nothing else.
+    const noc = await api.get("/noc", { maxRedirects: 0 });
+    expect(noc.status()).toBe(200);
+    const nocBody = await noc.text();
+    expect(nocBody).toContain("data-display-pairing");
+    bodies.push(nocBody);
     for (const body of bodies) for (const name of others) expect(body.includes(name), `"${name}" in an answer to a share link`).toBe(false);
 
     expect((await request.delete(`/api/share-links/${id}`, { headers: { Origin: APP_URL } })).status()).toBe(204);
