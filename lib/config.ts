@@ -130,6 +130,7 @@ const AuthEnvSchema = z.object({
   SESSION_MAX_SECONDS: z.coerce.number().int().min(5).max(90 * 86_400).default(7 * 86_400),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  DISPLAY_PAIRING_CODES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
   OIDC_ISSUER: z.string().trim().min(1).optional(),
   OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
@@ -148,6 +149,8 @@ export interface AuthConfig {
   /** Failed sign-ins per account (and per address) within the window before a lockout. */
   loginMaxFailures: number;
   loginLockMs: number;
+  /** Pending NOC pairing codes one address may hold at once. */
+  pairingCodesPerAddress: number;
   oidcConfigured: boolean;
   /** Single sign-on with OpenID Connect, when OIDC_ISSUER is set. */
   oidc: OidcSettings | null;
@@ -226,6 +229,7 @@ export function getAuthConfig(): AuthConfig {
     sessionMaxMs: e.SESSION_MAX_SECONDS * 1000,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMs: e.LOGIN_LOCK_SECONDS * 1000,
+    pairingCodesPerAddress: e.DISPLAY_PAIRING_CODES_PER_ADDRESS,
     oidcConfigured: Boolean(e.OIDC_ISSUER),
     oidc: parseOidcSettings(e, publicUrl),
     dataDir: e.DATA_DIR,

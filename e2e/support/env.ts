@@ -49,6 +49,8 @@ export function e2eAppEnv(dataDir: string, options: { demo?: boolean } = {}): Re
     // The specs all sign in as a handful of accounts, each standing for many people: the whole
     // budget is theirs. Fair shares are tested against the real budget in lib/data/fair-shares.test.ts.
     NSIGHT_CALLS_PER_PRINCIPAL: "60",
+    // Every browser of the suite pairs from 127.0.0.1.
+    DISPLAY_PAIRING_CODES_PER_ADDRESS: "1000",
     // Re-read every device as often as N-able allows, so outages show within seconds.
     FLEET_MIN_REREAD_SECONDS: "90",
     NSIGHT_SESSIONS_TTL_SECONDS: "90",

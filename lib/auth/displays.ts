@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
+import { getAuthConfig } from "../config";
 import type { Store } from "../store/db";
 import { deletePairingCode, findLivePairingClaim, findLivePairingCode, insertPairingCode, bindPairingCode, type PairingLimits } from "../store/pairing-codes";
 import { insertDisplay, setDisplayCredential, type DisplayRow } from "../store/displays";
@@ -9,7 +10,7 @@ import { hashToken, newToken } from "./tokens";
 export const PAIRING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 export const PAIRING_CODE_LENGTH = 8;
 export const PAIRING_TTL_MS = 15 * 60_000;
-export const PAIRING_LIMITS: PairingLimits = { perAddress: 10, maxRows: 1_000 };
+const MAX_PENDING_CODES = 1_000;
 /** A display's credential lives this long after its last use. */
 export const DISPLAY_LIFETIME_MS = 365 * 24 * 60 * 60_000;
 /** A display's last use (and its expiry) is written at most this often. */
@@ -34,12 +35,13 @@ export type StartedPairing = { ok: true; code: string; claim: string; expiresAt:
 
 /** A new code for a wall, and the claim secret only that wall's browser will hold. */
 export async function startPairing(db: Store, address: string | null, now = Date.now()): Promise<StartedPairing> {
+  const limits: PairingLimits = { perAddress: getAuthConfig().pairingCodesPerAddress, maxRows: MAX_PENDING_CODES };
   for (let attempt = 0; ; attempt++) {
     const code = newPairingCode();
     const claim = newToken();
     const expiresAt = now + PAIRING_TTL_MS;
     try {
-      const stored = await insertPairingCode(db, { codeHash: hashToken(code), claimHash: hashToken(claim), address, expiresAt }, PAIRING_LIMITS, now);
+      const stored = await insertPairingCode(db, { codeHash: hashToken(code), claimHash: hashToken(claim), address, expiresAt }, limits, now);
       return stored.ok ? { ok: true, code, claim, expiresAt } : stored;
     } catch (error) {
       // A code already pending (one chance in a trillion): draw again.
