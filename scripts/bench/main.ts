@@ -6,6 +6,7 @@ import { benchDevicePage } from "./device-page";
 import { benchFleet, benchSoak, benchViewers } from "./fleet";
 import { benchLoad } from "./load";
 import { benchParse } from "./parse";
+import { benchSignIn } from "./sign-in";
 import { benchSimulator } from "./simulator";
 
 const SECTIONS: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   viewers: benchViewers,
   load: benchLoad,
   soak: benchSoak,
+  "sign-in": benchSignIn,
   // Over an hour at 60 calls a minute: last.
   fleet: benchFleet,
 };
