@@ -1,5 +1,6 @@
 import { createShareLinkFor, shareLinksOf } from "@/lib/auth/share-links";
-import { apiRoute, jsonResponse, RequestError } from "@/lib/http/api-route";
+import { apiRoute, jsonResponse } from "@/lib/http/api-route";
+import { JSON_OBJECT, readJsonBody } from "@/lib/http/json-body";
 
 // POST /api/share-links { deviceId, expiresInDays?, view? } → 201 { data: { id, url, expiresAt } }:
 // a read-only link to one device's page (the token is in the URL, and only there).
@@ -8,12 +9,7 @@ export const POST = apiRoute({
   ids: [],
   capability: "share.create",
   handler: async ({ principal, request }) => {
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch {
-      throw new RequestError("Expected a JSON body.");
-    }
+    const body = await readJsonBody(request, JSON_OBJECT);
     return jsonResponse({ data: await createShareLinkFor(principal, request, body) }, 201);
   },
 });
