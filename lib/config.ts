@@ -124,9 +124,7 @@ export function isDemo(): boolean {
 
 const AuthEnvSchema = z.object({
   PUBLIC_URL: z.string().trim().url().optional(),
-  // A session ends after this long without use…
   SESSION_IDLE_SECONDS: z.coerce.number().int().min(5).max(30 * 86_400).default(12 * 3_600),
-  // …and this long after sign-in, however busy.
   SESSION_MAX_SECONDS: z.coerce.number().int().min(5).max(90 * 86_400).default(7 * 86_400),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(10),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
@@ -142,17 +140,13 @@ const AuthEnvSchema = z.object({
 export interface AuthConfig {
   /** The dashboard's external base URL, when set: its origin is the only one a state-changing request may come from. */
   publicUrl: URL | null;
-  /** Cookies carry Secure (and the __Host- prefix) when the dashboard is served over https. */
   secureCookies: boolean;
   sessionIdleMs: number;
   sessionMaxMs: number;
-  /** Failed sign-ins per account (and per address) within the window before a lockout. */
   loginMaxFailures: number;
   loginLockMs: number;
-  /** Pending NOC pairing codes one address may hold at once. */
   pairingCodesPerAddress: number;
   oidcConfigured: boolean;
-  /** Single sign-on with OpenID Connect, when OIDC_ISSUER is set. */
   oidc: OidcSettings | null;
   dataDir: string;
 }
@@ -161,17 +155,13 @@ export interface OidcSettings {
   issuer: URL;
   clientId: string;
   clientSecret: string;
-  /** The sign-in button says "Sign in with {name}". */
   name: string;
-  /** The ID token claim that lists the user's roles (Entra's app roles: `roles`). */
   rolesClaim: string;
-  /** `{PUBLIC_URL}/auth/callback`, registered at the identity provider. */
   redirectUri: URL;
-  /** Plain http to the issuer: only for one on this machine (tests). */
   insecureLoopback: boolean;
 }
 
-/** OIDC_* settings, checked as a whole: an issuer needs a client, a secret and PUBLIC_URL, and https unless it is on this machine. */
+/** An issuer needs a client, a secret and PUBLIC_URL, and https unless it is on this machine. */
 export function parseOidcSettings(
   e: { OIDC_ISSUER?: string; OIDC_CLIENT_ID?: string; OIDC_CLIENT_SECRET?: string; OIDC_NAME: string; OIDC_ROLES_CLAIM: string },
   publicUrl: URL | null,
@@ -209,10 +199,6 @@ export function parseOidcSettings(
 
 let cachedAuth: AuthConfig | undefined;
 
-/**
- * Sign-in settings, apart from the N-sight ones so that the sign-in pages work (and say what
- * is wrong) even while the N-sight settings are not.
- */
 export function getAuthConfig(): AuthConfig {
   if (cachedAuth) return cachedAuth;
   const parsed = AuthEnvSchema.safeParse(process.env);
@@ -237,10 +223,7 @@ export function getAuthConfig(): AuthConfig {
   return cachedAuth;
 }
 
-/**
- * Demo mode signs every visitor in as an administrator, so it needs both NSIGHT_DEMO=1 and an
- * N-sight on this machine (the built-in simulator): a real account's data is never open.
- */
+/** Needs a simulator on this machine as well as NSIGHT_DEMO=1, so a real account's data is never open to every visitor. */
 export function isOpenDemo(): boolean {
   if (!isDemo()) return false;
   try {

@@ -60,7 +60,6 @@ describe("admin actions", () => {
     const db = await getStore();
     const successor = await createUser(db, { email: "only-admin-check@example.com", role: "technician" });
     const admins = (await db.selectFrom("users").select("id").where("role", "=", "admin").execute()).map((r) => r.id);
-    // Leave one enabled admin, then try to remove it.
     const [keep, ...others] = admins as [string, ...string[]];
     const keeper = (await findUserById(db, keep))!;
     for (const id of others) await changeUserDisabled({ principal: as(keeper), address: null }, id, true);

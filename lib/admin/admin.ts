@@ -11,10 +11,7 @@ import { listAudit, type AuditEntry } from "../store/audit";
 import { getStore, type Store } from "../store/db";
 import { findUserById, lastSignIns, listUsers, setUserDisabled, setUserRole, setViewerClients, type Role, type User } from "../store/users";
 
-/**
- * What the admin pages and the admin API do: each function checks the principal's capability
- * first, and every change writes an audit entry (never a token or a password).
- */
+// Every change writes an audit entry, never a token or a password.
 
 export interface AdminUser {
   id: string;
@@ -26,7 +23,6 @@ export interface AdminUser {
   lastSignInAt: number | null;
 }
 
-/** Where a change came from, for the audit log. */
 export interface ChangeContext {
   principal: Principal | null;
   address: string | null;
@@ -50,7 +46,6 @@ async function userOrFail(db: Store, id: string): Promise<User> {
   return user;
 }
 
-/** The ids of a viewer's clients: N-sight ids, each once, a bounded number. */
 export function parseClientIds(value: unknown): string[] {
   if (!Array.isArray(value) || value.length > MAX_VIEWER_CLIENTS || !value.every((v) => typeof v === "string" && isNsightId(v))) {
     throw new RequestError("clients must be a list of N-sight client ids.");
@@ -65,14 +60,12 @@ export async function listUsersForAdmin(principal: Principal | null): Promise<Ad
   return users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, clientIds: u.clientIds, disabledAt: u.disabledAt, lastSignInAt: signIns.get(u.id) ?? null }));
 }
 
-/** Refuses a change that would leave nobody able to administer the dashboard. */
 async function keepAnAdmin(db: Store, user: User): Promise<void> {
   if (user.role !== "admin" || user.disabledAt !== null) return;
   const others = (await listUsers(db)).filter((u) => u.id !== user.id && u.role === "admin" && u.disabledAt === null);
   if (others.length === 0) throw new RequestError("This is the only enabled administrator; make someone else an administrator first.");
 }
 
-/** Sets a user's role, and a viewer's clients (required for a viewer). */
 export async function changeUserRole(ctx: ChangeContext, userId: string, role: Role | null, clientIds: string[] | null): Promise<void> {
   requireAdmin(ctx.principal, "users.manage");
   const db = await getStore();
@@ -89,7 +82,7 @@ export async function changeUserRole(ctx: ChangeContext, userId: string, role: R
   });
 }
 
-/** Disables (ending every session: a disabled user's tokens stop working too) or enables a user. */
+/** A disabled user's tokens stop working too. */
 export async function changeUserDisabled(ctx: ChangeContext, userId: string, disabled: boolean): Promise<void> {
   requireAdmin(ctx.principal, "users.manage");
   const db = await getStore();
@@ -126,7 +119,7 @@ export async function listTokensForAdmin(principal: Principal | null, now = Date
   return (await listApiTokens(await getStore())).map((t) => withState(t, now));
 }
 
-/** Issues a token for a user: the result holds the token itself, to be shown once. */
+/** The result holds the token itself, to be shown once. */
 export async function createTokenFor(ctx: ChangeContext, input: { userId: string; name: string; expiresInDays: number | null }): Promise<{ token: string; listing: AdminToken }> {
   requireAdmin(ctx.principal, "tokens.manage");
   const problem = apiTokenProblem(input.name, input.expiresInDays);
@@ -139,7 +132,6 @@ export async function createTokenFor(ctx: ChangeContext, input: { userId: string
   return { token, listing: withState({ ...row, userEmail: user.email, revokedAt: null }, row.createdAt) };
 }
 
-/** Revokes a token; false if it was revoked already. */
 export async function revokeToken(ctx: ChangeContext, tokenId: string): Promise<boolean> {
   requireAdmin(ctx.principal, "tokens.manage");
   const db = await getStore();
@@ -154,7 +146,6 @@ export const AUDIT_PAGE_SIZE = 50;
 
 export interface AuditPage {
   entries: (AuditEntry & { actorEmail: string | null })[];
-  /** The `before` cursor of the next (older) page, or null at the end. */
   next: string | null;
 }
 
@@ -166,7 +157,6 @@ export function parseAuditCursor(value: string | null): { before: number; before
   return { before: Number(match[1]), beforeId: match[2]! };
 }
 
-/** Newest first, a page at a time. */
 export async function readAudit(principal: Principal | null, cursor: string | null, limit = AUDIT_PAGE_SIZE): Promise<AuditPage> {
   requireAdmin(principal, "audit.read");
   const position = parseAuditCursor(cursor);

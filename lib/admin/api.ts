@@ -5,8 +5,6 @@ import type { Principal } from "../auth/principal";
 import { jsonResponse } from "../http/api-route";
 import type { AdminToken, AdminUser, ChangeContext } from "./admin";
 
-/** The JSON shapes of the admin API: times as ISO strings, like the rest of the API. */
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function userJson(u: AdminUser) {
@@ -21,7 +19,6 @@ export function changeContext(principal: Principal, request: Request): ChangeCon
   return { principal, address: requestAddress(request.headers) };
 }
 
-/** A fresh answer from the dashboard's own store (nothing of N-sight in it). */
 export function storeAnswer<T>(data: T) {
   return { data, fetchedAt: Date.now(), stale: false };
 }

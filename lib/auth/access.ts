@@ -13,13 +13,12 @@ export function can(principal: Principal, capability: Capability): boolean {
 /** Branded like NsightError: modules may be loaded once per bundle. */
 const ACCESS_ERROR = Symbol.for("nsight-backup-dashboard.AccessError");
 
-/** A refusal: no credential (401) or not allowed (403). The message is ours and names nothing the asker may not see. */
+/** Its message is ours and names nothing the asker may not see. */
 export class AccessError extends Error {
   readonly [ACCESS_ERROR] = true;
   constructor(
     readonly kind: "unauthenticated" | "forbidden",
     message: string,
-    /** A more precise code than the kind's own, for a client that acts on it. */
     readonly code?: ApiErrorCode,
   ) {
     super(message);
@@ -44,13 +43,11 @@ const REFUSALS: Record<Capability, string> = {
   "audit.read": "You may not read the audit log.",
 };
 
-/** Throws AccessError unless the principal has the capability. */
 export function requireCapability(principal: Principal | null, capability: Capability): asserts principal is Principal {
   if (!principal) throw new AccessError("unauthenticated", "Sign in to see this.");
   if (!can(principal, capability)) throw new AccessError("forbidden", REFUSALS[capability]);
 }
 
-/** The clients a principal may see: null for all of them. */
 export function clientScope(principal: Principal): ReadonlySet<string> | null {
   switch (principal.kind) {
     case "demo":
@@ -69,11 +66,7 @@ export function canSeeClient(principal: Principal, clientId: string): boolean {
   return scope === null || scope.has(clientId);
 }
 
-/**
- * Whether a principal may see a device. A share link sees its own device only. A principal
- * limited to some clients sees a device of one of them, as the fleet state places it (never
- * an N-sight call); a device the fleet has not placed yet is refused to it.
- */
+/** Never an N-sight call: a limited principal sees a device as the fleet state places it, and one not placed yet is refused. */
 export function canSeeDevice(principal: Principal, deviceId: string): boolean {
   if (principal.kind === "share") return principal.deviceId === deviceId;
   const scope = clientScope(principal);

@@ -8,7 +8,6 @@ const DAY_MS = 86_400_000;
 export const TOKEN_NAME_MAX = 100;
 export const TOKEN_EXPIRY_MAX_DAYS = 3650;
 
-/** Why a token name or expiry is not acceptable, or null. */
 export function apiTokenProblem(name: string, expiresInDays: number | null): string | null {
   if (name.trim().length === 0) return "Give the token a name (what script or system uses it).";
   if (name.length > TOKEN_NAME_MAX) return `A token's name is at most ${TOKEN_NAME_MAX} characters.`;
@@ -19,10 +18,7 @@ export function apiTokenProblem(name: string, expiresInDays: number | null): str
   return null;
 }
 
-/**
- * Issues an API token for a user. The returned token is the only copy there will ever be:
- * the store keeps its hash, so show it once and forget it.
- */
+/** The returned token is the only copy there will ever be: the store keeps its hash, so show it once. */
 export async function issueApiToken(db: Store, input: { userId: string; name: string; expiresInDays: number | null }, now = Date.now()): Promise<{ token: string; row: ApiTokenRow }> {
   const problem = apiTokenProblem(input.name, input.expiresInDays);
   if (problem) throw new Error(problem);

@@ -4,10 +4,7 @@ import { writeAudit, type NewAuditEntry } from "../store/audit";
 import { getStore } from "../store/db";
 import { actorOf, type Principal } from "./principal";
 
-/**
- * Writes one audit entry: every way in and every change. A failure to write is logged, never
- * shown to the person whose action it records (the action itself has already happened).
- */
+/** A failure to write is logged, never shown: the action it records has already happened. */
 export async function audit(actor: Principal | string, entry: Omit<NewAuditEntry, "actor">): Promise<void> {
   try {
     await writeAudit(await getStore(), { ...entry, actor: typeof actor === "string" ? actor : actorOf(actor) });

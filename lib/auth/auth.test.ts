@@ -53,7 +53,6 @@ describe("capability table", () => {
     expect(CAPABILITY_TABLE.viewer).not.toContain("share.create");
     expect(CAPABILITY_TABLE.no_role).toEqual([]);
     expect(CAPABILITY_TABLE.share).toEqual(["device.read"]);
-    // A wall: the NOC and the fleet data it polls, nothing else (scoped to its clients below).
     expect([...CAPABILITY_TABLE.display].sort()).toEqual(["fleet.read", "noc.read"]);
   });
 

@@ -1,11 +1,7 @@
 import "server-only";
 import { getAuthConfig } from "../config";
 
-/**
- * Credential cookies: HttpOnly, SameSite=Lax (Strict would drop the cookie on the way back
- * from an identity provider), and behind https Secure with the __Host- prefix, which also
- * pins them to this host and path /.
- */
+// SameSite=Lax: Strict would drop the cookie on the way back from an identity provider. Behind https, __Host- pins it to this host and path /.
 export function sessionCookieName(): string {
   return getAuthConfig().secureCookies ? "__Host-nbd_session" : "nbd_session";
 }
@@ -14,7 +10,6 @@ export function displayCookieName(): string {
   return getAuthConfig().secureCookies ? "__Host-nbd_display" : "nbd_display";
 }
 
-/** A wall's claim secret while it shows a pairing code. */
 export function pairingCookieName(): string {
   return getAuthConfig().secureCookies ? "__Host-nbd_pairing" : "nbd_pairing";
 }
@@ -27,24 +22,20 @@ export interface CookieOptions {
   maxAge: number;
 }
 
-/** Options for `cookies().set(name, value, options)` or for serializeCookie. */
 export function credentialCookieOptions(maxAgeMs: number, path = "/"): CookieOptions {
   return { httpOnly: true, sameSite: "lax", secure: getAuthConfig().secureCookies, path, maxAge: Math.max(0, Math.floor(maxAgeMs / 1000)) };
 }
 
-/** A Set-Cookie header value. */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
   const parts = [`${name}=${value}`, `Path=${options.path}`, `Max-Age=${options.maxAge}`, "HttpOnly", "SameSite=Lax"];
   if (options.secure) parts.push("Secure");
   return parts.join("; ");
 }
 
-/** A Set-Cookie value that removes the cookie. */
 export function clearedCookie(name: string, path = "/"): string {
   return serializeCookie(name, "", { ...credentialCookieOptions(0, path) });
 }
 
-/** The value of one cookie in a Cookie header. */
 export function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {

@@ -7,7 +7,6 @@ import { audit } from "./audit";
 import { pairDisplay } from "./displays";
 import { actorOf, type Principal } from "./principal";
 
-/** A display as the API and /admin/displays show it. `clients` empty: every client. */
 export interface DisplayView {
   id: string;
   name: string;
@@ -36,7 +35,6 @@ const MAX_CLIENTS = 500;
 export type PairInput = { code: unknown; name: unknown; clients: unknown };
 export type PairOutcome = { ok: true; display: DisplayView } | { ok: false; status: 400 | 404; message: string };
 
-/** Pairs the wall showing `code` as a display of `clients` (none: every client), for an administrator. */
 export async function pairDisplayAs(principal: Principal | null, input: PairInput, address: string | null): Promise<PairOutcome> {
   requireCapability(principal, "displays.manage");
   if (typeof input.code !== "string" || input.code.length > 40) return { ok: false, status: 400, message: "Enter the code the wall shows." };
@@ -64,7 +62,6 @@ export function isDisplayId(value: string): boolean {
   return DISPLAY_ID.test(value);
 }
 
-/** Revokes a display at once: its next request is refused. False if there was none to revoke. */
 export async function revokeDisplayAs(principal: Principal | null, id: string, address: string | null): Promise<boolean> {
   requireCapability(principal, "displays.manage");
   if (!isDisplayId(id) || !(await revokeDisplay(await getStore(), id))) return false;

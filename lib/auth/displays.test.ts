@@ -28,7 +28,6 @@ const STORE = Symbol.for("nsight-backup-dashboard.store");
 
 beforeAll(() => {
   process.env.DATA_DIR = dir;
-  // Not open demo mode: a request without a credential is nobody.
   process.env.NSIGHT_SERVER = "https://www.systemmonitor.us";
   process.env.NSIGHT_API_KEY = "k";
 });
@@ -39,7 +38,6 @@ afterAll(async () => {
 });
 
 let addresses = 0;
-/** Each test its own address, so that the per-address limit of one does not touch another. */
 const freshAddress = () => `192.0.2.${++addresses}`;
 
 async function pairedWall(clientIds: string[] | null, at = 1_000_000) {
@@ -90,13 +88,11 @@ describe("pairing codes", () => {
     expect(paired.ok).toBe(true);
     // Someone who only saw the code on the wall has no claim secret: nothing to collect.
     expect((await pollPairing(db, newToken(), null, 5_003)).status).toBe("expired");
-    // The same code cannot be paired a second time.
     expect((await pairDisplay(db, { code: started.code, name: "Twice", clientIds: null, createdBy: "user:a" }, 5_003)).ok).toBe(false);
     const poll = await pollPairing(db, started.claim, "198.51.100.7", 5_004);
     if (poll.status !== "paired") throw new Error(poll.status);
     const display = await findLiveDisplay(db, hashToken(poll.token), 5_005);
     expect(display).toMatchObject({ name: "NOC", clientIds: ["10"], expiresAt: 5_004 + DISPLAY_LIFETIME_MS });
-    // Only the hash is stored.
     const stored = await db.selectFrom("displays").select("hash").where("name", "=", "NOC").executeTakeFirstOrThrow();
     expect(stored.hash).toBe(hashToken(poll.token));
     expect(await pollPairing(db, started.claim, null, 5_006)).toEqual({ status: "expired" });
@@ -140,7 +136,6 @@ describe("the display principal", () => {
     if (!first) throw new Error("no principal");
     expect(clientScope(first)).toEqual(new Set(["10", "12"]));
     const row = () => db.selectFrom("displays").select(["last_seen_at", "last_address", "expires_at"]).where("id", "=", id).executeTakeFirstOrThrow();
-    // Seen when it collected its credential.
     expect(await row()).toEqual({ last_seen_at: 1_000_002, last_address: "198.51.100.7", expires_at: 1_000_002 + DISPLAY_LIFETIME_MS });
     expect(await principalFrom(withCookie(token), 1_062_002)).toMatchObject({ kind: "display", renewed: true });
     expect(await row()).toEqual({ last_seen_at: 1_062_002, last_address: "203.0.113.9", expires_at: 1_062_002 + DISPLAY_LIFETIME_MS });

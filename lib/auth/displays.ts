@@ -11,9 +11,8 @@ export const PAIRING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 export const PAIRING_CODE_LENGTH = 8;
 export const PAIRING_TTL_MS = 15 * 60_000;
 const MAX_PENDING_CODES = 1_000;
-/** A display's credential lives this long after its last use. */
+/** After its last use: a wall in use never has to pair again. */
 export const DISPLAY_LIFETIME_MS = 365 * 24 * 60 * 60_000;
-/** A display's last use (and its expiry) is written at most this often. */
 export const DISPLAY_TOUCH_EVERY_MS = 60_000;
 
 export function newPairingCode(): string {
@@ -23,7 +22,6 @@ export function newPairingCode(): string {
   return code;
 }
 
-/** A code as someone typed it (any case, spaces or dashes), or null if it cannot be one of ours. */
 export function normalizePairingCode(input: string): string | null {
   const code = input.toUpperCase().replace(/[\s-]/g, "");
   if (code.length !== PAIRING_CODE_LENGTH) return null;
@@ -52,11 +50,7 @@ export async function startPairing(db: Store, address: string | null, now = Date
 
 export type PairingPoll = { status: "waiting"; expiresAt: number } | { status: "expired" } | { status: "paired"; displayId: string; token: string; expiresAt: number };
 
-/**
- * What the wall holding `claim` gets when it asks: still waiting, expired (or never ours), or,
- * once an administrator entered its code, the display's credential (minted now, so nothing
- * that could be collected existed before; the code is then used up).
- */
+/** The credential is minted when the wall collects it, so none existed before that could be taken; the code is then used up. */
 export async function pollPairing(db: Store, claim: string, address: string | null, now = Date.now()): Promise<PairingPoll> {
   const pending = await findLivePairingClaim(db, hashToken(claim), now);
   if (!pending) return { status: "expired" };
@@ -70,7 +64,6 @@ export async function pollPairing(db: Store, claim: string, address: string | nu
 
 export type PairResult = { ok: true; display: DisplayRow } | { ok: false; message: string };
 
-/** An administrator entered a wall's code: the display exists from now on, its credential waits for the wall to collect it. */
 export async function pairDisplay(
   db: Store,
   input: { code: string; name: string; clientIds: string[] | null; createdBy: string },

@@ -4,7 +4,6 @@ import { originAllowed } from "./origin";
 /** Sign-in forms carry a few short fields; anything bigger is not one of ours. */
 const MAX_FORM_BYTES = 16 * 1024;
 
-/** A 303 to a path of this site (the browser resolves it against the page's address). */
 export function seeOther(location: string, setCookies: string[] = []): Response {
   const headers = new Headers({ Location: location, "Cache-Control": "no-store" });
   for (const cookie of setCookies) headers.append("Set-Cookie", cookie);
@@ -15,10 +14,6 @@ function plain(status: number, message: string): Response {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } });
 }
 
-/**
- * The fields of a form POST to a sign-in route, or the answer refusing it: another site's
- * request (403), or a body that is too large or not a form (400).
- */
 export async function readFormPost(request: Request): Promise<{ fields: (name: string) => string; all: (name: string) => string[] } | { refused: Response }> {
   if (!originAllowed(request)) return { refused: plain(403, "This request came from another site; it was refused.") };
   const length = Number(request.headers.get("content-length") ?? "0");
@@ -34,7 +29,6 @@ export async function readFormPost(request: Request): Promise<{ fields: (name: s
       const value = form.get(name);
       return typeof value === "string" ? value.slice(0, 2_048) : "";
     },
-    /** Every value of a repeated field (checkboxes), at most 500. */
     all: (name) =>
       form
         .getAll(name)

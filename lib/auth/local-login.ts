@@ -6,11 +6,9 @@ import { findUserByEmail, getPasswordHash, normaliseEmail } from "../store/users
 import { MAX_PASSWORD_LENGTH, verifyNothing, verifyPassword } from "./passwords";
 import { createSession, type NewSessionResult } from "./sessions";
 
-/** Failures counted per account and per address within this window. */
 const WINDOW_MS = 15 * 60_000;
 /** An address may fail this many times more than one account (several people behind one NAT). */
 const ADDRESS_FACTOR = 5;
-/** The failure table holds at most this many keys, whoever sends what. */
 const MAX_FAILURE_ROWS = 10_000;
 
 export type SignInResult =
@@ -25,10 +23,7 @@ function policies(): { account: FailurePolicy; address: FailurePolicy } {
   return { account: { ...base, maxFailures: loginMaxFailures }, address: { ...base, maxFailures: loginMaxFailures * ADDRESS_FACTOR } };
 }
 
-/**
- * Checks an e-mail and password and opens a session. Locked accounts and addresses are
- * refused before the password is looked at; every failure counts against both.
- */
+/** Locked accounts and addresses are refused before the password is looked at. */
 export async function signInWithPassword(
   db: Store,
   input: { email: string; password: string; address: string | null; userAgent: string | null; previousToken?: string },

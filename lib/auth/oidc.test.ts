@@ -24,7 +24,6 @@ let otherProvider: TestProvider;
 let db: Store;
 let logged: string[] = [];
 
-/** The dashboard's sign-in routes over real HTTP, as Next would call them. */
 async function startApp(): Promise<{ url: string; server: Server }> {
   const routes: Record<string, (request: Request) => Promise<Response>> = {
     "GET /auth/sign-in": signInRoute,
@@ -58,10 +57,7 @@ async function startApp(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/**
- * A browser's part: follows redirects by hand and keeps cookies by name and path, shared
- * across ports as browsers do (the app and the provider are both on 127.0.0.1).
- */
+/** Keeps cookies across ports as browsers do (the app and the provider are both on 127.0.0.1). */
 class Browser {
   cookies = new Map<string, { value: string; path: string }>();
   visited: string[] = [];
@@ -90,7 +86,6 @@ class Browser {
     return response;
   }
 
-  /** Follows redirects until one leaves the provider and the app for a page (or `stopAt` matches). */
   async follow(url: string, stopAt?: (url: URL) => boolean): Promise<URL> {
     let current = new URL(url);
     for (let hop = 0; hop < 10; hop++) {
@@ -116,7 +111,6 @@ async function signIn(account: TestAccount, next = "/clients/100001"): Promise<{
   return { browser, landed };
 }
 
-/** Stops at the callback, so a test can tamper with it or send it twice. */
 async function callbackOf(account: TestAccount): Promise<{ browser: Browser; callback: URL }> {
   provider.signInAs(account);
   const browser = new Browser();
@@ -272,7 +266,6 @@ describe("a sign-in that fails ends on /login in the dashboard's words", () => {
 
   it("an answer from another issuer (a second provider with the same client)", async () => {
     const { browser, callback } = await callbackOf({ sub: "mixup", roles: ["admin"] });
-    // The same authorization request, sent to the other provider; it answers the dashboard's callback.
     const request = new URL(browser.visited.find((url) => url.startsWith(`${provider.issuer}/auth?`))!);
     otherProvider.signInAs({ sub: "mixup", roles: ["admin"] });
     const elsewhere = new URL(`${otherProvider.issuer}/auth${request.search}`);

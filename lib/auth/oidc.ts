@@ -6,7 +6,6 @@ import { createUser, findUserByIdentity, linkIdentity, normaliseEmail, setUserNa
 import { createSession, type NewSessionResult } from "./sessions";
 import { hashToken } from "./tokens";
 
-/** How long a started sign-in may take at the identity provider. */
 export const SIGN_IN_STATE_MAX_AGE_MS = 10 * 60_000;
 /** The identity provider's metadata is read again after this long (keys are refreshed by openid-client on their own). */
 const DISCOVERY_MAX_AGE_MS = 60 * 60_000;
@@ -19,17 +18,11 @@ export function signInStateCookieName(): string {
 }
 export const SIGN_IN_STATE_COOKIE_PATH = "/auth";
 
-/** Why a sign-in with the identity provider ended on /login; each has its own sentence there. */
 export type OidcFailure =
-  /** The identity provider could not be reached or answered nonsense. */
   | "sso_unavailable"
-  /** No (or a stale) sign-in in progress in this browser: too slow, another tab, or a forged callback. */
   | "sso_expired"
-  /** The identity provider said no (the person cancelled, or is not assigned to the application). */
   | "sso_denied"
-  /** The answer failed a check: state, nonce, PKCE, issuer, signature, expiry, a code used twice. */
   | "sso_rejected"
-  /** The account exists here but an administrator disabled it. */
   | "sso_disabled";
 
 export class OidcSignInError extends Error {
@@ -55,7 +48,7 @@ interface CachedDiscovery {
 const DISCOVERY = Symbol.for("nsight-backup-dashboard.oidc-discovery");
 type GlobalWithDiscovery = typeof globalThis & { [DISCOVERY]?: CachedDiscovery };
 
-/** The provider's metadata, read once an hour per process; a failed read is not kept, so the next sign-in tries again. */
+/** A failed read is not kept, so the next sign-in tries again. */
 async function configurationFor(settings: OidcSettings, now: number): Promise<oidc.Configuration> {
   const g = globalThis as GlobalWithDiscovery;
   const key = `${settings.issuer.href}\n${settings.clientId}`;
@@ -74,7 +67,6 @@ async function configurationFor(settings: OidcSettings, now: number): Promise<oi
   return configuration;
 }
 
-/** The transient state of one sign-in, kept in the browser between the redirect and the callback. */
 interface SignInState {
   verifier: string;
   state: string;
@@ -100,7 +92,6 @@ function decodeState(cookie: string | undefined, now: number): SignInState | nul
   }
 }
 
-/** Where to send the browser to sign in, and the cookie holding what the callback must check. */
 export async function startOidcSignIn(next: string, now = Date.now()): Promise<{ url: URL; stateCookie: string }> {
   const settings = oidcSettings();
   if (!settings) throw new OidcSignInError("sso_unavailable", "single sign-on is not configured");
@@ -125,22 +116,15 @@ export async function startOidcSignIn(next: string, now = Date.now()): Promise<{
   return { url, stateCookie: encodeState({ verifier, state, nonce, next, startedAt: now }) };
 }
 
-/** What the dashboard keeps of a verified ID token. */
 export interface OidcIdentity {
   issuer: string;
   subject: string;
   email: string | null;
   name: string | null;
   role: Role | null;
-  /** The role names the token carried (for the audit log). */
   roleClaims: string[];
 }
 
-/**
- * Checks the provider's answer at the callback (state, then the code exchanged with the PKCE
- * verifier, then the ID token's signature, issuer, audience, expiry and nonce) and returns who
- * signed in, with `next` from the state cookie.
- */
 export async function finishOidcSignIn(callbackQuery: string, stateCookie: string | undefined, now = Date.now()): Promise<{ identity: OidcIdentity; next: string }> {
   const settings = oidcSettings();
   if (!settings) throw new OidcSignInError("sso_unavailable", "single sign-on is not configured");
@@ -185,12 +169,10 @@ export async function finishOidcSignIn(callbackQuery: string, stateCookie: strin
 function failureOf(error: unknown): OidcFailure {
   if (error instanceof oidc.AuthorizationResponseError) return "sso_denied";
   if (error instanceof oidc.ResponseBodyError) return error.status >= 500 ? "sso_unavailable" : "sso_rejected";
-  // fetch's own failure (refused, reset, timed out): the provider is down or unreachable.
   if (error instanceof TypeError || (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError"))) return "sso_unavailable";
   return "sso_rejected";
 }
 
-/** A log line's worth about an OIDC failure: error codes and the checks that failed, with anything token-shaped cut out. */
 export function describeOidcError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
@@ -226,7 +208,6 @@ function roleNames(value: unknown): string[] {
   return list.filter((v): v is string => typeof v === "string" && v.length > 0 && v.length <= 100).slice(0, 50);
 }
 
-/** The highest of admin, technician and viewer among the names (in any case); null when none is one of them. */
 export function highestRole(names: readonly string[]): Role | null {
   let best: Role | null = null;
   for (const name of names) {
@@ -249,16 +230,11 @@ function emailLike(value: string | null): string | null {
 export interface OidcSignInResult {
   user: User;
   created: boolean;
-  /** The role before this sign-in, when it changed. */
   previousRole?: Role | null;
   session: NewSessionResult | null;
 }
 
-/**
- * The user of an identity (issuer and subject, never the e-mail: a new subject is a new user),
- * created on first sign-in, its role set from the token at every sign-in (a viewer keeps the
- * clients an administrator gave it), and a session for it. A disabled user gets no session.
- */
+/** An identity is issuer and subject, never the e-mail (a provider may let anyone set or reuse one): a new subject is a new user. */
 export async function signInWithIdentity(
   db: Store,
   identity: OidcIdentity,
@@ -297,11 +273,7 @@ export async function signInWithIdentity(
   return { user, created, previousRole, session };
 }
 
-/**
- * The e-mail to file a new single sign-on user under. It is only a label (sign-in never looks
- * it up for this user), so when the provider gave none, or another account has it, a
- * placeholder that cannot be delivered stands in.
- */
+/** Only a label (sign-in never looks it up), so an undeliverable placeholder stands in when the e-mail is missing or taken. */
 async function unusedEmail(db: Store, identity: OidcIdentity): Promise<string> {
   if (identity.email && !(await findUserByEmail(db, identity.email))) return normaliseEmail(identity.email);
   return `sso-${hashToken(`${identity.issuer}\n${identity.subject}`).slice(0, 16).toLowerCase()}@users.invalid`;

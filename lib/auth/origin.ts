@@ -3,11 +3,7 @@ import { getAuthConfig } from "../config";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/**
- * Whether a state-changing request may proceed: it must say it comes from this dashboard's
- * own origin (PUBLIC_URL's when set, else the one it was addressed to). A request carrying an
- * API token is exempt (no browser sends one by itself); a browser request with no Origin is not.
- */
+/** Against cross-site requests a browser sends with our cookies: a state-changing request must come from our own origin. An API token is exempt (no browser sends one by itself); a browser request with no Origin is not. */
 export function originAllowed(request: Request): boolean {
   if (SAFE_METHODS.has(request.method)) return true;
   if (request.headers.get("authorization") !== null) return true;

@@ -1,19 +1,12 @@
 import type { Role, User } from "../store/users";
 
-/**
- * Who is asking. Every read in lib/data/ takes one and decides with it (lib/auth/access.ts)
- * before touching the cache or N-sight.
- */
 export interface UserPrincipal {
   kind: "user";
   user: User;
-  /** How the request proved it: a browser session or an API token. */
   via: "session" | "token";
-  /** The session's hash (to sign out) or the token's id. */
   credentialId: string;
 }
 
-/** Someone holding a share link: one device's page, read-only. */
 export interface SharePrincipal {
   kind: "share";
   linkId: string;
@@ -22,24 +15,20 @@ export interface SharePrincipal {
   view: string;
 }
 
-/** A paired wall screen: the NOC and its data, for some clients (null: all). */
 export interface DisplayPrincipal {
   kind: "display";
   displayId: string;
   name: string;
   clientIds: string[] | null;
-  /** Its credential's expiry was pushed back by this request: the wall's cookie is renewed with it. */
   renewed?: boolean;
 }
 
-/** Everyone, in demo mode against the built-in simulator. */
 export interface DemoPrincipal {
   kind: "demo";
 }
 
 export type Principal = UserPrincipal | SharePrincipal | DisplayPrincipal | DemoPrincipal;
 
-/** The rows of the capability table. */
 export type PrincipalClass = Role | "no_role" | "share" | "display" | "demo";
 
 export function principalClass(principal: Principal): PrincipalClass {
@@ -53,7 +42,6 @@ export function principalClass(principal: Principal): PrincipalClass {
   }
 }
 
-/** How the audit log names a principal. */
 export function actorOf(principal: Principal): string {
   switch (principal.kind) {
     case "user":
@@ -67,7 +55,6 @@ export function actorOf(principal: Principal): string {
   }
 }
 
-/** A short description for pages ("Signed in as …"). */
 export function describePrincipal(principal: Principal): string {
   switch (principal.kind) {
     case "user":

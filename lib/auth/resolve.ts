@@ -14,27 +14,19 @@ import { DISPLAY_LIFETIME_MS, DISPLAY_TOUCH_EVERY_MS } from "./displays";
 import { requestAddress } from "./request-info";
 import { hashToken, looksLikeToken } from "./tokens";
 
-/** What a request carries, read from a Request or from next/headers alike. */
 export interface Credentials {
   cookie(name: string): string | undefined;
   authorization: string | null;
-  /**
-   * The token of a share link, from the path of a `/s/{token}/…` request. When present it is
-   * the only credential read: a share link's pages and calls act for that link alone, whoever
-   * else the browser is signed in as.
-   */
+  /** When present, the only credential read: a share link acts for that link alone, whoever else the browser is signed in as. */
   shareToken?: string | null;
-  /** The client's address, recorded as a display's last address. */
   address?: string | null;
 }
 
-/** The token in a `/s/{token}` or `/s/{token}/…` path, or null. */
 export function shareTokenOfPath(pathname: string): string | null {
   const match = /^\/s\/([^/]+)(?:\/|$)/.exec(pathname);
   return match ? match[1]! : null;
 }
 
-/** The share principal of a live link's token; null for an unknown, expired or revoked one. */
 export async function sharePrincipalFrom(token: string, now = Date.now()): Promise<SharePrincipal | null> {
   if (!looksLikeToken(token)) return null;
   const link = await findLiveShareLink(await getStore(), hashToken(token), now);
@@ -42,15 +34,9 @@ export async function sharePrincipalFrom(token: string, now = Date.now()): Promi
   return { kind: "share", linkId: link.id, deviceId: link.deviceId, clientId: link.clientId, view: link.view };
 }
 
-/** API tokens' last use is written at most this often. */
 const TOKEN_TOUCH_EVERY_MS = 60_000;
 
-/**
- * Who is asking, from the request's credentials, in this order: an `Authorization: Bearer`
- * API token (a header that is present but wrong gets no fallback), the session cookie, the
- * display cookie, then, in open demo mode only, the demo administrator. Null: nobody. A share
- * link's token (from the path) is resolved alone, and only to that link.
- */
+/** A Bearer header that is present but wrong is nobody, with no fallback to the cookies: a script with a bad token fails rather than acting as whoever the browser is. */
 export async function principalFrom(credentials: Credentials, now = Date.now()): Promise<Principal | null> {
   if (credentials.shareToken != null) return sharePrincipalFrom(credentials.shareToken, now);
   const sessionToken = credentials.cookie(sessionCookieName());
@@ -85,7 +71,6 @@ export async function principalFrom(credentials: Credentials, now = Date.now()):
   return null;
 }
 
-/** The principal of a route handler's request. */
 export function resolvePrincipal(request: Request): Promise<Principal | null> {
   const cookieHeader = request.headers.get("cookie");
   return principalFrom({
@@ -96,10 +81,7 @@ export function resolvePrincipal(request: Request): Promise<Principal | null> {
   });
 }
 
-/**
- * For a request that resolved to nobody: whether it carries the cookie of a display that was
- * revoked or has expired (a wall then says so instead of showing a sign-in page).
- */
+/** A wall whose display was revoked or expired then says so instead of showing a sign-in page. */
 export async function deadDisplayOf(cookie: (name: string) => string | undefined, now = Date.now()): Promise<"revoked" | "expired" | null> {
   const token = cookie(displayCookieName());
   if (!looksLikeToken(token)) return null;
@@ -107,7 +89,6 @@ export async function deadDisplayOf(cookie: (name: string) => string | undefined
   return reason === "unknown" ? null : reason;
 }
 
-/** The principal of the request a page or server component renders; resolved once per request. */
 export const currentPrincipal = cache(async (): Promise<Principal | null> => {
   const [jar, headerList] = await Promise.all([cookies(), headers()]);
   return principalFrom({ cookie: (name) => jar.get(name)?.value, authorization: headerList.get("authorization"), address: requestAddress(headerList) });

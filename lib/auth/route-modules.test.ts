@@ -3,7 +3,6 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { API_ACCESS } from "./routes";
 
-/** Every route.ts under app/, by its path from the repository's root. */
 function routeFiles(dir = "app"): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? routeFiles(join(dir, entry.name)) : entry.name === "route.ts" ? [join(dir, entry.name)] : [],
@@ -11,7 +10,6 @@ function routeFiles(dir = "app"): string[] {
 }
 
 describe("every route module", () => {
-  // apiRoute throws while the module loads for a route without a row in lib/auth/routes.ts.
   it.each(routeFiles())("%s loads, and each label it gives apiRoute has a row", async (file) => {
     const source = readFileSync(file, "utf8");
     for (const [, label] of source.matchAll(/route: "([^"]+)"/g)) expect(API_ACCESS[label!], `${label} in ${file}`).toBeDefined();

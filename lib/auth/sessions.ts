@@ -11,14 +11,10 @@ const TOUCH_EVERY_MS = 60_000;
 export interface NewSessionResult {
   token: string;
   hash: string;
-  /** Milliseconds until the absolute expiry: the cookie's Max-Age. */
   maxAgeMs: number;
 }
 
-/**
- * Opens a session for a user (after sign-in). A session presented with the sign-in is ended
- * first: a new sign-in always gets a new token (no fixation).
- */
+/** A new sign-in always gets a new token, ending the one presented with it (no fixation). */
 export async function createSession(
   db: Store,
   userId: string,
@@ -35,7 +31,6 @@ export async function createSession(
   return { token, hash, maxAgeMs: sessionMaxMs };
 }
 
-/** The signed-in user of a session token, or null (unknown, expired, revoked, user disabled or removed). Extends the idle expiry. */
 export async function userOfSession(db: Store, token: string, now = Date.now()): Promise<{ user: User; hash: string } | null> {
   if (!looksLikeToken(token)) return null;
   const hash = hashToken(token);
@@ -49,12 +44,10 @@ export async function userOfSession(db: Store, token: string, now = Date.now()):
   return { user, hash };
 }
 
-/** Sign-out: ends one session. */
 export async function endSession(db: Store, hash: string, now = Date.now()): Promise<void> {
   await revokeSession(db, hash, now);
 }
 
-/** An admin ends every session of a user (also done on disable and role change). */
 export async function endAllSessions(db: Store, userId: string, now = Date.now()): Promise<number> {
   return revokeUserSessions(db, userId, now);
 }

@@ -6,10 +6,7 @@ import { deleteSetting, getSetting, setSetting } from "../store/settings";
 import { countUsers } from "../store/users";
 import { hashToken, looksLikeToken, newToken, sameSecret } from "./tokens";
 
-/**
- * The first administrator: on a start with a real key, no users and no single sign-on, the
- * server logs a one-time link to /setup, valid for an hour. Only its hash is kept.
- */
+// The first administrator's one-time link, logged for the operator and valid for an hour; only its hash is kept.
 const SETUP_KEY = "setup_token";
 export const SETUP_VALID_MS = 3_600_000;
 
@@ -18,12 +15,10 @@ interface StoredSetup {
   expiresAt: number;
 }
 
-/** Whether the dashboard is waiting for its first administrator (and so shows where the link is). */
 export async function needsFirstAdmin(db: Store): Promise<boolean> {
   return !isOpenDemo() && !getAuthConfig().oidcConfigured && (await countUsers(db)) === 0;
 }
 
-/** Creates a new setup token (replacing any earlier one) and logs its link; null when none is needed. */
 export async function announceSetupLink(db: Store, now = Date.now()): Promise<string | null> {
   if (!(await needsFirstAdmin(db))) return null;
   const token = newToken();
@@ -39,7 +34,6 @@ export async function announceSetupLink(db: Store, now = Date.now()): Promise<st
   return token;
 }
 
-/** Whether a setup token is the current one and unexpired. */
 export async function setupTokenValid(db: Store, token: string | null | undefined, now = Date.now()): Promise<boolean> {
   if (!looksLikeToken(token)) return false;
   const raw = await getSetting(db, SETUP_KEY);
@@ -52,7 +46,6 @@ export async function setupTokenValid(db: Store, token: string | null | undefine
   }
 }
 
-/** Uses the token up; false when another request already did (only one first administrator). */
 export async function consumeSetupToken(db: Store): Promise<boolean> {
   return deleteSetting(db, SETUP_KEY);
 }

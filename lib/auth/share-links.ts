@@ -23,12 +23,10 @@ const CreateBody = z.strictObject({
   view: z.string().max(2_000).default(""),
 });
 
-/** What the API says of a link: never its token or hash. */
 export interface ShareLinkInfo {
   id: string;
   deviceId: string;
   view: string;
-  /** The user who made it; null: the demo administrator. */
   createdBy: string | null;
   createdAt: string;
   expiresAt: string;
@@ -60,15 +58,11 @@ export function normaliseShareView(view: string): string {
   return serializeDeviceView(parseDeviceView(new URLSearchParams(view.replace(/^\?/, "")))).toString();
 }
 
-/** The user a link is recorded against: null for the demo administrator (and no one else can share). */
 function creatorOf(principal: Principal): string | null {
   return principal.kind === "user" ? principal.user.id : null;
 }
 
-/**
- * Links are addressed from PUBLIC_URL when it is set, else from the origin the browser asked
- * (its Host header: the server's own idea of its URL may say localhost).
- */
+/** Else from the browser's Host header: the server's own idea of its URL may say localhost. */
 function baseUrl(request: Request): string {
   const publicUrl = getAuthConfig().publicUrl;
   if (publicUrl) return publicUrl.href.replace(/\/+$/, "");
@@ -77,7 +71,6 @@ function baseUrl(request: Request): string {
   return host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `${own.protocol}//${host}` : own.origin;
 }
 
-/** Creates a link to a device the principal may see; the token is in the returned URL only. */
 export async function createShareLinkFor(principal: Principal, request: Request, body: unknown, now = Date.now()): Promise<{ id: string; url: string; expiresAt: string }> {
   requireCapability(principal, "share.create");
   const parsed = CreateBody.safeParse(body);
@@ -99,7 +92,6 @@ export async function createShareLinkFor(principal: Principal, request: Request,
   return { id: row.id, url: `${baseUrl(request)}/s/${token}`, expiresAt: new Date(row.expiresAt).toISOString() };
 }
 
-/** An admin sees every link; anyone else who may share, their own. */
 export async function shareLinksOf(principal: Principal): Promise<ShareLinkInfo[]> {
   requireCapability(principal, "share.create");
   const creator = creatorOf(principal);
@@ -108,7 +100,6 @@ export async function shareLinksOf(principal: Principal): Promise<ShareLinkInfo[
   return rows.map(shareLinkInfo);
 }
 
-/** Revokes a link: its creator or an admin. False when there is no such link. */
 export async function revokeShareLinkFor(principal: Principal, request: Request, id: string, now = Date.now()): Promise<boolean> {
   requireCapability(principal, "share.create");
   const db = await getStore();
@@ -121,7 +112,6 @@ export async function revokeShareLinkFor(principal: Principal, request: Request,
   return true;
 }
 
-/** Counts one view of the link; the first is audited. */
 export async function recordShareView(principal: SharePrincipal, request: Request, now = Date.now()): Promise<void> {
   const views = await countShareLinkView(await getStore(), principal.linkId, now);
   if (views === 1) await audit(principal, { action: "share_link.first_view", target: principal.linkId, detail: { deviceId: principal.deviceId }, address: requestAddress(request.headers) });

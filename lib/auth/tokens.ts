@@ -1,12 +1,11 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-/** A new opaque credential: 32 random bytes, base64url. Only its hash is ever stored. */
 export function newToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
-/** What the store keeps of a credential: SHA-256, base64url. */
+/** SHA-256 is enough for 256 random bits; storing only the hash means a copy of the store opens nothing. */
 export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("base64url");
 }

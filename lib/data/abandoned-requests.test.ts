@@ -1,7 +1,3 @@
-/**
- * Requests the browser abandons spend no N-sight call: the app's real route, cache, client
- * and budget against the simulator, counting the calls the simulator receives.
- */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,12 +45,9 @@ const technicians = (prefix: string, count: number) =>
 describe("abandoned requests", () => {
   it("cost N-sight at most the calls already in flight, and those still fill the cache", async () => {
     const { budget, cache, config } = getRuntime();
-    // Generated devices: ordinary histories, none of the Fault Lab's misbehaviours.
     const devices = sim.fleet.devices.slice(FIXED_DEVICE_COUNT, FIXED_DEVICE_COUNT + 100).map((d) => d.id);
     expect(devices).toHaveLength(100);
 
-    // Five waves of 20, each a technician's full share of the minute: each wave reaches the
-    // budget, then the browser goes away.
     const people = await technicians("wave", 5);
     const answers: Promise<Response>[] = [];
     for (let wave = 0; wave < 5; wave++) {
@@ -74,7 +67,6 @@ describe("abandoned requests", () => {
     expect(sim.stats().totalCalls).toBe(sentBeforeLeaving);
     expect(cache.size).toBe(sentBeforeLeaving);
 
-    // The answers that were already on their way serve the next visitor without a call.
     const served = await history(devices[0]!, people[0]!.cookie);
     expect(served.status).toBe(200);
     expect(sim.stats().totalCalls).toBe(sentBeforeLeaving);

@@ -1,8 +1,3 @@
-/**
- * The data layer refuses or filters before the cache or N-sight is touched: the app's real
- * cache, client and budget, a real fleet refresher that has read the inventory, and the
- * simulator counting the calls it receives.
- */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCENARIO } from "../../simulator/scenarios";
 import { startSimulator, type Simulator } from "../../simulator/server";
@@ -28,7 +23,6 @@ const viewer = user("viewer", [MINE]);
 const noRole = user(null);
 const admin = user("admin");
 const display: Principal = { kind: "display", displayId: "d", name: "Wall", clientIds: [MINE] };
-/** A share link to a device of MINE (set once the simulator is up). */
 let share: Principal;
 
 beforeAll(async () => {
@@ -113,7 +107,6 @@ describe("the data layer", () => {
     for (const principal of [viewer, display]) {
       const snapshot = principal === display ? readNocSnapshot(principal) : readFleetSnapshot(principal);
       expect(snapshot.clients.map((c) => c.clientId)).toEqual([MINE]);
-      // Asking for another client's fleet gives nothing of it.
       expect(readFleetSnapshot(principal, new Set([OTHERS])).clients).toEqual([]);
     }
     expect(readFleetSnapshot(admin).clients.length).toBeGreaterThan(1);

@@ -5,15 +5,7 @@ import { isNsightError, NsightError } from "../nsight/errors";
 import { getRuntime } from "../server/nsight";
 import { combine, fromHit, type Fresh } from "./fresh";
 
-/**
- * Cached reads of N-sight, one cache entry per service and parameters, so N-sight sees one
- * call per resource per cache period however many people are looking. A route passes its
- * request's signal: a call nobody waits for any more is never sent (see SwrCache).
- *
- * These decide nothing about who may see what: pages and routes go through
- * lib/data/nsight-data.ts, which checks the principal first. Only the data layer and the
- * fleet refresher (which reads for nobody in particular) import this module.
- */
+// Decides nothing about who may see what: only lib/data/nsight-data.ts (which checks the principal first) and the fleet refresher import this module.
 
 /** An unknown id is a definitive answer: remember it for the TTL instead of asking again. */
 const isUnknownId = (error: unknown) => isNsightError(error) && error.kind === "not_found";
@@ -43,7 +35,6 @@ export async function readClients(call: CallOptions = {}): Promise<Fresh<Client[
   return fromHit(hit);
 }
 
-/** One client, from the cached client list. */
 export async function readClient(clientId: string, call: CallOptions = {}): Promise<Fresh<Client>> {
   const clients = await readClients(call);
   const found = clients.data.find((c) => c.clientId === clientId);
@@ -77,7 +68,6 @@ async function readClientDevicesOfType(clientId: string, type: DeviceType, call:
   return fromHit(hit);
 }
 
-/** Every server and workstation of a client, with its site and Backup & Recovery flag. */
 export async function readClientDevices(clientId: string, call: CallOptions = {}): Promise<Fresh<ClientDevice[]>> {
   const [servers, workstations] = await Promise.all([readClientDevicesOfType(clientId, "server", call), readClientDevicesOfType(clientId, "workstation", call)]);
   return combine(servers, workstations, (s, w) =>
@@ -101,11 +91,7 @@ async function readSiteDevicesOfType(siteId: string, type: DeviceType, call: Cal
   return fromHit(hit);
 }
 
-/**
- * Servers and workstations of a site. Given the site's client, each device also gets its
- * Backup & Recovery flag (list_servers does not carry it), and a site that does not belong
- * to that client is reported as unknown.
- */
+/** list_servers lacks the Backup & Recovery flag: given the site's client, it comes from the client's device list. */
 export async function readSiteDevices(siteId: string, clientId?: string, call: CallOptions = {}): Promise<Fresh<SiteDevice[]>> {
   const [servers, workstations] = await Promise.all([readSiteDevicesOfType(siteId, "server", call), readSiteDevicesOfType(siteId, "workstation", call)]);
   const devices = combine(servers, workstations, (s, w) => [...s, ...w].sort(byName));
@@ -133,10 +119,6 @@ export async function readDeviceSessions(deviceId: string, call: CallOptions = {
   return fromHit(hit);
 }
 
-/**
- * Something made from a device's cached sessions (the JSON of one range), kept with them for
- * the next caller: it weighs `weight` records toward the cache's bound and goes with them.
- */
 export function keptWithDeviceSessions<T>(deviceId: string, sessions: readonly BackupSession[], name: string, weight: number, make: () => T): T {
   return getRuntime().cache.keepWith(cacheKey.sessions(deviceId), sessions, name, weight, make);
 }

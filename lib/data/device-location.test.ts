@@ -1,7 +1,3 @@
-/**
- * What finding a device's client and site costs N-sight, counted at the simulator: the app's
- * real cache, client and budget, and a real fleet refresher that has read the inventory.
- */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FleetRefresher } from "../fleet/refresher";
 import { SCENARIO } from "../../simulator/scenarios";
@@ -13,9 +9,7 @@ import { readClientDevices, readClients, readDeviceSessions } from "./cached-rea
 
 const KEY = "device-location-key";
 const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
-/** An id no client lists: a typo of a real one. */
 const MISTYPED = "3000999";
-/** Someone who may see every device: these tests count calls, not refusals. */
 const ADMIN: Principal = { kind: "demo" };
 let sim: Simulator;
 
@@ -27,11 +21,9 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => {
   delete (globalThis as Record<symbol, unknown>)[FLEET];
-  // A cold cache: the state the server is in after a restart, or once the inventory's TTL has passed.
   getRuntime().cache.clear();
 });
 
-/** Calls the simulator received while `work` ran, as "service?params" without the key. */
 async function callsDuring(work: () => Promise<unknown>): Promise<string[]> {
   const before = sim.stats().totalCalls;
   await work();
@@ -40,7 +32,6 @@ async function callsDuring(work: () => Promise<unknown>): Promise<string[]> {
   return calls.map(({ params: { apikey: _key, service, ...rest } }) => `${service}?${new URLSearchParams(rest).toString()}`);
 }
 
-/** The device page's reads: its header's location, and its widgets' sessions. */
 const openDevicePage = (deviceId: string, hint?: string) =>
   Promise.all([findDeviceLocation(ADMIN, deviceId, hint), readDeviceSessions(deviceId).catch((error: unknown) => error)]);
 
@@ -95,7 +86,6 @@ describe("finding a device's client and site", () => {
     });
     expect(calls).toEqual([`list_mob_sessions?deviceid=${MISTYPED}`]);
     expect(await callsDuring(() => openDevicePage(MISTYPED))).toEqual([]);
-    // A real device is still found, from the link's hint or by looking through the clients.
     expect(await findDeviceLocation(ADMIN, SCENARIO.faults.http500)).toMatchObject({ client: { name: "Simulator Fault Lab" } });
   });
 });

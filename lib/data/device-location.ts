@@ -14,7 +14,6 @@ export interface DeviceLocation {
   client: Client;
 }
 
-/** Clients searched at once when a device link carries no (correct) hint. */
 const SEARCH_CONCURRENCY = 4;
 
 async function deviceOf(clientId: string, deviceId: string, call: CallOptions): Promise<DeviceLocation | null> {
@@ -30,10 +29,10 @@ async function deviceOf(clientId: string, deviceId: string, call: CallOptions): 
   }
 }
 
-/** The asker's share is used up: not an answer about the device, and searching on would only be refused again. */
+/** Not an answer about the device, and searching on would only be refused again. */
 const isRateLimited = (error: unknown) => isNsightError(error) && error.kind === "rate_limited";
 
-/** Whether N-sight says it has no such device; the answer is cached, and the page needs it anyway. */
+/** The answer is cached, and the page needs it anyway. */
 async function isUnknownDevice(deviceId: string, call: CallOptions): Promise<boolean> {
   try {
     await readDeviceSessions(deviceId, call);
@@ -44,15 +43,7 @@ async function isUnknownDevice(deviceId: string, call: CallOptions): Promise<boo
   }
 }
 
-/**
- * Which client and site a device belongs to. N-sight has no "get device" call, so the
- * fleet state says which client to read (its device lists are cached, and kept warm by the
- * refresher). Once the fleet has read the inventory, an id it does not know costs nothing
- * here. Before that (the very first start), N-sight's answer for the device's own sessions
- * (one call, the one the page makes anyway, an unknown id remembered for the TTL) rules out
- * a mistyped id before the link's hint and then every client are searched. Returns null for
- * a device nobody lists. Refuses (AccessError) a device the principal may not see.
- */
+/** N-sight has no "get device" call: the fleet state says which client to read; before its first inventory, the device's own sessions (read by the page anyway) rule out a mistyped id. */
 export async function findDeviceLocation(principal: Principal | null, deviceId: string, hintClientId?: string, asked: CallOptions = {}): Promise<DeviceLocation | null> {
   requireDevice(principal, deviceId);
   const call = askedBy(principal, asked);
@@ -81,10 +72,6 @@ export async function findDeviceLocation(principal: Principal | null, deviceId: 
   return found;
 }
 
-/**
- * The device's location if the inventory needed is already cached (fresh or not), without
- * calling N-sight: lets a page pick the client's time zone without waiting.
- */
 export function peekDeviceLocation(principal: Principal | null, deviceId: string, hintClientId?: string): DeviceLocation | null {
   if (!principal || !canSeeDevice(principal, deviceId)) return null;
   const { cache } = getRuntime();

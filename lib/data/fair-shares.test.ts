@@ -1,9 +1,3 @@
-/**
- * One principal paging through hundreds of devices spends at most its share of the budget
- * and does not slow another's page: the app's real route, cache, client and budget against
- * the simulator, with principals signed in through the real store, counting the calls the
- * simulator receives and the order it receives them in.
- */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,7 +38,6 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 const history = (deviceId: string, cookie: string) =>
   GET(new Request(`http://localhost/api/devices/${deviceId}/history`, { headers: { cookie } }), { params: Promise.resolve({ deviceId }) });
 
-/** The simulator's calls so far, as the device each one asked about. */
 const devicesAsked = () => sim.stats().requests.map((r) => r.params.deviceid);
 
 describe("fair shares of the call budget", () => {
@@ -55,7 +48,6 @@ describe("fair shares of the call budget", () => {
     const c = await signedInUser("c@example.com", "technician");
     const share = config.callsPerPrincipal;
     expect(share).toBe(20);
-    // Generated devices: ordinary histories, none of the Fault Lab's misbehaviours.
     const devices = sim.fleet.devices.slice(FIXED_DEVICE_COUNT, FIXED_DEVICE_COUNT + 101).map((d) => d.id);
     const pagedByA = devices.slice(0, 100);
     const forB = devices[100]!;
@@ -76,15 +68,12 @@ describe("fair shares of the call budget", () => {
     expect(Number(refused[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(Number(refused[0]!.headers.get("retry-after"))).toBeLessThanOrEqual(61);
 
-    // A's twenty wait for the budget (a few in flight); B asks for a device page now.
     expect(budget.stats().queued).toBeGreaterThan(0);
     const sentBeforeB = budget.stats().startedLastMinute;
     const answerToB = history(forB, b.cookie);
-    // C asks for a device A is already loading: C joins that load and spends nothing.
     const answerToC = history(pagedByA[share - 1]!, c.cookie);
     expect((await answerToB).status).toBe(200);
     const sentAhead = devicesAsked().indexOf(forB) - sentBeforeB;
-    // B's call goes out as soon as a call in flight ends, not after A's backlog.
     expect(sentAhead).toBeGreaterThanOrEqual(0);
     expect(sentAhead).toBeLessThan(config.maxConcurrent);
 
@@ -95,7 +84,6 @@ describe("fair shares of the call budget", () => {
     expect(askedOfSim.filter((id) => pagedByA.includes(id!))).toHaveLength(share);
     expect(askedOfSim).toHaveLength(share + 1);
 
-    // What A has read costs nothing and is never refused, even with A's share spent.
     const again = await history(pagedByA[0]!, a.cookie);
     expect(again.status).toBe(200);
     expect(sim.stats().totalCalls).toBe(share + 1);

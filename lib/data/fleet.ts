@@ -4,10 +4,7 @@ import type { Principal } from "../auth/principal";
 import type { FleetDevice, FleetSnapshot } from "../fleet/types";
 import { getFleet } from "../server/fleet";
 
-/**
- * Fleet health for a principal: the refresher's state (never N-sight), limited to the
- * clients the principal may see, so a viewer's or a display's counts are its clients' counts.
- */
+/** The refresher's state (never N-sight), limited to the clients the principal may see. */
 function snapshotFor(principal: Principal | null, capability: Capability, requested?: ReadonlySet<string>): FleetSnapshot {
   requireCapability(principal, capability);
   const scope = clientScope(principal);
@@ -16,17 +13,14 @@ function snapshotFor(principal: Principal | null, capability: Capability, reques
   return getFleet().snapshot(allowed);
 }
 
-/** The fleet for the overview and GET /api/fleet; `requested` narrows it further. */
 export function readFleetSnapshot(principal: Principal | null, requested?: ReadonlySet<string>): FleetSnapshot {
   return snapshotFor(principal, "fleet.read", requested);
 }
 
-/** The fleet for the NOC wall. */
 export function readNocSnapshot(principal: Principal | null, requested?: ReadonlySet<string>): FleetSnapshot {
   return snapshotFor(principal, "noc.read", requested);
 }
 
-/** The refresher's view of one client's devices. */
 export function fleetDevicesOfClient(principal: Principal | null, clientId: string): Map<string, FleetDevice> {
   requireClient(principal, clientId);
   return getFleet().devicesOfClient(clientId);

@@ -7,15 +7,10 @@ import { askedBy } from "./asker";
 import { readClient, readClientDevices, readClients, readDeviceSessions, readSites, readSiteDevices } from "./cached-reads";
 import type { Fresh } from "./fresh";
 
-/**
- * What pages and API routes read of N-sight. Each read takes the principal asking and
- * refuses (AccessError) or filters BEFORE the cache or N-sight is touched, so no path can
- * show a client to someone who may not see it.
- */
+// Every read refuses or filters BEFORE the cache or N-sight is touched, so no path can show a client to someone who may not see it.
 
 export { keptWithDeviceSessions } from "./cached-reads";
 
-/** The clients this principal may see. */
 export async function getClients(principal: Principal | null, call: CallOptions = {}): Promise<Fresh<Client[]>> {
   requireCapability(principal, "client.read");
   const scope = clientScope(principal);
@@ -34,16 +29,11 @@ export async function getSites(principal: Principal | null, clientId: string, ca
   return readSites(clientId, askedBy(principal, call));
 }
 
-/** Every server and workstation of a client, with its site and Backup & Recovery flag. */
 export async function getClientDevices(principal: Principal | null, clientId: string, call: CallOptions = {}): Promise<Fresh<ClientDevice[]>> {
   requireClient(principal, clientId);
   return readClientDevices(clientId, askedBy(principal, call));
 }
 
-/**
- * Servers and workstations of a site. A principal limited to some clients must say which
- * client the site belongs to (the read then checks that it does).
- */
 export async function getSiteDevices(principal: Principal | null, siteId: string, clientId?: string, call: CallOptions = {}): Promise<Fresh<SiteDevice[]>> {
   if (clientId !== undefined) requireClient(principal, clientId);
   else {

@@ -3,7 +3,6 @@ import { ConfigError } from "../config";
 import { NsightError, type NsightErrorKind } from "../nsight/errors";
 import { apiRoute, errorResponse, RequestError } from "./api-route";
 
-/** Something an upstream body or an internal error could carry that must never reach a browser. */
 const LEAK = "apikey=0123456789abcdef <html>Cloudflare Ray ID</html> at Object.<anonymous> (/srv/app/lib/x.ts:1:1)";
 
 beforeEach(() => {
@@ -69,7 +68,6 @@ describe("errorResponse", () => {
 
 describe("apiRoute", () => {
   beforeEach(() => {
-    // Open demo mode (a simulator on this machine): every visitor is the demo administrator.
     vi.stubEnv("NSIGHT_DEMO", "1");
     vi.stubEnv("NSIGHT_SERVER", "http://127.0.0.1:9");
     vi.stubEnv("NSIGHT_API_KEY", "test-key");

@@ -16,11 +16,7 @@ import { EncodedAnswer, gzipBytes } from "./encoded-answer";
 import { acceptsGzip, PRECOMPRESSED_ROUTES } from "./precompressed.mjs";
 import { MissingError, RequestError } from "./request-error";
 
-/**
- * Every JSON route is one handler inside this wrapper. It validates the path ids and the
- * query, maps typed errors to HTTP statuses, and never lets an internal message, a stack
- * or an upstream body reach the browser.
- */
+/** Never lets an internal message, a stack or an upstream body reach the browser. */
 
 export { RequestError };
 
@@ -53,10 +49,7 @@ const NSIGHT_STATUS: Record<NsightError["kind"], [number, ApiErrorCode]> = {
   rate_limited: [429, "rate_limited"],
 };
 
-/**
- * The answer to a request the browser has abandoned: nobody reads it, so it is not worth a
- * log line (499, as proxies record a client that closed the connection).
- */
+/** 499, as proxies log a client that closed the connection: nobody reads it, not worth a log line. */
 function abandoned(): Response {
   return new Response(null, { status: 499, headers: BASE_HEADERS });
 }
@@ -82,31 +75,21 @@ export function errorResponse(error: unknown, route: string): Response {
 }
 
 export interface RouteInput<P> {
-  /** Who is asking: resolved once by the wrapper; pass it to every read in lib/data/. */
   principal: Principal;
-  /** The request itself, for a handler that reads a body. */
   request: Request;
   params: P;
   query: URLSearchParams;
-  /** Fires when the browser abandons the request: pass it to every read from N-sight. */
   signal: AbortSignal;
 }
 
 interface RouteRules<P extends Record<string, string>> {
-  /** Route label for logs, such as "GET /api/devices/:deviceId/sessions". */
   route: string;
-  /** Path parameters that must be N-sight ids. */
   ids: (keyof P & string)[];
-  /** Query parameters accepted; anything else, or any repeat, is a 400. */
   query?: string[];
-  /** Checked before the handler runs (the data layer checks again, with the scope); must agree with the route's row in lib/auth/routes.ts, which gives it when omitted. */
+  /** Checked before the handler runs, and again by the data layer with the scope. */
   capability?: Capability;
 }
 
-/**
- * Data to wrap as `{ data, meta }`, or a complete answer already encoded, for large answers
- * reused across requests: the same bytes for everyone within a cache period.
- */
 export type RouteResult = Fresh<unknown> | EncodedAnswer | Response;
 
 export interface RouteSpec<P extends Record<string, string>> extends RouteRules<P> {
@@ -128,11 +111,6 @@ function label(name: string): string {
 
 const CROSS_ORIGIN = "This request came from another site; it was refused.";
 
-/**
- * Checks the request's origin (state-changing methods), resolves who is asking (401 without a
- * credential) and the route's capability (403), then validates path ids and the query
- * against the route's rules (RequestError).
- */
 async function readInput<P extends Record<string, string>>(rules: RouteRules<P>, request: Request, context: { params: Promise<P> }): Promise<RouteInput<P>> {
   if (!originAllowed(request)) throw new AccessError("forbidden", CROSS_ORIGIN);
   const principal = await resolvePrincipal(request);
@@ -165,10 +143,6 @@ function successBody<T>(result: Fresh<T>): ApiSuccess<T> {
   return { data: result.data, meta: { fetchedAt: new Date(result.fetchedAt).toISOString(), stale: result.stale, demo: isDemo() } };
 }
 
-/**
- * A successful answer encoded once, for a route that hands the same answer to many
- * requests (it keeps the result and sends it as is, or gzipped: see EncodedAnswer).
- */
 export function encodeSuccess(result: Fresh<unknown>): EncodedAnswer {
   return new EncodedAnswer(Buffer.from(JSON.stringify(successBody(result))));
 }
@@ -177,18 +151,13 @@ export function encodeSuccess(result: Fresh<unknown>): EncodedAnswer {
 const ENCODE_SLICE_ITEMS = 250;
 const ENCODE_SLICE_MS = 8;
 
-/**
- * encodeSuccess for a long list (a session history runs to megabytes of JSON): the same
- * bytes, made a slice of items at a time, handing the event loop back between slices so
- * other requests do not wait for the whole encoding.
- */
+/** A session history runs to megabytes: encode a slice at a time, handing the event loop back between slices. */
 export async function encodeListSuccess(result: Fresh<readonly unknown[]>): Promise<EncodedAnswer> {
   const empty = JSON.stringify(successBody({ ...result, data: [] }));
   const open = '{"data":[';
   if (!empty.startsWith(`${open}]`)) throw new Error("The success envelope must start with its data");
   const parts: Buffer[] = [Buffer.from(open)];
   const items = result.data;
-  // Whatever made the list (a parse, a sort) ran in this turn: encoding starts on the next.
   await new Promise<void>((resolve) => setImmediate(resolve));
   let sliceStart = performance.now();
   for (let i = 0; i < items.length; i += ENCODE_SLICE_ITEMS) {
@@ -208,7 +177,6 @@ function bytes(body: Buffer): Uint8Array<ArrayBuffer> {
   return new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
 }
 
-/** The same answer gzipped, for a precompressed route (next.config.mjs has labelled it gzip). */
 async function gzipped(response: Response): Promise<Response> {
   const body = await gzipBytes(Buffer.from(await response.arrayBuffer()));
   return new Response(bytes(body), { status: response.status, headers: response.headers });
@@ -222,10 +190,6 @@ function renewDisplayCookie(input: RouteInput<Record<string, string>>, response:
   return response;
 }
 
-/**
- * A JSON route: `{ data, meta }` on success, `{ error }` with the right status otherwise.
- * Export the result under the method's name (GET, POST, DELETE…).
- */
 export function apiRoute<P extends Record<string, string>>(routeSpec: RouteSpec<P>) {
   const spec = withTableCapability(routeSpec);
   const precompressed = PRECOMPRESSED_ROUTES.includes(spec.route.replace(/^GET /, ""));
@@ -236,7 +200,6 @@ export function apiRoute<P extends Record<string, string>>(routeSpec: RouteSpec<
     try {
       const input = await readInput(spec, request, context);
       const result = await spec.handler(input);
-      // A complete answer of the handler's own (201 with a body, 204…).
       if (result instanceof Response) return result;
       if (result instanceof EncodedAnswer) {
         return renewDisplayCookie(input, new Response(bytes(gzip ? await result.gzip() : result.json), { status: 200, headers: BASE_HEADERS }));
@@ -250,7 +213,6 @@ export function apiRoute<P extends Record<string, string>>(routeSpec: RouteSpec<
   };
 }
 
-/** A route that answers with a file (CSV); errors are JSON like everywhere else. */
 export function fileRoute<P extends Record<string, string>>(routeSpec: RouteRules<P> & { handler: (input: RouteInput<P>) => Promise<Response> }) {
   const spec = withTableCapability(routeSpec);
   return async function handle(request: Request, context: { params: Promise<P> }): Promise<Response> {

@@ -4,10 +4,8 @@ import { RequestError } from "./request-error";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Any JSON object, for handlers that check its fields themselves. */
 export const JSON_OBJECT = z.record(z.string(), z.unknown());
 
-/** A request's JSON body checked against a schema; anything else is a 400 that names the first problem. */
 export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) throw new RequestError("Send a JSON body (Content-Type: application/json).");
   const length = Number(request.headers.get("content-length") ?? "0");

@@ -5,7 +5,6 @@ export class RequestError extends Error {
   }
 }
 
-/** A request for something of the dashboard's own (a user, a token) that does not exist: 404. */
 export class MissingError extends RequestError {
   constructor(message: string) {
     super(message);

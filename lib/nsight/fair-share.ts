@@ -1,16 +1,10 @@
 import "server-only";
 
-/**
- * Each asker's use of the call budget's sliding window: the calls it started in the window
- * plus those it has waiting. An asker is a principal's identity (lib/auth/principal.ts
- * actorOf). Entries go when their last call leaves the window, so the map holds at most
- * the budget's calls a minute plus its queue; `maxAskers` is a guard on that bound.
- */
+// Entries go when their last call leaves the window: at most a minute's calls plus the queue (maxAskers guards that bound).
 export class FairShare {
   private readonly askers = new Map<string, { starts: number[]; waiting: number }>();
 
   constructor(
-    /** Calls an asker may have started in the window and waiting, together. */
     readonly limit: number,
     private readonly windowMs: number,
     private readonly maxAskers: number,
@@ -22,7 +16,6 @@ export class FairShare {
     return this.askers.size;
   }
 
-  /** Calls of this asker started in the window or waiting. */
   used(asker: string, now: number): number {
     const entry = this.askers.get(asker);
     if (!entry) return 0;
@@ -30,7 +23,6 @@ export class FairShare {
     return entry.starts.length + entry.waiting;
   }
 
-  /** Calls of this asker started in the window (the least served is started first). */
   started(asker: string, now: number): number {
     const entry = this.askers.get(asker);
     if (!entry) return 0;
@@ -38,7 +30,6 @@ export class FairShare {
     return entry.starts.length;
   }
 
-  /** 0 when the asker may queue one more call; otherwise how long until it may. */
   waitMs(asker: string, now: number): number {
     this.prune(now);
     const entry = this.askers.get(asker);
@@ -50,14 +41,12 @@ export class FairShare {
     return freeing === undefined ? this.windowMs : Math.max(1, freeing + this.windowMs - now);
   }
 
-  /** A call of this asker waits for the budget. */
   reserve(asker: string): void {
     const entry = this.askers.get(asker) ?? { starts: [], waiting: 0 };
     entry.waiting++;
     this.askers.set(asker, entry);
   }
 
-  /** A waiting call went without being sent (abandoned, or the budget closed). */
   release(asker: string, now: number): void {
     const entry = this.askers.get(asker);
     if (!entry) return;
@@ -66,7 +55,6 @@ export class FairShare {
     if (entry.waiting === 0 && entry.starts.length === 0) this.askers.delete(asker);
   }
 
-  /** A waiting call of this asker was sent. */
   start(asker: string, now: number): void {
     const entry = this.askers.get(asker) ?? { starts: [], waiting: 1 };
     entry.waiting = Math.max(0, entry.waiting - 1);

@@ -11,7 +11,6 @@ export interface ApiTokenRow {
   lastUsedAt: number | null;
 }
 
-/** The token with this hash if it is neither revoked nor expired at `now`. */
 export async function findLiveApiToken(db: Store, hash: string, now = Date.now()): Promise<ApiTokenRow | null> {
   const row = await db
     .selectFrom("api_tokens")
@@ -30,7 +29,6 @@ export async function touchApiToken(db: Store, id: string, now = Date.now()): Pr
 
 export interface NewApiToken {
   id: string;
-  /** SHA-256 of the token (lib/auth/tokens.ts); the token itself is never stored. */
   hash: string;
   userId: string;
   name: string;
@@ -45,7 +43,6 @@ export async function insertApiToken(db: Store, token: NewApiToken, now = Date.n
   return { id: token.id, userId: token.userId, name: token.name, createdAt: now, expiresAt: token.expiresAt, lastUsedAt: null };
 }
 
-/** A token as the admin pages list it: never its hash. */
 export interface ApiTokenListing extends ApiTokenRow {
   userEmail: string;
   revokedAt: number | null;
@@ -64,7 +61,6 @@ function toListing(r: ListingRow): ApiTokenListing {
   return { id: r.id, userId: r.user_id, userEmail: r.email, name: r.name, createdAt: r.created_at, expiresAt: r.expires_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
 }
 
-/** Every token, newest first, with its user's e-mail. */
 export async function listApiTokens(db: Store): Promise<ApiTokenListing[]> {
   const rows = await listingQuery(db).orderBy("api_tokens.created_at", "desc").orderBy("api_tokens.id").execute();
   return rows.map(toListing);
@@ -75,7 +71,6 @@ export async function findApiToken(db: Store, id: string): Promise<ApiTokenListi
   return row ? toListing(row) : null;
 }
 
-/** Revokes a token; false when there is no such token or it was revoked already. */
 export async function revokeApiToken(db: Store, id: string, now = Date.now()): Promise<boolean> {
   const result = await db.updateTable("api_tokens").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
   return result.numUpdatedRows > 0n;

@@ -14,7 +14,6 @@ export interface AuditEntry {
 
 export interface NewAuditEntry {
   actor: string;
-  /** Dotted verb, such as "session.sign_in" or "user.set_role". */
   action: string;
   target?: string | null;
   detail?: Record<string, unknown> | null;
@@ -45,10 +44,7 @@ function parseDetail(json: string | null): Record<string, unknown> | null {
   }
 }
 
-/**
- * Newest first; `before` (an entry's `at`) pages back. With `beforeId` too, the page starts
- * right after that entry, so entries written in the same millisecond are not skipped.
- */
+/** With `beforeId`, entries written in the same millisecond as the cursor are not skipped. */
 export async function listAudit(db: Store, options: { limit?: number; before?: number; beforeId?: string } = {}): Promise<AuditEntry[]> {
   let query = db.selectFrom("audit_log").selectAll().orderBy("at", "desc").orderBy("id", "desc").limit(Math.min(Math.max(options.limit ?? 100, 1), 1000));
   const { before, beforeId } = options;

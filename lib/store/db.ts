@@ -7,16 +7,11 @@ import { getAuthConfig } from "../config";
 import { migrationProvider } from "./migrations";
 import type { Database } from "./schema";
 
-/**
- * The dashboard's own store: the only module that writes SQL. SQLite (one file in DATA_DIR,
- * WAL) through Kysely, whose queries and migrator also run on PostgreSQL for the day the
- * dashboard runs as several instances.
- */
+// The only module that writes SQL; through Kysely so the same queries can run on PostgreSQL the day there are several instances.
 export type Store = Kysely<Database>;
 
 export const STORE_FILE = "dashboard.sqlite";
 
-/** Opens (creating if needed) the store in `dir` and applies pending migrations. */
 export async function openStore(dir: string): Promise<Store> {
   mkdirSync(dir, { recursive: true });
   const sqlite = new Sqlite(join(dir, STORE_FILE));
@@ -34,7 +29,6 @@ export async function openStore(dir: string): Promise<Store> {
   return db;
 }
 
-/** DATA_DIR as an absolute path (relative to where the server was started). */
 export function dataDirectory(dataDir = getAuthConfig().dataDir): string {
   // A runtime path, not a build input: without the hint Turbopack traces the whole project.
   return isAbsolute(dataDir) ? dataDir : join(/* turbopackIgnore: true */ process.cwd(), dataDir);
@@ -43,10 +37,7 @@ export function dataDirectory(dataDir = getAuthConfig().dataDir): string {
 const STORE = Symbol.for("nsight-backup-dashboard.store");
 type GlobalWithStore = typeof globalThis & { [STORE]?: Promise<Store> };
 
-/**
- * The process-wide store, opened once (on globalThis because Next may load this module once
- * per route bundle, and there must be one connection and one migration run per process).
- */
+// On globalThis: Next may load this module once per route bundle, and there must be one connection and one migration run per process.
 export function getStore(): Promise<Store> {
   const g = globalThis as GlobalWithStore;
   g[STORE] ??= openStore(dataDirectory()).catch((error: unknown) => {

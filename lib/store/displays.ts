@@ -4,7 +4,6 @@ import type { Store } from "./db";
 export interface DisplayRow {
   id: string;
   name: string;
-  /** null: every client. */
   clientIds: string[] | null;
   expiresAt: number;
   lastSeenAt: number | null;
@@ -27,7 +26,6 @@ function parseClientIds(json: string | null): string[] | null {
   }
 }
 
-/** The display with this credential hash if it is neither revoked nor expired at `now`. */
 export async function findLiveDisplay(db: Store, hash: string, now = Date.now()): Promise<DisplayRow | null> {
   const row = await db
     .selectFrom("displays")
@@ -40,7 +38,6 @@ export async function findLiveDisplay(db: Store, hash: string, now = Date.now())
   return { id: row.id, name: row.name, clientIds: parseClientIds(row.client_ids), expiresAt: row.expires_at, lastSeenAt: row.last_seen_at };
 }
 
-/** Why a display credential no longer works: revoked, expired, or not one of ours at all. */
 export async function deadDisplayReason(db: Store, hash: string, now = Date.now()): Promise<"revoked" | "expired" | "unknown"> {
   const row = await db.selectFrom("displays").select(["revoked_at", "expires_at"]).where("hash", "=", hash).executeTakeFirst();
   if (!row) return "unknown";
@@ -70,7 +67,7 @@ export async function insertDisplay(
     .execute();
 }
 
-/** Gives a paired display the credential its wall just collected (the hash it was created with was never handed out). */
+/** The hash it was created with was never handed out. */
 export async function setDisplayCredential(db: Store, id: string, hash: string, expiresAt: number, now = Date.now(), address: string | null = null): Promise<boolean> {
   const result = await db
     .updateTable("displays")
@@ -81,12 +78,10 @@ export async function setDisplayCredential(db: Store, id: string, hash: string, 
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** A display in use: seen now from this address, and its credential valid until `expiresAt`. */
 export async function touchDisplay(db: Store, id: string, expiresAt: number, address: string | null, now = Date.now()): Promise<void> {
   await db.updateTable("displays").set({ last_seen_at: now, last_address: address, expires_at: expiresAt }).where("id", "=", id).where("revoked_at", "is", null).execute();
 }
 
-/** Displays not revoked, newest first. */
 export async function listDisplays(db: Store): Promise<DisplayListing[]> {
   const rows = await db.selectFrom("displays").selectAll().where("revoked_at", "is", null).orderBy("created_at", "desc").limit(1000).execute();
   return rows.map((r) => ({
@@ -102,7 +97,6 @@ export async function listDisplays(db: Store): Promise<DisplayListing[]> {
   }));
 }
 
-/** Revokes a display; false if there is no such display or it was revoked already. */
 export async function revokeDisplay(db: Store, id: string, now = Date.now()): Promise<boolean> {
   const result = await db.updateTable("displays").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;

@@ -9,13 +9,9 @@ export interface LoginFailure {
 }
 
 export interface FailurePolicy {
-  /** Failures counted within this window… */
   windowMs: number;
-  /** …up to this many; the next one locks the key… */
   maxFailures: number;
-  /** …for this long. */
   lockMs: number;
-  /** At most this many rows are kept (the oldest go first). */
   maxRows: number;
 }
 
@@ -24,16 +20,12 @@ export async function getLoginFailure(db: Store, key: string): Promise<LoginFail
   return row ? { key: row.key, count: row.count, firstAt: row.first_at, lockedUntil: row.locked_until } : null;
 }
 
-/** Whether this key is locked out at `now`. */
 export async function lockedUntil(db: Store, key: string, now = Date.now()): Promise<number | null> {
   const failure = await getLoginFailure(db, key);
   return failure?.lockedUntil && failure.lockedUntil > now ? failure.lockedUntil : null;
 }
 
-/**
- * Counts one failure for a key and locks it once it has too many within the window. Old rows
- * are pruned on every write, and the table never holds more than `maxRows`, whoever sends.
- */
+/** Old rows are pruned on every write and the table never holds more than maxRows, whoever sends. */
 export async function recordLoginFailure(db: Store, key: string, policy: FailurePolicy, now = Date.now()): Promise<LoginFailure> {
   return db.transaction().execute(async (tx) => {
     await tx

@@ -1,9 +1,6 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 
-/**
- * Numbered migrations, applied in order at start. Never edit one that has shipped: add the
- * next number. Types stay portable (text, bigint, integer) so PostgreSQL can run them too.
- */
+// Never edit a shipped migration: add the next number. Portable types, so PostgreSQL can run them too.
 const migrations: Record<string, Migration> = {
   "001_identity": {
     async up(db: Kysely<unknown>) {
@@ -126,8 +123,7 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
-  // A share link made in open demo mode has no user behind it: created_by may be null (the
-  // demo administrator). SQLite cannot drop NOT NULL in place, so the table is rebuilt.
+  // SQLite cannot drop NOT NULL in place, so the table is rebuilt (a share link made in open demo mode has no user).
   "003_share_links": {
     async up(db: Kysely<unknown>) {
       await db.schema

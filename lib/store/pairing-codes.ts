@@ -6,23 +6,17 @@ export interface PairingCodeRow {
   codeHash: string;
   createdAt: number;
   expiresAt: number;
-  /** Set once an administrator entered the code: the display the wall may now claim. */
   displayId: string | null;
 }
 
 export interface PairingLimits {
-  /** Codes one address may hold at once (they live until they expire). */
   perAddress: number;
-  /** Codes the table holds at most, whoever asked. */
   maxRows: number;
 }
 
 export type NewPairingCode = { ok: true } | { ok: false; reason: "address_limit" | "table_full" };
 
-/**
- * Stores a new pending code unless its address already holds `perAddress` live codes or the
- * table is full. Expired codes are pruned first, on every call.
- */
+/** Expired codes are pruned on every call, and the table has a cap whoever asks. */
 export async function insertPairingCode(
   db: Store,
   code: { codeHash: string; claimHash: string; address: string | null; expiresAt: number },
@@ -49,19 +43,16 @@ export async function insertPairingCode(
   });
 }
 
-/** The live code with this hash (an administrator typed it), or null once expired or unknown. */
 export async function findLivePairingCode(db: Store, codeHash: string, now = Date.now()): Promise<PairingCodeRow | null> {
   const row = await db.selectFrom("pairing_codes").selectAll().where("code_hash", "=", codeHash).where("expires_at", ">", now).executeTakeFirst();
   return row ? { codeHash: row.code_hash, createdAt: row.created_at, expiresAt: row.expires_at, displayId: row.display_id } : null;
 }
 
-/** The live code the wall holding this claim secret is waiting on. */
 export async function findLivePairingClaim(db: Store, claimHash: string, now = Date.now()): Promise<PairingCodeRow | null> {
   const row = await db.selectFrom("pairing_codes").selectAll().where("claim_hash", "=", claimHash).where("expires_at", ">", now).executeTakeFirst();
   return row ? { codeHash: row.code_hash, createdAt: row.created_at, expiresAt: row.expires_at, displayId: row.display_id } : null;
 }
 
-/** Binds a live, not yet used code to a display; false if it expired or was used meanwhile. */
 export async function bindPairingCode(db: Store, codeHash: string, displayId: string, now = Date.now()): Promise<boolean> {
   const result = await db
     .updateTable("pairing_codes")

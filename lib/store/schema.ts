@@ -1,10 +1,6 @@
 import type { Generated } from "kysely";
 
-/**
- * The tables of the dashboard's own store. Portable types on purpose, so that a PostgreSQL
- * dialect can take SQLite's place: TEXT ids, epoch-millisecond integers, JSON as TEXT.
- * Every column that holds a credential holds SHA-256 of it, never the credential.
- */
+// Portable types (TEXT ids, epoch ms, JSON as TEXT) for PostgreSQL; a credential column holds SHA-256 of it, never the credential.
 export interface Database {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -24,14 +20,12 @@ export interface UsersTable {
   /** Lower-case. */
   email: string;
   name: string | null;
-  /** admin | technician | viewer, or null: signed in but no access. */
+  /** null: signed in but no access. */
   role: string | null;
-  /** JSON array of client ids for a viewer; null for roles that see every client. */
   client_ids: string | null;
   disabled_at: number | null;
   created_at: number;
   updated_at: number;
-  /** When a session was last opened for the user (migration 005). */
   last_sign_in_at: number | null;
 }
 
@@ -44,7 +38,6 @@ export interface IdentitiesTable {
 
 export interface PasswordCredentialsTable {
   user_id: string;
-  /** Argon2id PHC string. */
   hash: string;
   updated_at: number;
 }
@@ -77,9 +70,7 @@ export interface ShareLinksTable {
   hash: string;
   device_id: string;
   client_id: string;
-  /** The device page's query string at creation (range, filters, zone). */
   view: string;
-  /** The user who made it; null: the demo administrator. */
   created_by: string | null;
   created_at: number;
   expires_at: number;
@@ -92,7 +83,6 @@ export interface DisplaysTable {
   id: string;
   hash: string;
   name: string;
-  /** JSON array of client ids; null for every client. */
   client_ids: string | null;
   created_by: string;
   created_at: number;
@@ -127,7 +117,6 @@ export interface AuditLogTable {
   actor: string;
   action: string;
   target: string | null;
-  /** JSON object. */
   detail: string | null;
   address: string | null;
 }

@@ -54,7 +54,6 @@ export async function insertSession(db: Store, s: NewSession, now = Date.now()):
     .execute();
 }
 
-/** The session with this hash if it is neither revoked nor expired at `now`. */
 export async function findLiveSession(db: Store, hash: string, now = Date.now()): Promise<SessionRow | null> {
   const row = await db
     .selectFrom("sessions")
@@ -67,7 +66,7 @@ export async function findLiveSession(db: Store, hash: string, now = Date.now())
   return row ? toSession(row) : null;
 }
 
-/** Records use and pushes the idle expiry forward (never past the absolute one). */
+/** Never past the absolute expiry. */
 export async function touchSession(db: Store, hash: string, idleExpiresAt: number, now = Date.now()): Promise<void> {
   await db.updateTable("sessions").set({ last_seen_at: now, idle_expires_at: idleExpiresAt }).where("hash", "=", hash).execute();
 }
@@ -76,7 +75,6 @@ export async function revokeSession(db: Store, hash: string, now = Date.now()): 
   await db.updateTable("sessions").set({ revoked_at: now }).where("hash", "=", hash).where("revoked_at", "is", null).execute();
 }
 
-/** Ends every session of a user; returns how many were not yet revoked. */
 export async function revokeUserSessions(db: Store, userId: string, now = Date.now()): Promise<number> {
   const result = await db.updateTable("sessions").set({ revoked_at: now }).where("user_id", "=", userId).where("revoked_at", "is", null).executeTakeFirst();
   return Number(result.numUpdatedRows);
@@ -95,7 +93,7 @@ export async function listUserSessions(db: Store, userId: string, now = Date.now
   return rows.map(toSession);
 }
 
-/** Deletes sessions that ended more than `keepMs` ago, so the table does not grow without bound. */
+/** So the table does not grow without bound. */
 export async function pruneSessions(db: Store, keepMs: number, now = Date.now()): Promise<void> {
   const before = now - keepMs;
   await db

@@ -14,7 +14,6 @@ export async function setSetting(db: Store, key: string, value: string): Promise
     .execute();
 }
 
-/** Whether there was such a setting. */
 export async function deleteSetting(db: Store, key: string): Promise<boolean> {
   const result = await db.deleteFrom("settings").where("key", "=", key).executeTakeFirst();
   return result.numDeletedRows > 0n;

@@ -7,9 +7,8 @@ export interface ShareLinkRow {
   id: string;
   deviceId: string;
   clientId: string;
-  /** The device page's query string, normalised by the device view parser. */
   view: string;
-  /** The user who made it; null: the demo administrator. */
+  /** null: the demo administrator. */
   createdBy: string | null;
   createdAt: number;
   expiresAt: number;
@@ -71,7 +70,6 @@ export async function findShareLinkById(db: Store, id: string): Promise<ShareLin
   return row ? toRow(row) : null;
 }
 
-/** The link with this token hash if it is neither revoked nor expired at `now`. */
 export async function findLiveShareLink(db: Store, hash: string, now = Date.now()): Promise<ShareLinkRow | null> {
   const row = await db
     .selectFrom("share_links")
@@ -83,20 +81,17 @@ export async function findLiveShareLink(db: Store, hash: string, now = Date.now(
   return row ? toRow(row) : null;
 }
 
-/** Newest first; only the links of one user when `createdBy` is given. */
 export async function listShareLinks(db: Store, filter: { createdBy?: string } = {}, limit = 500): Promise<ShareLinkRow[]> {
   let query = db.selectFrom("share_links").select(COLUMNS).orderBy("created_at", "desc").limit(limit);
   if (filter.createdBy !== undefined) query = query.where("created_by", "=", filter.createdBy);
   return (await query.execute()).map(toRow);
 }
 
-/** Revokes a live link; false if it was already revoked or does not exist. */
 export async function revokeShareLink(db: Store, id: string, now = Date.now()): Promise<boolean> {
   const result = await db.updateTable("share_links").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-/** Counts one view of a link and returns its new count. */
 export async function countShareLinkView(db: Store, id: string, now = Date.now()): Promise<number> {
   const row = await db
     .updateTable("share_links")
@@ -107,7 +102,7 @@ export async function countShareLinkView(db: Store, id: string, now = Date.now()
   return row?.views ?? 0;
 }
 
-/** Moves a link's expiry (tests use it to expire a link without waiting a day). */
+/** Tests use it to expire a link without waiting a day. */
 export async function setShareLinkExpiry(db: Store, id: string, expiresAt: number): Promise<void> {
   await db.updateTable("share_links").set({ expires_at: expiresAt }).where("id", "=", id).execute();
 }

@@ -116,7 +116,6 @@ describe("store", () => {
     const fourth = await recordLoginFailure(db, "account:a", policy, 2_000);
     expect(fourth.lockedUntil).toBe(302_000);
     expect(await lockedUntil(db, "account:a", 302_001)).toBeNull();
-    // A failure after the window starts a new count.
     await recordLoginFailure(db, "account:b", policy, 0);
     expect((await recordLoginFailure(db, "account:b", policy, 61_000)).count).toBe(1);
     await clearLoginFailures(db, "account:b");

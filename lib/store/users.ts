@@ -14,9 +14,7 @@ export interface User {
   id: string;
   email: string;
   name: string | null;
-  /** null: known, but given no access. */
   role: Role | null;
-  /** The clients a viewer may see; null for roles that see all. */
   clientIds: string[] | null;
   disabledAt: number | null;
   createdAt: number;
@@ -94,7 +92,6 @@ export async function countUsers(db: Store): Promise<number> {
   return Number(count);
 }
 
-/** Changes role and clients; a viewer's clients are kept only for a viewer. */
 export async function setUserRole(db: Store, id: string, role: Role | null, clientIds: string[] | null, now = Date.now()): Promise<boolean> {
   const result = await db
     .updateTable("users")
@@ -108,7 +105,6 @@ export async function setUserName(db: Store, id: string, name: string | null, no
   await db.updateTable("users").set({ name, updated_at: now }).where("id", "=", id).execute();
 }
 
-/** When each user last signed in (users who never did are absent). */
 export async function lastSignIns(db: Store): Promise<Map<string, number>> {
   const rows = await db.selectFrom("users").select(["id", "last_sign_in_at"]).where("last_sign_in_at", "is not", null).execute();
   return new Map(rows.map((r) => [r.id, r.last_sign_in_at!]));
@@ -118,13 +114,11 @@ export async function recordSignIn(db: Store, id: string, now = Date.now()): Pro
   await db.updateTable("users").set({ last_sign_in_at: now }).where("id", "=", id).execute();
 }
 
-/** Changes a viewer's clients only (a user of another role is left as it is). */
 export async function setViewerClients(db: Store, id: string, clientIds: string[], now = Date.now()): Promise<boolean> {
   const result = await db.updateTable("users").set({ client_ids: JSON.stringify(clientIds), updated_at: now }).where("id", "=", id).where("role", "=", "viewer").executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-/** Disables (or re-enables) a user; a disabled user's sessions and tokens stop working. */
 export async function setUserDisabled(db: Store, id: string, disabled: boolean, now = Date.now()): Promise<boolean> {
   const result = await db
     .updateTable("users")
@@ -134,7 +128,7 @@ export async function setUserDisabled(db: Store, id: string, disabled: boolean, 
   return result.numUpdatedRows > 0n;
 }
 
-/** Removes a user and, by cascade, its identities, password, sessions, tokens and share links. */
+/** By cascade, its identities, password, sessions, tokens and share links go too. */
 export async function deleteUser(db: Store, id: string): Promise<boolean> {
   const result = await db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
   return result.numDeletedRows > 0n;
@@ -156,8 +150,6 @@ export async function findUserByIdentity(db: Store, issuer: string, subject: str
 export async function linkIdentity(db: Store, userId: string, issuer: string, subject: string, now = Date.now()): Promise<void> {
   await db.insertInto("identities").values({ issuer, subject, user_id: userId, created_at: now }).execute();
 }
-
-// Passwords: the Argon2id PHC string only (hashing lives in lib/auth/passwords.ts).
 
 export async function setPasswordHash(db: Store, userId: string, hash: string, now = Date.now()): Promise<void> {
   await db
