@@ -9,12 +9,7 @@ import { SCENARIO } from "../simulator/scenarios";
 import { authState, E2E_DATA_DIR, E2E_USERS, E2E_VIEWER_CLIENT, SIGNED_OUT } from "./support/env";
 import { expect, test } from "./support/fixtures";
 
-/**
- * The access matrix: every principal × every page (as HTML and as its RSC payload) and every
- * API route, each cell's status checked against what lib/auth/routes.ts and the capability
- * table say, and no other client's name in any body a principal limited to one client gets.
- * Pages and routes are listed from app/ at run time, so one without a row fails here.
- */
+// Pages and routes are listed from app/ at run time, so one without a row fails here.
 
 interface MatrixPrincipal {
   name: string;
@@ -24,7 +19,6 @@ interface MatrixPrincipal {
   context: (baseURL: string) => Promise<APIRequestContext>;
 }
 
-/** A page or API route with its ids filled in: one row of the matrix. */
 interface Instance {
   row: string;
   kind: "page" | "rsc" | "api";
@@ -33,15 +27,9 @@ interface Instance {
   access: RouteAccess;
   /** The client the path names (directly or through its site or device); null: none. */
   client: string | null;
-  /** A /s/{token}/ path: the share link's token in it is live, or made up. */
   link: "live" | "dead" | null;
 }
 
-/**
- * Principal kinds of the capability table that have no row yet, and why. Share links and
- * displays are built on other branches: when their credentials can be created, add their
- * principals to PRINCIPALS and take them off this list.
- */
 const NOT_YET: Partial<Record<PrincipalClass, string>> = {
   no_role: "covered by the sign-in specs (a user without a role sees the no-access page)",
   demo: "the e2e app signs in for real; open demo mode is covered by the specs with their own app",
@@ -62,12 +50,10 @@ function* filesNamed(dir: string, name: string, segments: string[] = []): Genera
   }
 }
 
-/** Every page of the app, by path. */
 function appPages(): string[] {
   return [...filesNamed(APP_DIR, "page.tsx")].map(routePath).sort();
 }
 
-/** Every API route of the app (under /api and a share link's /s/{token}/api), as "METHOD path" ("*" when it answers every method alike). */
 function apiRoutes(): string[] {
   const routes: string[] = [];
   const files = [...[...filesNamed(join(APP_DIR, "api"), "route.ts")].map((s) => ["api", ...s]), ...[...filesNamed(join(APP_DIR, "s", "[token]", "api"), "route.ts")].map((s) => ["s", "[token]", "api", ...s])];
@@ -93,7 +79,6 @@ interface ContextOptions {
   storageState: string | Awaited<ReturnType<APIRequestContext["storageState"]>>;
   extraHTTPHeaders?: Record<string, string>;
 }
-/** Set by the test from its Playwright instance. */
 let requestContext: (baseURL: string, options: ContextOptions) => Promise<APIRequestContext>;
 const signedInAs = (role: keyof typeof E2E_USERS) => (baseURL: string) => requestContext(baseURL, { storageState: authState(role) });
 
@@ -108,18 +93,15 @@ const PRINCIPALS: MatrixPrincipal[] = [
     context: (baseURL) => requestContext(baseURL, { storageState: SIGNED_OUT, extraHTTPHeaders: { Authorization: `Bearer ${tokenFor(E2E_USERS.viewer.email)}` } }),
   },
   { name: "no credential", who: null, clients: [], context: (baseURL) => requestContext(baseURL, { storageState: SIGNED_OUT }) },
-  // A share link of a device of the viewer's client, opened on its own: its token travels in the /s/{token}/ paths alone (filled in below).
+  // Its token travels in the /s/{token}/ paths alone.
   { name: "share link", who: "share", clients: [E2E_VIEWER_CLIENT], context: (baseURL) => requestContext(baseURL, { storageState: SIGNED_OUT }) },
-  // A wall paired for the viewer's client: its display cookie (set by the test below).
   { name: "display", who: "display", clients: [E2E_VIEWER_CLIENT], context: (baseURL) => requestContext(baseURL, { storageState: displayState }) },
 ];
 
-/** The paired display's browser state, and the live share link's token (set by the test). */
 let displayState: Awaited<ReturnType<APIRequestContext["storageState"]>>;
 let liveToken = "";
 const DEAD_TOKEN = "made-up-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
-/** The HTTP answer the table's outcome stands for, on a page, its RSC payload, or an API route. */
 function expectedStatus(instance: Instance, outcome: AccessOutcome): string {
   const { kind, access } = instance;
   const refusal = "refusal" in access ? access.refusal : undefined;
@@ -127,8 +109,7 @@ function expectedStatus(instance: Instance, outcome: AccessOutcome): string {
   // A state-changing call is sent without a body: let through, it is refused by the handler's own checks (400, 404…) or done (201, 204).
   if (kind === "api" && instance.method !== "GET" && outcome === "allowed") return "admitted";
   if (kind === "api") return { allowed: "200", sent_on: "200", unauthenticated: "401", forbidden: "403", out_of_scope: "403", not_found: "404", pairing: "200", gone: "410" }[outcome];
-  // To a principal who may not see it, a client's or device's page does not exist (streamed: a 200 that says 404); the
-  // dashboard and the wall say "no access", and an admin page answers a real 403.
+  // A page a principal may not see does not exist (streamed: a 200 that says 404) or says "no access"; an admin page answers a real 403.
   // An RSC payload is always a 200: it carries the redirect or the 403 for the client router to act on.
   const forbidden = refusal === "403" ? (kind === "page" ? "403" : "200 forbidden") : refusal === "no_access" ? "200 no access" : "200 not found";
   const out_of_scope = "200 not found";
@@ -136,10 +117,6 @@ function expectedStatus(instance: Instance, outcome: AccessOutcome): string {
   return { allowed: forward ? `200 redirect → ${forward}` : "200", sent_on: "200 redirect → /", unauthenticated: "200 redirect → /login", forbidden, out_of_scope, not_found: "404", pairing: "200", gone: "200 redirect → /s/expired" }[outcome];
 }
 
-/**
- * What a cell shows: the status, where a redirect goes, and whether a page says "not found" or
- * "no access" (a streamed page says the first two in Next's own error digests).
- */
 function observed({ kind, method }: Instance, response: APIResponse, body: string): string {
   const status = response.status();
   if (kind === "api" && method !== "GET" && ![401, 403, 405].includes(status)) return "admitted";
@@ -157,10 +134,7 @@ function observed({ kind, method }: Instance, response: APIResponse, body: strin
   return String(status);
 }
 
-/**
- * A row's answer, redirects not followed. An RSC request is first sent to its own URL with
- * the router's cache-busting `_rsc` parameter (Next sends a request without it there).
- */
+// An RSC request is first sent to its own URL with `_rsc` (Next sends one without it there).
 async function fetchRow(context: APIRequestContext, instance: Instance, origin: string): Promise<APIResponse> {
   if (instance.method !== "GET") return context.fetch(instance.path, { method: instance.method, maxRedirects: 0, headers: { Origin: origin } });
   if (instance.kind !== "rsc") return context.get(instance.path, { maxRedirects: 0 });
@@ -171,7 +145,6 @@ async function fetchRow(context: APIRequestContext, instance: Instance, origin: 
   return context.get(`${location.pathname}${location.search}`, { maxRedirects: 0, headers });
 }
 
-/** Each client's name, in the spellings a page or an answer could carry it. */
 async function clientNames(admin: APIRequestContext): Promise<{ clientId: string; spellings: string[] }[]> {
   const clients = (await (await admin.get("/api/clients")).json()).data as { clientId: string; name: string }[];
   expect(clients.length).toBeGreaterThan(1);
@@ -189,7 +162,6 @@ test.describe("the access matrix", () => {
     requestContext = (url, options) => playwright.request.newContext({ baseURL: url, ...options });
     const base = baseURL!;
 
-    // Every page and API route has a row; every principal kind of the capability table is tested or says why not.
     const pages = appPages();
     const routes = apiRoutes();
     expect.soft(pages.filter((p) => !PAGE_ACCESS[p]), "pages without a row in lib/auth/routes.ts").toEqual([]);
@@ -197,7 +169,7 @@ test.describe("the access matrix", () => {
     const tested = new Set(PRINCIPALS.map((p) => p.who));
     expect.soft(Object.keys(CAPABILITY_TABLE).filter((k) => !tested.has(k as PrincipalClass) && !NOT_YET[k as PrincipalClass])).toEqual([]);
 
-    // Ids to fill in, read as the administrator: the viewer's client and an ordinary other one (not the Fault Lab's).
+    // Not the Fault Lab's client: an ordinary other one.
     const admin = await requestContext(base, { storageState: authState("admin") });
     const clients = (await (await admin.get("/api/clients")).json()).data as { clientId: string }[];
     const own = E2E_VIEWER_CLIENT;
@@ -211,7 +183,6 @@ test.describe("the access matrix", () => {
     }
     const names = await clientNames(admin);
 
-    // A share link to the viewer's client's device, made by the technician; a wall paired by the admin for that client.
     const origin = new URL(base).origin;
     const technician = await requestContext(base, { storageState: authState("technician") });
     const link = await technician.post("/api/share-links", { headers: { Origin: origin }, data: { deviceId: ids[own]!.deviceId } });
@@ -238,7 +209,6 @@ test.describe("the access matrix", () => {
     const instances: Instance[] = [];
     const instancesOf = (kind: "page" | "api", method: string, path: string, access: RouteAccess) => {
       const named = /:(clientId|siteId|deviceId)/.test(path);
-      // Under /s/{token}/: the live link's token for each client's device, and a made-up token once.
       const links: ("live" | "dead" | null)[] = /:token\b/.test(path) ? ["live", "dead"] : [null];
       for (const link of links) {
         for (const clientId of named && link !== "dead" ? [own, other] : named ? [own] : [null]) {
@@ -255,7 +225,6 @@ test.describe("the access matrix", () => {
         }
       }
     };
-    // A page or route without a row has failed above; the rest of the matrix is still filled in.
     for (const page of pages) if (PAGE_ACCESS[page]) instancesOf("page", "GET", page, PAGE_ACCESS[page]);
     for (const route of routes) {
       const [method, path] = route.split(" ") as [string, string];
@@ -285,7 +254,6 @@ test.describe("the access matrix", () => {
       await context.dispose();
     }
 
-    // The matrix as tested, for the closing note: rows × principals, each cell's status.
     const columns = PRINCIPALS.map((p) => p.name);
     const lines = [
       `| route | ${columns.join(" | ")} |`,

@@ -4,11 +4,9 @@ import { APP_URL, authState, E2E_DATA_DIR, E2E_PASSWORD, E2E_USERS, E2E_VIEWER_C
 import { expect, test } from "./support/fixtures";
 import { addUser, issueTokenWithCli, signIn } from "./support/users";
 
-// The admin pages and API tokens against the shared app, as its administrator. Accounts this
-// spec changes are its own: the shared ones are every other spec's.
+// Accounts this spec changes are its own: the shared ones are every other spec's.
 const RUN = randomUUID().slice(0, 8);
 
-/** A request with an API token and nothing else: no cookie, no redirect followed. */
 function withToken(path: string, token: string): Promise<Response> {
   return fetch(`${APP_URL}${path}`, { headers: { Authorization: `Bearer ${token}` }, redirect: "manual" });
 }
@@ -35,13 +33,11 @@ test("an admin creates a token in /admin/tokens: it reads the API and pages as i
   expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   await expect(page.locator(`[data-token-row="${name}"]`)).toContainText("active");
 
-  // The viewer's role and clients, on the API and on a page.
   expect(await clientIds(await withToken("/api/clients", token))).toEqual([E2E_VIEWER_CLIENT]);
   const home = await withToken("/", token);
   expect(home.status).toBe(200);
   expect(await home.text()).toContain("Backup health");
   expect((await withToken("/api/audit", token)).status).toBe(403);
-  // Without it, the same page sends the visitor to sign in.
   expect((await fetch(`${APP_URL}/`, { redirect: "manual" })).status).toBe(307);
 
   const listed = ((await (await request.get("/api/tokens")).json()).data as { name: string; lastUsedAt: string | null; userEmail: string }[]).find((t) => t.name === name);
@@ -159,7 +155,7 @@ test("the audit log reads newest first, a page at a time, on /admin/audit and GE
   expect((await request.get("/api/audit?before=yesterday")).status()).toBe(400);
 
 
-  // More entries than a page holds: 50 audited changes of an account of this test's own.
+  // 50 audited changes, more than a page holds, of an account of this test's own.
   const email = `audited-${RUN}@e2e.test`;
   addUser(E2E_DATA_DIR, { email, role: "technician" }, E2E_PASSWORD);
   const user = ((await (await request.get("/api/users")).json()).data as { id: string; email: string }[]).find((u) => u.email === email)!;

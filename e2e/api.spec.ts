@@ -8,7 +8,6 @@ import { cookieHeader } from "./support/users";
 
 function wire(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    // As the signed-in administrator.
     const req = httpRequest(`${APP_URL}${path}`, { headers: { cookie: cookieHeader("admin"), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -164,7 +163,6 @@ test.describe("JSON API", () => {
           const fromGzip = JSON.parse(gunzipSync(zipped.body).toString("utf8"));
           const fromPlain = JSON.parse(plain.body.toString("utf8"));
           expect(fromGzip.data.counts).toBeDefined();
-          // As old as the newest device read; stale while N-sight is failing.
           expect(fromGzip.meta).toEqual({ fetchedAt: fromGzip.data.newestReadAt ?? fromGzip.data.asOf, stale: fromGzip.data.upstream.status === "failing", demo: false });
           if (fromPlain.data.asOf !== fromGzip.data.asOf) return "the snapshot changed in between";
           expect(fromPlain).toEqual(fromGzip);

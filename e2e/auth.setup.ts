@@ -2,8 +2,7 @@ import { test as setup } from "@playwright/test";
 import { authState, E2E_DATA_DIR, E2E_PASSWORD, E2E_USERS, SIGNED_OUT, type E2eRole } from "./support/env";
 import { addUser, signIn } from "./support/users";
 
-// Runs before every spec: one account per role in the e2e app's store, each signed in once
-// through /login; the specs reuse these browsers' cookies (the admin's by default).
+// One account per role, signed in once through /login; the specs reuse these cookies.
 setup.use({ storageState: SIGNED_OUT });
 
 setup("create an account per role and sign each in", async ({ browser }) => {

@@ -92,7 +92,6 @@ test.describe("the device page", () => {
     await expect(page).toHaveURL(/range=90d/);
 
     await page.goBack();
-    // 30 days is the default range, so the URL leaves it out.
     await expect(page).not.toHaveURL(/range=/);
     await expect(page.getByRole("button", { name: "Last 30 days" })).toHaveAttribute("aria-pressed", "true");
     await page.goBack();

@@ -13,7 +13,6 @@ interface Rollup {
   counts: Record<string, number>;
 }
 
-/** A browser of its own, with no credential, as a wall screen is when first switched on. */
 async function wallBrowser(browser: Browser, baseURL: string | undefined): Promise<Page> {
   const context = await browser.newContext({ baseURL, storageState: SIGNED_OUT, viewport: { width: 1920, height: 1080 } });
   return context.newPage();
@@ -44,7 +43,6 @@ test.describe("a NOC display", () => {
 
     const wall = await wallBrowser(browser, baseURL);
     await wall.goto("/noc?refresh=5");
-    // Not sent to sign in: it shows a code, and how to use it.
     await expect(wall).toHaveURL(/\/noc\?refresh=5$/);
     const code = await shownCode(wall);
     await expect(wall.getByText("An administrator enters this code in")).toBeVisible();
@@ -75,7 +73,6 @@ test.describe("a NOC display", () => {
     expect(credential!.expires * 1000 - Date.now(), "a year").toBeGreaterThan(360 * 24 * 3600_000);
     expect((await wall.context().cookies()).some((c) => c.name === "nbd_pairing")).toBe(false);
 
-    // Its tiles are that client's devices, and its counts that client's counts.
     const tiles = wall.locator("li[data-device-id]");
     await expect(tiles.first()).toBeVisible();
     for (const id of await tiles.evaluateAll((items) => items.map((i) => i.getAttribute("data-device-id")))) expect(clientDevices.has(id!), `tile of device ${id}`).toBe(true);
@@ -90,7 +87,6 @@ test.describe("a NOC display", () => {
     expect(fleet.clients.map((c) => c.clientId)).toEqual([client.clientId]);
     for (const p of fleet.problems) expect(p.clientId).toBe(client.clientId);
 
-    // Nothing but the wall and its data.
     const otherDevice = [...clientDevices][0]!;
     for (const path of ["/api/clients", `/api/devices/${otherDevice}/sessions`, `/api/clients/${client.clientId}/devices`, "/api/displays", "/", `/devices/${otherDevice}`, "/admin/displays"]) {
       const answer = await wall.context().request.get(path, { maxRedirects: 0 });
@@ -101,12 +97,10 @@ test.describe("a NOC display", () => {
     const pair = await wall.context().request.post("/api/displays/pair", { headers: { Origin: new URL(baseURL!).origin }, data: { code: "ABCDEFGH", name: "x", clients: [] } });
     expect(pair.status()).toBe(403);
 
-    // The admin's list says when and from where it was last seen.
     await page.reload();
     await expect(row).not.toContainText("Not yet");
     await expect(row).toContainText("127.0.0.1");
 
-    // Revoked: the wall's next poll is refused, and it drops its data and says so.
     const nextPoll = wall.waitForResponse((r) => r.url().includes("/api/fleet"));
     await row.getByRole("button", { name: "Revoke E2E wall" }).click();
     await expect(page.getByRole("status")).toContainText("Revoked");

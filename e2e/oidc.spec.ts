@@ -4,8 +4,7 @@ import { APP_PORT, e2eAppEnv, SIGNED_OUT } from "./support/env";
 import { expect, test } from "./support/fixtures";
 import { startOwnApp, type OwnProcess } from "./support/processes";
 
-// Single sign-on against a real OpenID Provider on loopback, with an app of its own configured
-// for it (the shared app has no OIDC settings).
+// An app of its own with OIDC settings (the shared app has none), against a real provider on loopback.
 const PORT = Number(process.env.E2E_OIDC_PORT ?? APP_PORT + 8);
 const DATA_DIR = ".cache/e2e-oidc-app";
 const APP_URL = `http://127.0.0.1:${PORT}`;
@@ -39,13 +38,11 @@ test("a technician signs in with single sign-on and lands on the page it asked f
   provider.signInAs({ sub: "e2e-technician", email: "tess@contoso.test", name: "Tess Technician", roles: ["technician"] });
   await page.goto(`${APP_URL}/clients/100001`);
   await expect(page).toHaveURL(/\/login\?next=%2Fclients%2F100001$/);
-  // No local account exists in this app, so only the single sign-on button is offered.
   await expect(page.getByLabel("Password")).toHaveCount(0);
   await page.getByRole("link", { name: "Sign in with Contoso ID" }).click();
   await expect(page).toHaveURL(`${APP_URL}/clients/100001`);
   await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("You have no access to this dashboard");
   await expect(page.getByText("Signed in as Tess Technician")).toBeVisible();
-  // A technician sees every client (a viewer would see only those an admin gave it).
   const clients = await page.request.get(`${APP_URL}/api/clients`);
   expect(clients.status()).toBe(200);
   expect(((await clients.json()) as { data: unknown[] }).data.length).toBeGreaterThan(1);

@@ -62,8 +62,7 @@ test.describe("the API key never leaves the server", () => {
   });
 });
 
-// An app of its own, so that everything it prints can be read: the shared app's output goes to
-// the runner's console.
+// An app of its own, so that everything it prints can be read (the shared app's goes to the console).
 const SECRETS_PORT = Number(process.env.E2E_SECRETS_PORT ?? APP_PORT + 7);
 const SECRETS_DATA_DIR = ".cache/e2e-secrets";
 const ADMIN = { email: "secrets-admin@e2e.test", role: "admin" };
@@ -72,7 +71,6 @@ interface Seen {
   url: string;
   method: string;
   setCookie: string;
-  /** Every header but Set-Cookie, and the body. */
   rest: string;
 }
 

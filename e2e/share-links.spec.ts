@@ -16,7 +16,6 @@ interface LinkInfo {
   view: string;
 }
 
-/** Every client's name but the shared device's own, as a body could carry it. */
 async function otherClientNames(admin: APIRequestContext, ownClient: string): Promise<string[]> {
   const clients = (await (await admin.get("/api/clients")).json()).data as { clientId: string; name: string }[];
   expect(clients.length).toBeGreaterThan(1);
@@ -74,7 +73,6 @@ test.describe("share links", () => {
     await chartsSettled(shared);
     await expect(shared.getByRole("table", { name: /Sessions/ }).locator("tbody tr").first()).toBeVisible();
     await expect(shared.getByRole("checkbox", { name: "Failed" })).toBeChecked();
-    // No way from here to the client, its site, the fleet or the NOC.
     await expect(shared.getByRole("navigation")).toHaveCount(0);
     await expect(shared.locator('a[href="/"], a[href^="/clients"], a[href^="/noc"], a[href^="/devices"]')).toHaveCount(0);
     await expect(shared.getByRole("button", { name: "Share", exact: true })).toHaveCount(0);
@@ -87,7 +85,6 @@ test.describe("share links", () => {
 
     await expect.poll(async () => (await linkOf(request, id)).views).toBe(1);
 
-    // Everything else refuses the stranger, and the link's own routes refuse every other device.
     const api = stranger.request;
     for (const path of [`/s/${token}/api/devices/${OTHER_DEVICE}/history?range=30d`, `/s/${token}/api/devices/${SIBLING_DEVICE}/sessions/table?range=30d`, `/s/${token}/api/devices/${OTHER_DEVICE}/sessions/csv?range=30d`]) {
       const answer = await api.get(path);
@@ -99,14 +96,12 @@ test.describe("share links", () => {
       expect(answer.status(), path).toBe(401);
       bodies.push(await answer.text());
     }
-    // The pages a signed-out browser asks for send it to sign in, with nothing of the fleet.
     for (const path of ["/", `/devices/${DEVICE}`, `/clients/${SCENARIO.accentClient}`]) {
       const answer = await api.get(path, { maxRedirects: 0 });
       expect(answer.status(), path).toBe(307);
       expect(answer.headers().location, path).toMatch(/^\/login/);
       bodies.push(await answer.text());
     }
-    // The wall asks a browser without a credential to pair it, and shows nothing else.
     const noc = await api.get("/noc", { maxRedirects: 0 });
     expect(noc.status()).toBe(200);
     const nocBody = await noc.text();
@@ -127,7 +122,6 @@ test.describe("share links", () => {
     const made = await request.post("/api/share-links", { headers: { Origin: APP_URL }, data: { deviceId: DEVICE, view: "range=7d" } });
     expect(made.status()).toBe(201);
     const { id, url, expiresAt } = (await made.json()).data as { id: string; url: string; expiresAt: string };
-    // 7 days by default.
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
     expireShareLink(id);
     const stranger = await browser.newContext({ storageState: SIGNED_OUT, baseURL });

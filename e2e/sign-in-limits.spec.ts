@@ -5,8 +5,7 @@ import { startOwnApp, type OwnProcess } from "./support/processes";
 import { expect, test } from "./support/fixtures";
 import { addUser } from "./support/users";
 
-// An app of its own: a low lockout threshold and a short idle expiry, which the shared one
-// must not have.
+// An app of its own: a low lockout threshold and a short idle expiry, which the shared one must not have.
 const DATA_DIR = ".cache/e2e-auth-app";
 const IDLE_SECONDS = 5;
 const USER = { email: "limits@e2e.test", role: "technician" };

@@ -36,7 +36,6 @@ test.describe("signing in", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login\?signed_out=1$/);
     await expect(page.getByText("You are signed out.")).toBeVisible();
-    // The old token is dead on the server, not only forgotten by this browser.
     const replay = await page.request.get("/api/clients", { headers: { Cookie: `nbd_session=${cookie!.value}` } });
     expect(replay.status()).toBe(401);
     await page.goto("/");
@@ -68,7 +67,6 @@ test.describe("requests from another site", () => {
     const logout = await request.post("/auth/logout", { headers: foreign, form: {} });
     expect(logout.status()).toBe(403);
     expect(await logout.text()).toBe("This request came from another site; it was refused.");
-    // The administrator is still signed in.
     expect((await request.get("/api/clients")).status()).toBe(200);
     const login = await request.post("/auth/login", { headers: foreign, form: { email: admin.email, password: E2E_PASSWORD }, maxRedirects: 0 });
     expect(login.status()).toBe(403);

@@ -7,7 +7,6 @@ const OWN_DEVICE = "3000004"; // ZH-FS01, a server of the viewer's client
 const OTHER_CLIENT = SCENARIO.faultLabClient;
 const OTHER_DEVICE = SCENARIO.faults.http500;
 
-/** Every other client's name, in the spellings a page or an answer could carry it. */
 async function otherClientNames(admin: APIRequestContext): Promise<string[]> {
   const clients = (await (await admin.get("/api/clients")).json()).data as { clientId: string; name: string }[];
   expect(clients.length).toBeGreaterThan(1);
@@ -39,7 +38,6 @@ test.describe("a viewer", () => {
     const snapshot = (await fleet.json()).data;
     expect(snapshot.clients.map((c: { clientId: string }) => c.clientId)).toEqual([E2E_VIEWER_CLIENT]);
     for (const d of snapshot.problems) expect(d.clientId).toBe(E2E_VIEWER_CLIENT);
-    // Asking for another client's fleet gives nothing of it.
     const asked = (await (await request.get(`/api/fleet?clients=${OTHER_CLIENT}`)).json()).data;
     expect(asked.clients).toEqual([]);
     expect(asked.total).toBe(0);

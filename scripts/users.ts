@@ -1,10 +1,4 @@
-// `npm run users -- <command>`: manages local accounts in DATA_DIR's store, for scripts and for
-// when nobody can sign in. Commands:
-//   add EMAIL --role admin|technician|viewer [--clients ID,ID] [--name NAME] [--password-stdin]
-//   list
-//   set-role EMAIL admin|technician|viewer|none [--clients ID,ID]
-//   disable EMAIL | enable EMAIL | remove EMAIL | end-sessions EMAIL
-//   token EMAIL --name NAME [--expires-days N]   (the token is the last line printed)
+// `npm run users -- <command>` (USAGE below): local accounts in DATA_DIR's store, for scripts and when nobody can sign in.
 import { parseArgs } from "node:util";
 import { apiTokenProblem, issueApiToken } from "../lib/auth/api-tokens";
 import { hashPassword, passwordProblem } from "../lib/auth/passwords";

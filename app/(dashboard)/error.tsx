@@ -2,10 +2,7 @@
 
 import Link from "next/link";
 
-/**
- * `retry` fetches the server components again (a plain `reset` would re-render the same
- * failed payload).
- */
+// `retry`, not `reset`: a plain reset would re-render the same failed payload.
 export default function DashboardError({ retry }: { error: Error & { digest?: string }; retry: () => void }) {
   return (
     <div role="alert" className="space-y-3 rounded-lg border border-status-failed bg-surface p-6">

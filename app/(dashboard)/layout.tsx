@@ -11,11 +11,9 @@ import { parseTheme, THEME_COOKIE } from "@/lib/theme";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
-  // Each page resolves the same (cached) principal and refuses without one; redirecting here
-  // too, outside the loading boundary, answers a real redirect before anything is streamed.
+  // Also redirected here, outside the loading boundary, so it is a real redirect before anything streams.
   const principal = await currentPrincipal();
   if (!principal) redirect(`/login?next=${encodeURIComponent(safeNext((await headers()).get("x-request-path")))}`);
-  // A wall screen reads /noc and its data, no page of the dashboard.
   if (principal.kind === "display") forbidden();
   const signedInAs = principal?.kind === "user" ? describePrincipal(principal) : null;
   return (

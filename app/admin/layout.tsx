@@ -9,8 +9,7 @@ import { parseTheme, THEME_COOKIE } from "@/lib/theme";
 
 export const metadata = { robots: { index: false } };
 
-// Outside the dashboard's route group on purpose: its loading boundary would start the answer
-// (status 200) before the 403 below could be given.
+// Outside the dashboard's route group: its loading boundary would answer 200 before the 403 below.
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const principal = await adminPagePrincipal();
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);

@@ -11,7 +11,6 @@ import { firstParam, type SearchParams } from "@/lib/view/list-view";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** What went wrong with single sign-on, in our words (the details are in the server's log). */
 const SSO_PROBLEMS: Record<string, string> = {
   sso_unavailable: "The identity provider could not be reached. Try again in a moment.",
   sso_expired: "That sign-in took too long or was started in another window. Please sign in again.",
@@ -24,7 +23,6 @@ function lockMinutes(): number {
   return Math.max(1, Math.ceil(getAuthConfig().loginLockMs / 60_000));
 }
 
-/** Sign-in: single sign-on's button when it is configured, and a local account's e-mail and password. */
 export default async function LoginPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const query = await searchParams;
   const next = safeNext(firstParam(query, "next"));

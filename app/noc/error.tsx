@@ -2,10 +2,7 @@
 
 import { useEffect } from "react";
 
-/**
- * A wall display must never stop on an error page: say what happened, large, and try again
- * on its own every ten seconds (`retry` fetches the page's server components again).
- */
+// A wall must never stop on an error page: it retries on its own every ten seconds.
 export default function NocError({ retry }: { error: Error & { digest?: string }; retry: () => void }) {
   useEffect(() => {
     const timer = setInterval(retry, 10_000);

@@ -14,16 +14,11 @@ import type { SearchParams } from "@/lib/view/list-view";
 
 export const metadata: Metadata = { title: "NOC wall" };
 
-/**
- * The wall is sized in em of this: the smaller of the screen's width and height sets it, and
- * from 1366 px wide it is never under 16 px (14 px in a smaller window).
- */
+// The wall is sized in em of this: never under 16 px from 1366 px wide (14 px in a smaller window).
 const NOC_FONT_SIZE = "clamp(14px, max(min(1.05vw, 1.9vh), min(1.2vw, 16px)), 48px)";
 
 export default async function NocPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await currentPrincipal();
-  // A browser with no credential is a wall waiting to be paired (never sent to sign in): it
-  // shows a pairing code, and says so if its display was revoked.
   if (!principal) {
     const jar = await cookies();
     const notice = await deadDisplayOf((name) => jar.get(name)?.value);

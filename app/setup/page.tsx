@@ -13,7 +13,6 @@ const PROBLEMS: Record<string, string> = {
   confirm: "The two passwords differ.",
 };
 
-/** The one-time link from the server log: creates the first administrator. */
 export default async function SetupPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const query = await searchParams;
   const token = firstParam(query, "token") ?? "";

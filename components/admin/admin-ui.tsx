@@ -1,7 +1,5 @@
 import type { ReactNode } from "react";
 
-/** The small shared pieces of the admin pages. */
-
 export const BUTTON = "rounded border border-border px-3 py-1.5 text-sm font-medium hover:bg-surface-muted focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50";
 export const PRIMARY_BUTTON = "rounded bg-accent px-3 py-1.5 text-sm font-semibold text-accent-ink hover:opacity-90 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50";
 export const INPUT = "rounded border border-border bg-canvas px-2 py-1.5 text-ink";
@@ -30,7 +28,6 @@ export function Cell({ children, className = "" }: { children: ReactNode; classN
   return <td className={`px-3 py-2 align-top ${className}`}>{children}</td>;
 }
 
-/** An instant as the admin pages show it (UTC, said so). */
 export function When({ ms }: { ms: number | null }) {
   if (ms === null) return <span className="text-muted">never</span>;
   const iso = new Date(ms).toISOString();

@@ -12,7 +12,6 @@ interface Props {
   self: boolean;
 }
 
-/** One user's role, clients, state and sessions; each button is one audited request. */
 export function UserControls({ user, clients, self }: Props) {
   const router = useRouter();
   const headingId = useId();

@@ -1,6 +1,5 @@
 import type { ReactNode } from "react";
 
-/** The frame of the sign-in and setup pages: no navigation, nothing of the fleet. */
 export function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   return (
     <main id="main" className="mx-auto max-w-md space-y-5 px-4 py-10 sm:py-16">

@@ -1,6 +1,5 @@
 import { SignOutButton } from "./sign-out-button";
 
-/** A signed-in person this dashboard gives nothing to (no role, or not this page). */
 export function NoAccess({ who }: { who: string }) {
   return (
     <div className="space-y-3" data-no-access>

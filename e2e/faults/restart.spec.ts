@@ -18,7 +18,6 @@ test("a restart with a warm store shows the previous fleet state before any new 
   let app = await startOwnApp(PORT, env);
   try {
     await fullPicture(request, app.url);
-    // Let a save happen, then kill the server without warning, in the middle of its refresh.
     await new Promise((resolve) => setTimeout(resolve, 6_500));
     const exited = new Promise((resolve) => app.child.once("exit", resolve));
     app.child.kill("SIGKILL");

@@ -9,10 +9,8 @@ export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 export const E2E_DEVICES = 54;
 /** A small fleet, read whole in about a minute; a Retry-After short enough for the seeded 429 device. */
 export const E2E_SIMULATOR_ARGS = ["--key", E2E_API_KEY, "--devices", String(E2E_DEVICES), "--retry-after-seconds", "2"];
-/** Where the e2e app keeps its fleet state and its store; emptied before each run (scripts/e2e.mjs). */
 export const E2E_DATA_DIR = ".cache/e2e-data";
 
-/** The accounts the setup project creates in the e2e app's store, one per role; a viewer sees one client. */
 export const E2E_PASSWORD = "e2e-password-0123456789";
 export const E2E_VIEWER_CLIENT = "100001";
 export const E2E_USERS = {
@@ -22,23 +20,15 @@ export const E2E_USERS = {
 } as const;
 export type E2eRole = keyof typeof E2E_USERS;
 
-/** A signed-in browser state per role, saved by e2e/auth.setup.ts. */
 export function authState(role: E2eRole): string {
   return `.cache/e2e-auth/${role}.json`;
 }
 
-/** Nobody signed in: for a context of a test's own. */
 export const SIGNED_OUT = { cookies: [], origins: [] };
 
-/** An app of a test's own about signing in (lockout, session expiry). */
 export const AUTH_APP_PORT = Number(process.env.E2E_AUTH_PORT ?? APP_PORT + 5);
 
-/**
- * The app's settings against the shared simulator: the e2e server's, and any test that
- * starts an app of its own beside it (restart). The e2e server runs as in production: no
- * way in without signing in. An app of a test's own may run in open demo mode instead (every
- * visitor the demo administrator), for tests about N-sight rather than about who signs in.
- */
+// The e2e server runs as in production (sign-in required); a test's own app may run in open demo mode.
 export function e2eAppEnv(dataDir: string, options: { demo?: boolean } = {}): Record<string, string> {
   return {
     NSIGHT_SERVER: SIM_URL,
@@ -46,8 +36,7 @@ export function e2eAppEnv(dataDir: string, options: { demo?: boolean } = {}): Re
     NSIGHT_DEMO: options.demo ? "1" : "0",
     // The seeded "stall" device must not hold a test for the 30 s production timeout.
     NSIGHT_TIMEOUT_SECONDS: "6",
-    // The specs all sign in as a handful of accounts, each standing for many people: the whole
-    // budget is theirs. Fair shares are tested against the real budget in lib/data/fair-shares.test.ts.
+    // A few accounts stand for many people: the whole budget is theirs (fair shares: lib/data/fair-shares.test.ts).
     NSIGHT_CALLS_PER_PRINCIPAL: "60",
     // Every browser of the suite pairs from 127.0.0.1.
     DISPLAY_PAIRING_CODES_PER_ADDRESS: "1000",

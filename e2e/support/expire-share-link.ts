@@ -1,5 +1,4 @@
-// Moves a share link's expiry into the past in DATA_DIR's store (run by e2e/support/share-links.ts
-// with tsx --conditions=react-server): an expired link without waiting a day or faking a clock.
+// Expires a share link in DATA_DIR's store: an expired link without waiting a day or faking a clock.
 import { getStore } from "../../lib/store/db";
 import { setShareLinkExpiry } from "../../lib/store/share-links";
 

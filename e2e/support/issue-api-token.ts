@@ -1,8 +1,4 @@
-/**
- * Issues an API token for a user of an app's store and prints it as the last line, for the
- * access matrix. Run with tsx and the react-server condition (the store is server-only):
- *   tsx --conditions=react-server e2e/support/issue-api-token.ts DATA_DIR EMAIL NAME
- */
+// Usage: tsx --conditions=react-server e2e/support/issue-api-token.ts DATA_DIR EMAIL NAME (the store is server-only)
 import { randomUUID } from "node:crypto";
 import { hashToken, newToken } from "../../lib/auth/tokens";
 import { openStore } from "../../lib/store/db";

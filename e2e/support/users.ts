@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
 import { authState, type E2eRole } from "./env";
 
-/** Adds an account with `npm run users` (the real CLI) in an app's data directory. */
 export function addUser(dataDir: string, user: { email: string; role: string; clients?: readonly string[] }, password: string): void {
   const args = ["--conditions=react-server", "scripts/users.ts", "add", user.email, "--role", user.role, "--password-stdin"];
   if (user.clients) args.push("--clients", user.clients.join(","));
@@ -12,7 +11,6 @@ export function addUser(dataDir: string, user: { email: string; role: string; cl
   if (result.status !== 0) throw new Error(`users add ${user.email}: ${result.stderr || result.stdout}`);
 }
 
-/** Signs in through /login as a person would, and waits for the page it leads to. */
 export async function signIn(page: Page, email: string, password: string, base = ""): Promise<void> {
   await page.goto(`${base}/login`);
   await page.getByLabel("Email").fill(email);
@@ -21,7 +19,6 @@ export async function signIn(page: Page, email: string, password: string, base =
   await expect(page).not.toHaveURL(/\/login/);
 }
 
-/** The Cookie header of a role's signed-in browser, for requests made without Playwright. */
 export function cookieHeader(role: E2eRole): string {
   const state = JSON.parse(readFileSync(authState(role), "utf8")) as { cookies: { name: string; value: string }[] };
   return state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");

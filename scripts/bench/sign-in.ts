@@ -1,5 +1,4 @@
-// sign-in: what resolving a principal adds, in process (µs per call against the open-demo path) and end to end
-// (production build, open demo against a signed-in admin's session cookie), each a ratio within the same run.
+// sign-in: what resolving a principal adds, in process and end to end, each a ratio within the same run.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +25,6 @@ function credentials(cookies: Record<string, string>, authorization: string | nu
   return { cookie: (name) => cookies[name], authorization, address: "127.0.0.1" };
 }
 
-/** principalFrom against a store in a temporary DATA_DIR; the process is the open demo (loopback N-sight, never called). */
 async function inProcess(): Promise<Record<string, unknown>> {
   const saved = { DATA_DIR: process.env.DATA_DIR, NSIGHT_DEMO: process.env.NSIGHT_DEMO, NSIGHT_SERVER: process.env.NSIGHT_SERVER, NSIGHT_API_KEY: process.env.NSIGHT_API_KEY };
   const data = mkdtempSync(join(tmpdir(), "sign-in-bench-"));
@@ -72,7 +70,6 @@ function cannon(url: string, seconds: number, headers: Record<string, string>) {
   });
 }
 
-/** The production build twice against one simulator: open demo, and NSIGHT_DEMO=0 with a real session cookie. */
 async function endToEnd(): Promise<Record<string, unknown>> {
   await ensureBuild({ log: () => undefined });
   const seconds = Number(process.env.BENCH_SIGN_IN_SECONDS ?? 10);

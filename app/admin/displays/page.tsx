@@ -16,7 +16,6 @@ const PROBLEMS: Record<string, string> = {
   revoke: "That display was revoked already.",
 };
 
-/** NOC wall screens: pair one by the code it shows, see when each was last seen, revoke one. */
 export default async function DisplaysPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await adminPagePrincipal("displays.manage");
   const query = await searchParams;

@@ -11,7 +11,6 @@ export const metadata: Metadata = { title: "Users" };
 export default async function UsersPage() {
   const principal = await adminPagePrincipal("users.manage");
   const users = await listUsersForAdmin(principal);
-  // A viewer's clients are chosen from the client list; without N-sight, ids still show.
   const clients = can(principal, "client.read") ? await getClients(principal).then((c) => c.data.map(({ clientId, name }) => ({ clientId, name })), () => null) : null;
   const names = new Map(clients?.map((c) => [c.clientId, c.name]));
   const clientNames = (ids: string[] | null) => (ids === null ? "all" : ids.length === 0 ? "none" : ids.map((id) => names.get(id) ?? `#${id}`).join(", "));

@@ -4,15 +4,10 @@ import { apiRoute, encodeSuccess, RequestError } from "@/lib/http/api-route";
 import type { EncodedAnswer } from "@/lib/http/encoded-answer";
 import { isNsightId } from "@/lib/nsight/client";
 
-/**
- * Encoded answers per snapshot. The refresher hands out the same snapshot object for a few
- * seconds per filter, while every NOC wall and overview polls this route: each poll then
- * costs a lookup, not a JSON encoding and a gzip.
- */
+// Per snapshot, so each poll of every wall costs a lookup, not a JSON encoding and a gzip.
 const encoded = new WeakMap<FleetSnapshot, EncodedAnswer>();
 
-// GET /api/fleet[?clients=1,2]: fleet backup health from the refresher's state (never calls
-// N-sight): counts, problem devices worst first, client rollups, progress, N-sight's status.
+// GET /api/fleet[?clients=1,2]: fleet backup health from the refresher's state (never calls N-sight).
 export const GET = apiRoute({
   route: "GET /api/fleet",
   ids: [],

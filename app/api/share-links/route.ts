@@ -2,8 +2,7 @@ import { createShareLinkFor, shareLinksOf } from "@/lib/auth/share-links";
 import { apiRoute, jsonResponse } from "@/lib/http/api-route";
 import { JSON_OBJECT, readJsonBody } from "@/lib/http/json-body";
 
-// POST /api/share-links { deviceId, expiresInDays?, view? } → 201 { data: { id, url, expiresAt } }:
-// a read-only link to one device's page (the token is in the URL, and only there).
+// POST /api/share-links { deviceId, expiresInDays?, view? } → 201: a read-only link to one device's page.
 export const POST = apiRoute({
   route: "POST /api/share-links",
   ids: [],

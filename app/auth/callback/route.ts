@@ -7,9 +7,7 @@ import { requestAddress, requestUserAgent } from "@/lib/auth/request-info";
 import { log } from "@/lib/log";
 import { getStore } from "@/lib/store/db";
 
-// GET /auth/callback?code=…&state=…: the identity provider's answer. Checked, then the user of
-// that issuer and subject signs in with the role its token names; any failure ends on /login
-// in the dashboard's own words (the reason goes to the log, never a token or the provider's page).
+// GET /auth/callback?code=…&state=…: the identity provider's answer; a failure's reason goes to the log only.
 export async function GET(request: Request): Promise<Response> {
   const cookieHeader = request.headers.get("cookie");
   const address = requestAddress(request.headers);

@@ -6,8 +6,7 @@ import { safeNext } from "@/lib/auth/page";
 import { requestAddress, requestUserAgent } from "@/lib/auth/request-info";
 import { getStore } from "@/lib/store/db";
 
-// POST /auth/login (form: email, password, next): signs in with a local account and goes back
-// to `next`; a failure goes back to /login with the same error whatever was wrong.
+// POST /auth/login (form: email, password, next): local sign-in; every failure gets the same error.
 export async function POST(request: Request): Promise<Response> {
   const form = await readFormPost(request);
   if ("refused" in form) return form.refused;

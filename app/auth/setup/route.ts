@@ -10,8 +10,7 @@ import { createUser, setPasswordHash } from "@/lib/store/users";
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-// POST /auth/setup (form: token, email, name, password, confirm): creates the first
-// administrator with the one-time link from the server log, and signs them in.
+// POST /auth/setup (form: token, email, name, password, confirm): creates the first administrator.
 export async function POST(request: Request): Promise<Response> {
   const form = await readFormPost(request);
   if ("refused" in form) return form.refused;

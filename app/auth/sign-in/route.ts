@@ -7,8 +7,7 @@ import { log } from "@/lib/log";
 /** `next` travels in the state cookie, which must stay well under a browser's 4 KB. */
 const MAX_NEXT_LENGTH = 1_000;
 
-// GET /auth/sign-in?next=…: sends the browser to the identity provider (a link, not a form:
-// the CSP's form-action would block a form's redirect to another site).
+// GET /auth/sign-in?next=…: sends the browser to the identity provider.
 export async function GET(request: Request): Promise<Response> {
   if (!oidcSettings()) return new Response("Single sign-on is not configured.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
   const asked = safeNext(new URL(request.url).searchParams.get("next"));

@@ -4,7 +4,6 @@ import type { ReactNode } from "react";
 // The token is in this page's address: no Referer carries it elsewhere, and no search engine keeps it.
 export const metadata: Metadata = { title: "Shared device backups", referrer: "no-referrer", robots: { index: false, follow: false } };
 
-/** A share link's page: no site header, so no way to the clients, the NOC or anything else. */
 export default function ShareLayout({ children }: { children: ReactNode }) {
   return (
     <main id="main" className="mx-auto max-w-screen-2xl space-y-4 px-4 py-4 sm:space-y-6 sm:py-6">

@@ -13,19 +13,12 @@ import { parseDeviceView } from "@/lib/device-view/view";
 import { safeZone } from "@/lib/format";
 import { withParams, firstParam, type SearchParams } from "@/lib/view/list-view";
 
-/**
- * A share link: one device's page, read-only, for whoever holds the link (signed in or not).
- * The principal comes from the token in the path alone, and the widgets call this path's own
- * routes (/s/{token}/api/…), which act for this device only.
- */
 export default async function SharedDevicePage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<SearchParams> }) {
   const { token } = await params;
   const principal = await sharePrincipalFrom(token);
-  // Before anything streams: a real redirect to the plain 410 page, which names nothing.
   if (!principal) redirect("/s/expired");
   const base = `/s/${token}`;
   const query = await searchParams;
-  // The link opens with the view it was made with; the visitor may change it from there.
   if (Object.keys(query).length === 0 && principal.view) redirect(`${base}?${principal.view}`);
   const view = parseDeviceView(query);
   const askedZone = firstParam(query, "tz");

@@ -1,5 +1,4 @@
-// Where a dead share link's page sends the browser: a plain page, 410, and nothing about the
-// device (the token does not come along).
+// GET /s/expired: where a dead share link goes, a plain 410 naming nothing (the token does not come along).
 const PAGE = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>Link expired</title></head>

@@ -30,14 +30,12 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
   const clientHint = hint && isNsightId(hint) ? hint : undefined;
   const view = parseDeviceView(query);
   const askedZone = firstParam(query, "tz");
-  // One address per view: another spelling of the zone (eUrOpE/bErLiN, US/Eastern) moves to Intl's own.
   if (askedZone && view.tz && askedZone !== view.tz) redirect(`/devices/${deviceId}${withParams(query, { tz: view.tz })}`);
 
   let cached = null;
   try {
     cached = peekDeviceLocation(principal, deviceId, clientHint);
   } catch {
-    // Not configured: the widgets below report it.
   }
   const clientZone = cached?.client.timezone ? safeZone(cached.client.timezone) : null;
   const zone = view.tz ?? clientZone ?? "UTC";

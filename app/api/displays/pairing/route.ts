@@ -6,8 +6,7 @@ import { requestAddress } from "@/lib/auth/request-info";
 import { jsonResponse } from "@/lib/http/api-route";
 import { getStore } from "@/lib/store/db";
 
-// POST /api/displays/pairing: a wall with no credential asks for a pairing code to show. The
-// claim secret that alone can collect the display's credential goes into an HttpOnly cookie.
+// POST /api/displays/pairing: a new pairing code for a wall; the claim secret goes in an HttpOnly cookie.
 export async function POST(request: Request): Promise<Response> {
   if (!originAllowed(request)) return jsonResponse({ error: { code: "forbidden", message: "This request came from another site; it was refused." } }, 403);
   const address = requestAddress(request.headers);

@@ -7,9 +7,7 @@ import { looksLikeToken } from "@/lib/auth/tokens";
 import { jsonResponse } from "@/lib/http/api-route";
 import { getStore } from "@/lib/store/db";
 
-// POST /api/displays/pairing/claim: the waiting wall asks whether its code was entered. Only
-// the browser holding the claim cookie gets an answer that matters: once paired, the display
-// cookie (a year, renewed while in use).
+// POST /api/displays/pairing/claim: a waiting wall asks if it is paired; only the claim cookie's holder gets the display cookie.
 export async function POST(request: Request): Promise<Response> {
   if (!originAllowed(request)) return jsonResponse({ error: { code: "forbidden", message: "This request came from another site; it was refused." } }, 403);
   const claim = readCookie(request.headers.get("cookie"), pairingCookieName());

@@ -2,8 +2,7 @@ import { getSiteDevices } from "@/lib/data/nsight-data";
 import { apiRoute, RequestError } from "@/lib/http/api-route";
 import { isNsightId } from "@/lib/nsight/client";
 
-// GET /api/sites/:siteId/devices[?clientId=]: servers and workstations of a site; with its
-// client, each device also says whether Backup & Recovery is on.
+// GET /api/sites/:siteId/devices[?clientId=]: servers and workstations of a site (B&R flag with clientId).
 export const GET = apiRoute<{ siteId: string }>({
   route: "GET /api/sites/:siteId/devices",
   ids: ["siteId"],

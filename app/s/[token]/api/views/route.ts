@@ -2,9 +2,7 @@ import { AccessError } from "@/lib/auth/access";
 import { recordShareView } from "@/lib/auth/share-links";
 import { apiRoute } from "@/lib/http/api-route";
 
-// POST /s/:token/api/views → 204: the running page counts one view of its link. Chat previews
-// (Teams, Slack) fetch the page without running its script, so they never reach this and are
-// not counted; nothing about a link is used up by opening it.
+// POST /s/:token/api/views → 204: counted by the running page, so chat previews (no script) never count.
 export const POST = apiRoute({
   route: "POST /s/:token/api/views",
   ids: [],

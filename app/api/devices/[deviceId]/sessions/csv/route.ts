@@ -5,8 +5,7 @@ import { rangeSlug, VIEW_QUERY_PARAMS } from "@/lib/device-view/view";
 import { fileRoute, RequestError } from "@/lib/http/api-route";
 import { isNsightId } from "@/lib/nsight/client";
 
-// GET /api/devices/:deviceId/sessions/csv?…[&client=]: the sessions of the current view (same
-// range, filters and sort, every page) as a CSV file named after the device and the range.
+// GET /api/devices/:deviceId/sessions/csv?…[&client=]: every session of the current view as a CSV file.
 export const GET = fileRoute<{ deviceId: string }>({
   route: "GET /api/devices/:deviceId/sessions/csv",
   ids: ["deviceId"],
