@@ -133,6 +133,32 @@ test.describe("share links", () => {
     await stranger.close();
   });
 
+  test("a technician finds its own link on /share-links and revokes it there", async ({ page, request, browser, baseURL }) => {
+    const made = await request.post("/api/share-links", { headers: { Origin: APP_URL }, data: { deviceId: DEVICE, view: "range=7d" } });
+    expect(made.status()).toBe(201);
+    const { id, url } = (await made.json()).data as { id: string; url: string };
+    const token = url.split("/s/")[1]!;
+
+    await page.goto("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Share links" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Share links" })).toBeVisible();
+    const row = page.locator(`tr[data-share-link="${id}"]`);
+    await expect(row.getByRole("link", { name: "MB-DC01" })).toHaveAttribute("href", `/devices/${DEVICE}`);
+    await expect(row.getByRole("cell", { name: "live", exact: true })).toBeVisible();
+    expect(await page.content()).not.toContain(token);
+
+    const revoke = row.getByRole("button", { name: "Revoke link to MB-DC01" });
+    await revoke.focus();
+    await page.keyboard.press("Enter");
+    await expect(row.getByRole("cell", { name: "revoked", exact: true })).toBeVisible();
+    await expect(revoke).toHaveCount(0);
+
+    const stranger = await browser.newContext({ storageState: SIGNED_OUT, baseURL });
+    const answer = await (await stranger.newPage()).goto(url);
+    expect(answer?.status()).toBe(410);
+    await stranger.close();
+  });
+
   test("refuses a bad request: an unknown field, an expiry out of 1 to 90 days, a malformed device id", async ({ request }) => {
     for (const data of [{ deviceId: DEVICE, expiresInDays: 0 }, { deviceId: DEVICE, expiresInDays: 91 }, { deviceId: "1 OR 1" }, { deviceId: DEVICE, extra: true }]) {
       const answer = await request.post("/api/share-links", { headers: { Origin: APP_URL }, data });
@@ -153,5 +179,14 @@ test.describe("a viewer", () => {
     await expect(page.getByRole("heading", { level: 1, name: "MB-DC01" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Download CSV" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Share", exact: true })).toHaveCount(0);
+  });
+
+  test("is refused the share links page and shown no link to it", async ({ page }) => {
+    await page.goto("/share-links");
+    await expect(page.getByRole("heading", { level: 1, name: "You have no access to this dashboard" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Share links" })).toHaveCount(0);
+    await page.goto("/");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Share links" })).toHaveCount(0);
   });
 });

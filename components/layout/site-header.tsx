@@ -4,7 +4,7 @@ import { DemoBadge } from "@/components/ui/demo-badge";
 import type { Theme } from "@/lib/theme";
 import { ThemeSwitch } from "./theme-switch";
 
-export function SiteHeader({ demo, demoAdmin, theme, signedInAs, admin = false }: { demo: boolean; demoAdmin: boolean; theme: Theme; signedInAs: string | null; admin?: boolean }) {
+export function SiteHeader({ demo, demoAdmin, theme, signedInAs, admin = false, share = false }: { demo: boolean; demoAdmin: boolean; theme: Theme; signedInAs: string | null; admin?: boolean; share?: boolean }) {
   return (
     <header className="border-b border-border bg-surface">
       <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
@@ -18,6 +18,11 @@ export function SiteHeader({ demo, demoAdmin, theme, signedInAs, admin = false }
           <Link href="/noc" className="text-accent hover:underline">
             NOC wall
           </Link>
+          {share && (
+            <Link href="/share-links" className="text-accent hover:underline">
+              Share links
+            </Link>
+          )}
           {admin && (
             <Link href="/admin/users" className="text-accent hover:underline">
               Admin

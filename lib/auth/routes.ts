@@ -11,6 +11,8 @@ export type RouteAccess =
       scoped?: "client" | "device";
       /** Default: a streamed 200 that says "not found", as to a client or device out of its scope. */
       refusal?: "403" | "no_access";
+      /** A wall screen's refusal where it differs: the dashboard's layout answers a display a real 403 before the page runs. */
+      displayRefusal?: "403";
       unauthenticated?: "pairing";
       redirectsTo?: string;
       credential?: "share_token";
@@ -22,6 +24,8 @@ export const PAGE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/clients/:clientId": { capability: "client.read", scoped: "client", refusal: "403" },
   "/clients/:clientId/sites/:siteId": { capability: "client.read", scoped: "client", refusal: "403" },
   "/devices/:deviceId": { capability: "device.read", scoped: "device", refusal: "403" },
+  // A signed-in user without the capability is told "no access" by the page, as on the other dashboard pages.
+  "/share-links": { capability: "share.create", refusal: "no_access", displayRefusal: "403" },
   "/noc": { capability: "noc.read", refusal: "no_access", unauthenticated: "pairing" },
   "/login": { open: true, signedIn: "sent_on" },
   "/setup": { open: true },

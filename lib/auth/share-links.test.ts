@@ -150,6 +150,18 @@ describe("who may list and revoke", () => {
     expect(revokes).toEqual(expect.arrayContaining([first.row.id, second.row.id]));
   });
 
+  it("lists each link's creator by email and its state: live, expired or revoked", async () => {
+    const admin = asUser(await userId("lister"), "admin");
+    const now = Date.now();
+    const live = await newLink("maker", now);
+    const expired = await newLink("maker", now - 8 * DAY);
+    const revoked = await newLink("maker", now);
+    await revokeShareLink(await getStore(), revoked.row.id, now);
+    const listed = new Map((await shareLinksOf(admin, now)).map((l) => [l.id, l]));
+    expect([live, expired, revoked].map(({ row }) => listed.get(row.id)?.state)).toEqual(["live", "expired", "revoked"]);
+    expect(listed.get(live.row.id)?.createdByEmail).toBe("maker@example.com");
+  });
+
   it("audits a link's first view only", async () => {
     const { token, row } = await newLink("a", Date.now());
     const principal = await sharePrincipalFrom(token);

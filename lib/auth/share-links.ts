@@ -6,6 +6,7 @@ import { parseDeviceView, serializeDeviceView } from "../device-view/view";
 import { RequestError } from "../http/request-error";
 import { isNsightId } from "../nsight/client";
 import { getStore } from "../store/db";
+import { findUserById } from "../store/users";
 import { createShareLink, countShareLinkView, findShareLinkById, listShareLinks, revokeShareLink, type ShareLinkRow } from "../store/share-links";
 import { AccessError, can, requireCapability, requireDevice } from "./access";
 import { audit } from "./audit";
@@ -26,30 +27,43 @@ const CreateBody = z.strictObject({
 export interface ShareLinkInfo {
   id: string;
   deviceId: string;
+  clientId: string;
   view: string;
   createdBy: string | null;
+  /** The creator's email; null: the demo administrator, or a user since deleted. */
+  createdByEmail: string | null;
   createdAt: string;
   expiresAt: string;
   revokedAt: string | null;
   views: number;
   lastViewedAt: string | null;
+  state: ShareLinkState;
+}
+
+export type ShareLinkState = "live" | "expired" | "revoked";
+
+export function shareLinkState(row: Pick<ShareLinkRow, "revokedAt" | "expiresAt">, now: number): ShareLinkState {
+  return row.revokedAt !== null ? "revoked" : row.expiresAt <= now ? "expired" : "live";
 }
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-export function shareLinkInfo(row: ShareLinkRow): ShareLinkInfo {
+export function shareLinkInfo(row: ShareLinkRow, createdByEmail: string | null = null, now = Date.now()): ShareLinkInfo {
   return {
     id: row.id,
     deviceId: row.deviceId,
+    clientId: row.clientId,
     view: row.view,
     createdBy: row.createdBy,
+    createdByEmail,
     createdAt: new Date(row.createdAt).toISOString(),
     expiresAt: new Date(row.expiresAt).toISOString(),
     revokedAt: iso(row.revokedAt),
     views: row.views,
     lastViewedAt: iso(row.lastViewedAt),
+    state: shareLinkState(row, now),
   };
 }
 
@@ -92,12 +106,15 @@ export async function createShareLinkFor(principal: Principal, request: Request,
   return { id: row.id, url: `${baseUrl(request)}/s/${token}`, expiresAt: new Date(row.expiresAt).toISOString() };
 }
 
-export async function shareLinksOf(principal: Principal): Promise<ShareLinkInfo[]> {
+export async function shareLinksOf(principal: Principal, now = Date.now()): Promise<ShareLinkInfo[]> {
   requireCapability(principal, "share.create");
   const creator = creatorOf(principal);
   if (!can(principal, "share.manage_all") && creator === null) return [];
-  const rows = await listShareLinks(await getStore(), can(principal, "share.manage_all") ? {} : { createdBy: creator ?? undefined });
-  return rows.map(shareLinkInfo);
+  const db = await getStore();
+  const rows = await listShareLinks(db, can(principal, "share.manage_all") ? {} : { createdBy: creator ?? undefined });
+  const emails = new Map<string, string | null>();
+  for (const id of new Set(rows.flatMap((r) => (r.createdBy === null ? [] : [r.createdBy])))) emails.set(id, (await findUserById(db, id))?.email ?? null);
+  return rows.map((row) => shareLinkInfo(row, row.createdBy === null ? null : (emails.get(row.createdBy) ?? null), now));
 }
 
 export async function revokeShareLinkFor(principal: Principal, request: Request, id: string, now = Date.now()): Promise<boolean> {
