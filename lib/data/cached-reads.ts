@@ -23,16 +23,28 @@ export const cacheKey = {
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, "en", { sensitivity: "base" });
 
-export async function readClients(call: CallOptions = {}): Promise<Fresh<Client[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.clients(), {
-    ttlMs: config.inventoryTtlMs,
+/** One N-sight list through the cache: keyed by the resource, weighed by its length, the asker's options passed on. */
+async function readCachedList<T extends readonly unknown[]>(
+  key: string,
+  ttlMs: number,
+  call: CallOptions,
+  load: (options: CallOptions) => Promise<T>,
+  cacheUnknownId = true,
+): Promise<Fresh<T>> {
+  const hit = await getRuntime().cache.get(key, {
+    ttlMs,
     signal: call.signal,
     refusedForAsker: isAskerRefusal,
-    load: (signal) => client.listClients({ priority: call.priority, asker: call.asker, signal }),
-    weigh: (clients) => clients.length,
+    load: (signal) => load({ priority: call.priority, asker: call.asker, signal }),
+    weigh: (list) => list.length,
+    cacheError: cacheUnknownId ? isUnknownId : undefined,
   });
   return fromHit(hit);
+}
+
+export function readClients(call: CallOptions = {}): Promise<Fresh<Client[]>> {
+  const { client, config } = getRuntime();
+  return readCachedList(cacheKey.clients(), config.inventoryTtlMs, call, (options) => client.listClients(options), false);
 }
 
 export async function readClient(clientId: string, call: CallOptions = {}): Promise<Fresh<Client>> {
@@ -42,30 +54,14 @@ export async function readClient(clientId: string, call: CallOptions = {}): Prom
   return { ...clients, data: found };
 }
 
-export async function readSites(clientId: string, call: CallOptions = {}): Promise<Fresh<Site[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.sites(clientId), {
-    ttlMs: config.inventoryTtlMs,
-    signal: call.signal,
-    refusedForAsker: isAskerRefusal,
-    load: (signal) => client.listSites(clientId, { priority: call.priority, asker: call.asker, signal }),
-    weigh: (sites) => sites.length,
-    cacheError: isUnknownId,
-  });
-  return fromHit(hit);
+export function readSites(clientId: string, call: CallOptions = {}): Promise<Fresh<Site[]>> {
+  const { client, config } = getRuntime();
+  return readCachedList(cacheKey.sites(clientId), config.inventoryTtlMs, call, (options) => client.listSites(clientId, options));
 }
 
-async function readClientDevicesOfType(clientId: string, type: DeviceType, call: CallOptions): Promise<Fresh<ClientDevice[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.clientDevices(clientId, type), {
-    ttlMs: config.inventoryTtlMs,
-    signal: call.signal,
-    refusedForAsker: isAskerRefusal,
-    load: (signal) => client.listDevicesAtClient(clientId, type, { priority: call.priority, asker: call.asker, signal }),
-    weigh: (devices) => devices.length,
-    cacheError: isUnknownId,
-  });
-  return fromHit(hit);
+function readClientDevicesOfType(clientId: string, type: DeviceType, call: CallOptions): Promise<Fresh<ClientDevice[]>> {
+  const { client, config } = getRuntime();
+  return readCachedList(cacheKey.clientDevices(clientId, type), config.inventoryTtlMs, call, (options) => client.listDevicesAtClient(clientId, type, options));
 }
 
 export async function readClientDevices(clientId: string, call: CallOptions = {}): Promise<Fresh<ClientDevice[]>> {
@@ -75,20 +71,11 @@ export async function readClientDevices(clientId: string, call: CallOptions = {}
   );
 }
 
-async function readSiteDevicesOfType(siteId: string, type: DeviceType, call: CallOptions): Promise<Fresh<SiteDevice[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.siteDevices(siteId, type), {
-    ttlMs: config.inventoryTtlMs,
-    signal: call.signal,
-    refusedForAsker: isAskerRefusal,
-    load: (signal) => {
-      const options = { priority: call.priority, asker: call.asker, signal };
-      return type === "server" ? client.listServers(siteId, options) : client.listWorkstations(siteId, options);
-    },
-    weigh: (devices) => devices.length,
-    cacheError: isUnknownId,
-  });
-  return fromHit(hit);
+function readSiteDevicesOfType(siteId: string, type: DeviceType, call: CallOptions): Promise<Fresh<SiteDevice[]>> {
+  const { client, config } = getRuntime();
+  return readCachedList(cacheKey.siteDevices(siteId, type), config.inventoryTtlMs, call, (options) =>
+    type === "server" ? client.listServers(siteId, options) : client.listWorkstations(siteId, options),
+  );
 }
 
 /** list_servers lacks the Backup & Recovery flag: given the site's client, it comes from the client's device list. */
@@ -106,17 +93,9 @@ export async function readSiteDevices(siteId: string, clientId?: string, call: C
   );
 }
 
-export async function readDeviceSessions(deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
-  const { client, cache, config } = getRuntime();
-  const hit = await cache.get(cacheKey.sessions(deviceId), {
-    ttlMs: config.sessionsTtlMs,
-    signal: call.signal,
-    refusedForAsker: isAskerRefusal,
-    load: (signal) => client.listMobSessions(deviceId, { priority: call.priority, asker: call.asker, signal }),
-    weigh: (sessions) => sessions.length,
-    cacheError: isUnknownId,
-  });
-  return fromHit(hit);
+export function readDeviceSessions(deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
+  const { client, config } = getRuntime();
+  return readCachedList(cacheKey.sessions(deviceId), config.sessionsTtlMs, call, (options) => client.listMobSessions(deviceId, options));
 }
 
 export function keptWithDeviceSessions<T>(deviceId: string, sessions: readonly BackupSession[], name: string, weight: number, make: () => T): T {
