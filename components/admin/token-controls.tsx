@@ -88,33 +88,3 @@ export function NewTokenForm({ users }: { users: { id: string; email: string; ro
     </section>
   );
 }
-
-export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  return (
-    <>
-      <button
-        type="button"
-        className={BUTTON}
-        disabled={busy}
-        aria-label={`Revoke ${name}`}
-        onClick={async () => {
-          setBusy(true);
-          const result = await sendJson("DELETE", `/api/tokens/${encodeURIComponent(id)}`);
-          setBusy(false);
-          if (result.ok) router.refresh();
-          else setProblem(result.message);
-        }}
-      >
-        Revoke
-      </button>
-      {problem && (
-        <span role="alert" className="ml-2 text-status-failed">
-          {problem}
-        </span>
-      )}
-    </>
-  );
-}

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminTable, Cell, When } from "@/components/admin/admin-ui";
 import { NoAccess } from "@/components/auth/no-access";
-import { RevokeShareLinkButton } from "@/components/share/revoke-share-link-button";
+import { RevokeButton } from "@/components/ui/revoke-button";
 import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { can } from "@/lib/auth/access";
 import { lacks, pagePrincipal } from "@/lib/auth/page";
@@ -68,7 +68,7 @@ export default async function ShareLinksPage() {
                   <When ms={ms(link.lastViewedAt)} />
                 </Cell>
                 <Cell>{link.state}</Cell>
-                <Cell>{link.state === "live" && <RevokeShareLinkButton id={link.id} device={device} />}</Cell>
+                <Cell>{link.state === "live" && <RevokeButton url={`/api/share-links/${encodeURIComponent(link.id)}`} label={`Revoke link to ${device}`} />}</Cell>
               </tr>
             );
           })}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AdminTable, Cell, When } from "@/components/admin/admin-ui";
-import { NewTokenForm, RevokeTokenButton } from "@/components/admin/token-controls";
+import { NewTokenForm } from "@/components/admin/token-controls";
+import { RevokeButton } from "@/components/ui/revoke-button";
 import { listTokensForAdmin, listUsersForAdmin } from "@/lib/admin/admin";
 import { adminPagePrincipal } from "@/lib/admin/page";
 
@@ -33,7 +34,7 @@ export default async function TokensPage() {
                 <When ms={t.lastUsedAt} />
               </Cell>
               <Cell>{t.state}</Cell>
-              <Cell>{t.state === "active" && <RevokeTokenButton id={t.id} name={t.name} />}</Cell>
+              <Cell>{t.state === "active" && <RevokeButton url={`/api/tokens/${encodeURIComponent(t.id)}`} label={`Revoke ${t.name}`} />}</Cell>
             </tr>
           ))}
         </AdminTable>

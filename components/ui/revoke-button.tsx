@@ -4,7 +4,8 @@ import { useState } from "react";
 import { BUTTON } from "@/components/admin/admin-ui";
 import { sendJson } from "@/lib/queries/send-json";
 
-export function RevokeShareLinkButton({ id, device }: { id: string; device: string }) {
+/** Revokes a credential with `DELETE url`, then re-renders the page; a refusal is shown beside the button. */
+export function RevokeButton({ url, label }: { url: string; label: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -14,11 +15,11 @@ export function RevokeShareLinkButton({ id, device }: { id: string; device: stri
         type="button"
         className={BUTTON}
         disabled={busy}
-        aria-label={`Revoke link to ${device}`}
+        aria-label={label}
         onClick={async () => {
           setBusy(true);
           setProblem(null);
-          const result = await sendJson("DELETE", `/api/share-links/${encodeURIComponent(id)}`);
+          const result = await sendJson("DELETE", url);
           setBusy(false);
           if (result.ok) router.refresh();
           else setProblem(result.message);
