@@ -1,5 +1,6 @@
 import "server-only";
 import type { Store } from "./db";
+import { parseClientIds } from "./users";
 
 export interface DisplayRow {
   id: string;
@@ -14,16 +15,6 @@ export interface DisplayListing extends DisplayRow {
   createdAt: number;
   lastAddress: string | null;
   revokedAt: number | null;
-}
-
-function parseClientIds(json: string | null): string[] | null {
-  if (json === null) return null;
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-  } catch {
-    return [];
-  }
 }
 
 export async function findLiveDisplay(db: Store, hash: string, now = Date.now()): Promise<DisplayRow | null> {

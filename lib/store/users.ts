@@ -25,7 +25,8 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function parseClientIds(json: string | null): string[] | null {
+/** The client_ids column of users and displays: null is every client. */
+export function parseClientIds(json: string | null): string[] | null {
   if (json === null) return null;
   try {
     const value: unknown = JSON.parse(json);
