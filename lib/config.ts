@@ -238,9 +238,53 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+const AlertEnvSchema = z.object({
+  ALERT_REPEAT_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
+  ALERT_GROUP_SECONDS: z.coerce.number().min(0).max(3_600).default(60),
+  ALERT_UNREACHABLE_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(15),
+  SMTP_URL: z.string().trim().min(1).optional(),
+  ALERT_FROM: z.string().trim().min(3).max(320).optional(),
+});
+
+export interface AlertConfig {
+  repeatMs: number;
+  groupMs: number;
+  /** How long N-sight must fail before the one "unreachable" notice goes out. */
+  unreachableAfterMs: number;
+  smtpUrl: string | null;
+  from: string | null;
+}
+
+let cachedAlerts: AlertConfig | undefined;
+
+export function getAlertConfig(): AlertConfig {
+  if (cachedAlerts) return cachedAlerts;
+  const parsed = AlertEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  if (e.SMTP_URL && !/^smtps?:\/\//i.test(e.SMTP_URL)) throw new ConfigError("SMTP_URL must start with smtp:// or smtps://.");
+  cachedAlerts = {
+    repeatMs: Math.round(e.ALERT_REPEAT_HOURS * 3_600_000),
+    groupMs: Math.round(e.ALERT_GROUP_SECONDS * 1000),
+    unreachableAfterMs: Math.round(e.ALERT_UNREACHABLE_MINUTES * 60_000),
+    smtpUrl: e.SMTP_URL ?? null,
+    from: e.ALERT_FROM ?? null,
+  };
+  return cachedAlerts;
+}
+
 /** Literal secrets to scrub from anything printed, even if the configuration is invalid. */
 export function secretsToRedact(): string[] {
   const key = process.env.NSIGHT_API_KEY?.trim();
   const oidcSecret = process.env.OIDC_CLIENT_SECRET?.trim();
-  return [key, oidcSecret].filter((secret): secret is string => Boolean(secret));
+  let smtpPassword: string | undefined;
+  try {
+    smtpPassword = decodeURIComponent(new URL(process.env.SMTP_URL ?? "").password) || undefined;
+  } catch {
+    smtpPassword = undefined;
+  }
+  return [key, oidcSecret, smtpPassword].filter((secret): secret is string => Boolean(secret));
 }

@@ -41,6 +41,10 @@ const REFUSALS: Record<Capability, string> = {
   "displays.manage": "You may not manage displays.",
   "tokens.manage": "You may not manage API tokens.",
   "audit.read": "You may not read the audit log.",
+  "incidents.read": "You may not see incidents.",
+  "incidents.snooze": "You may not snooze alerts or plan maintenance windows.",
+  "alerts.manage": "You may not manage alert channels.",
+  "report.read": "You may not see client reports.",
 };
 
 export function requireCapability(principal: Principal | null, capability: Capability): asserts principal is Principal {

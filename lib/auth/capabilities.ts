@@ -12,15 +12,19 @@ export const CAPABILITIES = [
   "displays.manage",
   "tokens.manage",
   "audit.read",
+  "incidents.read",
+  "incidents.snooze",
+  "alerts.manage",
+  "report.read",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const ALL: readonly Capability[] = CAPABILITIES;
-const READ: readonly Capability[] = ["fleet.read", "noc.read", "client.read", "device.read"];
+const READ: readonly Capability[] = ["fleet.read", "noc.read", "client.read", "device.read", "incidents.read", "report.read"];
 
 export const CAPABILITY_TABLE: Readonly<Record<PrincipalClass, readonly Capability[]>> = {
   admin: ALL,
-  technician: [...READ, "share.create"],
+  technician: [...READ, "share.create", "incidents.snooze"],
   viewer: READ,
   no_role: [],
   share: ["device.read"],

@@ -25,6 +25,7 @@ const device: StoredDevice = {
   failedInARow: 0,
   sentence: null,
   plugins: [],
+  anomalies: [],
   readAt: "2026-11-27T12:00:00.000Z",
   readError: null,
   stateChangedAt: null,

@@ -2,6 +2,7 @@ import "server-only";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { ANOMALY_RULES } from "../health/anomalies";
 import { accountIdentity, beforeConfirmation, type AccountIdentity, type ExpectedAccount } from "../nsight/account";
 import type { FleetDevice } from "./types";
 
@@ -33,8 +34,21 @@ const DeviceSchema = z.object({
       lastEnd: z.string().nullable(),
       lastSuccessAt: z.string().nullable(),
       failedInARow: z.number(),
+      recent: z.array(z.object({ start: z.string().nullable(), status: z.string() })).default([]),
     }),
   ),
+  anomalies: z
+    .array(
+      z.object({
+        plugin: z.string(),
+        rule: z.enum(ANOMALY_RULES),
+        sessionStart: z.string().nullable(),
+        reason: z.string(),
+        observed: z.number().nullable(),
+        expected: z.number().nullable(),
+      }),
+    )
+    .default([]),
   readAt: z.string().nullable(),
   readError: z.string().nullable(),
   stateChangedAt: z.string().nullable(),

@@ -52,6 +52,7 @@ function stored(deviceId: string, over: Partial<StoredDevice> = {}): StoredDevic
     failedInARow: 0,
     sentence: null,
     plugins: [],
+    anomalies: [],
     readAt: null,
     readError: null,
     stateChangedAt: null,

@@ -224,6 +224,7 @@ export class FleetRefresher {
       failedInARow: 0,
       sentence: null,
       plugins: [],
+      anomalies: [],
       readAt: null,
       readError: null,
       stateChangedAt: null,
@@ -271,6 +272,7 @@ export class FleetRefresher {
     const now = this.now();
     const health = assessDevice(sessions, { now, policy: this.policy.health });
     const worst = health.plugins[0];
+    const recent = recentByPlugin(sessions);
     const due = nextBackupDue(health);
     const late = overdueAt(health);
     const next: StoredDevice = {
@@ -288,6 +290,7 @@ export class FleetRefresher {
         lastEnd: p.lastEnd,
         lastSuccessAt: p.lastSuccessAt,
         failedInARow: p.failedInARow,
+        recent: recent.get(p.plugin) ?? [],
       })),
       readAt: iso(Math.min(fetchedAt, now)),
       readError: null,
@@ -408,6 +411,20 @@ export class FleetRefresher {
       this.log("error", "fleet.save_failed", { error: describe(error) });
     }
   }
+}
+
+const RECENT_SESSIONS = 6;
+
+function recentByPlugin(sessions: readonly BackupSession[]): Map<string, { start: string | null; status: string }[]> {
+  const out = new Map<string, { start: string | null; status: string }[]>();
+  for (let i = sessions.length - 1; i >= 0; i--) {
+    const s = sessions[i]!;
+    if (s.type !== "BACKUP") continue;
+    const list = out.get(s.plugin) ?? [];
+    if (list.length < RECENT_SESSIONS) list.unshift({ start: s.start, status: s.status });
+    out.set(s.plugin, list);
+  }
+  return out;
 }
 
 function describe(error: unknown): string {

@@ -1,3 +1,4 @@
+import type { Anomaly } from "../health/anomalies";
 import type { DeviceHealthState, HealthState } from "../health/backup-health";
 import type { DeviceType } from "../types";
 
@@ -8,6 +9,8 @@ export interface FleetPlugin {
   lastEnd: string | null;
   lastSuccessAt: string | null;
   failedInARow: number;
+  /** The plugin's latest backup sessions, oldest first: enough for the alert engine's hysteresis. */
+  recent: { start: string | null; status: string }[];
 }
 
 export interface FleetDevice {
@@ -26,6 +29,8 @@ export interface FleetDevice {
   failedInARow: number;
   sentence: string | null;
   plugins: FleetPlugin[];
+  /** Quiet failures in each plugin's latest sessions (lib/health/anomalies.ts). */
+  anomalies: Anomaly[];
   readAt: string | null;
   readError: string | null;
   stateChangedAt: string | null;

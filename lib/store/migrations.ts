@@ -154,6 +154,112 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("users").dropColumn("last_sign_in_at").execute();
     },
   },
+  // Alerts (docs/alerts.md): incidents and every notification are rows, so a restart neither loses nor repeats one.
+  "006_alerts": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("alert_channels")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("target", "text", (c) => c.notNull())
+        .addColumn("secret", "text")
+        .addColumn("client_ids", "text", (c) => c.notNull())
+        .addColumn("states", "text", (c) => c.notNull())
+        .addColumn("anomalies", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("enabled", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("created_by", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("incidents")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("device_id", "text", (c) => c.notNull())
+        .addColumn("plugin", "text", (c) => c.notNull())
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addColumn("site_id", "text", (c) => c.notNull())
+        .addColumn("device_name", "text", (c) => c.notNull())
+        .addColumn("client_name", "text", (c) => c.notNull())
+        .addColumn("site_name", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("opened_at", "bigint", (c) => c.notNull())
+        .addColumn("changed_at", "bigint", (c) => c.notNull())
+        .addColumn("flapping", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("successes_needed", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("last_session_at", "text")
+        .addColumn("last_notified_at", "bigint")
+        .addColumn("resolved_at", "bigint")
+        .addColumn("resolution", "text")
+        .execute();
+      await sql`create unique index incidents_open on incidents (device_id, plugin, kind) where resolved_at is null`.execute(db);
+      await db.schema.createIndex("incidents_client").on("incidents").columns(["client_id", "opened_at"]).execute();
+      await db.schema.createIndex("incidents_resolved").on("incidents").column("resolved_at").execute();
+      await db.schema
+        .createTable("notifications")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("channel_id", "text", (c) => c.notNull().references("alert_channels.id").onDelete("cascade"))
+        .addColumn("event", "text", (c) => c.notNull())
+        .addColumn("dedupe_key", "text", (c) => c.notNull())
+        .addColumn("incident_ids", "text", (c) => c.notNull())
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("next_attempt_at", "bigint", (c) => c.notNull())
+        .addColumn("sent_at", "bigint")
+        .addColumn("last_error", "text")
+        .addUniqueConstraint("notifications_once", ["channel_id", "dedupe_key"])
+        .execute();
+      await db.schema.createIndex("notifications_due").on("notifications").columns(["status", "next_attempt_at"]).execute();
+      await db.schema
+        .createTable("delivery_attempts")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("notification_id", "text", (c) => c.notNull().references("notifications.id").onDelete("cascade"))
+        .addColumn("channel_id", "text", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addColumn("ok", "integer", (c) => c.notNull())
+        .addColumn("status_code", "integer")
+        .addColumn("error", "text")
+        .addColumn("duration_ms", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("delivery_attempts_channel").on("delivery_attempts").columns(["channel_id", "at"]).execute();
+      await db.schema
+        .createTable("snoozes")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("scope", "text", (c) => c.notNull())
+        .addColumn("target_id", "text", (c) => c.notNull())
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addColumn("until", "bigint", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("created_by", "text")
+        .addColumn("created_by_name", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("ended_at", "bigint")
+        .execute();
+      await db.schema.createIndex("snoozes_target").on("snoozes").columns(["scope", "target_id"]).execute();
+      await db.schema
+        .createTable("maintenance_windows")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addColumn("weekdays", "text", (c) => c.notNull())
+        .addColumn("start_minute", "integer", (c) => c.notNull())
+        .addColumn("duration_minutes", "integer", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("created_by", "text")
+        .addColumn("created_by_name", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("maintenance_windows_client").on("maintenance_windows").column("client_id").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ["maintenance_windows", "snoozes", "delivery_attempts", "notifications", "incidents", "alert_channels"]) {
+        await sql`drop table if exists ${sql.table(table)}`.execute(db);
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -13,6 +13,12 @@ export interface Database {
   login_failures: LoginFailuresTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  alert_channels: AlertChannelsTable;
+  incidents: IncidentsTable;
+  notifications: NotificationsTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  snoozes: SnoozesTable;
+  maintenance_windows: MaintenanceWindowsTable;
 }
 
 export interface UsersTable {
@@ -124,4 +130,107 @@ export interface AuditLogTable {
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+export interface AlertChannelsTable {
+  id: string;
+  /** webhook | email | teams | slack */
+  type: string;
+  name: string;
+  /** The URL, or comma-separated e-mail addresses. */
+  target: string;
+  /** The webhook's HMAC secret (it must sign, so it is kept, and never shown again). */
+  secret: string | null;
+  /** JSON array; empty: every client. */
+  client_ids: string;
+  /** JSON array of failed | overdue | warning. */
+  states: string;
+  anomalies: number;
+  enabled: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IncidentsTable {
+  id: string;
+  /** health | anomaly */
+  kind: string;
+  device_id: string;
+  plugin: string;
+  client_id: string;
+  site_id: string;
+  device_name: string;
+  client_name: string;
+  site_name: string;
+  /** failed | overdue | warning for health; the rule's name for an anomaly. */
+  state: string;
+  reason: string;
+  opened_at: number;
+  changed_at: number;
+  flapping: number;
+  successes_needed: number;
+  /** The start of the newest session the engine has judged, so one success is never counted twice. */
+  last_session_at: string | null;
+  last_notified_at: number | null;
+  resolved_at: number | null;
+  resolution: string | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  channel_id: string;
+  /** incident.opened | incident.resolved | incident.reminder | nsight.unreachable | nsight.recovered | test */
+  event: string;
+  /** Unique per channel: the same event for the same incidents is never queued twice. */
+  dedupe_key: string;
+  incident_ids: string;
+  /** The message as JSON, built when queued, so a retry after a restart sends the same thing. */
+  payload: string;
+  created_at: number;
+  /** pending | sent | given_up */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  notification_id: string;
+  channel_id: string;
+  at: number;
+  ok: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface SnoozesTable {
+  id: string;
+  /** device | client */
+  scope: string;
+  target_id: string;
+  client_id: string;
+  until: number;
+  reason: string;
+  created_by: string | null;
+  created_by_name: string;
+  created_at: number;
+  ended_at: number | null;
+}
+
+export interface MaintenanceWindowsTable {
+  id: string;
+  client_id: string;
+  /** JSON array of ISO weekdays, 1 (Monday) to 7. */
+  weekdays: string;
+  /** Minutes after local midnight in the client's zone. */
+  start_minute: number;
+  duration_minutes: number;
+  reason: string;
+  created_by: string | null;
+  created_by_name: string;
+  created_at: number;
 }

@@ -1,0 +1,68 @@
+import "server-only";
+import type { IncidentKind, IncidentRow } from "../alerts/types";
+import type { Store } from "./db";
+import type { IncidentsTable } from "./schema";
+
+export function toIncident(row: IncidentsTable): IncidentRow {
+  return {
+    id: row.id,
+    kind: row.kind as IncidentKind,
+    deviceId: row.device_id,
+    plugin: row.plugin,
+    clientId: row.client_id,
+    siteId: row.site_id,
+    deviceName: row.device_name,
+    clientName: row.client_name,
+    siteName: row.site_name,
+    state: row.state,
+    reason: row.reason,
+    openedAt: Number(row.opened_at),
+    changedAt: Number(row.changed_at),
+    flapping: row.flapping === 1,
+    successesNeeded: row.successes_needed,
+    lastSessionAt: row.last_session_at,
+    lastNotifiedAt: row.last_notified_at === null ? null : Number(row.last_notified_at),
+    resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
+    resolution: row.resolution,
+  };
+}
+
+export interface IncidentFilter {
+  /** null: every client (the caller has already decided the principal may see them all). */
+  clientIds: readonly string[] | null;
+  deviceId?: string;
+  open?: boolean;
+  /** Resolved incidents older than this are left out. */
+  resolvedSince?: number;
+  limit?: number;
+}
+
+/** Open first (newest first), then resolved (most recently resolved first). */
+export async function listIncidents(db: Store, filter: IncidentFilter): Promise<IncidentRow[]> {
+  if (filter.clientIds && filter.clientIds.length === 0) return [];
+  let query = db.selectFrom("incidents").selectAll();
+  if (filter.clientIds) query = query.where("client_id", "in", [...filter.clientIds]);
+  if (filter.deviceId !== undefined) query = query.where("device_id", "=", filter.deviceId);
+  if (filter.open === true) query = query.where("resolved_at", "is", null);
+  if (filter.open === false) query = query.where("resolved_at", "is not", null);
+  if (filter.resolvedSince !== undefined) {
+    const since = filter.resolvedSince;
+    query = query.where((eb) => eb.or([eb("resolved_at", "is", null), eb("resolved_at", ">=", since)]));
+  }
+  const rows = await query
+    .orderBy((eb) => eb.case().when("resolved_at", "is", null).then(0).else(1).end())
+    .orderBy("resolved_at", "desc")
+    .orderBy("opened_at", "desc")
+    .limit(Math.min(filter.limit ?? 500, 5_000))
+    .execute();
+  return rows.map(toIncident);
+}
+
+export async function findIncident(db: Store, id: string): Promise<IncidentRow | null> {
+  const row = await db.selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toIncident(row) : null;
+}
+
+export async function listOpenIncidents(db: Store): Promise<IncidentRow[]> {
+  return (await db.selectFrom("incidents").selectAll().where("resolved_at", "is", null).execute()).map(toIncident);
+}
