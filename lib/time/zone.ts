@@ -97,8 +97,8 @@ function firstInstantReading(wall: number, zone: string): number {
 }
 
 /** The earlier instant across a DST fold, the clock's jump when DST skips the reading. */
-export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, zone: string): number {
-  return firstInstantReading(wallMs(year, month, day, hour), zone);
+export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, zone: string, minute = 0): number {
+  return firstInstantReading(wallMs(year, month, day, hour, minute), zone);
 }
 
 export function startOfZonedDay(ms: number, zone: string): number {
