@@ -3,6 +3,9 @@ import { randomUUID } from "node:crypto";
 import type { Store } from "../../store/db";
 import { enqueueNotification, recordAttempt, type NotificationRow } from "../../store/notifications";
 import { ALERT_SCHEMA, type AlertChannel, type AlertMessage, type ChannelSender, type DeliveryResult } from "../types";
+import { deliverEmail } from "./email";
+import { deliverSlack } from "./slack";
+import { deliverTeams } from "./teams";
 import { deliverWebhook } from "./webhook";
 
 export interface ChannelSenderDeps {
@@ -21,11 +24,16 @@ export function createChannelSender(deps: ChannelSenderDeps): ChannelSender {
   const now = deps.now ?? Date.now;
   return {
     async deliver(channel: AlertChannel, message: AlertMessage, signal: AbortSignal): Promise<DeliveryResult> {
+      const http = { fetch: fetchImpl, now };
       switch (channel.type) {
         case "webhook":
-          return deliverWebhook(channel, message, signal, { fetch: fetchImpl, now });
-        default:
-          return { ok: false, statusCode: null, error: `${channel.type} channels cannot send yet`, permanent: true };
+          return deliverWebhook(channel, message, signal, http);
+        case "teams":
+          return deliverTeams(channel, message, signal, http);
+        case "slack":
+          return deliverSlack(channel, message, signal, http);
+        case "email":
+          return deliverEmail(channel, message, signal, { db: deps.db, publicUrl: deps.publicUrl, smtpUrl: deps.smtpUrl, from: deps.from, now });
       }
     },
   };
