@@ -130,3 +130,12 @@ export async function deliveriesFor(principal: Principal, id: string): Promise<R
   const channel = await channelOrFail(id);
   return (await listDeliveryLog(await getStore(), { channelId: channel.id, limit: DELIVERY_LOG_SIZE })).map(deliveryJson);
 }
+
+/** Each channel's latest attempts, for the admin page. */
+export async function deliveryLogsFor(principal: Principal, channelIds: string[], limit: number): Promise<Map<string, ReturnType<typeof deliveryJson>[]>> {
+  requireCapability(principal, "alerts.manage");
+  const db = await getStore();
+  const logs = new Map<string, ReturnType<typeof deliveryJson>[]>();
+  for (const id of channelIds) logs.set(id, (await listDeliveryLog(db, { channelId: id, limit })).map(deliveryJson));
+  return logs;
+}
