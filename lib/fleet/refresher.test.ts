@@ -169,6 +169,10 @@ describe("FleetRefresher", () => {
       { plugin: "FILE_SYSTEM", rule: "nothing_transferred", sessionStart: "2026-11-27T09:00:00Z", reason: "Files and folders transferred nothing; its median is 1 byte (usually 1 byte to 1 byte).", observed: 0, expected: 1 },
     ]);
     expect(r.device("21")!.anomalies).toEqual([]);
+    // Not a problem, so listed apart: the fleet view shows it under the problems.
+    const snapshot = r.snapshot();
+    expect(snapshot.anomalous.map((d) => d.deviceId)).toEqual(["11"]);
+    expect(snapshot.problems.map((d) => d.deviceId)).toEqual(["12"]);
   });
 
   it("filters by client for the NOC", async () => {

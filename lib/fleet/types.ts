@@ -89,6 +89,8 @@ export interface FleetSnapshot {
   upstream: UpstreamHealth;
   knowledge: FleetKnowledge;
   problems: FleetDevice[];
+  /** Devices not among the problems whose latest backups show a quiet failure (lib/health/anomalies.ts). */
+  anomalous: FleetDevice[];
   clients: FleetClientRollup[];
   newestReadAt: string | null;
 }
