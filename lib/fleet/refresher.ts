@@ -293,7 +293,7 @@ export class FleetRefresher {
         failedInARow: p.failedInARow,
         recent: recent.get(p.plugin) ?? [],
       })),
-      anomalies: detectAnomalies(sessions, { now, policy: this.policy.health }).current,
+      anomalies: detectAnomalies(sessions, { now, policy: this.policy.health, judge: () => false }).current,
       readAt: iso(Math.min(fetchedAt, now)),
       readError: null,
       nextBackupDueAt: due === null ? null : iso(due),

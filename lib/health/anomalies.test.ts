@@ -120,6 +120,21 @@ describe("detectAnomalies: per session, against the plugin's own successful hist
     expect(latestRules({ transferred: 20 * GiB, duration: 7200 })).toEqual(["transfer_spike", "slow"]);
   });
 
+  it("after a longer gap than usual, expects the transfer and duration to have grown with it (a laptop off for the weekend)", () => {
+    const weekday = history("FILE_SYSTEM", steady(10), 74);
+    const monday = (shape: Shape) => rules([...weekday, ...history("FILE_SYSTEM", [shape], 2)]);
+    // Three days since the previous backup, where one is usual: up to 9x and 6x the medians are expected.
+    expect(monday({ transferred: 9 * GiB, duration: 3600 })).toEqual([]);
+    expect(monday({ transferred: 9 * GiB + 1, duration: 3601 })).toEqual(["transfer_spike", "slow"]);
+  });
+
+  it("judges only the sessions asked for, and always each plugin's latest", () => {
+    const shapes = [...steady(12), { transferred: 0 }, ...steady(3), { duration: 9000 }];
+    const report = detectAnomalies(history("FILE_SYSTEM", shapes), { now: NOW, judge: () => false });
+    expect([...report.bySession.keys()]).toEqual(["FILE_SYSTEM-16"]);
+    expect(report.current.map((a) => a.rule)).toEqual(["slow"]);
+  });
+
   it("marks every anomalous session in the history, while the fleet sees only each plugin's latest", () => {
     const shapes = [...steady(12), { transferred: 0 }, ...steady(3), { duration: 9000 }, ...steady(2)];
     const report = detectAnomalies(history("FILE_SYSTEM", shapes), { now: NOW });

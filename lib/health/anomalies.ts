@@ -43,6 +43,8 @@ export interface AnomalyReport {
 export interface DetectOptions {
   now: number;
   policy?: HealthPolicy;
+  /** Sessions to judge besides each plugin's latest (default: every one); the fleet needs only the latest. */
+  judge?: (session: BackupSession) => boolean;
 }
 
 interface Usual {
@@ -51,17 +53,27 @@ interface Usual {
   high: number;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: ArrayLike<number>, q: number): number {
   const at = (sorted.length - 1) * q;
   const below = Math.floor(at);
   const above = Math.ceil(at);
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (at - below);
 }
 
+interface Dated {
+  session: BackupSession;
+  at: number;
+}
+
 /** The median and the middle half (the spread) of what the plugin did. */
-function usual(values: readonly number[]): Usual | null {
+function usual(window: readonly Dated[], figure: (s: BackupSession) => number | null): Usual | null {
+  const values: number[] = [];
+  for (const { session } of window) {
+    const value = figure(session);
+    if (value !== null) values.push(value);
+  }
   if (values.length < MIN_HISTORY) return null;
-  const sorted = values.slice().sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   return { median: quantile(sorted, 0.5), low: quantile(sorted, 0.25), high: quantile(sorted, 0.75) };
 }
 
@@ -71,20 +83,33 @@ function bytesRange(u: Usual): string {
   return `usually ${formatBytes(u.low)} to ${formatBytes(u.high)}`;
 }
 
-function judgeSession(session: BackupSession, before: readonly BackupSession[], previous: BackupSession | undefined): Anomaly[] {
+
+/** After a longer gap than usual (a laptop off for the weekend) more piles up: the expected transfer and duration grow with it. */
+function catchUpFactor(at: number, before: readonly Dated[]): number {
+  if (before.length < 2) return 1;
+  const gaps = new Float64Array(before.length - 1);
+  for (let i = 1; i < before.length; i++) gaps[i - 1] = before[i]!.at - before[i - 1]!.at;
+  const usualGap = quantile(gaps.sort(), 0.5);
+  if (usualGap <= 0) return 1;
+  return Math.max(1, (at - before[before.length - 1]!.at) / usualGap);
+}
+
+function judgeSession({ session, at }: Dated, window: readonly Dated[]): Anomaly[] {
+  const previous = window[window.length - 1]?.session;
   const name = pluginLabel(session.plugin);
   const found: Anomaly[] = [];
   const make = (rule: AnomalyRule, reason: string, observed: number | null, expected: number | null) =>
     found.push({ plugin: session.plugin, rule, sessionStart: session.start, reason, observed, expected });
 
+  const catchUp = catchUpFactor(at, window);
   const transferred = session.transferredSize;
-  const transfers = usual(before.flatMap((s) => (s.transferredSize === null ? [] : [s.transferredSize])));
+  const transfers = usual(window, (s) => s.transferredSize);
   // A plugin whose median is nothing (it usually finds nothing new) has no ratio to judge against.
   if (transferred !== null && transfers && transfers.median > 0) {
     const { median } = transfers;
     if (transferred === 0) {
       make("nothing_transferred", `${name} transferred nothing; its median is ${formatBytes(median)} (${bytesRange(transfers)}).`, 0, median);
-    } else if (transferred > median * TRANSFER_SPIKE_FACTOR) {
+    } else if (transferred > median * catchUp * TRANSFER_SPIKE_FACTOR) {
       make("transfer_spike", `${name} transferred ${formatBytes(transferred)}, ${times(transferred / median)} its median of ${formatBytes(median)} (${bytesRange(transfers)}).`, transferred, median);
     } else if (transferred * TRANSFER_DROP_DIVISOR < median) {
       make("transfer_drop", `${name} transferred only ${formatBytes(transferred)}, under a third of its median of ${formatBytes(median)} (${bytesRange(transfers)}).`, transferred, median);
@@ -100,8 +125,8 @@ function judgeSession(session: BackupSession, before: readonly BackupSession[], 
   }
 
   const duration = session.durationSeconds;
-  const durations = usual(before.flatMap((s) => (s.durationSeconds === null ? [] : [s.durationSeconds])));
-  if (duration !== null && durations && durations.median > 0 && duration > durations.median * SLOW_FACTOR) {
+  const durations = usual(window, (s) => s.durationSeconds);
+  if (duration !== null && durations && durations.median > 0 && duration > durations.median * catchUp * SLOW_FACTOR) {
     make(
       "slow",
       `${name} took ${formatDuration(duration)}, ${times(duration / durations.median)} its median of ${formatDuration(durations.median)} (usually ${formatDuration(durations.low)} to ${formatDuration(durations.high)}).`,
@@ -112,47 +137,48 @@ function judgeSession(session: BackupSession, before: readonly BackupSession[], 
   return found;
 }
 
-const startMs = (s: BackupSession) => (s.start === null ? NaN : Date.parse(s.start));
-
 function describeGap(ms: number): string {
   const days = ms / 86_400_000;
-  return days >= 2 ? `${Math.floor(days)} days` : `${Math.max(1, Math.floor(ms / 3_600_000))} h`;
+  return days >= 2 ? `${Math.round(days)} days` : `${Math.max(1, Math.round(ms / 3_600_000))} h`;
 }
 
 /** The rules of README "Quiet failures": each successful backup against the successful backups of its plugin before it. */
 export function detectAnomalies(sessions: readonly BackupSession[], options: DetectOptions): AnomalyReport {
   const policy = options.policy ?? DEFAULT_HEALTH_POLICY;
-  const byPlugin = new Map<string, BackupSession[]>();
-  for (const s of sessions) {
-    if (s.type !== "BACKUP" || s.start === null || Number.isNaN(startMs(s))) continue;
-    const list = byPlugin.get(s.plugin);
-    if (list) list.push(s);
-    else byPlugin.set(s.plugin, [s]);
+  const byPlugin = new Map<string, Dated[]>();
+  for (const session of sessions) {
+    const at = session.type === "BACKUP" && session.start !== null ? Date.parse(session.start) : NaN;
+    if (Number.isNaN(at)) continue;
+    const list = byPlugin.get(session.plugin);
+    if (list) list.push({ session, at });
+    else byPlugin.set(session.plugin, [{ session, at }]);
   }
 
   const bySession = new Map<string, Anomaly[]>();
   const current: Anomaly[] = [];
   const lastStarts = new Map<string, number>();
+  const learned = new Set<string>();
   for (const [plugin, list] of byPlugin) {
-    const successes: BackupSession[] = [];
-    for (const session of list) {
-      if (!SUCCESS.has(session.status)) continue;
-      if (successes.length >= MIN_HISTORY) {
-        const found = judgeSession(session, successes.slice(-HISTORY_WINDOW), successes[successes.length - 1]);
-        if (found.length) bySession.set(session.sessionId, found);
-      }
-      successes.push(session);
-    }
+    const successes: Dated[] = [];
     const latest = list[list.length - 1]!;
-    current.push(...(bySession.get(latest.sessionId) ?? []));
-    lastStarts.set(plugin, startMs(latest));
+    for (const dated of list) {
+      if (!SUCCESS.has(dated.session.status)) continue;
+      if (successes.length >= MIN_HISTORY && (dated === latest || !options.judge || options.judge(dated.session))) {
+        const found = judgeSession(dated, successes.slice(-HISTORY_WINDOW));
+        if (found.length) bySession.set(dated.session.sessionId, found);
+      }
+      successes.push(dated);
+    }
+    current.push(...(bySession.get(latest.session.sessionId) ?? []));
+    lastStarts.set(plugin, latest.at);
+    if (successes.length >= MIN_HISTORY) learned.add(plugin);
   }
 
   for (const [plugin, list] of byPlugin) {
-    const successes = list.filter((s) => SUCCESS.has(s.status));
-    if (successes.length < MIN_HISTORY) continue;
+    if (!learned.has(plugin)) continue;
     const last = lastStarts.get(plugin)!;
-    const interval = learnInterval(list.map(startMs), policy);
+    // learnInterval reads only the last rhythmWindow gaps.
+    const interval = learnInterval(list.slice(-policy.rhythmWindow - 1).map((d) => d.at), policy);
     const dueBy = last + interval + graceFor(interval);
     if (options.now <= dueBy) continue;
     // Only while another plugin ran after this one was due: a device that stopped altogether is the health rule's.
