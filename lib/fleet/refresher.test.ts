@@ -173,6 +173,10 @@ describe("FleetRefresher", () => {
     const snapshot = r.snapshot();
     expect(snapshot.anomalous.map((d) => d.deviceId)).toEqual(["11"]);
     expect(snapshot.problems.map((d) => d.deviceId)).toEqual(["12"]);
+    expect(snapshot.clients.map((c) => [c.name, c.anomalous])).toEqual([
+      ["Acme", 1],
+      ["Beta", 0],
+    ]);
   });
 
   it("filters by client for the NOC", async () => {

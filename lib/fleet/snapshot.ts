@@ -67,7 +67,7 @@ export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
   const rollups = new Map<string, FleetClientRollup>();
   for (const client of input.clients) {
     if (input.clientFilter && !input.clientFilter.has(client.clientId)) continue;
-    rollups.set(client.clientId, { clientId: client.clientId, name: client.name, timezone: client.timezone, worst: null, counts: EMPTY_COUNTS(), devices: 0 });
+    rollups.set(client.clientId, { clientId: client.clientId, name: client.name, timezone: client.timezone, worst: null, counts: EMPTY_COUNTS(), devices: 0, anomalous: 0 });
   }
   let total = 0;
   let newest: string | null = null;
@@ -81,11 +81,12 @@ export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
     if (device.readAt && (!newest || device.readAt > newest)) newest = device.readAt;
     let rollup = rollups.get(device.clientId);
     if (!rollup) {
-      rollup = { clientId: device.clientId, name: device.clientName, timezone: null, worst: null, counts: EMPTY_COUNTS(), devices: 0 };
+      rollup = { clientId: device.clientId, name: device.clientName, timezone: null, worst: null, counts: EMPTY_COUNTS(), devices: 0, anomalous: 0 };
       rollups.set(device.clientId, rollup);
     }
     rollup.devices++;
     rollup.counts[device.state]++;
+    if (device.anomalies.length > 0) rollup.anomalous++;
     if (rollup.worst === null || RANK.get(device.state)! < RANK.get(rollup.worst)!) rollup.worst = device.state;
   }
   problems.sort(compareProblems);

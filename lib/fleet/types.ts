@@ -46,6 +46,8 @@ export interface FleetClientRollup {
   worst: DeviceHealthState | null;
   counts: FleetCounts;
   devices: number;
+  /** Devices with a quiet failure in their latest backups, whatever their state. */
+  anomalous: number;
 }
 
 export interface FleetProgress {

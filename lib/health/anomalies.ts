@@ -7,6 +7,16 @@ import { DEFAULT_HEALTH_POLICY, graceFor, learnInterval, type HealthPolicy } fro
 export const ANOMALY_RULES = ["nothing_transferred", "transfer_spike", "transfer_drop", "selection_shrank", "slow", "plugin_missing"] as const;
 export type AnomalyRule = (typeof ANOMALY_RULES)[number];
 
+/** Short names for a table cell; the reason says the rest. */
+export const ANOMALY_LABELS: Record<AnomalyRule, string> = {
+  nothing_transferred: "Nothing transferred",
+  transfer_spike: "Transfer spike",
+  transfer_drop: "Transfer drop",
+  selection_shrank: "Selection shrank",
+  slow: "Slow",
+  plugin_missing: "Plugin missing",
+};
+
 export interface Anomaly {
   plugin: string;
   rule: AnomalyRule;
