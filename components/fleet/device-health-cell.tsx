@@ -14,7 +14,7 @@ export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefi
     <span className="flex flex-wrap items-center gap-x-2">
       <HealthBadge state={device.state} />
       {device.readAt && <span className="text-xs text-muted">read {formatAge(device.readAt, now)}</span>}
-      <AnomalyMark anomalies={device.anomalies} className="basis-full" />
+      <AnomalyMark anomalies={device.anomalies} className="basis-full text-xs" />
     </span>
   );
 }

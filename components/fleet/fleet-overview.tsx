@@ -90,7 +90,7 @@ export function ProblemDevices({
                 <td className="px-3 py-2">
                   <HealthBadge state={d.state} />
                   {d.failedInARow > 1 && <span className="ml-1 text-xs text-muted">{d.failedInARow}× in a row</span>}
-                  <AnomalyMark anomalies={d.anomalies} className="mt-1 block max-w-md" />
+                  <AnomalyMark anomalies={d.anomalies} className="mt-1 block max-w-md text-xs" />
                 </td>
                 <td className="px-3 py-2">{d.since ? <time dateTime={d.since} title={formatDateTime(d.since, "UTC") + " UTC"}>{sinceText(d, now)}</time> : "—"}</td>
                 <td className="px-3 py-2">{d.lastSuccessAt ? <time dateTime={d.lastSuccessAt}>{formatAge(d.lastSuccessAt, now)}</time> : "never"}</td>
@@ -129,7 +129,7 @@ export function AnomalousDevices({ devices, zoneOf, limit }: { devices: FleetDev
             </Link>
             <span className="text-muted">{displayName(d.clientName, `Client ${d.clientId}`)}</span>
             <HealthBadge state={d.state} />
-            <AnomalyMark anomalies={d.anomalies} className="basis-full" />
+            <AnomalyMark anomalies={d.anomalies} className="basis-full text-xs" />
           </li>
         ))}
       </ul>

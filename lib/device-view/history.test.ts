@@ -202,6 +202,7 @@ describe("quiet failures in view", () => {
     // Judged against the whole history, even when the range shows only the day itself.
     const oneDay = buildHistory(all, { filters: NO_FILTERS, range: { fromMs: Date.parse("2026-11-25T12:00:00Z"), toMs: Date.parse("2026-11-26T12:00:00Z") }, zone, now });
     expect(oneDay.anomalies.map((a) => a.rule)).toEqual(["nothing_transferred"]);
+    expect(oneDay.currentAnomalies.map((a) => a.rule)).toEqual(["slow"]);
     expect(buildHistory(all, { filters: { ...NO_FILTERS, plugins: ["MSSQL"] }, range: lastWeek, zone, now }).anomalies).toEqual([]);
   });
 

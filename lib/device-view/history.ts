@@ -65,6 +65,8 @@ export interface DeviceHistory {
   series: SeriesBuckets;
   status: StatusGrid;
   health: DeviceHealth;
+  /** Of each plugin's latest backup, whatever the range: the mark beside the health state, as the fleet shows it. */
+  currentAnomalies: Anomaly[];
   /** Newest first, at most MAX_LISTED_ANOMALIES of anomalyCount. */
   anomalies: HistoryAnomaly[];
   anomalyCount: number;
@@ -207,6 +209,7 @@ export function buildHistory(all: readonly BackupSession[], options: BuildHistor
     series,
     status,
     health: assessDevice(all, { now, formatDate: (iso) => `${formatDateTime(iso, zone, false)}` }),
+    currentAnomalies: report.current,
     anomalies: found.slice(0, MAX_LISTED_ANOMALIES),
     anomalyCount: found.length,
     matching: sessions.length,
