@@ -3,7 +3,7 @@ import { fullPicture } from "./support/fleet";
 import { chartsSettled, expect, test } from "./support/fixtures";
 
 test.describe("quiet failures", () => {
-  test("the device page marks the session on the charts and says why, in the list, the summary and the table", async ({ page }) => {
+  test("the device page marks the session on the charts and says why, in the list, the summary and the table", async ({ page, axe }) => {
     await page.goto(`/devices/${SCENARIO.quiet.ransomware}?range=7d&tz=UTC`);
     await chartsSettled(page);
 
@@ -21,6 +21,10 @@ test.describe("quiet failures", () => {
     await expect(page.locator('[data-chart="transferred"] .recharts-reference-line')).toHaveCount(1);
     await expect(page.locator('[data-chart="selection"]')).not.toHaveAttribute("data-anomaly-marks", /.*/);
 
+    await expect(page.locator("section[data-total]")).toHaveAttribute("data-state", "ready");
+    await axe(page);
+    await page.screenshot({ path: "test-results/screenshots/anomalies-device.png", fullPage: true });
+
     // The newest session is the flagged one; its reasons are a keyboard press away.
     const sessionId = await list.locator('li[data-rule="transfer_spike"]').getAttribute("data-session-id");
     const row = page.locator(`tr[data-session-id="${sessionId}"]`);
@@ -31,10 +35,12 @@ test.describe("quiet failures", () => {
     await expect(dialog.getByRole("list", { name: "Quiet failures in this session" })).toContainText("times its median");
   });
 
-  test("the fleet view shows the mark beside each device's health state", async ({ page, request }) => {
+  test("the fleet view shows the mark beside each device's health state", async ({ page, request, axe }) => {
     test.setTimeout(180_000);
     await fullPicture(request);
     await page.goto("/");
+    await axe(page);
+    await page.screenshot({ path: "test-results/screenshots/anomalies-fleet.png", fullPage: true });
 
     // Overdue (its SYSTEM_STATE stopped) and marked: in the problem list.
     const problem = page.locator(`tr[data-device-id="${SCENARIO.quiet.emptyAndMissing}"]`);
