@@ -1,4 +1,4 @@
-/** The quiet-failure rules (docs/alerts.md): a mark beside the health state, judged against the plugin's own history. */
+/** The quiet-failure rules (README "Quiet failures"): a mark beside the health state, judged against the plugin's own history. */
 import { formatBytes, formatDuration } from "../format";
 import { pluginLabel } from "../session-status";
 import type { BackupSession } from "../types";
