@@ -66,3 +66,21 @@ export async function findIncident(db: Store, id: string): Promise<IncidentRow |
 export async function listOpenIncidents(db: Store): Promise<IncidentRow[]> {
   return (await db.selectFrom("incidents").selectAll().where("resolved_at", "is", null).execute()).map(toIncident);
 }
+
+export interface OpenIncidentCount {
+  deviceId: string;
+  clientId: string;
+  open: number;
+}
+
+/** Open (not resolved) incidents per device, for the given clients or all: the counts on the fleet view and the NOC wall. */
+export async function countOpenIncidents(db: Store, clientIds: readonly string[] | null): Promise<OpenIncidentCount[]> {
+  if (clientIds && clientIds.length === 0) return [];
+  let query = db
+    .selectFrom("incidents")
+    .select(["device_id", "client_id", (eb) => eb.fn.countAll<number>().as("open")])
+    .where("resolved_at", "is", null)
+    .groupBy(["device_id", "client_id"]);
+  if (clientIds) query = query.where("client_id", "in", [...clientIds]);
+  return (await query.execute()).map((row) => ({ deviceId: row.device_id, clientId: row.client_id, open: Number(row.open) }));
+}
