@@ -104,3 +104,14 @@ export async function readDeviceIncidents(principal: Principal, device: { device
   const quiet = quietOf(device);
   return { quiet, open: rows.map((row) => ({ ...row, quiet })) };
 }
+
+/** What holds a whole client's alerts now (its own snooze or a maintenance window), and its open incidents: the client page's line. */
+export async function readClientQuiet(principal: Principal, clientId: string, now = Date.now()): Promise<{ quiet: QuietMark | null; open: number }> {
+  requireCapability(principal, "incidents.read");
+  const clientIds = clientsToRead(principal, [clientId]);
+  if (clientIds && clientIds.length === 0) return { quiet: null, open: 0 };
+  const db = await getStore();
+  const open = (await countOpenIncidents(db, [clientId])).reduce((sum, d) => sum + d.open, 0);
+  // No device has an empty id: only the client's own snooze and its windows apply.
+  return { quiet: (await quietLookup(db, [clientId], now))({ deviceId: "", clientId }), open };
+}

@@ -12,7 +12,7 @@ import type { IncidentsTable } from "../store/schema";
 import type { User } from "../store/users";
 import type { Client, ClientDevice } from "../types";
 import { parseIncidentQuery } from "./incident-query";
-import { readDeviceIncidents, readIncidentCounts, readIncidents } from "./incident-views";
+import { readClientQuiet, readDeviceIncidents, readIncidentCounts, readIncidents } from "./incident-views";
 import { createSnoozeFor, createWindowFor, deleteWindowFor, endSnoozeFor, snoozesOf, windowsOf } from "./quiet-controls";
 
 const dir = mkdtempSync(join(tmpdir(), "incidents-"));
@@ -225,6 +225,8 @@ describe("incidents as the pages read them", () => {
     expect(await readIncidentCounts(admin, "fleet.read", undefined, at + 1)).toEqual({ open: 3, snoozed: 2 });
     const other = (await readIncidents(admin, parseIncidentQuery({ client: OTHER }), at + 1)).find((i) => i.id === otherOpen);
     expect(other?.quiet).toMatchObject({ kind: "snooze", scope: "client", byName: "technician person", reason: "Migration", until: at + 2 * HOUR });
+    expect(await readClientQuiet(admin, OTHER, at + 1)).toMatchObject({ open: 2, quiet: { kind: "snooze", scope: "client", reason: "Migration" } });
+    expect(await readClientQuiet(viewer, OTHER, at + 1)).toEqual({ open: 0, quiet: null });
     expect(await readIncidentCounts(admin, "fleet.read", undefined, at + 2 * HOUR)).toEqual({ open: 3, snoozed: 0 });
   });
 
