@@ -37,3 +37,14 @@ export function incidentsHref(query: Partial<IncidentQuery>): string {
   const text = params.toString();
   return text ? `/incidents?${text}` : "/incidents";
 }
+
+export interface IncidentCounts {
+  open: number;
+  /** Of the open ones, those whose alerts a snooze or a maintenance window holds right now. */
+  snoozed: number;
+}
+
+/** "3 open, 1 snoozed". */
+export function describeIncidentCounts(counts: IncidentCounts): string {
+  return `${counts.open} open ${counts.open === 1 ? "incident" : "incidents"}${counts.snoozed ? `, ${counts.snoozed} snoozed` : ""}`;
+}

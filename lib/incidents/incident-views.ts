@@ -8,7 +8,7 @@ import { getStore, type Store } from "../store/db";
 import { countOpenIncidents, listIncidents } from "../store/incidents";
 import { listActiveSnoozes, listMaintenanceWindows } from "../store/snoozes";
 import { clientZones } from "./fleet-places";
-import type { IncidentQuery } from "./incident-query";
+import type { IncidentCounts, IncidentQuery } from "./incident-query";
 
 /** Resolved incidents stay on /incidents this long. */
 export const RECENT_DAYS = 30;
@@ -63,12 +63,6 @@ export async function readIncidents(principal: Principal, query: IncidentQuery, 
   const kept = query.kind ? rows.filter((r) => r.kind === query.kind) : rows;
   const quietOf = await quietLookup(db, clientIds, now);
   return kept.map((row) => ({ ...row, quiet: row.resolvedAt === null ? quietOf(row) : null }));
-}
-
-export interface IncidentCounts {
-  open: number;
-  /** Of the open ones, those whose alerts a snooze or a maintenance window holds right now. */
-  snoozed: number;
 }
 
 /** Counted like the fleet view: a wall or a viewer counts its own clients only. */
