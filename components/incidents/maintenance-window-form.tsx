@@ -3,9 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { INPUT, PRIMARY_BUTTON } from "@/components/admin/admin-ui";
+import { WEEKDAY_NAMES } from "@/lib/incidents/incident-query";
 import { sendJson } from "@/lib/queries/send-json";
 
-export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /** A weekly maintenance window: days and a start time in the chosen client's own zone, and how long it lasts. */
 export function MaintenanceWindowForm({ clients }: { clients: { clientId: string; name: string; zone: string }[] }) {

@@ -48,3 +48,6 @@ export interface IncidentCounts {
 export function describeIncidentCounts(counts: IncidentCounts): string {
   return `${counts.open} open ${counts.open === 1 ? "incident" : "incidents"}${counts.snoozed ? `, ${counts.snoozed} snoozed` : ""}`;
 }
+
+/** ISO weekday n (1 Monday … 7 Sunday) is WEEKDAY_NAMES[n - 1]. */
+export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
