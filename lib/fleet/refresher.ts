@@ -290,6 +290,7 @@ export class FleetRefresher {
         lastEnd: p.lastEnd,
         lastSuccessAt: p.lastSuccessAt,
         failedInARow: p.failedInARow,
+        dueBy: p.dueBy,
         recent: recent.get(p.plugin) ?? [],
       })),
       readAt: iso(Math.min(fetchedAt, now)),

@@ -3,7 +3,8 @@ import { NsightError } from "../nsight/errors";
 import { UpstreamTracker } from "../nsight/upstream-health";
 import type { BackupSession, ClientDevice } from "../types";
 import { FleetRefresher } from "./refresher";
-import { fleetKnowledge } from "./snapshot";
+import type { StoredDevice } from "./fleet-store";
+import { effectiveDevice, fleetKnowledge } from "./snapshot";
 import type { FleetProgress, UpstreamHealth } from "./types";
 
 const T0 = Date.parse("2026-11-27T14:02:00Z");
@@ -21,6 +22,22 @@ const progress = (p: Partial<FleetProgress>): FleetProgress => ({
 });
 const ok: UpstreamHealth = { status: "ok", lastOkAt: at(T0 - MIN), failingSince: null, lastProblem: null, problem: null };
 const failing = (problem: UpstreamHealth["problem"], since = T0): UpstreamHealth => ({ status: "failing", lastOkAt: at(T0 - 30 * MIN), failingSince: at(since), lastProblem: "words", problem });
+
+describe("effectiveDevice", () => {
+  const plugin = (name: string, dueBy: string | null | undefined) => ({ plugin: name, state: "ok" as const, lastStatus: "COMPLETED", lastEnd: null, lastSuccessAt: null, failedInARow: 0, dueBy, recent: [] });
+  const record = (plugins: StoredDevice["plugins"], overdueAt: string): StoredDevice => ({
+    deviceId: "d", name: "D", type: "server", clientId: "c", clientName: "C", siteId: "s", siteName: "S", backupEnabled: true, state: "ok",
+    worstPlugin: null, since: null, lastSuccessAt: null, failedInARow: 0, sentence: null, plugins, anomalies: [], readAt: at(T0 - MIN), readError: null,
+    stateChangedAt: null, nextBackupDueAt: null, overdueAt,
+  });
+
+  it("turns the plugin whose due time passed overdue with the device, and only that one", () => {
+    const d = effectiveDevice(record([plugin("Files", at(T0 - MIN)), plugin("SQL", at(T0 + MIN)), plugin("Old", undefined)], at(T0 - MIN)), T0);
+    expect(d.state).toBe("overdue");
+    expect(d.plugins.map((p) => p.state)).toEqual(["overdue", "ok", "ok"]);
+    expect(effectiveDevice(record([plugin("Files", at(T0 - MIN))], at(T0 - MIN)), T0 - 2 * MIN).plugins[0]!.state).toBe("ok");
+  });
+});
 
 describe("fleetKnowledge", () => {
   it("is current once every device was read and N-sight answers", () => {
