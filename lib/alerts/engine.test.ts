@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FleetDevice, FleetKnowledge, FleetPlugin, UpstreamHealth } from "../fleet/types";
 import { openStore, type Store } from "../store/db";
 import { listIncidents } from "../store/incidents";
+import { listDeliveryLog } from "../store/notifications";
 import { createMaintenanceWindow, createSnooze } from "../store/snoozes";
 import { AlertEngine, type AlertInput } from "./engine";
 import type { AlertChannel, AlertMessage, ChannelSender, DeliveryResult } from "./types";
@@ -302,5 +303,81 @@ describe("AlertEngine", () => {
     const removed = (await listIncidents(db, { clientIds: null, deviceId: "1" }))[0]!;
     expect(removed.resolution).toBe("device removed");
     expect(events()).toEqual(["a:incident.opened:2", "a:incident.resolved:1"]);
+  });
+
+  it("tells only channels that ask for warnings of a warning, and only channels that ask for anomalies of an anomaly", async () => {
+    await addChannel("problems");
+    await addChannel("warnings", { states: ["warning"] });
+    await addChannel("anomalies", { states: [], anomalies: true });
+    const e = engine();
+    const warned = device("1", [plugin("FileSystem", [[24, "COMPLETED"], [1, "COMPLETED_WITH_ERRORS"]])]);
+    const shrunk = device("2", [plugin("FileSystem", [[24, "COMPLETED"], [1, "COMPLETED"]])], {
+      anomalies: [{ plugin: "FileSystem", rule: "transfer_drop", sessionStart: at(1), reason: "Transferred 1 MB, a tenth of its usual 10 MB.", observed: 1, expected: 10 }],
+    });
+    await step(e, [warned, shrunk]);
+    expect(events().sort()).toEqual(["anomalies:incident.opened:1", "warnings:incident.opened:1"]);
+    expect(sent.find((s) => s.channelId === "anomalies")!.message.incidents[0]).toMatchObject({ kind: "anomaly", state: "transfer_drop", deviceName: "SRV-2" });
+    await step(e, [warned, device("2", [plugin("FileSystem", [[24, "COMPLETED"], [1, "COMPLETED"], [0.5, "COMPLETED"]])])]);
+    await step(e, [warned]);
+    expect(events().slice(2)).toEqual(["anomalies:incident.resolved:1"]);
+  });
+
+  it("opens an incident for a device overdue by the clock, on the plugin that is late", async () => {
+    await addChannel("a");
+    const e = engine();
+    const late = device("1", [plugin("Exchange", [[30, "COMPLETED"]]), plugin("FileSystem", [[60, "COMPLETED"]])], { state: "overdue" });
+    await step(e, [late]);
+    const [incident] = await listIncidents(db, { clientIds: null, open: true });
+    expect(incident).toMatchObject({ plugin: "FileSystem", state: "overdue" });
+    expect(events()).toEqual(["a:incident.opened:1"]);
+  });
+
+  it("sends nothing for an incident that opens and resolves within the grouping window, and keeps the rest of the group", async () => {
+    await addChannel("a");
+    const e = engine();
+    await e.evaluate(input([failing("1"), failing("2")]));
+    clock += 30_000;
+    await e.evaluate(input([fine("1"), failing("2")]));
+    clock += 30_000;
+    await e.dispatchDue();
+    await step(e, [fine("1"), failing("2")]);
+    expect(events()).toEqual(["a:incident.opened:1"]);
+    expect(sent[0]!.message.incidents[0]!.deviceName).toBe("SRV-2");
+  });
+
+  it("sends a reminder held by a snooze when the snooze ends", async () => {
+    await addChannel("a");
+    const e = engine();
+    await step(e, [failing()]);
+    await createSnooze(db, { scope: "client", targetId: "c1", clientId: "c1", until: clock + 30 * HOUR, reason: "office move", createdBy: null, createdByName: "Ann" }, clock);
+    clock += 25 * HOUR;
+    await step(e, [failing()]);
+    expect(events()).toEqual(["a:incident.opened:1"]);
+    clock += 5 * HOUR;
+    await step(e, [failing()]);
+    await step(e, [failing()]);
+    expect(events()).toEqual(["a:incident.opened:1", "a:incident.reminder:1"]);
+  });
+
+  it("delivers a message that failed before a restart exactly once after it", async () => {
+    await addChannel("a");
+    answer = () => ({ ok: false, statusCode: 502, error: "HTTP 502" });
+    await step(engine(), [failing()]);
+    answer = () => ({ ok: true, statusCode: 200 });
+    const restarted = engine();
+    clock += 30_000;
+    await step(restarted, [failing()]);
+    await step(restarted, [failing()]);
+    expect(events()).toEqual(["a:incident.opened:1", "a:incident.opened:1"]);
+    expect(sent[0]!.message.id).toBe(sent[1]!.message.id);
+    expect(await listDeliveryLog(db)).toHaveLength(2);
+  });
+
+  it("links under PUBLIC_URL's own path", async () => {
+    await addChannel("a");
+    const e = new AlertEngine({ db, sender: recorder, config, publicUrl: new URL("https://example.com/backups"), now: () => clock });
+    await step(e, [failing("a b/c")]);
+    expect(sent[0]!.message.incidents[0]!.url).toBe("https://example.com/backups/devices/a%20b%2Fc");
+    expect(sent[0]!.message.dashboardUrl).toBe("https://example.com/backups/incidents");
   });
 });

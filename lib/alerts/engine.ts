@@ -418,8 +418,11 @@ export class AlertEngine {
     for (const channel of channels) await enqueueNotification(tx, { channelId: channel.id, event, dedupeKey, incidentIds: [], message, notBefore: now }, now);
   }
 
+  /** Under PUBLIC_URL's own path, if it has one. */
   private link(path: string): string | null {
-    return this.options.publicUrl ? new URL(path, this.options.publicUrl).href : null;
+    const base = this.options.publicUrl;
+    if (!base) return null;
+    return new URL(path.replace(/^\//, ""), base.href.endsWith("/") ? base.href : `${base.href}/`).href;
   }
 
   private toAlertIncident(row: IncidentRow): AlertIncident {
