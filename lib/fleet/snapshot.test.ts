@@ -71,7 +71,7 @@ describe("the refresher's snapshot says what it knows", () => {
   const fine = (now: number): BackupSession[] =>
     Array.from({ length: 3 }, (_, i) => ({
       sessionId: `s${i}`, type: "BACKUP", storageAccountId: "1", plugin: "FILE_SYSTEM",
-      start: at(now - (i * 24 + 2) * 3_600_000), end: at(now - (i * 24 + 2) * 3_600_000 + 600_000), durationSeconds: 600,
+      start: at(now - ((2 - i) * 24 + 2) * 3_600_000), end: at(now - ((2 - i) * 24 + 2) * 3_600_000 + 600_000), durationSeconds: 600,
       selectionSize: 1, selectionItemCount: 1, sizeChange: 0, itemCountChange: 0, removedItemCount: 0, processedSize: 1, processedItemCount: 1, transferredSize: 1, errorCount: 0, status: "COMPLETED",
     }));
 
@@ -128,5 +128,19 @@ describe("the refresher's snapshot says what it knows", () => {
     expect(snapshot.knowledge).toMatchObject({ kind: "auth_refused", since: at(T0 + 61 * MIN), lastAnswerAt: at(T0) });
     expect(r.device("11")).toMatchObject({ state: known, readAt: at(T0), readError: "N-sight refused the API key (login failed)." });
     expect(snapshot.newestReadAt).toBe(at(T0));
+  });
+
+  it("gives the alert engine every device as pages see it, a plugin late by the clock included, with what is known", async () => {
+    const { clock, r } = fleet();
+    await r.discover();
+    await r.read("11");
+    await r.read("12");
+    const before = r.alertView();
+    expect(before).toMatchObject({ knowledge: { kind: "current" }, upstream: { status: "ok" }, clients: [{ clientId: "1" }] });
+    expect(before.devices.map((d) => d.plugins[0]!.state)).toEqual(["ok", "ok"]);
+    clock.now += 3 * 24 * 60 * MIN;
+    const after = r.alertView();
+    expect(after.version).toBe(before.version);
+    expect(after.devices.map((d) => [d.state, d.plugins[0]!.state])).toEqual([["overdue", "overdue"], ["overdue", "overdue"]]);
   });
 });
