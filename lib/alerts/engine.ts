@@ -9,7 +9,7 @@ import {
   dropHeldNotification,
   enqueueNotification,
   heldNotifications,
-  incidentNoticesSince,
+  openingNoticesSince,
   rewriteHeldNotification,
   type IncidentNotice,
 } from "../store/notifications";
@@ -279,11 +279,10 @@ export class AlertEngine {
     const relevant = [...openList, ...pass.resolved];
     if (relevant.length === 0 || channels.length === 0) return;
     const since = Math.min(...relevant.map((i) => i.openedAt));
-    const notices = await incidentNoticesSince(tx, since);
+    const notices = await openingNoticesSince(tx, since);
     // Who was told of which incident's opening, and in which message.
     const openedNotices = new Map<string, IncidentNotice[]>();
     for (const n of notices) {
-      if (n.event !== "incident.opened") continue;
       for (const id of n.incidentIds) {
         const list = openedNotices.get(id);
         if (list) list.push(n);
