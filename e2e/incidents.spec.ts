@@ -15,11 +15,10 @@ interface Place {
   clientName: string;
 }
 
-async function firstDevice(admin: APIRequestContext, clientId: string): Promise<Place> {
+async function placeOf(admin: APIRequestContext, clientId: string, deviceId: string): Promise<Place> {
   const clients = (await (await admin.get("/api/clients")).json()).data as { clientId: string; name: string }[];
-  const devices = (await (await admin.get(`/api/clients/${clientId}/devices`)).json()).data as { deviceId: string; name: string; backupEnabled: boolean }[];
-  const device = devices.find((d) => d.backupEnabled) ?? devices[0]!;
-  return { deviceId: device.deviceId, deviceName: device.name, clientId, clientName: clients.find((c) => c.clientId === clientId)!.name };
+  const devices = (await (await admin.get(`/api/clients/${clientId}/devices`)).json()).data as { deviceId: string; name: string }[];
+  return { deviceId, deviceName: devices.find((d) => d.deviceId === deviceId)!.name, clientId, clientName: clients.find((c) => c.clientId === clientId)!.name };
 }
 
 const rowOf = (page: Page, id: string) => page.locator(`tr[data-incident="${id}"]`);
@@ -30,20 +29,32 @@ test.describe("incidents", () => {
   let other: Place;
   const ids = { ownOpen: "", otherOpen: "", ownResolved: "" };
 
-  test.beforeAll(async ({ playwright, baseURL }) => {
+  test.beforeAll(async ({ browser, playwright, baseURL }) => {
+    test.setTimeout(180_000);
     const admin = await playwright.request.newContext({ baseURL, storageState: authState("admin") });
-    // Snoozes name only what the fleet state knows.
+    // Snoozes name only what the fleet state knows, and the engine judges only a fleet read whole.
     await fullPicture(admin);
-    const clients = (await (await admin.get("/api/clients")).json()).data as { clientId: string }[];
-    const otherClient = clients.map((c) => c.clientId).find((id) => id !== E2E_VIEWER_CLIENT && id !== SCENARIO.faultLabClient)!;
-    own = await firstDevice(admin, E2E_VIEWER_CLIENT);
-    other = await firstDevice(admin, otherClient);
+    // The engine opens this one itself: the viewer's client's device whose SYSTEM_STATE failed its last runs.
+    own = await placeOf(admin, E2E_VIEWER_CLIENT, SCENARIO.failingStreak);
+    // Never readable (HTTP 500): the engine leaves its incidents as they are, so the test decides when this one resolves.
+    other = await placeOf(admin, SCENARIO.faultLabClient, SCENARIO.faults.http500);
     await admin.dispose();
     const now = Date.now();
     const incident = (place: Place, over: Partial<SeededIncident>): SeededIncident => ({ ...place, plugin: "FILE_SYSTEM", state: "failed", reason: "E2E: the latest backup failed", openedAt: now - HOUR, ...over });
-    ids.ownResolved = openIncident(incident(own, { plugin: "SYSTEM_STATE", openedAt: now - 30 * HOUR, resolvedAt: now - 24 * HOUR, reason: "E2E: resolved yesterday" }));
-    ids.ownOpen = openIncident(incident(own, { openedAt: now - 2 * HOUR }));
+    ids.ownResolved = openIncident(incident(own, { plugin: "EXCHANGE", openedAt: now - 30 * HOUR, resolvedAt: now - 24 * HOUR, reason: "E2E: resolved yesterday" }));
     ids.otherOpen = openIncident(incident(other, { state: "overdue", reason: "E2E: no success within its rhythm" }));
+    const page = await browser.newPage({ storageState: authState("admin") });
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`/incidents?device=${own.deviceId}&state=open`);
+          return page.locator("tr[data-incident]").first().getAttribute("data-incident", { timeout: 1_000 }).catch(() => null);
+        },
+        { timeout: 120_000, intervals: [2_000] },
+      )
+      .not.toBeNull();
+    ids.ownOpen = (await page.locator("tr[data-incident]").first().getAttribute("data-incident"))!;
+    await page.close();
   });
 
   test("lists open incidents first, then recent ones, with state in words, and its filters are a link", async ({ page, axe }) => {
@@ -54,6 +65,7 @@ test.describe("incidents", () => {
     expect(order.indexOf(ids.ownResolved)).toBeGreaterThan(order.indexOf(ids.ownOpen));
     expect(order.indexOf(ids.ownResolved)).toBeGreaterThan(order.indexOf(ids.otherOpen));
     await expect(rowOf(page, ids.ownOpen)).toContainText("Open: failed");
+    await expect(rowOf(page, ids.ownOpen)).toContainText("System state");
     await expect(rowOf(page, ids.otherOpen)).toContainText("Open: overdue");
     await expect(rowOf(page, ids.ownResolved)).toContainText("Resolved");
     await expect(rowOf(page, ids.ownResolved)).toContainText("6 h");
@@ -139,13 +151,14 @@ test.describe("incidents", () => {
     await page.goto("/");
     await expect.poll(async () => Number(await page.getByTestId("incident-counts").getAttribute("data-open")) - (await count())).toBe(0);
     expect(await count()).toBeGreaterThanOrEqual(2);
+    await expect(page.getByTestId("incident-counts").getByRole("link")).toHaveAttribute("href", "/incidents?state=open");
 
     await page.goto("/noc?refresh=5");
     const tile = page.locator("[data-incident-count]");
     await expect(tile).toContainText("Open incidents");
     const before = Number(await tile.getAttribute("data-incident-count"));
     expect(before).toBeGreaterThanOrEqual(2);
-    resolveIncident(ids.ownOpen);
+    resolveIncident(ids.otherOpen);
     await expect.poll(async () => Number(await tile.getAttribute("data-incident-count")), { timeout: 20_000 }).toBeLessThan(before);
   });
 });

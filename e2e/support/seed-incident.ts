@@ -1,39 +1,32 @@
-// Opens or resolves an incident in DATA_DIR's store, as the alert engine would: the pages are tested on rows whose times the test chose.
-import { randomUUID } from "node:crypto";
+// Opens or resolves an incident in DATA_DIR's store through the engine's own store functions, at times the test chooses.
 import { getStore } from "../../lib/store/db";
+import { openIncident, resolveIncident } from "../../lib/store/incidents";
 
 const [command, arg] = process.argv.slice(2);
 const db = await getStore();
 if (command === "open" && arg) {
   const input = JSON.parse(arg) as { deviceId: string; deviceName: string; clientId: string; clientName: string; plugin: string; state: string; reason: string; openedAt: number; resolvedAt?: number };
-  const id = randomUUID();
-  await db
-    .insertInto("incidents")
-    .values({
-      id,
-      kind: "health",
-      device_id: input.deviceId,
-      plugin: input.plugin,
-      client_id: input.clientId,
-      site_id: "0",
-      device_name: input.deviceName,
-      client_name: input.clientName,
-      site_name: "",
-      state: input.state,
-      reason: input.reason,
-      opened_at: input.openedAt,
-      changed_at: input.openedAt,
-      flapping: 0,
-      successes_needed: 1,
-      last_session_at: null,
-      last_notified_at: null,
-      resolved_at: input.resolvedAt ?? null,
-      resolution: input.resolvedAt ? "succeeded" : null,
-    })
-    .execute();
-  console.log(id);
+  const row = await openIncident(db, {
+    kind: "health",
+    deviceId: input.deviceId,
+    plugin: input.plugin,
+    clientId: input.clientId,
+    siteId: "0",
+    deviceName: input.deviceName,
+    clientName: input.clientName,
+    siteName: "",
+    state: input.state,
+    reason: input.reason,
+    openedAt: input.openedAt,
+    changedAt: input.openedAt,
+    flapping: false,
+    successesNeeded: 1,
+    lastSessionAt: null,
+  });
+  if (input.resolvedAt !== undefined) await resolveIncident(db, row.id, input.resolvedAt, "recovered");
+  console.log(row.id);
 } else if (command === "resolve" && arg) {
-  await db.updateTable("incidents").set({ resolved_at: Date.now(), changed_at: Date.now(), resolution: "succeeded" }).where("id", "=", arg).execute();
+  await resolveIncident(db, arg, Date.now(), "recovered");
 } else {
   throw new Error("usage: seed-incident.ts open JSON | resolve INCIDENT_ID");
 }
