@@ -22,7 +22,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <SiteHeader demo={isDemo()} demoAdmin={principal?.kind === "demo"} theme={theme} signedInAs={signedInAs} admin={isAdministrator(principal)} share={can(principal, "share.create")} />
+      <SiteHeader demo={isDemo()} demoAdmin={principal?.kind === "demo"} theme={theme} signedInAs={signedInAs} admin={isAdministrator(principal)} share={can(principal, "share.create")} incidents={can(principal, "incidents.read")} />
       <main id="main" className="mx-auto max-w-screen-2xl space-y-4 px-4 py-4 sm:space-y-6 sm:py-6">
         {children}
       </main>

@@ -3,6 +3,8 @@ import { NoAccess } from "@/components/auth/no-access";
 import { CLIENT_SORT_KEYS, ClientsTable } from "@/components/clients/clients-table";
 import { AutoRefresh } from "@/components/fleet/auto-refresh";
 import { FleetSection, readFleet } from "@/components/fleet/fleet-section";
+import { IncidentCountLine } from "@/components/incidents/incident-count-line";
+import { can } from "@/lib/auth/access";
 import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { FilterBox } from "@/components/ui/filter-box";
 import { TableSkeleton } from "@/components/ui/skeleton";
@@ -23,6 +25,11 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       <AutoRefresh seconds={60} />
       <Breadcrumbs items={[{ label: "Clients" }]} />
       <h1 className="text-2xl font-semibold">Backup health</h1>
+      {can(principal, "fleet.read") && (
+        <Suspense fallback={null}>
+          <IncidentCountLine principal={principal} />
+        </Suspense>
+      )}
       <FleetSection snapshot={fleet} params={params} />
       <h2 className="pt-4 text-xl font-semibold">Clients</h2>
       <FilterBox label="Filter clients" placeholder="Name or time zone" />

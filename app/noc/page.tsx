@@ -10,6 +10,7 @@ import { NocWall } from "@/components/noc/noc-wall";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { ErrorState } from "@/components/ui/states";
 import { parseNocSettings } from "@/lib/fleet/noc-settings";
+import { readIncidentCounts } from "@/lib/incidents/incident-views";
 import type { SearchParams } from "@/lib/view/list-view";
 
 export const metadata: Metadata = { title: "NOC wall" };
@@ -38,6 +39,7 @@ export default async function NocPage({ searchParams }: { searchParams: Promise<
   const settings = parseNocSettings(await searchParams);
   const snapshot = readFleet(principal, settings.clients.length ? new Set(settings.clients) : undefined, "noc");
   const names = "title" in snapshot ? [] : snapshot.clients.map((c) => c.name);
+  const incidents = await readIncidentCounts(principal, "noc.read", settings.clients.length ? new Set(settings.clients) : undefined).catch(() => null);
   return (
     <main
       className="fixed inset-0 overflow-hidden bg-canvas text-ink"
@@ -51,7 +53,7 @@ export default async function NocPage({ searchParams }: { searchParams: Promise<
         </div>
       ) : (
         <QueryProvider>
-          <NocWall initial={snapshot} settings={settings} clientNames={settings.clients.length ? names : []} />
+          <NocWall initial={snapshot} initialIncidents={incidents} settings={settings} clientNames={settings.clients.length ? names : []} />
         </QueryProvider>
       )}
     </main>

@@ -8,6 +8,8 @@ import { formatAge, formatCount, formatTime } from "@/lib/format";
 import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import { ApiClientError } from "@/lib/queries/fetch-json";
 import { fleetQueries } from "@/lib/queries/fleet-queries";
+import { incidentQueries } from "@/lib/queries/incident-queries";
+import type { IncidentCounts } from "@/lib/incidents/incident-query";
 import { DisplayPairing } from "./display-pairing";
 import { HEALTH_LOOK } from "@/lib/session-status";
 import { displayName } from "@/lib/display-name";
@@ -113,7 +115,27 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
   );
 }
 
-export function NocWall({ initial, settings, clientNames }: { initial: FleetSnapshot; settings: NocSettings; clientNames: string[] }) {
+/** Open incidents of the wall's clients; a resolved one leaves the count at the next poll. */
+function IncidentTile({ initial, settings, asOf }: { initial: IncidentCounts | null; settings: NocSettings; asOf: string }) {
+  const query = useQuery({
+    ...incidentQueries.counts(settings.clients, settings.refreshSeconds),
+    ...(initial ? { initialData: { data: initial, meta: { fetchedAt: asOf, stale: false, demo: false } }, initialDataUpdatedAt: Date.parse(asOf) } : {}),
+  });
+  const counts = query.data?.data;
+  const ink = counts?.open ? "var(--status-failed)" : "var(--status-neutral)";
+  return (
+    <li className="rounded-[0.5em] border-[0.2em] bg-surface px-[0.6em] py-[0.3em]" style={{ borderColor: ink }} data-incident-count={counts?.open ?? ""} data-snoozed-count={counts?.snoozed ?? ""}>
+      <p className="text-[2.6em] font-bold leading-tight tabular-nums" style={{ color: ink }}>
+        {counts ? formatCount(counts.open) : "—"}
+      </p>
+      <p className="font-semibold">
+        <span aria-hidden="true">⚑ </span>Open incidents{counts?.snoozed ? ` (${formatCount(counts.snoozed)} snoozed)` : ""}
+      </p>
+    </li>
+  );
+}
+
+export function NocWall({ initial, initialIncidents = null, settings, clientNames }: { initial: FleetSnapshot; initialIncidents?: IncidentCounts | null; settings: NocSettings; clientNames: string[] }) {
   const query = useQuery({ ...fleetQueries.snapshot(settings.clients, settings.refreshSeconds), initialData: { data: initial, meta: { fetchedAt: initial.asOf, stale: false, demo: false } }, initialDataUpdatedAt: Date.parse(initial.asOf) });
   const now = useNow(1_000, Date.parse(initial.asOf));
   const zone = useBrowserZone();
@@ -176,6 +198,7 @@ export function NocWall({ initial, settings, clientNames }: { initial: FleetSnap
             </li>
           );
         })}
+        <IncidentTile initial={initialIncidents} settings={settings} asOf={initial.asOf} />
       </ul>
       <section ref={area} aria-label="Devices that need attention" className="min-h-0 flex-1 overflow-hidden">
         {snapshot.problems.length === 0 && known ? (

@@ -4,8 +4,8 @@ import { useState } from "react";
 import { BUTTON } from "@/components/admin/admin-ui";
 import { sendJson } from "@/lib/queries/send-json";
 
-/** Revokes a credential with `DELETE url`, then re-renders the page; a refusal is shown beside the button. */
-export function RevokeButton({ url, label }: { url: string; label: string }) {
+/** Revokes a credential (or ends whatever `url` names) with `DELETE url`, then re-renders the page; a refusal is shown beside the button. */
+export function RevokeButton({ url, label, text = "Revoke" }: { url: string; label: string; text?: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -25,7 +25,7 @@ export function RevokeButton({ url, label }: { url: string; label: string }) {
           else setProblem(result.message);
         }}
       >
-        Revoke
+        {text}
       </button>
       {problem && (
         <span role="alert" className="ml-2 text-status-failed">

@@ -26,6 +26,7 @@ export const PAGE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/devices/:deviceId": { capability: "device.read", scoped: "device", refusal: "403" },
   // A signed-in user without the capability is told "no access" by the page, as on the other dashboard pages.
   "/share-links": { capability: "share.create", refusal: "no_access", displayRefusal: "403" },
+  "/incidents": { capability: "incidents.read", refusal: "no_access", displayRefusal: "403" },
   "/noc": { capability: "noc.read", refusal: "no_access", unauthenticated: "pairing" },
   "/login": { open: true, signedIn: "sent_on" },
   "/setup": { open: true },
@@ -50,6 +51,14 @@ export const API_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "GET /api/devices/:deviceId/history": { capability: "device.read", scoped: "device" },
   "GET /api/fleet": { capability: "fleet.read" },
   "GET /api/health": { open: true },
+  // Incidents: scoped to the principal's clients by the data layer; the counts are read like the fleet (a wall sees its own).
+  "GET /api/incidents/counts": { capability: "fleet.read" },
+  "GET /api/snoozes": { capability: "incidents.read" },
+  "POST /api/snoozes": { capability: "incidents.snooze" },
+  "DELETE /api/snoozes/:id": { capability: "incidents.snooze" },
+  "GET /api/maintenance-windows": { capability: "incidents.read" },
+  "POST /api/maintenance-windows": { capability: "incidents.snooze" },
+  "DELETE /api/maintenance-windows/:id": { capability: "incidents.snooze" },
   "GET /api/share-links": { capability: "share.create" },
   "POST /api/share-links": { capability: "share.create" },
   "DELETE /api/share-links/:id": { capability: "share.create" },

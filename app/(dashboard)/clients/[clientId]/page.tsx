@@ -7,6 +7,8 @@ import { FilterBox } from "@/components/ui/filter-box";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { ErrorState } from "@/components/ui/states";
 import { NoAccess } from "@/components/auth/no-access";
+import { ClientAlerts } from "@/components/incidents/client-alerts";
+import { can } from "@/lib/auth/access";
 import { lacks, pagePrincipal } from "@/lib/auth/page";
 import { describePrincipal } from "@/lib/auth/principal";
 import { getClient } from "@/lib/data/nsight-data";
@@ -44,6 +46,7 @@ export default async function ClientPage({ params, searchParams }: { params: Pro
         <h1 className="text-2xl font-semibold">{displayName(client.name, `Client ${clientId}`)}</h1>
         <span className="text-sm text-muted">Time zone: {client.timezone ?? "not set (UTC)"}</span>
       </div>
+      {can(principal, "incidents.read") && <ClientAlerts principal={principal} clientId={clientId} clientName={displayName(client.name, `Client ${clientId}`)} />}
       <FilterBox label="Filter devices" placeholder="Device, site or description" />
       <Suspense fallback={<TableSkeleton label="Loading sites and devices…" />}>
         <ClientOverview principal={principal} client={client} view={view} params={query} />

@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { DeviceControls } from "@/components/devices/device-controls";
 import { DeviceHeader, DeviceHeaderSkeleton } from "@/components/devices/device-header";
 import { DeviceHistoryPanel } from "@/components/devices/device-history-panel";
+import { DeviceIncidents } from "@/components/incidents/device-incidents";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { SessionTable } from "@/components/sessions/session-table";
 import { NoAccess } from "@/components/auth/no-access";
@@ -48,6 +49,11 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
       <Suspense fallback={<DeviceHeaderSkeleton deviceId={deviceId} />}>
         <DeviceHeader deviceId={deviceId} location={location} />
       </Suspense>
+      {can(principal, "incidents.read") && (
+        <Suspense fallback={null}>
+          <DeviceIncidents principal={principal} deviceId={deviceId} location={location} />
+        </Suspense>
+      )}
       <DeviceHistoryPanel
         deviceId={deviceId}
         zone={zone}
