@@ -269,6 +269,17 @@ describe("AlertEngine", () => {
     expect(events()).toEqual(["a:incident.opened:1"]);
   });
 
+  it("sends no reminder after a restart before N-sight has answered", async () => {
+    await addChannel("a");
+    await step(engine(), [failing()]);
+    clock += 25 * HOUR;
+    const restarted = engine();
+    await step(restarted, [failing("1", { readAt: new Date(T0).toISOString() })], { upstream: { ...UP, status: "ok", lastOkAt: new Date(T0).toISOString() } });
+    expect(events()).toEqual(["a:incident.opened:1"]);
+    await step(restarted, [failing("1", { readAt: new Date(T0).toISOString() })]);
+    expect(events()).toEqual(["a:incident.opened:1", "a:incident.reminder:1"]);
+  });
+
   it("sends one unreachable and one recovered notice for an outage, across a restart, and nothing else", async () => {
     await addChannel("a");
     await addChannel("b", { clients: ["c2"] });

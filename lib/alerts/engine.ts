@@ -151,7 +151,8 @@ export class AlertEngine {
     const now = this.now();
     await this.trackOutage(input.upstream, now);
     // Missing data is not news: nothing opens, resolves or reminds until the whole fleet is read and N-sight answers.
-    if (input.knowledge.kind !== "current" || input.upstream.status === "failing") return;
+    // Nor before N-sight has answered this process: until then "current" and "ok" are what was restored from disk.
+    if (input.knowledge.kind !== "current" || input.upstream.status === "failing" || !(ms(input.upstream.lastOkAt) >= this.startedAt)) return;
 
     const [channels, snoozes, windows, openRows] = await Promise.all([
       listChannels(this.db).then((list) => list.filter((c) => c.enabled)),
