@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStore } from "../store/db";
 import { createUser, deleteUser, type User } from "../store/users";
 import { countShareLinkView, createShareLink, findLiveShareLink, listShareLinks, revokeShareLink, setShareLinkExpiry } from "../store/share-links";
-import { canSeeDevice, can } from "./access";
+import { canSeeDevice, canSeeReport, can } from "./access";
 import { principalFrom, sharePrincipalFrom, shareTokenOfPath } from "./resolve";
 import { listAudit } from "../store/audit";
 import type { Principal } from "./principal";
@@ -103,6 +103,25 @@ describe("share principal", () => {
     expect(await sharePrincipalFrom("../etc", now)).toBeNull();
   });
 
+  it("resolves a report link's token to its client and month, with no device, and lists it as such", async () => {
+    const db = await getStore();
+    const now = Date.now();
+    const token = newToken();
+    const row = await createShareLink(db, { hash: hashToken(token), clientId: "10", reportMonth: "2026-10", view: "", createdBy: await userId("a"), expiresAt: now + DAY }, now);
+    expect(row).toMatchObject({ deviceId: null, clientId: "10", reportMonth: "2026-10" });
+    const principal = await sharePrincipalFrom(token, now + 1);
+    expect(principal).toMatchObject({ kind: "share", linkId: row.id, deviceId: null, clientId: "10", reportMonth: "2026-10" });
+    if (!principal) return;
+    expect(canSeeReport(principal, "10", "2026-10")).toBe(true);
+    expect(canSeeReport(principal, "10", "2026-11")).toBe(false);
+    expect(canSeeDevice(principal, "100")).toBe(false);
+    expect((await listShareLinks(db)).find((l) => l.id === row.id)).toMatchObject({ deviceId: null, reportMonth: "2026-10" });
+    // A device link opens no report.
+    const device = await newLink("a", now);
+    const devicePrincipal = await sharePrincipalFrom(device.token, now + 1);
+    expect(devicePrincipal && canSeeReport(devicePrincipal, "10", "2026-10")).toBe(false);
+  });
+
   it("reads a share token from a /s/ path only, and then no other credential", async () => {
     expect(shareTokenOfPath("/s/abc/api/devices/1/history")).toBe("abc");
     expect(shareTokenOfPath("/s/abc")).toBe("abc");
@@ -139,7 +158,7 @@ describe("who may list and revoke", () => {
 
     await expect(revokeShareLinkFor(other, request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
     await expect(revokeShareLinkFor(asUser("v", "viewer"), request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
-    await expect(revokeShareLinkFor({ kind: "share", linkId: first.row.id, deviceId: "100", clientId: "10", view: "" }, request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(revokeShareLinkFor({ kind: "share", linkId: first.row.id, deviceId: "100", clientId: "10", reportMonth: null, view: "" }, request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
     expect(await sharePrincipalFrom(first.token)).not.toBeNull();
     expect(await revokeShareLinkFor(mine, request(), first.row.id)).toBe(true);
     expect(await revokeShareLinkFor(admin, request(), second.row.id)).toBe(true);
