@@ -25,6 +25,16 @@ interface StatusOverride {
   status: SessionStatus;
 }
 
+/** Multiplies one slot's figures: a backup that completes but looks wrong (scenarios.ts "quiet"). */
+export interface Quirk {
+  fromMs: number;
+  toMs: number;
+  transfer?: number;
+  /** Kept from this slot on, as a broken selection stays broken. */
+  selection?: number;
+  duration?: number;
+}
+
 export interface PluginSchedule {
   plugin: BackupPlugin;
   /** Schedule slots are the absolute times k × periodMs + phaseMs (UTC). */
@@ -42,6 +52,7 @@ export interface PluginSchedule {
   compression: number;
   secondsPerItem: number;
   overrides: StatusOverride[];
+  quirks: Quirk[];
 }
 
 export interface BackupProfile {
@@ -181,6 +192,7 @@ interface ScheduleSpec {
   untilMs?: number | null;
   maxSessions?: number | null;
   overrides?: StatusOverride[];
+  quirks?: Quirk[];
   selectionBytes?: number;
 }
 
@@ -202,6 +214,7 @@ function schedule(rng: Rng, server: boolean, spec: ScheduleSpec): PluginSchedule
     compression: rng.range(0.55, 0.9),
     secondsPerItem: t.secondsPerItem,
     overrides: spec.overrides ?? [],
+    quirks: spec.quirks ?? [],
   };
 }
 
@@ -366,6 +379,28 @@ export function profileFor(
           overrides: [{ fromMs: last - 6 * DAY, toMs: Infinity, status: "COMPLETED" }],
         }),
       ];
+      return profile;
+    }
+    case "quiet": {
+      steady();
+      const from = dayAnchor - 400 * DAY;
+      const latest = nowMs - 3 * HOUR;
+      // Only the slot 3 h before fleet start: the next one, 21 h later, is ordinary again.
+      const quirk = (q: Omit<Quirk, "fromMs" | "toMs">): Quirk[] => [{ fromMs: latest - HOUR, toMs: latest + 20 * HOUR, ...q }];
+      const completed = [{ fromMs: nowMs - 30 * DAY, toMs: Infinity, status: "COMPLETED" as const }];
+      const files = (quirks: Quirk[]) =>
+        schedule(rng, server, { plugin: "FILE_SYSTEM", periodMs: DAY, phaseMs: dailyPhaseAt(latest), fromMs: from, overrides: completed, quirks });
+      if (behaviour.quiet === "emptyAndMissing") {
+        const stopped = nowMs - 3 * DAY;
+        profile.plugins = [
+          files(quirk({ transfer: 0 })),
+          schedule(rng, true, { plugin: "SYSTEM_STATE", periodMs: DAY, phaseMs: dailyPhaseAt(stopped), fromMs: from, untilMs: stopped + 2 * HOUR, overrides: completed }),
+        ];
+      } else if (behaviour.quiet === "ransomware") {
+        profile.plugins = [files(quirk({ transfer: 8, duration: 3 }))];
+      } else {
+        profile.plugins = [files(quirk({ selection: 0.5, transfer: 0.1 }))];
+      }
       return profile;
     }
     case "stopped": {

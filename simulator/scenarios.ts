@@ -26,6 +26,10 @@ export const HOSTILE_KINDS = [
 ] as const;
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
+/** Quiet failures (README "Quiet failures"): backups that complete but look wrong against their own history. */
+export const QUIET_KINDS = ["emptyAndMissing", "ransomware", "brokenSelection"] as const;
+export type QuietKind = (typeof QUIET_KINDS)[number];
+
 export type FixedBehaviour =
   | { kind: "normal" }
   | { kind: "hourlySql" }
@@ -34,6 +38,7 @@ export type FixedBehaviour =
   | { kind: "backupOff" }
   | { kind: "overdue" }
   | { kind: "stopped"; days: number }
+  | { kind: "quiet"; quiet: QuietKind }
   | { kind: "fault"; fault: FaultKind }
   | { kind: "hostile"; hostile: HostileKind };
 
@@ -184,14 +189,14 @@ export const FIXED_CLIENTS: readonly FixedClientSpec[] = [
         id: "200007",
         name: "Genève",
         devices: [
-          { id: "3000022", name: "GE-SRV01", type: "server", role: "dc", behaviour: normal },
-          { id: "3000023", name: "GE-ACCUEIL", type: "workstation", role: "desktop", behaviour: normal },
+          { id: "3000022", name: "GE-SRV01", type: "server", role: "dc", behaviour: { kind: "quiet", quiet: "emptyAndMissing" } },
+          { id: "3000023", name: "GE-ACCUEIL", type: "workstation", role: "desktop", behaviour: { kind: "quiet", quiet: "ransomware" } },
         ],
       },
       {
         id: "200008",
         name: "Lausanne",
-        devices: [{ id: "3000024", name: "LS-LT-MDUPONT", type: "workstation", role: "laptop", behaviour: normal }],
+        devices: [{ id: "3000024", name: "LS-LT-MDUPONT", type: "workstation", role: "laptop", behaviour: { kind: "quiet", quiet: "brokenSelection" } }],
       },
     ],
   },
@@ -222,6 +227,15 @@ export const SCENARIO = {
     { deviceId: "3000021", days: 9 },
     { deviceId: "3000017", days: 30 },
   ],
+  /** Each completed its latest backup (3 h before fleet start) in a way its own history says is wrong. */
+  quiet: {
+    /** FILE_SYSTEM transferred nothing; SYSTEM_STATE stopped 3 days ago while FILE_SYSTEM goes on (so also overdue). */
+    emptyAndMissing: "3000022",
+    /** FILE_SYSTEM transferred 8 times its usual and took over twice as long. */
+    ransomware: "3000023",
+    /** FILE_SYSTEM's selection halved and it transferred a tenth of its usual. */
+    brokenSelection: "3000024",
+  } satisfies Record<QuietKind, string>,
   markupDevice: "3000006",
   /** Its name's U+202E is sent as `&#x202E;`. */
   rtlDevice: "3000007",

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { detectAnomalies } from "../lib/health/anomalies";
+import { assessDevice } from "../lib/health/backup-health";
+import type { BackupSession } from "../lib/types";
 import { generateFleet, type Fleet } from "./fleet";
 import { SESSION_STATUSES } from "./profiles";
 import { SCENARIO } from "./scenarios";
@@ -107,6 +110,42 @@ describe("scenario devices", () => {
     expect(ageHours).toBeGreaterThan(35);
     expect(ageHours).toBeLessThan(37);
     expect(last.status).toBe("COMPLETED");
+  });
+});
+
+describe("quiet-failure devices", () => {
+  const asApp = (sessions: readonly Session[]): BackupSession[] =>
+    sessions
+      .map(({ startMs, endMs, ...s }) => ({
+        ...s,
+        start: new Date(startMs).toISOString(),
+        end: new Date(endMs).toISOString(),
+        durationSeconds: (endMs - startMs) / 1000,
+      }))
+      .sort((a, b) => a.start.localeCompare(b.start));
+  const judged = (id: string, at = NOW_MS) => {
+    const sessions = asApp(sessionsOf(id, at));
+    return { current: detectAnomalies(sessions, { now: at }).current.map((a) => `${a.plugin} ${a.rule}`), state: assessDevice(sessions, { now: at }).state };
+  };
+
+  it("each shows its rules in its latest backups, beside the health state it would have anyway", () => {
+    expect(judged(SCENARIO.quiet.emptyAndMissing)).toEqual({ current: ["FILE_SYSTEM nothing_transferred", "SYSTEM_STATE plugin_missing"], state: "overdue" });
+    expect(judged(SCENARIO.quiet.ransomware)).toEqual({ current: ["FILE_SYSTEM transfer_spike", "FILE_SYSTEM slow"], state: "ok" });
+    expect(judged(SCENARIO.quiet.brokenSelection)).toEqual({ current: ["FILE_SYSTEM transfer_drop", "FILE_SYSTEM selection_shrank"], state: "ok" });
+  });
+
+  it("for every seed, and the day after only the stopped plugin is still flagged", () => {
+    for (const seed of [1, 7, 123456]) {
+      const f = generateFleet({ seed, devices: 60, now: NOW });
+      for (const id of Object.values(SCENARIO.quiet)) {
+        const sessions = asApp(sessionsOf(id, NOW_MS, f));
+        expect(detectAnomalies(sessions, { now: NOW_MS }).current.length).toBeGreaterThanOrEqual(2);
+      }
+    }
+    const later = NOW_MS + DAY;
+    expect(judged(SCENARIO.quiet.emptyAndMissing, later).current).toEqual(["SYSTEM_STATE plugin_missing"]);
+    expect(judged(SCENARIO.quiet.ransomware, later).current).toEqual([]);
+    expect(judged(SCENARIO.quiet.brokenSelection, later).current).toEqual([]);
   });
 });
 

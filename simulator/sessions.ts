@@ -2,7 +2,7 @@
 import type { FleetDevice } from "./fleet";
 import { Lru } from "./lru";
 import { Rng, hash32, hashWith } from "./prng";
-import { BACKUP_PLUGINS, type BackupPlugin, type BackupProfile, type PluginSchedule, type SessionStatus } from "./profiles";
+import { BACKUP_PLUGINS, type BackupPlugin, type BackupProfile, type PluginSchedule, type Quirk, type SessionStatus } from "./profiles";
 import { DAY, HOUR, MINUTE, SECOND } from "./time";
 
 export interface Session {
@@ -46,6 +46,11 @@ function sessionId(slotMs: number, device: FleetDevice, code: number): string {
 
 function overrideAt(schedule: PluginSchedule, slotMs: number): SessionStatus | undefined {
   for (const o of schedule.overrides) if (slotMs >= o.fromMs && slotMs < o.toMs) return o.status;
+  return undefined;
+}
+
+function quirkAt(schedule: PluginSchedule, slotMs: number): Quirk | undefined {
+  for (const q of schedule.quirks) if (slotMs >= q.fromMs && slotMs < q.toMs) return q;
   return undefined;
 }
 
@@ -98,7 +103,8 @@ function pluginHistory(device: FleetDevice, profile: BackupProfile, schedule: Pl
     r.reseed(hashWith(slotBase, k));
 
     const drift = schedule.growthPerYear * periodYears + volatility * r.gauss();
-    selection *= Math.exp(drift);
+    const quirk = quirkAt(schedule, slotMs);
+    selection *= Math.exp(drift) * (quirk?.selection ?? 1);
     if (r.chance(0.002)) selection *= r.range(0.85, 0.97);
     if (!schedule.itemsFixed) items = Math.max(1, Math.round(items * Math.exp(drift + 0.0005 * r.gauss())));
     else if (r.chance(0.003)) items = Math.max(1, items + (r.chance(0.7) ? 1 : -1));
@@ -162,7 +168,7 @@ function pluginHistory(device: FleetDevice, profile: BackupProfile, schedule: Pl
     const selectionSize = Math.round(selection);
     const share = completedShare(status, u);
     const toSend = needFull ? selection : pending;
-    const transferredSize = Math.round(toSend * schedule.compression * share);
+    const transferredSize = Math.round(toSend * schedule.compression * share * (quirk?.transfer ?? 1));
     const errorCount =
       status === "COMPLETED_WITH_ERRORS"
         ? Math.min(5000, 1 + Math.floor(r.logNormal(3, 1.2)))
@@ -179,7 +185,7 @@ function pluginHistory(device: FleetDevice, profile: BackupProfile, schedule: Pl
 
     const scanS = 15 + 60 * w + processedItemCount * schedule.secondsPerItem;
     const sendS = (transferredSize / profile.throughput) * (0.8 + 0.5 * u);
-    const durationMs = Math.min(maxDurationMs, Math.round(scanS + sendS) * SECOND);
+    const durationMs = Math.min(maxDurationMs, Math.round((scanS + sendS) * (quirk?.duration ?? 1)) * SECOND);
 
     out.push({
       sessionId: id,

@@ -11,6 +11,7 @@ export function ChartCard({
   title,
   state,
   marks,
+  flags,
   summary,
   table,
   error,
@@ -23,6 +24,8 @@ export function ChartCard({
   title: string;
   state: ChartState;
   marks?: number;
+  /** Quiet failures marked on the plot (lib/health/anomalies.ts). */
+  flags?: number;
   summary?: ReactNode;
   table?: ReactNode;
   error?: string;
@@ -41,6 +44,7 @@ export function ChartCard({
       data-chart={id}
       data-state={shown}
       data-marks={shown === "ready" ? marks : undefined}
+      data-anomaly-marks={shown === "ready" && flags ? flags : undefined}
       className="rounded-lg border border-border bg-surface p-4"
     >
       <h3 id={`${id}-title`} className="font-semibold">

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import type { DeviceHistory } from "@/lib/device-view/history";
+import type { AnomalyRule } from "@/lib/health/anomalies";
 import { bucketLabel } from "@/lib/device-view/chart-format";
 import { formatBytes, formatDuration, formatExactBytes, type ByteUnits } from "@/lib/format";
 import { pluginLabel, sessionStatusLook } from "@/lib/session-status";
@@ -10,8 +11,27 @@ import { StatusStrip, statusMarks, statusStripHeight } from "./status-strip";
 import { TransferredChart, transferredMarks } from "./transferred-chart";
 import { TrendChart, trendMarks } from "./trend-chart";
 
+const CHART_OF_RULE: Partial<Record<AnomalyRule, "transferred" | "duration" | "selection">> = {
+  nothing_transferred: "transferred",
+  transfer_spike: "transferred",
+  transfer_drop: "transferred",
+  slow: "duration",
+  selection_shrank: "selection",
+};
+
+/** The buckets each chart marks, once each. */
+function anomalyBuckets(history: DeviceHistory): Record<"transferred" | "duration" | "selection", string[]> {
+  const out = { transferred: new Set<string>(), duration: new Set<string>(), selection: new Set<string>() };
+  for (const a of history.anomalies) {
+    const chart = CHART_OF_RULE[a.rule];
+    if (chart && a.bucket) out[chart].add(a.bucket);
+  }
+  return { transferred: [...out.transferred], duration: [...out.duration], selection: [...out.selection] };
+}
+
 /** Loaded on demand: recharts is the heaviest thing we ship. */
 export default function DeviceCharts({ history, units }: { history: DeviceHistory; units: ByteUnits }) {
+  const flagged = anomalyBuckets(history);
   const empty = history.matching === 0;
   const state = empty ? "empty" : "ready";
   const unitWord = history.series.unit;
@@ -23,10 +43,11 @@ export default function DeviceCharts({ history, units }: { history: DeviceHistor
         title="Transferred size"
         state={state}
         marks={transferredMarks(history)}
+        flags={flagged.transferred.length}
         summary={`${formatBytes(history.totals.transferred, units)} transferred in ${history.totals.sessions} sessions, per ${unitWord} and plugin.`}
         table={<SeriesTable history={history} series={history.series.transferred.map((row) => row.map((v) => (v > 0 ? v : null)))} format={(v) => `${formatBytes(v, units)} (${formatExactBytes(v)})`} />}
       >
-        {(width) => <TransferredChart history={history} units={units} width={width} height={260} />}
+        {(width) => <TransferredChart history={history} units={units} width={width} height={260} anomalies={flagged.transferred} />}
       </ChartCard>
       <ChartCard
         id="status"
@@ -44,21 +65,23 @@ export default function DeviceCharts({ history, units }: { history: DeviceHistor
         title="Duration"
         state={state}
         marks={trendMarks(history.series.maxDuration)}
+        flags={flagged.duration.length}
         summary={`Longest session per ${unitWord}: a growing backup window shows here.`}
         table={<SeriesTable history={history} series={history.series.maxDuration} format={formatDuration} />}
       >
-        {(width) => <TrendChart history={history} series={history.series.maxDuration} format={formatDuration} width={width} height={260} />}
+        {(width) => <TrendChart history={history} series={history.series.maxDuration} format={formatDuration} width={width} height={260} anomalies={flagged.duration} />}
       </ChartCard>
       <ChartCard
         id="selection"
         title="Selection size"
         state={state}
         marks={trendMarks(history.series.selection)}
+        flags={flagged.selection.length}
         summary={`Size of the data selected for backup, per ${unitWord}: a drop to zero means the selection broke.`}
         table={<SeriesTable history={history} series={history.series.selection} format={(v) => `${formatBytes(v, units)} (${formatExactBytes(v)})`} />}
       >
         {(width) => (
-          <TrendChart history={history} series={history.series.selection} format={(v) => formatBytes(v, units)} exact={formatExactBytes} width={width} height={260} />
+          <TrendChart history={history} series={history.series.selection} format={(v) => formatBytes(v, units)} exact={formatExactBytes} width={width} height={260} anomalies={flagged.selection} />
         )}
       </ChartCard>
     </div>

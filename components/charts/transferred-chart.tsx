@@ -1,6 +1,6 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { DeviceHistory } from "@/lib/device-view/history";
 import { bucketLabel, bytesTick } from "@/lib/device-view/chart-format";
 import { formatBytes, formatExactBytes, type ByteUnits } from "@/lib/format";
@@ -46,7 +46,22 @@ function TooltipBody({ active, payload, label, history, units }: { active?: bool
   );
 }
 
-export function TransferredChart({ history, units, width, height }: { history: DeviceHistory; units: ByteUnits; width: number; height: number }) {
+/** A dashed line with a warning sign at each bucket holding a quiet failure; the list under the charts says what it is. */
+export function anomalyLines(buckets: readonly string[]) {
+  return buckets.map((bucket) => (
+    <ReferenceLine
+      key={bucket}
+      x={bucket}
+      stroke="var(--status-warning)"
+      strokeDasharray="4 3"
+      ifOverflow="extendDomain"
+      label={{ value: "⚠", position: "insideTop", fill: "var(--status-warning)", fontSize: 14 }}
+      className="anomaly-mark"
+    />
+  ));
+}
+
+export function TransferredChart({ history, units, width, height, anomalies = [] }: { history: DeviceHistory; units: ByteUnits; width: number; height: number; anomalies?: readonly string[] }) {
   return (
     <BarChart width={width} height={height} data={transferredRows(history)} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
       <CartesianGrid strokeDasharray="3 3" stroke="var(--color-border)" vertical={false} />
@@ -57,6 +72,7 @@ export function TransferredChart({ history, units, width, height }: { history: D
       {history.plugins.map((plugin) => (
         <Bar key={plugin} dataKey={plugin} name={plugin} stackId="transferred" fill={pluginColour(plugin)} isAnimationActive={false} />
       ))}
+      {anomalyLines(anomalies)}
     </BarChart>
   );
 }

@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "r
 import type { DeviceHistory } from "@/lib/device-view/history";
 import { bucketLabel } from "@/lib/device-view/chart-format";
 import { pluginLabel } from "@/lib/session-status";
-import { pluginColour } from "./transferred-chart";
+import { anomalyLines, pluginColour } from "./transferred-chart";
 
 type Row = Record<string, number | string | null>;
 
@@ -29,6 +29,7 @@ export function TrendChart({
   exact,
   width,
   height,
+  anomalies = [],
 }: {
   history: DeviceHistory;
   series: (number | null)[][];
@@ -36,6 +37,7 @@ export function TrendChart({
   exact?: (value: number) => string;
   width: number;
   height: number;
+  anomalies?: readonly string[];
 }) {
   return (
     <LineChart width={width} height={height} data={trendRows(history, series)} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
@@ -61,6 +63,7 @@ export function TrendChart({
           type="monotone"
         />
       ))}
+      {anomalyLines(anomalies)}
     </LineChart>
   );
 }

@@ -107,6 +107,12 @@ export function ClientHealth({ rollup }: { rollup: FleetClientRollup | undefined
       <span className="text-xs">
         <RollupText counts={rollup.counts} />
       </span>
+      {rollup.anomalous > 0 && (
+        <span className="text-xs text-status-warning" data-anomalous={rollup.anomalous}>
+          <span aria-hidden="true">⚠ </span>
+          {rollup.anomalous === 1 ? "1 device" : `${rollup.anomalous} devices`} with anomalies
+        </span>
+      )}
     </span>
   );
 }

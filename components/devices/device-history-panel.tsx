@@ -13,6 +13,7 @@ import { formatAge } from "@/lib/format";
 import { useDeviceApiBase } from "@/components/devices/device-api";
 import { deviceQueries } from "@/lib/queries/device-queries";
 import { ApiClientError } from "@/lib/queries/fetch-json";
+import { AnomalyList } from "./anomaly-list";
 import { DeviceSummary } from "./device-summary";
 import { useDeviceView } from "./use-device-view";
 
@@ -99,6 +100,7 @@ export function DeviceHistoryPanel({ deviceId, zone, backup, controls }: { devic
       )}
       {query.isPending && <ChartsLoading />}
       {history && history.firstSessionAt !== null && <DeviceCharts history={history} units={view.units} />}
+      {history && history.firstSessionAt !== null && <AnomalyList history={history} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { AnomalyMark } from "@/components/fleet/anomaly-mark";
 import { HealthBadge, SessionStatusBadge } from "@/components/ui/status-badge";
 import type { DeviceHistory } from "@/lib/device-view/history";
 import { RANGE_LABELS, type RangeChoice } from "@/lib/device-view/view";
@@ -16,9 +17,12 @@ export function DeviceSummary({ history, units, range, now }: { history: DeviceH
       </h2>
       <div className="flex items-start gap-3 sm:items-center">
         <HealthBadge state={health.state} size="lg" />
-        <p className="font-medium sm:text-lg" data-testid="health-sentence">
-          {health.sentence}
-        </p>
+        <div>
+          <p className="font-medium sm:text-lg" data-testid="health-sentence">
+            {health.sentence}
+          </p>
+          <AnomalyMark anomalies={history.currentAnomalies} className="mt-1 text-sm" />
+        </div>
       </div>
       {health.plugins.length > 0 && (
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-4" aria-label="Last backup per plugin">

@@ -5,6 +5,7 @@ import type { FleetCounts, FleetDevice } from "@/lib/fleet/types";
 import { EMPTY_COUNTS } from "@/lib/fleet/types";
 import { formatAge } from "@/lib/format";
 import { HEALTH_ORDER } from "@/lib/health/backup-health";
+import { AnomalyMark } from "./anomaly-mark";
 import { RollupText } from "./fleet-overview";
 
 export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefined; now: number }) {
@@ -13,6 +14,7 @@ export function DeviceHealthCell({ device, now }: { device: FleetDevice | undefi
     <span className="flex flex-wrap items-center gap-x-2">
       <HealthBadge state={device.state} />
       {device.readAt && <span className="text-xs text-muted">read {formatAge(device.readAt, now)}</span>}
+      <AnomalyMark anomalies={device.anomalies} className="basis-full text-xs" />
     </span>
   );
 }

@@ -6,6 +6,7 @@ import { formatAge, formatCount, formatDateTime } from "@/lib/format";
 import { HEALTH_ORDER, type DeviceHealthState } from "@/lib/health/backup-health";
 import { HEALTH_LOOK } from "@/lib/session-status";
 import { deviceHref } from "@/lib/view/links";
+import { AnomalyMark } from "./anomaly-mark";
 import { FleetKnowledgeBanner } from "./fleet-knowledge-banner";
 import { HealthLegend } from "./health-legend";
 import { displayName } from "@/lib/display-name";
@@ -89,6 +90,7 @@ export function ProblemDevices({
                 <td className="px-3 py-2">
                   <HealthBadge state={d.state} />
                   {d.failedInARow > 1 && <span className="ml-1 text-xs text-muted">{d.failedInARow}× in a row</span>}
+                  <AnomalyMark anomalies={d.anomalies} className="mt-1 block max-w-md text-xs" />
                 </td>
                 <td className="px-3 py-2">{d.since ? <time dateTime={d.since} title={formatDateTime(d.since, "UTC") + " UTC"}>{sinceText(d, now)}</time> : "—"}</td>
                 <td className="px-3 py-2">{d.lastSuccessAt ? <time dateTime={d.lastSuccessAt}>{formatAge(d.lastSuccessAt, now)}</time> : "never"}</td>
@@ -107,6 +109,32 @@ export function ProblemDevices({
         </Link>
       )}
     </div>
+  );
+}
+
+/** Devices whose backups look fine by the health rule but whose latest backups do not look like their history. */
+export function AnomalousDevices({ devices, zoneOf, limit }: { devices: FleetDevice[]; zoneOf: (clientId: string) => string | null; limit: number }) {
+  if (devices.length === 0) return null;
+  return (
+    <section aria-labelledby="anomalous-heading" className="space-y-2" data-testid="anomalous-devices">
+      <h2 id="anomalous-heading" className="text-lg font-semibold">
+        Quiet failures ({formatCount(devices.length)})
+      </h2>
+      <p className="text-sm text-muted">Backups that completed but look unlike the plugin&apos;s own history.</p>
+      <ul className="divide-y divide-border rounded-lg border border-border bg-surface text-sm">
+        {devices.slice(0, limit).map((d) => (
+          <li key={d.deviceId} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2" data-device-id={d.deviceId} data-health={d.state}>
+            <Link href={deviceHref(d.deviceId, d.clientId, zoneOf(d.clientId))} className="font-medium text-accent hover:underline">
+              {displayName(d.name, `Device ${d.deviceId}`)}
+            </Link>
+            <span className="text-muted">{displayName(d.clientName, `Client ${d.clientId}`)}</span>
+            <HealthBadge state={d.state} />
+            <AnomalyMark anomalies={d.anomalies} className="basis-full text-xs" />
+          </li>
+        ))}
+      </ul>
+      {devices.length > limit && <p className="text-sm text-muted">and {formatCount(devices.length - limit)} more.</p>}
+    </section>
   );
 }
 
@@ -134,6 +162,7 @@ export function FleetOverview({ snapshot, now, zoneOf, showAllProblems, allProbl
         Needs attention ({formatCount(snapshot.problems.length)})
       </h2>
       <ProblemDevices problems={snapshot.problems} knowledge={snapshot.knowledge} zoneOf={zoneOf} now={now} limit={showAllProblems ? Infinity : 25} moreHref={showAllProblems ? null : allProblemsHref} />
+      <AnomalousDevices devices={snapshot.anomalous} zoneOf={zoneOf} limit={showAllProblems ? Infinity : 25} />
     </section>
   );
 }

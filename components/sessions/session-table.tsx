@@ -12,6 +12,7 @@ import { useDeviceApiBase } from "@/components/devices/device-api";
 import { deviceQueries } from "@/lib/queries/device-queries";
 import { ApiClientError } from "@/lib/queries/fetch-json";
 import { pluginLabel } from "@/lib/session-status";
+import { ANOMALY_LABELS, type Anomaly } from "@/lib/health/anomalies";
 import type { BackupSession } from "@/lib/types";
 
 interface Column {
@@ -19,7 +20,17 @@ interface Column {
   label: string;
   sort?: SessionSortKey;
   align?: "right";
-  cell: (s: BackupSession, zone: string, units: ByteUnits) => React.ReactNode;
+  cell: (s: BackupSession, zone: string, units: ByteUnits, anomalies: readonly Anomaly[]) => React.ReactNode;
+}
+
+function AnomalyCell({ anomalies }: { anomalies: readonly Anomaly[] }) {
+  if (anomalies.length === 0) return "—";
+  return (
+    <span className="text-status-warning" data-anomalies={anomalies.length}>
+      <span aria-hidden="true">⚠ </span>
+      {anomalies.map((a) => ANOMALY_LABELS[a.rule]).join(", ")}
+    </span>
+  );
 }
 
 const bytes = (value: number | null, units: ByteUnits) => <span title={formatExactBytes(value)}>{formatBytes(value, units)}</span>;
@@ -32,6 +43,7 @@ const COLUMNS: Column[] = [
   { key: "type", label: "Type", sort: "type", cell: (s) => s.type },
   { key: "plugin", label: "Plugin", sort: "plugin", cell: (s) => pluginLabel(s.plugin) },
   { key: "status", label: "Status", sort: "status", cell: (s) => <SessionStatusBadge status={s.status} /> },
+  { key: "anomalies", label: "Anomalies", cell: (_s, _z, _u, anomalies) => <AnomalyCell anomalies={anomalies} /> },
   { key: "transferred", label: "Transferred", sort: "transferred", align: "right", cell: (s, _z, u) => bytes(s.transferredSize, u) },
   { key: "errors", label: "Errors", sort: "errors", align: "right", cell: (s) => count(s.errorCount) },
   { key: "selection", label: "Selection size", sort: "selection", align: "right", cell: (s, _z, u) => bytes(s.selectionSize, u) },
@@ -45,6 +57,8 @@ const COLUMNS: Column[] = [
   { key: "storage", label: "Storage account", cell: (s) => s.storageAccountId ?? "—" },
 ];
 
+const NONE: readonly Anomaly[] = [];
+
 /** The start column stays in view while the others scroll past, so a row never loses its name. */
 const STICKY_FIRST = "sticky left-0 z-10 border-r border-border";
 
@@ -56,6 +70,7 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
   params.set("page", String(view.page));
   const query = useQuery(deviceQueries.table(deviceId, params.toString(), useDeviceApiBase()));
   const [selected, setSelected] = useState<BackupSession | null>(null);
+  const marksOf = (session: BackupSession): readonly Anomaly[] => query.data?.data.anomalies?.[session.sessionId] ?? NONE;
   const dialog = useRef<HTMLDialogElement>(null);
 
   function open(session: BackupSession) {
@@ -145,12 +160,12 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
                           open(session);
                         }}
                         aria-label={`Details of the ${pluginLabel(session.plugin)} session started ${formatDateTime(session.start, zone)}`}>
-                        {column.cell(session, zone, view.units)}
+                        {column.cell(session, zone, view.units, marksOf(session))}
                       </button>
                     </th>
                   ) : (
                     <td key={column.key} className={`px-3 py-2 ${column.align === "right" ? "text-right tabular-nums" : ""}`}>
-                      {column.cell(session, zone, view.units)}
+                      {column.cell(session, zone, view.units, marksOf(session))}
                     </td>
                   ),
                 )}
@@ -161,7 +176,7 @@ export function SessionTable({ deviceId, zone }: { deviceId: string; zone: strin
       </div>
       {page && page.pageCount > 1 && <Pager page={page.page} pageCount={page.pageCount} onPage={(p) => update({ page: p })} />}
       <dialog ref={dialog} aria-labelledby="session-detail-title" className="w-full max-w-2xl rounded-lg border border-border bg-surface p-0 text-ink backdrop:bg-black/50" onClose={() => setSelected(null)}>
-        {selected && <SessionDetail session={selected} zone={zone} units={view.units} onClose={() => dialog.current?.close()} />}
+        {selected && <SessionDetail session={selected} anomalies={marksOf(selected)} zone={zone} units={view.units} onClose={() => dialog.current?.close()} />}
       </dialog>
     </section>
   );
@@ -183,7 +198,7 @@ function Pager({ page, pageCount, onPage }: { page: number; pageCount: number; o
   );
 }
 
-function SessionDetail({ session, zone, units, onClose }: { session: BackupSession; zone: string; units: ByteUnits; onClose: () => void }) {
+function SessionDetail({ session, anomalies, zone, units, onClose }: { session: BackupSession; anomalies: readonly Anomaly[]; zone: string; units: ByteUnits; onClose: () => void }) {
   const rows: [string, React.ReactNode][] = [
     ["Session ID", session.sessionId],
     ["Type", session.type],
@@ -213,6 +228,16 @@ function SessionDetail({ session, zone, units, onClose }: { session: BackupSessi
           Close
         </button>
       </div>
+      {anomalies.length > 0 && (
+        <ul className="mt-2 space-y-1 text-sm text-status-warning" aria-label="Quiet failures in this session">
+          {anomalies.map((a) => (
+            <li key={a.rule}>
+              <span aria-hidden="true">⚠ </span>
+              {a.reason}
+            </li>
+          ))}
+        </ul>
+      )}
       {session.unknownValues && (
         <p className="mt-2 text-sm text-status-warning">N-sight sent values this dashboard does not know for: {session.unknownValues.join(", ")}.</p>
       )}

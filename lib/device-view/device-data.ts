@@ -3,7 +3,7 @@ import type { Principal } from "../auth/principal";
 import { getDeviceSessions } from "../data/nsight-data";
 import type { Fresh } from "../data/fresh";
 import { RequestError } from "../http/request-error";
-import { buildHistory, filterSessions, pageOfSessions, type DeviceHistory, type SessionPage } from "./history";
+import { buildHistory, filterSessions, markPage, pageOfSessions, type DeviceHistory, type SessionPage } from "./history";
 import { checkDeviceViewParams, parseDeviceView, resolveRange, type DeviceView } from "./view";
 import type { BackupSession } from "../types";
 
@@ -23,7 +23,7 @@ export async function getDeviceHistory(principal: Principal | null, deviceId: st
 export async function getDeviceSessionPage(principal: Principal | null, deviceId: string, view: DeviceView, zone: string, signal?: AbortSignal, now = Date.now()): Promise<Fresh<SessionPage>> {
   const sessions = await getDeviceSessions(principal, deviceId, { signal });
   const filtered = filterSessions(sessions.data, view, resolveRange(view, now, zone));
-  return { ...sessions, data: pageOfSessions(filtered, view) };
+  return { ...sessions, data: markPage(pageOfSessions(filtered, view), sessions.data, now) };
 }
 
 export async function getDeviceSessionsInView(principal: Principal | null, deviceId: string, view: DeviceView, zone: string, signal?: AbortSignal, now = Date.now()): Promise<Fresh<BackupSession[]>> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BackupSession } from "../types";
-import { buildHistory, chartSpan, filterSessions, pageOfSessions, sortSessions, worstStatus, type SessionFilters } from "./history";
+import { buildHistory, chartSpan, filterSessions, markPage, pageOfSessions, sortSessions, worstStatus, type SessionFilters } from "./history";
 
 const NO_FILTERS: SessionFilters = { types: [], plugins: [], statuses: [] };
 
@@ -176,6 +176,41 @@ describe("sortSessions and pageOfSessions", () => {
     expect({ total: last.total, page: last.page, pageCount: last.pageCount, rows: last.rows.length }).toEqual({ total: 120, page: 3, pageCount: 3, rows: 20 });
     expect(last.rows[0]).toBe(many[100]);
     expect(pageOfSessions(many, { sort: "start", dir: "desc", page: 1 }).rows[0]).toBe(many[119]);
-    expect(pageOfSessions([], { sort: "start", dir: "desc", page: 4 })).toEqual({ rows: [], total: 0, page: 1, pageSize: 50, pageCount: 1 });
+    expect(pageOfSessions([], { sort: "start", dir: "desc", page: 4 })).toEqual({ rows: [], anomalies: {}, total: 0, page: 1, pageSize: 50, pageCount: 1 });
+  });
+});
+
+describe("quiet failures in view", () => {
+  // Twelve daily backups of 1,000 bytes in 10 min; on 25 Nov nothing was transferred, on 28 Nov it took an hour.
+  const zone = "Europe/Berlin";
+  const now = Date.parse("2026-11-29T12:00:00Z");
+  const days = Array.from({ length: 20 }, (_, i) => new Date(Date.UTC(2026, 10, 9 + i, 22)).toISOString());
+  const all = days.map((start) =>
+    session(start, { transferredSize: start.startsWith("2026-11-25") ? 0 : 1_000, durationSeconds: start.startsWith("2026-11-28") ? 3_600 : 600, selectionSize: 1e6 }),
+  );
+  const lastWeek = { fromMs: Date.parse("2026-11-22T00:00:00Z"), toMs: now };
+
+  it("lists each anomalous session in the range, newest first, with the day that holds it on the charts", () => {
+    const history = buildHistory(all, { filters: NO_FILTERS, range: lastWeek, zone, now });
+    expect(history.anomalies.map((a) => [a.rule, a.sessionStart, a.bucket])).toEqual([
+      // 22:00 UTC is 23:00 in Berlin, the same local day, which began at 23:00 UTC the day before.
+      ["slow", "2026-11-28T22:00:00.000Z", "2026-11-27T23:00:00.000Z"],
+      ["nothing_transferred", "2026-11-25T22:00:00.000Z", "2026-11-24T23:00:00.000Z"],
+    ]);
+    expect(history.anomalies[0]!.reason).toBe("Files and folders took 1 h, 6 times its median of 10 min (usually 10 min to 10 min).");
+    expect(history.anomalyCount).toBe(2);
+    // Judged against the whole history, even when the range shows only the day itself.
+    const oneDay = buildHistory(all, { filters: NO_FILTERS, range: { fromMs: Date.parse("2026-11-25T12:00:00Z"), toMs: Date.parse("2026-11-26T12:00:00Z") }, zone, now });
+    expect(oneDay.anomalies.map((a) => a.rule)).toEqual(["nothing_transferred"]);
+    expect(oneDay.currentAnomalies.map((a) => a.rule)).toEqual(["slow"]);
+    expect(buildHistory(all, { filters: { ...NO_FILTERS, plugins: ["MSSQL"] }, range: lastWeek, zone, now }).anomalies).toEqual([]);
+  });
+
+  it("marks the rows of a table page", () => {
+    const page = markPage(pageOfSessions(all.slice(10), { sort: "start", dir: "desc", page: 1 }), all, now);
+    expect(Object.entries(page.anomalies).map(([id, found]) => [id, found.map((a) => a.rule)])).toEqual([
+      [all[16]!.sessionId, ["nothing_transferred"]],
+      [all[19]!.sessionId, ["slow"]],
+    ]);
   });
 });

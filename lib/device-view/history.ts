@@ -1,4 +1,5 @@
 /** Computed on the server so the browser gets what it shows: at most about a thousand chart marks and one table page. */
+import { detectAnomalies, type Anomaly } from "../health/anomalies";
 import { assessDevice, type DeviceHealth } from "../health/backup-health";
 import { formatDateTime } from "../format";
 import { sessionsBetween } from "../sessions/time-bounds";
@@ -46,6 +47,15 @@ export interface HistoryTotals {
   transferred: number;
 }
 
+/** A quiet failure in view: the session it was seen in, and the chart bucket that holds it (null for a plugin that stopped appearing). */
+export interface HistoryAnomaly extends Anomaly {
+  sessionId: string | null;
+  bucket: string | null;
+}
+
+/** The newest ones; a history full of them would only repeat itself. */
+export const MAX_LISTED_ANOMALIES = 100;
+
 export interface DeviceHistory {
   zone: string;
   from: string | null;
@@ -55,6 +65,11 @@ export interface DeviceHistory {
   series: SeriesBuckets;
   status: StatusGrid;
   health: DeviceHealth;
+  /** Of each plugin's latest backup, whatever the range: the mark beside the health state, as the fleet shows it. */
+  currentAnomalies: Anomaly[];
+  /** Newest first, at most MAX_LISTED_ANOMALIES of anomalyCount. */
+  anomalies: HistoryAnomaly[];
+  anomalyCount: number;
   matching: number;
   firstSessionAt: string | null;
   lastSessionAt: string | null;
@@ -172,6 +187,19 @@ export function buildHistory(all: readonly BackupSession[], options: BuildHistor
   }
   totals.successRate = totals.backups ? totals.completed / totals.backups : null;
 
+  const inView = new Set(sessions);
+  const report = detectAnomalies(all, { now, judge: (s) => inView.has(s) });
+  const found: HistoryAnomaly[] = [];
+  for (let i = sessions.length - 1; i >= 0; i--) {
+    const s = sessions[i]!;
+    const marks = report.bySession.get(s.sessionId);
+    if (!marks) continue;
+    const at = bucketIndex(starts, Date.parse(s.start!), 0);
+    for (const a of marks) found.push({ ...a, sessionId: s.sessionId, bucket: at >= 0 ? series.starts[at]! : null });
+  }
+  const shownPlugins = new Set(plugins);
+  for (const a of report.current) if (a.rule === "plugin_missing" && shownPlugins.has(a.plugin)) found.unshift({ ...a, sessionId: null, bucket: null });
+
   return {
     zone,
     from: range.fromMs === null ? null : new Date(fromMs).toISOString(),
@@ -181,6 +209,9 @@ export function buildHistory(all: readonly BackupSession[], options: BuildHistor
     series,
     status,
     health: assessDevice(all, { now, formatDate: (iso) => `${formatDateTime(iso, zone, false)}` }),
+    currentAnomalies: report.current,
+    anomalies: found.slice(0, MAX_LISTED_ANOMALIES),
+    anomalyCount: found.length,
     matching: sessions.length,
     firstSessionAt: firstDated?.start ?? null,
     lastSessionAt: lastDated?.start ?? null,
@@ -228,6 +259,8 @@ export function sortSessions(sessions: readonly BackupSession[], key: SessionSor
 
 export interface SessionPage {
   rows: BackupSession[];
+  /** The quiet failures of the rows shown, by session id. */
+  anomalies: Record<string, Anomaly[]>;
   total: number;
   page: number;
   pageSize: number;
@@ -239,5 +272,17 @@ export function pageOfSessions(sessions: readonly BackupSession[], view: Pick<De
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(view.page, pageCount);
   const sorted = view.sort === "start" && view.dir === "asc" ? sessions : sortSessions(sessions, view.sort, view.dir);
-  return { rows: sorted.slice((page - 1) * pageSize, page * pageSize), total, page, pageSize, pageCount };
+  return { rows: sorted.slice((page - 1) * pageSize, page * pageSize), anomalies: {}, total, page, pageSize, pageCount };
+}
+
+/** Marks each row of a page with its quiet failures, judged against the whole history. */
+export function markPage(page: SessionPage, all: readonly BackupSession[], now: number): SessionPage {
+  const rows = new Set(page.rows);
+  const report = detectAnomalies(all, { now, judge: (s) => rows.has(s) });
+  const anomalies: Record<string, Anomaly[]> = {};
+  for (const row of page.rows) {
+    const found = report.bySession.get(row.sessionId);
+    if (found) anomalies[row.sessionId] = found;
+  }
+  return { ...page, anomalies };
 }

@@ -157,6 +157,28 @@ describe("FleetRefresher", () => {
     expect(device?.readAt).toBe(new Date(T0).toISOString());
   });
 
+  it("marks a device whose latest backup transferred nothing, beside a health state that stays ok", async () => {
+    const clock = { now: T0 };
+    const quiet = (now: number) => [...daily("q", now, 27), { ...session("q-last", "FILE_SYSTEM", now - 3 * HOUR), transferredSize: 0 }];
+    const { r } = refresher(clock, { ...histories, "11": quiet });
+    await r.discover();
+    await readEverything(r, clock.now);
+    const device = r.device("11")!;
+    expect(device.state).toBe("ok");
+    expect(device.anomalies).toEqual([
+      { plugin: "FILE_SYSTEM", rule: "nothing_transferred", sessionStart: "2026-11-27T09:00:00Z", reason: "Files and folders transferred nothing; its median is 1 byte (usually 1 byte to 1 byte).", observed: 0, expected: 1 },
+    ]);
+    expect(r.device("21")!.anomalies).toEqual([]);
+    // Not a problem, so listed apart: the fleet view shows it under the problems.
+    const snapshot = r.snapshot();
+    expect(snapshot.anomalous.map((d) => d.deviceId)).toEqual(["11"]);
+    expect(snapshot.problems.map((d) => d.deviceId)).toEqual(["12"]);
+    expect(snapshot.clients.map((c) => [c.name, c.anomalous])).toEqual([
+      ["Acme", 1],
+      ["Beta", 0],
+    ]);
+  });
+
   it("filters by client for the NOC", async () => {
     const clock = { now: T0 };
     const { r } = refresher(clock);

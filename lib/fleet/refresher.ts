@@ -1,5 +1,6 @@
 import "server-only";
 /** The only reader of N-sight for fleet health (docs/architecture.md §4): pages read its snapshots, so viewers cost N-sight nothing. */
+import { detectAnomalies } from "../health/anomalies";
 import { assessDevice } from "../health/backup-health";
 import { accountIdentity, isSameAccount, type AccountIdentity } from "../nsight/account";
 import { isOutageSign } from "../nsight/client";
@@ -292,6 +293,7 @@ export class FleetRefresher {
         failedInARow: p.failedInARow,
         recent: recent.get(p.plugin) ?? [],
       })),
+      anomalies: detectAnomalies(sessions, { now, policy: this.policy.health, judge: () => false }).current,
       readAt: iso(Math.min(fetchedAt, now)),
       readError: null,
       nextBackupDueAt: due === null ? null : iso(due),

@@ -63,10 +63,11 @@ export interface SnapshotInput {
 export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
   const counts = EMPTY_COUNTS();
   const problems: FleetDevice[] = [];
+  const anomalous: FleetDevice[] = [];
   const rollups = new Map<string, FleetClientRollup>();
   for (const client of input.clients) {
     if (input.clientFilter && !input.clientFilter.has(client.clientId)) continue;
-    rollups.set(client.clientId, { clientId: client.clientId, name: client.name, timezone: client.timezone, worst: null, counts: EMPTY_COUNTS(), devices: 0 });
+    rollups.set(client.clientId, { clientId: client.clientId, name: client.name, timezone: client.timezone, worst: null, counts: EMPTY_COUNTS(), devices: 0, anomalous: 0 });
   }
   let total = 0;
   let newest: string | null = null;
@@ -76,17 +77,20 @@ export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
     total++;
     counts[device.state]++;
     if (PROBLEM_STATES.has(device.state)) problems.push(device);
+    else if (device.anomalies.length > 0) anomalous.push(device);
     if (device.readAt && (!newest || device.readAt > newest)) newest = device.readAt;
     let rollup = rollups.get(device.clientId);
     if (!rollup) {
-      rollup = { clientId: device.clientId, name: device.clientName, timezone: null, worst: null, counts: EMPTY_COUNTS(), devices: 0 };
+      rollup = { clientId: device.clientId, name: device.clientName, timezone: null, worst: null, counts: EMPTY_COUNTS(), devices: 0, anomalous: 0 };
       rollups.set(device.clientId, rollup);
     }
     rollup.devices++;
     rollup.counts[device.state]++;
+    if (device.anomalies.length > 0) rollup.anomalous++;
     if (rollup.worst === null || RANK.get(device.state)! < RANK.get(rollup.worst)!) rollup.worst = device.state;
   }
   problems.sort(compareProblems);
+  anomalous.sort(compareProblems);
   const clients = [...rollups.values()].sort(
     (a, b) => (a.worst === null ? 1 : 0) - (b.worst === null ? 1 : 0) || RANK.get(a.worst ?? "off")! - RANK.get(b.worst ?? "off")! || a.name.localeCompare(b.name),
   );
@@ -98,6 +102,7 @@ export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
     upstream: input.upstream,
     knowledge: fleetKnowledge(input.progress, input.upstream),
     problems,
+    anomalous,
     clients,
     newestReadAt: newest,
   };

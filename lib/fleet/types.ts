@@ -46,6 +46,8 @@ export interface FleetClientRollup {
   worst: DeviceHealthState | null;
   counts: FleetCounts;
   devices: number;
+  /** Devices with a quiet failure in their latest backups, whatever their state. */
+  anomalous: number;
 }
 
 export interface FleetProgress {
@@ -89,6 +91,8 @@ export interface FleetSnapshot {
   upstream: UpstreamHealth;
   knowledge: FleetKnowledge;
   problems: FleetDevice[];
+  /** Devices not among the problems whose latest backups show a quiet failure (lib/health/anomalies.ts). */
+  anomalous: FleetDevice[];
   clients: FleetClientRollup[];
   newestReadAt: string | null;
 }

@@ -60,7 +60,7 @@ export interface DeviceHealth {
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
-function learnInterval(starts: number[], policy: HealthPolicy): number {
+export function learnInterval(starts: number[], policy: HealthPolicy): number {
   const recent = starts.slice(-policy.rhythmWindow - 1);
   const gaps: number[] = [];
   for (let i = 1; i < recent.length; i++) {
