@@ -124,7 +124,7 @@ export async function ClientReportView({ principal, client, askedMonth, now, mod
       </>
     );
   }
-  const reads = readReportDevices(principal, client.clientId, key, devices, now);
+  const reads = readReportDevices(principal, client.clientId, key, monthBounds(month, zone), devices, now);
   const build = (results: DeviceReadResult[]) => buildClientReport({ month, zone, now, devices: results.map(({ device, read }) => ({ device, read })) });
 
   return (
@@ -150,7 +150,6 @@ async function ReportSummary({ results, build }: { results: Promise<DeviceReadRe
   const t = report.totals;
   const unreadable = report.devices.filter((d) => d.read === "unreadable");
   const stale = report.devices.filter((d) => d.read === "stale");
-  const unchecked = all.some((r) => r.read.state === "read" && !r.anomaliesChecked);
   return (
     <section aria-labelledby="report-summary" className="space-y-3" data-report-summary>
       <h2 id="report-summary" className="text-lg font-semibold">
@@ -188,7 +187,7 @@ async function ReportSummary({ results, build }: { results: Promise<DeviceReadRe
         <Figure label="Failed or incomplete" name="failures" value={String(t.failures)} raw={t.failures} />
         <Figure label="Data protected" name="protected" value={formatBytes(t.protectedBytes)} raw={t.protectedBytes} hint="selection size, latest good backup" />
         <Figure label="Data transferred" name="transferred" value={formatBytes(t.transferredBytes)} raw={t.transferredBytes} hint={formatExactBytes(t.transferredBytes)} />
-        <Figure label="Anomalies" name="anomalies" value={unchecked ? "not checked" : String(t.anomalies)} raw={t.anomalies} />
+        <Figure label="Anomalies" name="anomalies" value={String(t.anomalies)} hint="quiet failures, see each device" raw={t.anomalies} />
       </dl>
       <div className="overflow-x-auto">
         <table className="report-table w-full text-left text-sm">
@@ -261,12 +260,12 @@ async function DeviceSection({ result, build }: { result: Promise<DeviceReadResu
       <h2 id={`device-${d.device.deviceId}`} className="text-lg font-semibold">
         {d.device.name} <span className="text-sm font-normal text-muted">· {d.device.siteName} · {d.device.type}</span>
       </h2>
-      <DeviceBody d={d} zone={report.zone} anomaliesChecked={one.anomaliesChecked} />
+      <DeviceBody d={d} zone={report.zone} />
     </section>
   );
 }
 
-function DeviceBody({ d, zone, anomaliesChecked }: { d: DeviceReport; zone: string; anomaliesChecked: boolean }) {
+function DeviceBody({ d, zone }: { d: DeviceReport; zone: string }) {
   if (d.read === "off") return <p className="text-sm">Backup &amp; Recovery is not enabled on this device.</p>;
   if (d.read === "unreadable") return <p className="text-sm">⚠ Could not be read: {d.unreadableReason} It is left out of the report&apos;s figures.</p>;
   return (
@@ -321,10 +320,8 @@ function DeviceBody({ d, zone, anomaliesChecked }: { d: DeviceReport; zone: stri
           )}
         </div>
         <div>
-          <h3 className="font-medium">Anomalies{anomaliesChecked ? ` (${d.anomalies.length})` : ""}</h3>
-          {!anomaliesChecked ? (
-            <p className="text-muted">Not checked: the quiet-failure checks are not available for this report.</p>
-          ) : d.anomalies.length === 0 ? (
+          <h3 className="font-medium">Anomalies ({d.anomalies.length})</h3>
+          {d.anomalies.length === 0 ? (
             <p className="text-muted">None.</p>
           ) : (
             <ul className="ml-5 list-disc">

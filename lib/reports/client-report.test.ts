@@ -215,3 +215,22 @@ describe("client report CSV", () => {
     expect(clientReportFilename("Müller Bau GmbH", "7", "2026-10")).toBe("report-Muller-Bau-GmbH-7-2026-10.csv");
   });
 });
+
+describe("report anomalies", () => {
+  it("lists the quiet failures of the month's sessions only, each judged against the history before it", async () => {
+    const { reportAnomalies } = await import("./report-anomalies");
+    const days = (from: number, count: number, transferredSize: number) =>
+      Array.from({ length: count }, (_, i) => session(`2026-09-${String(from + i).padStart(2, "0")}T02:00:00Z`, "COMPLETED", { transferredSize, selectionSize: 5000 }));
+    const sessions = [
+      ...days(1, 12, 100),
+      session("2026-09-13T02:00:00Z", "COMPLETED", { transferredSize: 1000, selectionSize: 5000 }), // a spike, but in September
+      ...days(14, 17, 100),
+      session("2026-10-01T02:00:00Z", "COMPLETED", { transferredSize: 100, selectionSize: 5000 }),
+      session("2026-10-02T02:00:00Z", "COMPLETED", { transferredSize: 1000, selectionSize: 5000 }), // ten times the usual 100
+      session("2026-10-03T02:00:00Z", "COMPLETED", { transferredSize: 100, selectionSize: 5000 }),
+    ];
+    const october = monthBounds({ year: 2026, month: 10 }, "UTC");
+    const found = reportAnomalies(sessions, october, Date.parse("2026-10-03T03:00:00Z"));
+    expect(found.map((a) => [a.sessionStart, a.rule])).toEqual([["2026-10-02T02:00:00Z", "transfer_spike"]]);
+  });
+});

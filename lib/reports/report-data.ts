@@ -3,7 +3,7 @@ import type { Principal } from "../auth/principal";
 import { getReportDeviceSessions } from "../data/nsight-data";
 import { toUserError } from "../http/user-error";
 import type { ClientDevice } from "../types";
-import type { DeviceRead, ReportDevice } from "./client-report";
+import type { DeviceRead, MonthBounds, ReportDevice } from "./client-report";
 import { reportAnomalies } from "./report-anomalies";
 
 /** A client with many devices takes its turn: at most this many of its session lists are asked for at once. */
@@ -12,8 +12,6 @@ export const REPORT_READ_CONCURRENCY = 4;
 export interface DeviceReadResult {
   device: ReportDevice;
   read: DeviceRead;
-  /** False when the quiet-failure rules could not be applied. */
-  anomaliesChecked: boolean;
 }
 
 export function reportDevice(device: ClientDevice): ReportDevice {
@@ -36,17 +34,17 @@ function limiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T>
 }
 
 /** One promise per device, never rejected: a device that cannot be read says why, and the others go on. A device with Backup & Recovery off is not read. */
-export function readReportDevices(principal: Principal, clientId: string, month: string, devices: readonly ClientDevice[], now: number, signal?: AbortSignal): Promise<DeviceReadResult>[] {
+export function readReportDevices(principal: Principal, clientId: string, month: string, bounds: MonthBounds, devices: readonly ClientDevice[], now: number, signal?: AbortSignal): Promise<DeviceReadResult>[] {
   const run = limiter(REPORT_READ_CONCURRENCY);
   return devices.map(async (clientDevice): Promise<DeviceReadResult> => {
     const device = reportDevice(clientDevice);
-    if (!device.backupEnabled) return { device, read: { state: "off" }, anomaliesChecked: true };
+    if (!device.backupEnabled) return { device, read: { state: "off" } };
     try {
       const sessions = await run(() => getReportDeviceSessions(principal, clientId, month, device.deviceId, { signal }));
-      const anomalies = reportAnomalies(sessions.data, now);
-      return { device, read: { state: "read", sessions: sessions.data, stale: sessions.stale, fetchedAt: sessions.fetchedAt, anomalies: anomalies ?? [] }, anomaliesChecked: anomalies !== null };
+      const anomalies = reportAnomalies(sessions.data, bounds, now);
+      return { device, read: { state: "read", sessions: sessions.data, stale: sessions.stale, fetchedAt: sessions.fetchedAt, anomalies } };
     } catch (error) {
-      return { device, read: { state: "unreadable", reason: toUserError(error, "Backup history").message }, anomaliesChecked: false };
+      return { device, read: { state: "unreadable", reason: toUserError(error, "Backup history").message } };
     }
   });
 }

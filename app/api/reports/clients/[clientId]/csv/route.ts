@@ -24,7 +24,7 @@ export const GET = fileRoute<{ clientId: string }>({
     const key = monthKey(month);
     if (monthTiming(monthBounds(month, zone), now) === "future") throw new RequestError(`${key} has not begun in ${zone}: there is nothing to report yet.`);
     const devices = (await getReportDevices(principal, params.clientId, key, { signal })).data;
-    const results = await Promise.all(readReportDevices(principal, params.clientId, key, devices, now, signal));
+    const results = await Promise.all(readReportDevices(principal, params.clientId, key, monthBounds(month, zone), devices, now, signal));
     const report = buildClientReport({ month, zone, now, devices: results });
     const name = displayName(client.name, `Client ${params.clientId}`);
     return new Response(clientReportToCsv(report, name), {
