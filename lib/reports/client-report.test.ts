@@ -227,10 +227,11 @@ describe("report anomalies", () => {
       ...days(14, 17, 100),
       session("2026-10-01T02:00:00Z", "COMPLETED", { transferredSize: 100, selectionSize: 5000 }),
       session("2026-10-02T02:00:00Z", "COMPLETED", { transferredSize: 1000, selectionSize: 5000 }), // ten times the usual 100
-      session("2026-10-03T02:00:00Z", "COMPLETED", { transferredSize: 100, selectionSize: 5000 }),
+      ...Array.from({ length: 29 }, (_, i) => session(`2026-10-${String(3 + i).padStart(2, "0")}T02:00:00Z`, "COMPLETED", { transferredSize: 100, selectionSize: 5000 })),
+      session("2026-11-01T02:00:00Z", "COMPLETED", { transferredSize: 1000, selectionSize: 5000 }), // a spike, but in November
     ];
     const october = monthBounds({ year: 2026, month: 10 }, "UTC");
-    const found = reportAnomalies(sessions, october, Date.parse("2026-10-03T03:00:00Z"));
+    const found = reportAnomalies(sessions, october, Date.parse("2026-11-01T03:00:00Z"));
     expect(found.map((a) => [a.sessionStart, a.rule])).toEqual([["2026-10-02T02:00:00Z", "transfer_spike"]]);
   });
 });
