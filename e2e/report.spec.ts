@@ -111,6 +111,19 @@ test.describe("client report", () => {
     await expect(page.locator("[data-report-section]", { hasText: "Could not be read:" })).toHaveCount(named);
   });
 
+  test("lists the month's quiet failures with their dates", async ({ page }) => {
+    test.setTimeout(120_000);
+    // The seeded quiet failures are each device's backup about 3 h before the simulator started.
+    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Zurich", year: "numeric", month: "2-digit" }).formatToParts(Date.now() - 3 * 3_600_000);
+    const month = `${parts.find((p) => p.type === "year")!.value}-${parts.find((p) => p.type === "month")!.value}`;
+    await page.goto(`/reports/clients/${SCENARIO.accentClient2}?month=${month}`);
+    await reportLoaded(page);
+    expect(await total(page, "anomalies")).toBeGreaterThanOrEqual(3);
+    const ransomware = page.locator(`[data-report-section="${SCENARIO.quiet.ransomware}"]`);
+    await expect(ransomware.getByRole("heading", { name: /Anomalies \([1-9]/ })).toBeVisible();
+    await expect(ransomware.getByRole("listitem").filter({ hasText: /transferred .*its median/ }).first()).toBeVisible();
+  });
+
   test.describe("as a viewer", () => {
     test.use({ storageState: authState("viewer") });
 

@@ -8,6 +8,7 @@ import { getReportDevices } from "@/lib/data/nsight-data";
 import { displayName } from "@/lib/display-name";
 import { formatBytes, formatDateTime, formatExactBytes, safeZone } from "@/lib/format";
 import { toUserError } from "@/lib/http/user-error";
+import { pluginLabel } from "@/lib/session-status";
 import {
   buildClientReport,
   monthBounds,
@@ -289,7 +290,7 @@ function DeviceBody({ d, zone }: { d: DeviceReport; zone: string }) {
             {d.plugins.map((p) => (
               <tr key={p.plugin} className="border-b border-border">
                 <th scope="row" className="px-2 py-1 font-medium">
-                  {p.plugin}
+                  {pluginLabel(p.plugin)}
                 </th>
                 <td className="px-2 py-1">{p.runs}</td>
                 <td className="px-2 py-1">{p.succeeded}</td>
@@ -313,7 +314,7 @@ function DeviceBody({ d, zone }: { d: DeviceReport; zone: string }) {
             <ul className="ml-5 list-disc">
               {d.failures.map((f) => (
                 <li key={`${f.at}-${f.plugin}`}>
-                  {formatDateTime(f.at, zone, false)}: {f.plugin} {STATUS_WORDS[f.status] ?? f.status}
+                  {formatDateTime(f.at, zone, false)}: {pluginLabel(f.plugin)} {STATUS_WORDS[f.status] ?? f.status}
                 </li>
               ))}
             </ul>
@@ -327,7 +328,7 @@ function DeviceBody({ d, zone }: { d: DeviceReport; zone: string }) {
             <ul className="ml-5 list-disc">
               {d.anomalies.map((a, i) => (
                 <li key={i}>
-                  {a.at ? formatDateTime(a.at, zone, false) : "This month"}: {a.plugin}: {a.reason}
+                  {a.at ? formatDateTime(a.at, zone, false) : "This month"}: {a.reason}
                 </li>
               ))}
             </ul>
