@@ -30,7 +30,7 @@ function csvRows(text: string): string[][] {
 }
 
 test.describe("client report", () => {
-  test("an admin reads a client's month, downloads the same totals as CSV, and prints it without navigation", async ({ page }) => {
+  test("an admin reads a client's month, downloads the same totals as CSV, and prints it without navigation", async ({ page, axe }) => {
     test.setTimeout(180_000);
     await page.goto(`/reports/clients/${CLIENT}`);
     await expect(page.getByRole("heading", { level: 1, name: "Backup report: Müller Bau GmbH" })).toBeVisible();
@@ -44,6 +44,10 @@ test.describe("client report", () => {
     // The failing server's failures are listed with their dates.
     await expect(page.locator(`[data-report-section="${CLIENT_DEVICE}"]`).getByRole("heading", { name: /Failed or incomplete runs \([1-9]\d*\)/ })).toBeVisible();
     await expect(page.locator(`[data-report-section="${CLIENT_DEVICE}"] [data-device-chart]`)).toBeVisible();
+    await axe(page);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
     expect(download.suggestedFilename()).toBe(`report-Muller-Bau-GmbH-${CLIENT}-${month}.csv`);

@@ -275,34 +275,36 @@ function DeviceBody({ d, zone }: { d: DeviceReport; zone: string }) {
       {d.coverage === "no_sessions" && <p className="text-sm">No backup session is recorded for this device.</p>}
       {d.coverage === "history_starts_later" && <p className="text-sm">This device&apos;s backup history in N-sight begins after this month.</p>}
       {d.plugins.length > 0 && (
-        <table className="report-table w-full text-left text-sm">
-          <caption className="sr-only">{d.device.name}: each plugin</caption>
-          <thead>
-            <tr className="border-b border-border">
-              {["Plugin", "Runs", "Succeeded", "Rate", "Last good backup", "Days without", "Protected", "Transferred"].map((h) => (
-                <th key={h} scope="col" className="px-2 py-1 font-medium">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {d.plugins.map((p) => (
-              <tr key={p.plugin} className="border-b border-border">
-                <th scope="row" className="px-2 py-1 font-medium">
-                  {pluginLabel(p.plugin)}
-                </th>
-                <td className="px-2 py-1">{p.runs}</td>
-                <td className="px-2 py-1">{p.succeeded}</td>
-                <td className="px-2 py-1">{percent(p.successRate)}</td>
-                <td className="px-2 py-1">{p.lastGoodAt ? formatDateTime(p.lastGoodAt, zone, false) : "never"}</td>
-                <td className="px-2 py-1">{p.daysWithoutGood ?? "unknown"}</td>
-                <td className="px-2 py-1">{formatBytes(p.protectedBytes)}</td>
-                <td className="px-2 py-1">{formatBytes(p.transferredBytes)}</td>
+        <div className="overflow-x-auto">
+          <table className="report-table w-full text-left text-sm">
+            <caption className="sr-only">{d.device.name}: each plugin</caption>
+            <thead>
+              <tr className="border-b border-border">
+                {["Plugin", "Runs", "Succeeded", "Rate", "Last good backup", "Days without", "Protected", "Transferred"].map((h) => (
+                  <th key={h} scope="col" className="px-2 py-1 font-medium">
+                    {h}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {d.plugins.map((p) => (
+                <tr key={p.plugin} className="border-b border-border">
+                  <th scope="row" className="px-2 py-1 font-medium">
+                    {pluginLabel(p.plugin)}
+                  </th>
+                  <td className="px-2 py-1">{p.runs}</td>
+                  <td className="px-2 py-1">{p.succeeded}</td>
+                  <td className="px-2 py-1">{percent(p.successRate)}</td>
+                  <td className="px-2 py-1">{p.lastGoodAt ? formatDateTime(p.lastGoodAt, zone, false) : "never"}</td>
+                  <td className="px-2 py-1">{p.daysWithoutGood ?? "unknown"}</td>
+                  <td className="px-2 py-1">{formatBytes(p.protectedBytes)}</td>
+                  <td className="px-2 py-1">{formatBytes(p.transferredBytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <DeviceReportChart report={d} />
       <div className="grid gap-4 text-sm sm:grid-cols-2">

@@ -37,27 +37,30 @@ export function DeviceReportChart({ report }: { report: DeviceReport }) {
         })}
       </svg>
       <figcaption className="text-xs text-muted">Bars: data transferred each day (tallest {formatBytes(max === 1 ? 0 : max)}). Under each day: ✓ a good backup, ✕ a run that failed, – no run. Day of the month below.</figcaption>
-      <table className="sr-only">
-        <caption>{report.device.name}: each day</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Good runs</th>
-            <th scope="col">Unsuccessful runs</th>
-            <th scope="col">Transferred</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((d) => (
-            <tr key={d.day}>
-              <th scope="row">{d.day}</th>
-              <td>{d.succeeded}</td>
-              <td>{d.unsuccessful}</td>
-              <td>{formatBytes(d.transferredBytes)}</td>
+      {/* sr-only on the wrapper: a table ignores the 1 px width and would widen a phone's page. */}
+      <div className="sr-only">
+        <table>
+          <caption>{report.device.name}: each day</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Good runs</th>
+              <th scope="col">Unsuccessful runs</th>
+              <th scope="col">Transferred</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.day}>
+                <th scope="row">{d.day}</th>
+                <td>{d.succeeded}</td>
+                <td>{d.unsuccessful}</td>
+                <td>{formatBytes(d.transferredBytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
