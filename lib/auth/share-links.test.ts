@@ -9,7 +9,7 @@ import { canSeeDevice, canSeeReport, can } from "./access";
 import { principalFrom, sharePrincipalFrom, shareTokenOfPath } from "./resolve";
 import { listAudit } from "../store/audit";
 import type { Principal } from "./principal";
-import { normaliseShareView, recordShareView, revokeShareLinkFor, shareLinksOf } from "./share-links";
+import { createShareLinkFor, normaliseShareView, recordShareView, revokeShareLinkFor, shareLinksOf } from "./share-links";
 import { hashToken, newToken } from "./tokens";
 
 const dir = mkdtempSync(join(tmpdir(), "share-"));
@@ -144,6 +144,16 @@ describe("who may list and revoke", () => {
     return { kind: "user", via: "session", credentialId: "h", user: { id, email: `${id}@example.com`, name: null, role, clientIds: null, disabledAt: null, createdAt: 0, updatedAt: 0 } };
   }
   const request = () => new Request("http://127.0.0.1:3000/api/share-links/x", { method: "DELETE" });
+
+  it("refuses a report link with a month spelled otherwise or an unknown field, saying what is wrong, and to a viewer", async () => {
+    const technician = asUser(await userId("reporter"), "technician");
+    const post = () => new Request("http://127.0.0.1:3000/api/share-links", { method: "POST" });
+    await expect(createShareLinkFor(technician, post(), { clientId: "10", month: "2026-13" })).rejects.toThrow("Invalid share link: month: expected YYYY-MM");
+    await expect(createShareLinkFor(technician, post(), { clientId: "10", month: "2026-10", view: "" })).rejects.toThrow(/Invalid share link: .*view/);
+    await expect(createShareLinkFor(technician, post(), { clientId: "x1", month: "2026-10" })).rejects.toThrow("Invalid share link: clientId: expected a positive whole number");
+    await expect(createShareLinkFor(technician, post(), { deviceId: "abc" })).rejects.toThrow("Invalid share link: deviceId: expected a positive whole number");
+    await expect(createShareLinkFor(asUser("v2", "viewer"), post(), { clientId: "10", month: "2026-10" })).rejects.toMatchObject({ kind: "forbidden" });
+  });
 
   it("lets the creator or an admin revoke, lists a technician's own links only, and refuses a viewer and a share link", async () => {
     const mine = asUser(await userId("owner"), "technician");

@@ -31,7 +31,8 @@ const ReportLinkBody = z.strictObject({
   month: z.string().refine((month) => parseReportMonth(month).ok, "expected YYYY-MM"),
   expiresInDays,
 });
-const CreateBody = z.union([DeviceLinkBody, ReportLinkBody]);
+/** A body naming a client asks for a report link: its errors then speak of that shape, not of a union. */
+const isReportBody = (body: unknown) => typeof body === "object" && body !== null && "clientId" in body;
 
 export interface ShareLinkInfo {
   id: string;
@@ -99,7 +100,7 @@ function baseUrl(request: Request): string {
 
 export async function createShareLinkFor(principal: Principal, request: Request, body: unknown, now = Date.now()): Promise<{ id: string; url: string; expiresAt: string }> {
   requireCapability(principal, "share.create");
-  const parsed = CreateBody.safeParse(body);
+  const parsed = isReportBody(body) ? ReportLinkBody.safeParse(body) : DeviceLinkBody.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new RequestError(`Invalid share link: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "bad body"}`.slice(0, 200));
