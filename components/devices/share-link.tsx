@@ -4,8 +4,10 @@ import { useId, useState } from "react";
 
 type State = { kind: "idle" } | { kind: "busy" } | { kind: "made"; url: string; expiresAt: string; copied: boolean } | { kind: "failed"; message: string };
 
-/** "Share": a read-only link to this device's page with the current view, valid for a number of days. */
-export function ShareLinkControl({ deviceId, view }: { deviceId: string; view: string }) {
+type ShareTarget = { deviceId: string; view: string } | { clientId: string; month: string };
+
+/** "Share": a read-only link to this device's page with the current view, or to one client's report for one month, valid for a number of days. */
+export function ShareLinkControl(target: ShareTarget) {
   const [open, setOpen] = useState(false);
   const [days, setDays] = useState(7);
   const [state, setState] = useState<State>({ kind: "idle" });
@@ -17,7 +19,7 @@ export function ShareLinkControl({ deviceId, view }: { deviceId: string; view: s
       const response = await fetch("/api/share-links", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ deviceId, expiresInDays: days, view }),
+        body: JSON.stringify("deviceId" in target ? { deviceId: target.deviceId, expiresInDays: days, view: target.view } : { clientId: target.clientId, month: target.month, expiresInDays: days }),
       });
       const body = (await response.json().catch(() => null)) as { data?: { url: string; expiresAt: string }; error?: { message: string } } | null;
       if (!response.ok || !body?.data) {

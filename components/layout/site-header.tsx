@@ -6,7 +6,7 @@ import { ThemeSwitch } from "./theme-switch";
 
 export function SiteHeader({ demo, demoAdmin, theme, signedInAs, admin = false, share = false, incidents = false }: { demo: boolean; demoAdmin: boolean; theme: Theme; signedInAs: string | null; admin?: boolean; share?: boolean; incidents?: boolean }) {
   return (
-    <header className="border-b border-border bg-surface">
+    <header className="border-b border-border bg-surface print:hidden">
       <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
         <Link href="/" className="text-lg font-semibold text-ink hover:underline">
           N-sight Backup Dashboard

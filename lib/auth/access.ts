@@ -70,9 +70,15 @@ export function canSeeClient(principal: Principal, clientId: string): boolean {
   return scope === null || scope.has(clientId);
 }
 
+/** A client's reports are for whoever may see the client; a share link sees only its own client's report for its own month. */
+export function canSeeReport(principal: Principal, clientId: string, month: string | null): boolean {
+  if (principal.kind === "share") return principal.reportMonth !== null && principal.clientId === clientId && principal.reportMonth === month;
+  return canSeeClient(principal, clientId);
+}
+
 /** Never an N-sight call: a limited principal sees a device as the fleet state places it, and one not placed yet is refused. */
 export function canSeeDevice(principal: Principal, deviceId: string): boolean {
-  if (principal.kind === "share") return principal.deviceId === deviceId;
+  if (principal.kind === "share") return principal.deviceId !== null && principal.deviceId === deviceId;
   const scope = clientScope(principal);
   if (scope === null) return true;
   const clientId = runningFleet()?.device(deviceId)?.clientId;
@@ -87,4 +93,10 @@ export function requireClient(principal: Principal | null, clientId: string): as
 export function requireDevice(principal: Principal | null, deviceId: string): asserts principal is Principal {
   requireCapability(principal, "device.read");
   if (!canSeeDevice(principal, deviceId)) throw new AccessError("forbidden", "You may not see this device.");
+}
+
+/** month null: the caller has not chosen one yet (a report link always has its own). */
+export function requireReport(principal: Principal | null, clientId: string, month: string | null): asserts principal is Principal {
+  requireCapability(principal, "report.read");
+  if (!canSeeReport(principal, clientId, month)) throw new AccessError("forbidden", "You may not see this client's report.");
 }

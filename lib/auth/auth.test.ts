@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStore } from "../store/db";
 import { createUser, setUserDisabled, type User } from "../store/users";
-import { CAPABILITIES, CAPABILITY_TABLE, canSeeClient, can, clientScope } from "./access";
+import { CAPABILITIES, CAPABILITY_TABLE, canSeeClient, canSeeDevice, canSeeReport, can, clientScope, requireClient, requireReport } from "./access";
 import { readCookie } from "./cookies";
 import { originAllowed } from "./origin";
 import type { Principal, PrincipalClass } from "./principal";
@@ -36,7 +36,7 @@ const EXAMPLES: Record<PrincipalClass, Principal> = {
   technician: userPrincipal({ role: "technician" }),
   viewer: userPrincipal({ role: "viewer", clientIds: ["10"] }),
   no_role: userPrincipal({ role: null }),
-  share: { kind: "share", linkId: "l", deviceId: "100", clientId: "10", view: "" },
+  share: { kind: "share", linkId: "l", deviceId: "100", clientId: "10", reportMonth: null, view: "" },
   display: { kind: "display", displayId: "d", name: "Wall", clientIds: ["10"] },
   demo: { kind: "demo" },
 };
@@ -52,7 +52,7 @@ describe("capability table", () => {
     expect(CAPABILITY_TABLE.technician).toContain("share.create");
     expect(CAPABILITY_TABLE.viewer).not.toContain("share.create");
     expect(CAPABILITY_TABLE.no_role).toEqual([]);
-    expect(CAPABILITY_TABLE.share).toEqual(["device.read"]);
+    expect(CAPABILITY_TABLE.share).toEqual(["device.read", "report.read"]);
     expect([...CAPABILITY_TABLE.display].sort()).toEqual(["fleet.read", "noc.read"]);
   });
 
@@ -63,6 +63,21 @@ describe("capability table", () => {
     expect(canSeeClient(EXAMPLES.no_role, "10")).toBe(false);
     expect(canSeeClient(EXAMPLES.display, "11")).toBe(false);
     expect(canSeeClient({ kind: "display", displayId: "d", name: "All", clientIds: null }, "11")).toBe(true);
+  });
+
+  it("lets a report link open its client's report for its month and nothing else, and a device link no report", () => {
+    const reportLink: Principal = { kind: "share", linkId: "r", deviceId: null, clientId: "10", reportMonth: "2026-10", view: "" };
+    expect(canSeeReport(reportLink, "10", "2026-10")).toBe(true);
+    expect(canSeeReport(reportLink, "10", "2026-09")).toBe(false);
+    expect(canSeeReport(reportLink, "11", "2026-10")).toBe(false);
+    expect(canSeeDevice(reportLink, "100")).toBe(false);
+    expect(() => requireClient(reportLink, "10")).toThrow();
+    expect(canSeeReport(EXAMPLES.share, "10", "2026-10")).toBe(false);
+    expect(canSeeReport(EXAMPLES.viewer, "10", "2026-10")).toBe(true);
+    expect(canSeeReport(EXAMPLES.viewer, "11", "2026-10")).toBe(false);
+    expect(canSeeReport(EXAMPLES.admin, "11", "2026-10")).toBe(true);
+    expect(() => requireReport(EXAMPLES.display, "10", "2026-10")).toThrow("You may not see client reports.");
+    expect(() => requireReport(EXAMPLES.viewer, "11", "2026-10")).toThrow("You may not see this client's report.");
   });
 });
 

@@ -27,7 +27,8 @@ export const CAPABILITY_TABLE: Readonly<Record<PrincipalClass, readonly Capabili
   technician: [...READ, "share.create", "incidents.snooze"],
   viewer: READ,
   no_role: [],
-  share: ["device.read"],
+  // Which device or which report (client and month) a link opens is decided in one place: canSeeDevice and canSeeReport (lib/auth/access.ts).
+  share: ["device.read", "report.read"],
   display: ["fleet.read", "noc.read"],
   demo: ALL,
 };

@@ -10,8 +10,11 @@ export interface UserPrincipal {
 export interface SharePrincipal {
   kind: "share";
   linkId: string;
-  deviceId: string;
+  /** The one device a device link opens; null for a report link. */
+  deviceId: string | null;
   clientId: string;
+  /** YYYY-MM: the one month of its client's report a report link opens; null for a device link. */
+  reportMonth: string | null;
   view: string;
 }
 

@@ -31,7 +31,7 @@ export async function sharePrincipalFrom(token: string, now = Date.now()): Promi
   if (!looksLikeToken(token)) return null;
   const link = await findLiveShareLink(await getStore(), hashToken(token), now);
   if (!link) return null;
-  return { kind: "share", linkId: link.id, deviceId: link.deviceId, clientId: link.clientId, view: link.view };
+  return { kind: "share", linkId: link.id, deviceId: link.deviceId, clientId: link.clientId, reportMonth: link.reportMonth, view: link.view };
 }
 
 const TOKEN_TOUCH_EVERY_MS = 60_000;

@@ -25,6 +25,7 @@ export const PAGE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/clients/:clientId/sites/:siteId": { capability: "client.read", scoped: "client", refusal: "403" },
   "/devices/:deviceId": { capability: "device.read", scoped: "device", refusal: "403" },
   // A signed-in user without the capability is told "no access" by the page, as on the other dashboard pages.
+  "/reports/clients/:clientId": { capability: "report.read", scoped: "client", refusal: "403" },
   "/share-links": { capability: "share.create", refusal: "no_access", displayRefusal: "403" },
   "/incidents": { capability: "incidents.read", refusal: "no_access", displayRefusal: "403" },
   "/noc": { capability: "noc.read", refusal: "no_access", unauthenticated: "pairing" },
@@ -50,6 +51,7 @@ export const API_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "GET /api/devices/:deviceId/sessions/csv": { capability: "device.read", scoped: "device" },
   "GET /api/devices/:deviceId/history": { capability: "device.read", scoped: "device" },
   "GET /api/fleet": { capability: "fleet.read" },
+  "GET /api/reports/clients/:clientId/csv": { capability: "report.read", scoped: "client" },
   "GET /api/health": { open: true },
   // Incidents: scoped to the principal's clients by the data layer; the counts are read like the fleet (a wall sees its own).
   "GET /api/incidents/counts": { capability: "fleet.read" },

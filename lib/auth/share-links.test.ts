@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStore } from "../store/db";
 import { createUser, deleteUser, type User } from "../store/users";
 import { countShareLinkView, createShareLink, findLiveShareLink, listShareLinks, revokeShareLink, setShareLinkExpiry } from "../store/share-links";
-import { canSeeDevice, can } from "./access";
+import { canSeeDevice, canSeeReport, can } from "./access";
 import { principalFrom, sharePrincipalFrom, shareTokenOfPath } from "./resolve";
 import { listAudit } from "../store/audit";
 import type { Principal } from "./principal";
-import { normaliseShareView, recordShareView, revokeShareLinkFor, shareLinksOf } from "./share-links";
+import { createShareLinkFor, normaliseShareView, recordShareView, revokeShareLinkFor, shareLinksOf } from "./share-links";
 import { hashToken, newToken } from "./tokens";
 
 const dir = mkdtempSync(join(tmpdir(), "share-"));
@@ -103,6 +103,25 @@ describe("share principal", () => {
     expect(await sharePrincipalFrom("../etc", now)).toBeNull();
   });
 
+  it("resolves a report link's token to its client and month, with no device, and lists it as such", async () => {
+    const db = await getStore();
+    const now = Date.now();
+    const token = newToken();
+    const row = await createShareLink(db, { hash: hashToken(token), clientId: "10", reportMonth: "2026-10", view: "", createdBy: await userId("a"), expiresAt: now + DAY }, now);
+    expect(row).toMatchObject({ deviceId: null, clientId: "10", reportMonth: "2026-10" });
+    const principal = await sharePrincipalFrom(token, now + 1);
+    expect(principal).toMatchObject({ kind: "share", linkId: row.id, deviceId: null, clientId: "10", reportMonth: "2026-10" });
+    if (!principal) return;
+    expect(canSeeReport(principal, "10", "2026-10")).toBe(true);
+    expect(canSeeReport(principal, "10", "2026-11")).toBe(false);
+    expect(canSeeDevice(principal, "100")).toBe(false);
+    expect((await listShareLinks(db)).find((l) => l.id === row.id)).toMatchObject({ deviceId: null, reportMonth: "2026-10" });
+    // A device link opens no report.
+    const device = await newLink("a", now);
+    const devicePrincipal = await sharePrincipalFrom(device.token, now + 1);
+    expect(devicePrincipal && canSeeReport(devicePrincipal, "10", "2026-10")).toBe(false);
+  });
+
   it("reads a share token from a /s/ path only, and then no other credential", async () => {
     expect(shareTokenOfPath("/s/abc/api/devices/1/history")).toBe("abc");
     expect(shareTokenOfPath("/s/abc")).toBe("abc");
@@ -126,6 +145,16 @@ describe("who may list and revoke", () => {
   }
   const request = () => new Request("http://127.0.0.1:3000/api/share-links/x", { method: "DELETE" });
 
+  it("refuses a report link with a month spelled otherwise or an unknown field, saying what is wrong, and to a viewer", async () => {
+    const technician = asUser(await userId("reporter"), "technician");
+    const post = () => new Request("http://127.0.0.1:3000/api/share-links", { method: "POST" });
+    await expect(createShareLinkFor(technician, post(), { clientId: "10", month: "2026-13" })).rejects.toThrow("Invalid share link: month: expected YYYY-MM");
+    await expect(createShareLinkFor(technician, post(), { clientId: "10", month: "2026-10", view: "" })).rejects.toThrow(/Invalid share link: .*view/);
+    await expect(createShareLinkFor(technician, post(), { clientId: "x1", month: "2026-10" })).rejects.toThrow("Invalid share link: clientId: expected a positive whole number");
+    await expect(createShareLinkFor(technician, post(), { deviceId: "abc" })).rejects.toThrow("Invalid share link: deviceId: expected a positive whole number");
+    await expect(createShareLinkFor(asUser("v2", "viewer"), post(), { clientId: "10", month: "2026-10" })).rejects.toMatchObject({ kind: "forbidden" });
+  });
+
   it("lets the creator or an admin revoke, lists a technician's own links only, and refuses a viewer and a share link", async () => {
     const mine = asUser(await userId("owner"), "technician");
     const other = asUser(await userId("other"), "technician");
@@ -139,7 +168,7 @@ describe("who may list and revoke", () => {
 
     await expect(revokeShareLinkFor(other, request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
     await expect(revokeShareLinkFor(asUser("v", "viewer"), request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
-    await expect(revokeShareLinkFor({ kind: "share", linkId: first.row.id, deviceId: "100", clientId: "10", view: "" }, request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(revokeShareLinkFor({ kind: "share", linkId: first.row.id, deviceId: "100", clientId: "10", reportMonth: null, view: "" }, request(), first.row.id)).rejects.toMatchObject({ kind: "forbidden" });
     expect(await sharePrincipalFrom(first.token)).not.toBeNull();
     expect(await revokeShareLinkFor(mine, request(), first.row.id)).toBe(true);
     expect(await revokeShareLinkFor(admin, request(), second.row.id)).toBe(true);

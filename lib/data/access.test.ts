@@ -8,7 +8,7 @@ import type { User } from "../store/users";
 import { readClientDevices, readClients } from "./cached-reads";
 import { findDeviceLocation, peekDeviceLocation } from "./device-location";
 import { readFleetSnapshot, readNocSnapshot } from "./fleet";
-import { getClient, getClientDevices, getClients, getDeviceSessions, getSites, getSiteDevices } from "./nsight-data";
+import { getClient, getClientDevices, getClients, getDeviceSessions, getReportClient, getReportDeviceSessions, getReportDevices, getSites, getSiteDevices } from "./nsight-data";
 
 const KEY = "data-access-key";
 const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   await fleet.discover();
   (globalThis as Record<symbol, unknown>)[FLEET] = fleet;
-  share = { kind: "share", linkId: "l", deviceId: deviceOf(MINE), clientId: MINE, view: "" };
+  share = { kind: "share", linkId: "l", deviceId: deviceOf(MINE), clientId: MINE, reportMonth: null, view: "" };
 });
 afterAll(() => {
   delete (globalThis as Record<symbol, unknown>)[FLEET];
@@ -74,6 +74,9 @@ describe("the data layer", () => {
     ["getSiteDevices without a client", (p) => getSiteDevices(p, "1")],
     ["getDeviceSessions", (p) => getDeviceSessions(p, deviceOf(OTHERS))],
     ["findDeviceLocation", (p) => findDeviceLocation(p, deviceOf(OTHERS))],
+    ["getReportClient", (p) => getReportClient(p, OTHERS, "2026-10")],
+    ["getReportDevices", (p) => getReportDevices(p, OTHERS, "2026-10")],
+    ["getReportDeviceSessions", (p) => getReportDeviceSessions(p, OTHERS, "2026-10", deviceOf(OTHERS))],
   ])("%s refuses another client's data to a viewer, nobody, no role, a display or a share link, with no N-sight call", async (_name, read) => {
     getRuntime().cache.clear();
     for (const principal of [viewer, null, noRole, display, share]) {
@@ -101,6 +104,24 @@ describe("the data layer", () => {
     expect(() => readFleetSnapshot(share)).toThrow(/fleet/);
     expect(() => readNocSnapshot(share)).toThrow();
     await expect(getDeviceSessions(share, deviceOf(MINE))).resolves.toBeDefined();
+  });
+
+  it("lets a report link read its client's report for its month only, and no device page; a device link no report", async () => {
+    getRuntime().cache.clear();
+    const reportLink: Principal = { kind: "share", linkId: "r", deviceId: null, clientId: MINE, reportMonth: "2026-10", view: "" };
+    const calls = await callsDuring(async () => {
+      await expect(getReportDevices(reportLink, MINE, "2026-09")).rejects.toMatchObject({ kind: "forbidden" });
+      await expect(getReportClient(reportLink, MINE, null)).rejects.toMatchObject({ kind: "forbidden" });
+      await expect(getDeviceSessions(reportLink, deviceOf(MINE))).rejects.toMatchObject({ kind: "forbidden" });
+      await expect(getClientDevices(reportLink, MINE)).rejects.toMatchObject({ kind: "forbidden" });
+      await expect(getReportDevices(share, MINE, "2026-10")).rejects.toMatchObject({ kind: "forbidden" });
+    });
+    expect(calls).toBe(0);
+    expect((await getReportDevices(reportLink, MINE, "2026-10")).data.length).toBeGreaterThan(0);
+    await expect(getReportDeviceSessions(reportLink, MINE, "2026-10", deviceOf(MINE))).resolves.toBeDefined();
+    // A device of another client is not read under this client's report.
+    await expect(getReportDeviceSessions(reportLink, MINE, "2026-10", deviceOf(OTHERS))).rejects.toMatchObject({ kind: "forbidden" });
+    await expect(getReportDeviceSessions(viewer, MINE, "2026-10", deviceOf(OTHERS))).rejects.toMatchObject({ kind: "forbidden" });
   });
 
   it("counts only a viewer's or a display's clients in the fleet and on the NOC", () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { AccessError, clientScope, requireCapability, requireClient, requireDevice } from "../auth/access";
+import { AccessError, clientScope, requireCapability, requireClient, requireDevice, requireReport } from "../auth/access";
 import type { Principal } from "../auth/principal";
 import type { CallOptions } from "../nsight/client";
 import type { BackupSession, Client, ClientDevice, Site, SiteDevice } from "../types";
@@ -45,5 +45,24 @@ export async function getSiteDevices(principal: Principal | null, siteId: string
 
 export async function getDeviceSessions(principal: Principal | null, deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
   requireDevice(principal, deviceId);
+  return readDeviceSessions(deviceId, askedBy(principal, call));
+}
+
+/** A report's reads: for whoever may read this client's report for this month (a report link included), who may see no device page. */
+export async function getReportClient(principal: Principal | null, clientId: string, month: string | null, call: CallOptions = {}): Promise<Fresh<Client>> {
+  requireReport(principal, clientId, month);
+  return readClient(clientId, askedBy(principal, call));
+}
+
+export async function getReportDevices(principal: Principal | null, clientId: string, month: string, call: CallOptions = {}): Promise<Fresh<ClientDevice[]>> {
+  requireReport(principal, clientId, month);
+  return readClientDevices(clientId, askedBy(principal, call));
+}
+
+/** The same cached read as the device page's; the device must be one of the client's. */
+export async function getReportDeviceSessions(principal: Principal | null, clientId: string, month: string, deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
+  requireReport(principal, clientId, month);
+  const devices = await readClientDevices(clientId, askedBy(principal, call));
+  if (!devices.data.some((d) => d.deviceId === deviceId)) throw new AccessError("forbidden", "This device is not one of the report's client's.");
   return readDeviceSessions(deviceId, askedBy(principal, call));
 }

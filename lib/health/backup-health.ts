@@ -30,6 +30,11 @@ export const DEFAULT_HEALTH_POLICY: HealthPolicy = {
 const WARNING_STATUSES = new Set(["COMPLETED_WITH_ERRORS", "INTERRUPTED", "CANCELED", "NOT_STARTED"]);
 const SUCCESS_STATUSES = new Set(["COMPLETED", "COMPLETED_WITH_ERRORS"]);
 
+/** The rule's notion of a good backup, for figures that count them (the client report). */
+export function isSuccessfulStatus(status: string): boolean {
+  return SUCCESS_STATUSES.has(status);
+}
+
 export interface PluginHealth {
   plugin: string;
   state: HealthState;

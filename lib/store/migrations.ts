@@ -260,6 +260,30 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  // A share link opens one device, or one client's report for one month (report_month set, device_id null); rebuilt as in 003 to drop NOT NULL.
+  "007_report_links": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("share_links_007")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("hash", "text", (c) => c.notNull().unique())
+        .addColumn("device_id", "text")
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addColumn("report_month", "text")
+        .addColumn("view", "text", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.references("users.id").onDelete("cascade"))
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("revoked_at", "bigint")
+        .addColumn("views", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("last_viewed_at", "bigint")
+        .execute();
+      await sql`insert into share_links_007 (id, hash, device_id, client_id, report_month, view, created_by, created_at, expires_at, revoked_at, views, last_viewed_at) select id, hash, device_id, client_id, null, view, created_by, created_at, expires_at, revoked_at, views, last_viewed_at from share_links`.execute(db);
+      await db.schema.dropTable("share_links").execute();
+      await db.schema.alterTable("share_links_007").renameTo("share_links").execute();
+      await db.schema.createIndex("share_links_creator").on("share_links").column("created_by").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -74,8 +74,11 @@ export interface ApiTokensTable {
 export interface ShareLinksTable {
   id: string;
   hash: string;
-  device_id: string;
+  /** null: a report link. */
+  device_id: string | null;
   client_id: string;
+  /** YYYY-MM: the link opens this client's report for that month, and nothing else. */
+  report_month: string | null;
   view: string;
   created_by: string | null;
   created_at: number;

@@ -5,8 +5,11 @@ import type { Store } from "./db";
 /** A share link as the store keeps it: never the token, only its hash (which is not returned). */
 export interface ShareLinkRow {
   id: string;
-  deviceId: string;
+  /** null: a report link. */
+  deviceId: string | null;
   clientId: string;
+  /** YYYY-MM for a link to the client's report of that month. */
+  reportMonth: string | null;
   view: string;
   /** null: the demo administrator. */
   createdBy: string | null;
@@ -17,21 +20,21 @@ export interface ShareLinkRow {
   lastViewedAt: number | null;
 }
 
-export interface NewShareLink {
+export type NewShareLink = {
   hash: string;
-  deviceId: string;
   clientId: string;
   view: string;
   createdBy: string | null;
   expiresAt: number;
-}
+} & ({ deviceId: string; reportMonth?: undefined } | { deviceId?: undefined; reportMonth: string });
 
-const COLUMNS = ["id", "device_id", "client_id", "view", "created_by", "created_at", "expires_at", "revoked_at", "views", "last_viewed_at"] as const;
+const COLUMNS = ["id", "device_id", "client_id", "report_month", "view", "created_by", "created_at", "expires_at", "revoked_at", "views", "last_viewed_at"] as const;
 
 function toRow(row: {
   id: string;
-  device_id: string;
+  device_id: string | null;
   client_id: string;
+  report_month: string | null;
   view: string;
   created_by: string | null;
   created_at: number;
@@ -44,6 +47,7 @@ function toRow(row: {
     id: row.id,
     deviceId: row.device_id,
     clientId: row.client_id,
+    reportMonth: row.report_month,
     view: row.view,
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -58,7 +62,7 @@ export async function createShareLink(db: Store, link: NewShareLink, now = Date.
   const id = randomUUID();
   await db
     .insertInto("share_links")
-    .values({ id, hash: link.hash, device_id: link.deviceId, client_id: link.clientId, view: link.view, created_by: link.createdBy, created_at: now, expires_at: link.expiresAt })
+    .values({ id, hash: link.hash, device_id: link.deviceId ?? null, client_id: link.clientId, report_month: link.reportMonth ?? null, view: link.view, created_by: link.createdBy, created_at: now, expires_at: link.expiresAt })
     .execute();
   const row = await findShareLinkById(db, id);
   if (!row) throw new Error("The share link just written could not be read back");

@@ -1,9 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listAudit, writeAudit } from "./audit";
-import { openStore, type Store } from "./db";
+import Sqlite from "better-sqlite3";
+import { Kysely, Migrator, sql, SqliteDialect } from "kysely";
+import { openStore, STORE_FILE, type Store } from "./db";
+import { migrationProvider } from "./migrations";
+import type { Database } from "./schema";
+import { createShareLink, findLiveShareLink } from "./share-links";
 import { clearLoginFailures, getLoginFailure, lockedUntil, recordLoginFailure, type FailurePolicy } from "./login-failures";
 import { findLiveSession, insertSession, pruneSessions, revokeSession, revokeUserSessions, touchSession } from "./sessions";
 import { getSetting, setSetting } from "./settings";
@@ -35,6 +40,21 @@ afterEach(async () => {
 });
 
 describe("store", () => {
+  it("keeps the device links made before report links existed (migration 007), and stores a report link without a device", async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    const sqlite = new Sqlite(join(dir, STORE_FILE));
+    const old = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await new Migrator({ db: old, provider: migrationProvider }).migrateTo("006_alerts");
+    await sql`insert into share_links (id, hash, device_id, client_id, view, created_by, created_at, expires_at) values ('old', 'h-old', '100', '10', 'range=7d', null, 1, 1000)`.execute(old);
+    await old.destroy();
+    db = await openStore(dir);
+    expect(await findLiveShareLink(db, "h-old", 2)).toMatchObject({ id: "old", deviceId: "100", clientId: "10", reportMonth: null, view: "range=7d" });
+    const report = await createShareLink(db, { hash: "h-report", clientId: "10", reportMonth: "2026-10", view: "", createdBy: null, expiresAt: 1000 }, 1);
+    expect(await findLiveShareLink(db, "h-report", 2)).toMatchObject({ id: report.id, deviceId: null, reportMonth: "2026-10" });
+  });
+
   it("migrates once and reopens the same data", async () => {
     await createUser(db, { email: "A@Example.com", role: "admin" });
     await db.destroy();

@@ -41,18 +41,22 @@ export default async function ShareLinksPage() {
       <Breadcrumbs items={[{ label: "Clients", href: "/" }, { label: "Share links" }]} />
       <h1 className="text-2xl font-semibold">Share links</h1>
       <p className="text-sm text-muted">
-        {everyone ? "Every share link, newest first." : "The share links you created, newest first."} A link opens one device&apos;s backup page without signing in until it expires or is revoked. Only a hash of each link is kept: a link is shown once, when it is created on the device page.
+        {everyone ? "Every share link, newest first." : "The share links you created, newest first."} A link opens one device&apos;s backup page, or one client&apos;s report for one month, without signing in until it expires or is revoked. Only a hash of each link is kept: a link is shown once, when it is created on the device page or the report.
       </p>
       {links.length === 0 ? (
         <p className="text-sm text-muted">No share links yet. Create one with Share on a device&apos;s page.</p>
       ) : (
-        <AdminTable caption="Share links" head={["Device", "Created by", "Created", "Expires", "Views", "Last viewed", "State", ""]}>
+        <AdminTable caption="Share links" head={["Device or report", "Created by", "Created", "Expires", "Views", "Last viewed", "State", ""]}>
           {links.map((link) => {
-            const device = names.get(link.deviceId) ?? link.deviceId;
+            const device = link.deviceId === null ? `Report of client ${link.clientId}, ${link.reportMonth}` : (names.get(link.deviceId) ?? link.deviceId);
+            const href =
+              link.deviceId === null
+                ? `/reports/clients/${encodeURIComponent(link.clientId)}?month=${encodeURIComponent(link.reportMonth ?? "")}`
+                : `/devices/${encodeURIComponent(link.deviceId)}`;
             return (
               <tr key={link.id} data-share-link={link.id}>
                 <Cell>
-                  <Link href={`/devices/${encodeURIComponent(link.deviceId)}`} className="text-accent hover:underline">
+                  <Link href={href} className="text-accent hover:underline">
                     {device}
                   </Link>
                 </Cell>

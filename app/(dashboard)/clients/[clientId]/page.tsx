@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { CLIENT_DEVICE_SORT_KEYS, ClientOverview } from "@/components/clients/client-overview";
@@ -45,6 +46,11 @@ export default async function ClientPage({ params, searchParams }: { params: Pro
       <div className="flex flex-wrap items-baseline gap-x-3">
         <h1 className="text-2xl font-semibold">{displayName(client.name, `Client ${clientId}`)}</h1>
         <span className="text-sm text-muted">Time zone: {client.timezone ?? "not set (UTC)"}</span>
+        {can(principal, "report.read") && (
+          <Link href={`/reports/clients/${clientId}`} className="text-sm text-accent hover:underline">
+            Monthly report
+          </Link>
+        )}
       </div>
       {can(principal, "incidents.read") && <ClientAlerts principal={principal} clientId={clientId} clientName={displayName(client.name, `Client ${clientId}`)} />}
       <FilterBox label="Filter devices" placeholder="Device, site or description" />
