@@ -34,6 +34,7 @@ const DeviceSchema = z.object({
       lastEnd: z.string().nullable(),
       lastSuccessAt: z.string().nullable(),
       failedInARow: z.number(),
+      dueBy: z.string().nullish(),
       recent: z.array(z.object({ start: z.string().nullable(), status: z.string() })).default([]),
     }),
   ),

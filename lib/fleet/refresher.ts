@@ -15,8 +15,8 @@ import {
   rediscoveryIntervalMs,
   type RefresherPolicy,
 } from "./refresh-schedule";
-import { buildSnapshot, effectiveDevice } from "./snapshot";
-import type { FleetDevice, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
+import { buildSnapshot, effectiveDevice, fleetKnowledge } from "./snapshot";
+import type { FleetDevice, FleetKnowledge, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
 
 export interface RefresherSource {
   listClients(): Promise<Client[]>;
@@ -147,6 +147,19 @@ export class FleetRefresher {
     const out = new Map<string, FleetDevice>();
     for (const d of this.devices.values()) if (d.clientId === clientId) out.set(d.deviceId, effectiveDevice(d, now));
     return out;
+  }
+
+  /** Every device as the pages see it now (overdue by the clock included) and what is known: the alert engine's input. */
+  alertView(): { version: number; devices: FleetDevice[]; clients: { clientId: string; name: string; timezone: string | null }[]; knowledge: FleetKnowledge; upstream: UpstreamHealth } {
+    const now = this.now();
+    const upstream = this.options.source.upstream();
+    return {
+      version: this.version,
+      devices: [...this.devices.values()].map((d) => effectiveDevice(d, now)),
+      clients: this.clients,
+      knowledge: fleetKnowledge(this.progress(), upstream),
+      upstream,
+    };
   }
 
   device(deviceId: string): StoredDevice | undefined {
@@ -290,6 +303,7 @@ export class FleetRefresher {
         lastEnd: p.lastEnd,
         lastSuccessAt: p.lastSuccessAt,
         failedInARow: p.failedInARow,
+        dueBy: p.dueBy,
         recent: recent.get(p.plugin) ?? [],
       })),
       readAt: iso(Math.min(fetchedAt, now)),

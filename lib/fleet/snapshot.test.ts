@@ -3,7 +3,8 @@ import { NsightError } from "../nsight/errors";
 import { UpstreamTracker } from "../nsight/upstream-health";
 import type { BackupSession, ClientDevice } from "../types";
 import { FleetRefresher } from "./refresher";
-import { fleetKnowledge } from "./snapshot";
+import type { StoredDevice } from "./fleet-store";
+import { effectiveDevice, fleetKnowledge } from "./snapshot";
 import type { FleetProgress, UpstreamHealth } from "./types";
 
 const T0 = Date.parse("2026-11-27T14:02:00Z");
@@ -21,6 +22,22 @@ const progress = (p: Partial<FleetProgress>): FleetProgress => ({
 });
 const ok: UpstreamHealth = { status: "ok", lastOkAt: at(T0 - MIN), failingSince: null, lastProblem: null, problem: null };
 const failing = (problem: UpstreamHealth["problem"], since = T0): UpstreamHealth => ({ status: "failing", lastOkAt: at(T0 - 30 * MIN), failingSince: at(since), lastProblem: "words", problem });
+
+describe("effectiveDevice", () => {
+  const plugin = (name: string, dueBy: string | null | undefined) => ({ plugin: name, state: "ok" as const, lastStatus: "COMPLETED", lastEnd: null, lastSuccessAt: null, failedInARow: 0, dueBy, recent: [] });
+  const record = (plugins: StoredDevice["plugins"], overdueAt: string): StoredDevice => ({
+    deviceId: "d", name: "D", type: "server", clientId: "c", clientName: "C", siteId: "s", siteName: "S", backupEnabled: true, state: "ok",
+    worstPlugin: null, since: null, lastSuccessAt: null, failedInARow: 0, sentence: null, plugins, anomalies: [], readAt: at(T0 - MIN), readError: null,
+    stateChangedAt: null, nextBackupDueAt: null, overdueAt,
+  });
+
+  it("turns the plugin whose due time passed overdue with the device, and only that one", () => {
+    const d = effectiveDevice(record([plugin("Files", at(T0 - MIN)), plugin("SQL", at(T0 + MIN)), plugin("Old", undefined)], at(T0 - MIN)), T0);
+    expect(d.state).toBe("overdue");
+    expect(d.plugins.map((p) => p.state)).toEqual(["overdue", "ok", "ok"]);
+    expect(effectiveDevice(record([plugin("Files", at(T0 - MIN))], at(T0 - MIN)), T0 - 2 * MIN).plugins[0]!.state).toBe("ok");
+  });
+});
 
 describe("fleetKnowledge", () => {
   it("is current once every device was read and N-sight answers", () => {
@@ -54,7 +71,7 @@ describe("the refresher's snapshot says what it knows", () => {
   const fine = (now: number): BackupSession[] =>
     Array.from({ length: 3 }, (_, i) => ({
       sessionId: `s${i}`, type: "BACKUP", storageAccountId: "1", plugin: "FILE_SYSTEM",
-      start: at(now - (i * 24 + 2) * 3_600_000), end: at(now - (i * 24 + 2) * 3_600_000 + 600_000), durationSeconds: 600,
+      start: at(now - ((2 - i) * 24 + 2) * 3_600_000), end: at(now - ((2 - i) * 24 + 2) * 3_600_000 + 600_000), durationSeconds: 600,
       selectionSize: 1, selectionItemCount: 1, sizeChange: 0, itemCountChange: 0, removedItemCount: 0, processedSize: 1, processedItemCount: 1, transferredSize: 1, errorCount: 0, status: "COMPLETED",
     }));
 
@@ -111,5 +128,19 @@ describe("the refresher's snapshot says what it knows", () => {
     expect(snapshot.knowledge).toMatchObject({ kind: "auth_refused", since: at(T0 + 61 * MIN), lastAnswerAt: at(T0) });
     expect(r.device("11")).toMatchObject({ state: known, readAt: at(T0), readError: "N-sight refused the API key (login failed)." });
     expect(snapshot.newestReadAt).toBe(at(T0));
+  });
+
+  it("gives the alert engine every device as pages see it, a plugin late by the clock included, with what is known", async () => {
+    const { clock, r } = fleet();
+    await r.discover();
+    await r.read("11");
+    await r.read("12");
+    const before = r.alertView();
+    expect(before).toMatchObject({ knowledge: { kind: "current" }, upstream: { status: "ok" }, clients: [{ clientId: "1" }] });
+    expect(before.devices.map((d) => d.plugins[0]!.state)).toEqual(["ok", "ok"]);
+    clock.now += 3 * 24 * 60 * MIN;
+    const after = r.alertView();
+    expect(after.version).toBe(before.version);
+    expect(after.devices.map((d) => [d.state, d.plugins[0]!.state])).toEqual([["overdue", "overdue"], ["overdue", "overdue"]]);
   });
 });

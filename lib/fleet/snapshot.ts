@@ -17,7 +17,10 @@ import {
 export function effectiveDevice(record: StoredDevice, now: number): FleetDevice {
   const { overdueAt, ...device } = record;
   if ((record.state === "ok" || record.state === "warning") && overdueAt && Date.parse(overdueAt) <= now) {
-    return { ...device, state: "overdue", since: overdueAt };
+    const plugins = device.plugins.map((p) =>
+      (p.state === "ok" || p.state === "warning") && p.dueBy && Date.parse(p.dueBy) <= now ? { ...p, state: "overdue" as const } : p,
+    );
+    return { ...device, plugins, state: "overdue", since: overdueAt };
   }
   return device;
 }

@@ -9,6 +9,8 @@ export interface FleetPlugin {
   lastEnd: string | null;
   lastSuccessAt: string | null;
   failedInARow: number;
+  /** When it turns overdue without a new success (absent in state saved before it was kept). */
+  dueBy?: string | null;
   /** The plugin's latest backup sessions, oldest first: enough for the alert engine's hysteresis. */
   recent: { start: string | null; status: string }[];
 }

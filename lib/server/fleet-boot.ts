@@ -1,11 +1,14 @@
 import "server-only";
 import { isConfigError } from "../config";
-import { log } from "../log";
+import { describeError, log } from "../log";
+import { startAlerts } from "./alerts";
 import { getFleet } from "./fleet";
 
 export function startFleetAtBoot(): void {
   try {
-    getFleet();
+    const fleet = getFleet();
+    // Alerts judge what the refresher reads, so they start with it and never without it.
+    startAlerts(fleet).catch((error: unknown) => log("error", "alerts.not_started", { error: isConfigError(error) ? error.message : describeError(error) }));
   } catch (error) {
     // A server without configuration still serves pages that explain it.
     log("error", "fleet.not_started", { error: isConfigError(error) ? error.message : String(error) });

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { IncidentKind, IncidentRow } from "../alerts/types";
 import type { Store } from "./db";
 import type { IncidentsTable } from "./schema";
@@ -65,4 +66,81 @@ export async function findIncident(db: Store, id: string): Promise<IncidentRow |
 
 export async function listOpenIncidents(db: Store): Promise<IncidentRow[]> {
   return (await db.selectFrom("incidents").selectAll().where("resolved_at", "is", null).execute()).map(toIncident);
+}
+
+// Writes, by the alert engine only (docs/alerts.md).
+
+export type NewIncident = Omit<IncidentRow, "id" | "resolvedAt" | "resolution" | "lastNotifiedAt">;
+
+export async function openIncident(db: Store, incident: NewIncident): Promise<IncidentRow> {
+  const row: IncidentsTable = {
+    id: randomUUID(),
+    kind: incident.kind,
+    device_id: incident.deviceId,
+    plugin: incident.plugin,
+    client_id: incident.clientId,
+    site_id: incident.siteId,
+    device_name: incident.deviceName,
+    client_name: incident.clientName,
+    site_name: incident.siteName,
+    state: incident.state,
+    reason: incident.reason.slice(0, 500),
+    opened_at: incident.openedAt,
+    changed_at: incident.changedAt,
+    flapping: incident.flapping ? 1 : 0,
+    successes_needed: incident.successesNeeded,
+    last_session_at: incident.lastSessionAt,
+    last_notified_at: null,
+    resolved_at: null,
+    resolution: null,
+  };
+  await db.insertInto("incidents").values(row).execute();
+  return toIncident(row);
+}
+
+export interface IncidentChange {
+  state?: string;
+  reason?: string;
+  changedAt?: number;
+  deviceName?: string;
+  clientName?: string;
+  siteName?: string;
+  lastNotifiedAt?: number;
+}
+
+export async function updateIncident(db: Store, id: string, change: IncidentChange): Promise<void> {
+  const set: Partial<IncidentsTable> = {};
+  if (change.state !== undefined) set.state = change.state;
+  if (change.reason !== undefined) set.reason = change.reason.slice(0, 500);
+  if (change.changedAt !== undefined) set.changed_at = change.changedAt;
+  if (change.deviceName !== undefined) set.device_name = change.deviceName;
+  if (change.clientName !== undefined) set.client_name = change.clientName;
+  if (change.siteName !== undefined) set.site_name = change.siteName;
+  if (change.lastNotifiedAt !== undefined) set.last_notified_at = change.lastNotifiedAt;
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable("incidents").set(set).where("id", "=", id).execute();
+}
+
+/** Only an open incident resolves: false when it was already resolved. */
+export async function resolveIncident(db: Store, id: string, at: number, resolution: string): Promise<boolean> {
+  const result = await db
+    .updateTable("incidents")
+    .set({ resolved_at: at, resolution, changed_at: at })
+    .where("id", "=", id)
+    .where("resolved_at", "is", null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Whether an incident of this device, plugin and kind resolved at or after `since` (the flap test). */
+export async function resolvedSince(db: Store, key: { deviceId: string; plugin: string; kind: IncidentKind }, since: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("incidents")
+    .select("id")
+    .where("device_id", "=", key.deviceId)
+    .where("plugin", "=", key.plugin)
+    .where("kind", "=", key.kind)
+    .where("resolved_at", ">=", since)
+    .executeTakeFirst();
+  return row !== undefined;
 }

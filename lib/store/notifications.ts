@@ -188,3 +188,73 @@ export async function listDeliveryLog(db: Store, filter: { channelId?: string; l
     notificationStatus: row.status as NotificationStatus,
   }));
 }
+
+// Writes for the alert engine's grouping and the dispatcher (docs/alerts.md).
+
+/** Messages still held for their grouping window (not due before `after`, never tried), of one channel and event. */
+export async function heldNotifications(db: Store, channelId: string, event: AlertEvent, after: number): Promise<NotificationRow[]> {
+  const rows = await db
+    .selectFrom("notifications")
+    .selectAll()
+    .where("channel_id", "=", channelId)
+    .where("event", "=", event)
+    .where("status", "=", "pending")
+    .where("attempts", "=", 0)
+    .where("next_attempt_at", ">", after)
+    .orderBy("created_at")
+    .limit(200)
+    .execute();
+  return rows.map(toNotification);
+}
+
+/** Rewrites a held message (a grouped one gaining or losing an incident); false when it was tried or sent meanwhile. */
+export async function rewriteHeldNotification(db: Store, id: string, incidentIds: string[], message: AlertMessage, heldAfter: number): Promise<boolean> {
+  const result = await db
+    .updateTable("notifications")
+    .set({ incident_ids: JSON.stringify(incidentIds), payload: JSON.stringify(message) })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("attempts", "=", 0)
+    .where("next_attempt_at", ">", heldAfter)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Drops a held message left without incidents: nothing was sent, nothing is logged. */
+export async function dropHeldNotification(db: Store, id: string): Promise<void> {
+  await db.deleteFrom("notifications").where("id", "=", id).where("status", "=", "pending").where("attempts", "=", 0).execute();
+}
+
+export interface IncidentNotice {
+  id: string;
+  channelId: string;
+  event: AlertEvent;
+  incidentIds: string[];
+  status: NotificationStatus;
+  attempts: number;
+  nextAttemptAt: number;
+}
+
+/** Incident messages queued since `since`, without their bodies: who has heard of which incident. */
+export async function incidentNoticesSince(db: Store, since: number): Promise<IncidentNotice[]> {
+  const rows = await db
+    .selectFrom("notifications")
+    .select(["id", "channel_id", "event", "incident_ids", "status", "attempts", "next_attempt_at"])
+    .where("event", "in", ["incident.opened", "incident.reminder", "incident.resolved"])
+    .where("created_at", ">=", since)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    channelId: row.channel_id,
+    event: row.event as AlertEvent,
+    incidentIds: JSON.parse(row.incident_ids) as string[],
+    status: row.status as NotificationStatus,
+    attempts: row.attempts,
+    nextAttemptAt: Number(row.next_attempt_at),
+  }));
+}
+
+/** Gives a message up without trying it (its channel was disabled): the reason stays on the row. */
+export async function abandonNotification(db: Store, id: string, reason: string): Promise<void> {
+  await db.updateTable("notifications").set({ status: "given_up", last_error: reason.slice(0, 500) }).where("id", "=", id).where("status", "=", "pending").execute();
+}

@@ -1,0 +1,101 @@
+import "server-only";
+/** The one alert engine of this process (docs/alerts.md): judges the fleet after each change and delivers what is due. */
+import { AlertEngine } from "../alerts/engine";
+import { createChannelSender } from "../alerts/channels";
+import { getAlertConfig, getAuthConfig } from "../config";
+import type { FleetRefresher } from "../fleet/refresher";
+import { describeError, log } from "../log";
+import { getStore, type Store } from "../store/db";
+import { nextNotificationDueAt } from "../store/notifications";
+
+/** Overdue states, reminders and quiet periods move with the clock even when the fleet does not. */
+const EVALUATE_AT_LEAST_EVERY_MS = 30_000;
+const TICK_MS = 5_000;
+const SOONEST_TICK_MS = 250;
+
+type FleetView = Pick<FleetRefresher, "alertView">;
+
+export class AlertService {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private lastVersion = -1;
+  private lastEvaluatedAt = 0;
+
+  constructor(
+    readonly engine: AlertEngine,
+    private readonly db: Store,
+    private readonly fleet: FleetView,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** One evaluation (when the fleet changed or a while has passed) and one delivery pass; answers when to come back. */
+  async tick(): Promise<number> {
+    const view = this.fleet.alertView();
+    const now = this.now();
+    if (view.version !== this.lastVersion || now - this.lastEvaluatedAt >= EVALUATE_AT_LEAST_EVERY_MS) {
+      await this.engine.evaluate(view);
+      this.lastVersion = view.version;
+      this.lastEvaluatedAt = now;
+    }
+    await this.engine.dispatchDue();
+    const due = await nextNotificationDueAt(this.db);
+    return due === null ? TICK_MS : Math.min(TICK_MS, Math.max(SOONEST_TICK_MS, due - this.now()));
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.tick().then(
+        (next) => this.schedule(next),
+        (error: unknown) => {
+          log("error", "alerts.tick_failed", { error: describeError(error) });
+          this.schedule(TICK_MS);
+        },
+      );
+    }, delay);
+    this.timer.unref?.();
+  }
+}
+
+const ALERTS = Symbol.for("nsight-backup-dashboard.alerts");
+type GlobalWithAlerts = typeof globalThis & { [ALERTS]?: Promise<AlertService> };
+
+async function createAlerts(fleet: FleetView): Promise<AlertService> {
+  const db = await getStore();
+  const config = getAlertConfig();
+  const { publicUrl } = getAuthConfig();
+  const sender = createChannelSender({ db, publicUrl, smtpUrl: config.smtpUrl, from: config.from });
+  const engine = new AlertEngine({ db, sender, config, publicUrl, log });
+  const service = new AlertService(engine, db, fleet);
+  service.start();
+  const stop = () => service.stop();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  process.once("beforeExit", stop);
+  return service;
+}
+
+/** Started beside the fleet refresher, once per process. */
+export function startAlerts(fleet: FleetView): Promise<AlertService> {
+  const g = globalThis as GlobalWithAlerts;
+  g[ALERTS] ??= createAlerts(fleet).catch((error: unknown) => {
+    g[ALERTS] = undefined;
+    throw error;
+  });
+  return g[ALERTS];
+}
+
+export function runningAlerts(): Promise<AlertService> | undefined {
+  return (globalThis as GlobalWithAlerts)[ALERTS];
+}
