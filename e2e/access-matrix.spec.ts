@@ -198,6 +198,10 @@ test.describe("the access matrix", () => {
     expect(((await claimed.json()).data as { status: string }).status).toBe("paired");
     displayState = await wall.storageState();
     await wall.dispose();
+    // A GET of an alert channel needs one that exists; calls that change one get a made-up id.
+    const channel = await admin.post("/api/alert-channels", { headers: { Origin: origin }, data: { type: "slack", name: "Access matrix", url: "https://hooks.slack.com/services/access-matrix", enabled: false } });
+    expect(channel.status()).toBe(201);
+    const channelId = ((await channel.json()).data as { id: string }).id;
     await admin.dispose();
 
     // Ids of things that are not N-sight's (links, displays, tokens, users): made up, so a call let through changes nothing.
@@ -212,7 +216,9 @@ test.describe("the access matrix", () => {
       const links: ("live" | "dead" | null)[] = /:token\b/.test(path) ? ["live", "dead"] : [null];
       for (const link of links) {
         for (const clientId of named && link !== "dead" ? [own, other] : named ? [own] : [null]) {
-          let filled = fill(path, clientId).replace(":token", link === "live" ? liveToken : DEAD_TOKEN);
+          let filled = fill(path, clientId)
+            .replace(":token", link === "live" ? liveToken : DEAD_TOKEN)
+            .replace(":channelId", method === "GET" ? channelId : "00000000-0000-4000-8000-000000000000");
           if (kind === "api" && path.includes(":siteId") && !path.includes(":clientId")) filled += `?clientId=${clientId}`;
           const shown = link === null ? filled : filled.replace(liveToken, "{live token}").replace(DEAD_TOKEN, "{made-up token}");
           const label = clientId === null ? shown : `${shown} (${clientId === own ? "viewer's client" : "another client"})`;

@@ -6,6 +6,7 @@ const LINKS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/tokens", label: "API tokens" },
   { href: "/admin/displays", label: "Displays" },
+  { href: "/admin/alerts", label: "Alerts" },
   { href: "/admin/audit", label: "Audit log" },
 ];
 

@@ -35,6 +35,7 @@ export const PAGE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "/admin/tokens": { capability: "tokens.manage", refusal: "403" },
   "/admin/audit": { capability: "audit.read", refusal: "403" },
   "/admin/displays": { capability: "displays.manage", refusal: "403" },
+  "/admin/alerts": { capability: "alerts.manage", refusal: "403" },
 };
 
 /** A share link's device routes run the handlers of /api/devices/… under those labels; their rows here are by path, for the access matrix. */
@@ -70,6 +71,13 @@ export const API_ACCESS: Readonly<Record<string, RouteAccess>> = {
   "POST /api/users/:userId/disabled": { capability: "users.manage" },
   "DELETE /api/users/:userId/sessions": { capability: "users.manage" },
   "GET /api/audit": { capability: "audit.read" },
+  "GET /api/alert-channels": { capability: "alerts.manage" },
+  "POST /api/alert-channels": { capability: "alerts.manage" },
+  "GET /api/alert-channels/:channelId": { capability: "alerts.manage" },
+  "PATCH /api/alert-channels/:channelId": { capability: "alerts.manage" },
+  "DELETE /api/alert-channels/:channelId": { capability: "alerts.manage" },
+  "POST /api/alert-channels/:channelId/test": { capability: "alerts.manage" },
+  "GET /api/alert-channels/:channelId/deliveries": { capability: "alerts.manage" },
   "* /api/*path": { notFound: true },
 };
 

@@ -3,7 +3,7 @@ import type { ApiFailure } from "../types";
 export type SendResult<T> = { ok: true; data: T | null } | { ok: false; status: number; message: string };
 
 /** A state change from the browser (POST, DELETE) to the app's own API; the browser adds the Origin the server checks. */
-export async function sendJson<T = unknown>(method: "POST" | "DELETE", path: string, body?: unknown): Promise<SendResult<T>> {
+export async function sendJson<T = unknown>(method: "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<SendResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { ALERT_STATES, CHANNEL_TYPES, type AlertChannel, type AlertState, type ChannelType } from "../alerts/types";
 import type { Store } from "./db";
 import type { AlertChannelsTable } from "./schema";
@@ -39,4 +40,59 @@ export async function listChannels(db: Store): Promise<AlertChannel[]> {
 export async function findChannel(db: Store, id: string): Promise<AlertChannel | null> {
   const row = await db.selectFrom("alert_channels").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toChannel(row) : null;
+}
+
+export interface NewChannel {
+  type: ChannelType;
+  name: string;
+  target: string;
+  secret: string | null;
+  clientIds: string[];
+  states: AlertState[];
+  anomalies: boolean;
+  enabled: boolean;
+  createdBy: string | null;
+}
+
+export async function createChannel(db: Store, input: NewChannel, now = Date.now()): Promise<AlertChannel> {
+  const id = randomUUID();
+  await db
+    .insertInto("alert_channels")
+    .values({
+      id,
+      type: input.type,
+      name: input.name,
+      target: input.target,
+      secret: input.secret,
+      client_ids: JSON.stringify(input.clientIds),
+      states: JSON.stringify(input.states),
+      anomalies: input.anomalies ? 1 : 0,
+      enabled: input.enabled ? 1 : 0,
+      created_by: input.createdBy,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return (await findChannel(db, id))!;
+}
+
+export type ChannelChanges = Partial<Pick<NewChannel, "name" | "target" | "secret" | "clientIds" | "states" | "anomalies" | "enabled">>;
+
+export async function updateChannel(db: Store, id: string, changes: ChannelChanges, now = Date.now()): Promise<AlertChannel | null> {
+  const set: Partial<AlertChannelsTable> = { updated_at: now };
+  if (changes.name !== undefined) set.name = changes.name;
+  if (changes.target !== undefined) set.target = changes.target;
+  if (changes.secret !== undefined) set.secret = changes.secret;
+  if (changes.clientIds !== undefined) set.client_ids = JSON.stringify(changes.clientIds);
+  if (changes.states !== undefined) set.states = JSON.stringify(changes.states);
+  if (changes.anomalies !== undefined) set.anomalies = changes.anomalies ? 1 : 0;
+  if (changes.enabled !== undefined) set.enabled = changes.enabled ? 1 : 0;
+  const result = await db.updateTable("alert_channels").set(set).where("id", "=", id).executeTakeFirst();
+  return result.numUpdatedRows ? findChannel(db, id) : null;
+}
+
+/** Its queued notifications and delivery log go with it (the foreign keys cascade). */
+export async function deleteChannel(db: Store, id: string): Promise<boolean> {
+  const result = await db.deleteFrom("alert_channels").where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
