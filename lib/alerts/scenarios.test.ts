@@ -233,6 +233,20 @@ describe("alert scenarios", () => {
     counted.fail = counts(r);
   });
 
+  it("throttling: a Teams 429 with Retry-After and a Slack 500 are retried, and each receiver still gets exactly one message", async () => {
+    const world = await freshWorld();
+    const [device] = targets;
+    const r = world.receivers;
+    r.teams.refuseNext(1, 429, 30);
+    r.slack.refuseNext(2, 500);
+    await backup(world, device!, "FAILED");
+    await settle(world);
+    expect(counts(r)).toEqual(each(1));
+    expect(r.teams.requests.map((q) => q.outcome)).toEqual(["refused", "accepted"]);
+    expect(r.slack.requests.map((q) => q.outcome)).toEqual(["refused", "refused", "accepted"]);
+    counted.throttling = counts(r);
+  });
+
   it("recovery: the next successful backup is exactly one 'resolved' message per channel", async () => {
     const world = await freshWorld();
     const [device] = targets;
