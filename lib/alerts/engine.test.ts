@@ -259,6 +259,16 @@ describe("AlertEngine", () => {
     expect(events()).toEqual(["a:incident.opened:1"]);
   });
 
+  it("takes state restored from disk at start-up as no evidence until the device is read again", async () => {
+    await addChannel("a");
+    const e = engine();
+    clock += MIN;
+    await step(e, [failing("1", { readAt: new Date(T0 - HOUR).toISOString() })]);
+    expect(await listIncidents(db, { clientIds: null })).toEqual([]);
+    await step(e, [failing("1")]);
+    expect(events()).toEqual(["a:incident.opened:1"]);
+  });
+
   it("sends one unreachable and one recovered notice for an outage, across a restart, and nothing else", async () => {
     await addChannel("a");
     await addChannel("b", { clients: ["c2"] });

@@ -9,7 +9,7 @@ import {
   dropHeldNotification,
   enqueueNotification,
   heldNotifications,
-  incidentNoticesSince,
+  openingNoticesSince,
   rewriteHeldNotification,
   type IncidentNotice,
 } from "../store/notifications";
@@ -126,10 +126,13 @@ export class AlertEngine {
   private readonly log: AlertLog;
   private readonly dispatcher: Dispatcher;
   private evaluating: Promise<void> = Promise.resolve();
+  /** Devices last read before this (state restored from disk at start-up) are no evidence until read again. */
+  private readonly startedAt: number;
 
   constructor(private readonly options: AlertEngineOptions) {
     this.db = options.db;
     this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
     this.log = options.log ?? (() => undefined);
     this.dispatcher = new Dispatcher({ db: options.db, sender: options.sender, now: this.now, log: this.log, ...options.dispatcher });
   }
@@ -211,9 +214,10 @@ export class AlertEngine {
       pass.open.set(keyOf(device.deviceId, plugin, kind), row);
     };
 
+    // Unread, unreadable or not read since start-up: its last known state is no evidence either way.
+    const judged = (d: FleetDevice) => d.readAt !== null && d.readError === null && ms(d.readAt) >= this.startedAt;
     for (const device of devices) {
-      // Unread or unreadable: its last known state is no evidence either way.
-      if (!device.backupEnabled || !device.readAt || device.readError) continue;
+      if (!device.backupEnabled || !judged(device)) continue;
       const plugins = pluginStates(device);
       for (const plugin of plugins.values()) {
         const key = keyOf(device.deviceId, plugin.plugin, "health");
@@ -255,7 +259,7 @@ export class AlertEngine {
       const device = byId.get(incident.deviceId);
       if (!device) await resolve(incident, "device removed");
       else if (!device.backupEnabled) await resolve(incident, "backup turned off");
-      else if (!device.readAt || device.readError) continue;
+      else if (!judged(device)) continue;
       else await resolve(incident, incident.kind === "anomaly" ? "recovered" : "plugin no longer reported");
     }
   }
@@ -275,11 +279,10 @@ export class AlertEngine {
     const relevant = [...openList, ...pass.resolved];
     if (relevant.length === 0 || channels.length === 0) return;
     const since = Math.min(...relevant.map((i) => i.openedAt));
-    const notices = await incidentNoticesSince(tx, since);
+    const notices = await openingNoticesSince(tx, since);
     // Who was told of which incident's opening, and in which message.
     const openedNotices = new Map<string, IncidentNotice[]>();
     for (const n of notices) {
-      if (n.event !== "incident.opened") continue;
       for (const id of n.incidentIds) {
         const list = openedNotices.get(id);
         if (list) list.push(n);

@@ -235,12 +235,12 @@ export interface IncidentNotice {
   nextAttemptAt: number;
 }
 
-/** Incident messages queued since `since`, without their bodies: who has heard of which incident. */
-export async function incidentNoticesSince(db: Store, since: number): Promise<IncidentNotice[]> {
+/** Openings queued since `since`, without their bodies: who has heard of which incident. */
+export async function openingNoticesSince(db: Store, since: number): Promise<IncidentNotice[]> {
   const rows = await db
     .selectFrom("notifications")
     .select(["id", "channel_id", "event", "incident_ids", "status", "attempts", "next_attempt_at"])
-    .where("event", "in", ["incident.opened", "incident.reminder", "incident.resolved"])
+    .where("event", "=", "incident.opened")
     .where("created_at", ">=", since)
     .execute();
   return rows.map((row) => ({
