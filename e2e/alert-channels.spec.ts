@@ -68,7 +68,7 @@ test("an admin creates a webhook channel in /admin/alerts, sends a signed test, 
   expect(JSON.parse(hit.body)).toMatchObject({ schema: "nsight-backup-dashboard.alert/v1", event: "test", incidents: [] });
   expect(hit.headers["x-signature"]).toBe(signatureOf(secret, hit));
 
-  await card.getByText("Delivery log").click();
+  await card.locator("summary", { hasText: "Delivery log" }).click();
   await expect(card.getByRole("table", { name: `Delivery log of ${name}` }).locator("[data-delivery=test]").first()).toContainText("Delivered (200)");
   await page.reload();
   await expect(page.locator("[data-new-secret]")).toHaveCount(0);

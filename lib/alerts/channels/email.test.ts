@@ -23,17 +23,24 @@ let smtp: SMTPServer;
 let smtpUrl: string;
 let delivered: Delivered[];
 let rejectWith: number | null;
+let stall = false;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "channels-email-"));
   db = await openStore(dir);
   delivered = [];
   rejectWith = null;
+  stall = false;
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
+    closeTimeout: 200,
     logger: false,
     onData(stream, session, callback) {
+      if (stall) {
+        stream.resume();
+        return;
+      }
       simpleParser(stream)
         .then((mail) => {
           if (rejectWith !== null) {
@@ -138,6 +145,12 @@ describe("e-mail channel", () => {
     });
     expect(await sender({ from: null }).deliver(channel("a@b.example"), message, AbortSignal.timeout(1_000))).toMatchObject({ ok: false, permanent: true, error: "ALERT_FROM is not set: e-mail cannot be sent" });
     expect(delivered).toEqual([]);
+  });
+
+  it("gives up on a server that never answers when the dispatcher's deadline passes, to try again later", async () => {
+    stall = true;
+    const result = await sender().deliver(channel("a@b.example"), message, AbortSignal.timeout(300));
+    expect(result).toEqual({ ok: false, statusCode: null, error: "timed out" });
   });
 
   it("tells a permanent refusal (5xx) from a temporary one (4xx) and an unreachable server", async () => {

@@ -124,6 +124,16 @@ export function threadingHeaders(message: AlertMessage): Record<string, string> 
   return headers;
 }
 
+/** nodemailer takes no AbortSignal and closing its transport does not end a send in flight: stop waiting instead. */
+function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 function smtpFailure(error: unknown, signal: AbortSignal): DeliveryResult {
   if (signal.aborted) return { ok: false, statusCode: null, error: "timed out" };
   const e = (error ?? {}) as { code?: unknown; responseCode?: unknown; permanent?: unknown };
@@ -144,8 +154,6 @@ export async function deliverEmail(channel: AlertChannel, message: AlertMessage,
   const recipients = recipientsOf(channel.target);
   if (!recipients.length) return { ok: false, statusCode: null, error: "the channel has no recipients", permanent: true };
   const transport = createTransport({ url: deps.smtpUrl, connectionTimeout: SMTP_TIMEOUT_MS, greetingTimeout: SMTP_TIMEOUT_MS, socketTimeout: SMTP_TIMEOUT_MS });
-  const abort = () => transport.close();
-  signal.addEventListener("abort", abort, { once: true });
   const shareLinks = new Map<string, string>();
   const domain = deps.publicUrl?.hostname ?? "nsight-backup-dashboard.invalid";
   const references = message.incidents.map((i) => `<incident.${i.id}@${domain}>`);
@@ -155,7 +163,7 @@ export async function deliverEmail(channel: AlertChannel, message: AlertMessage,
       const user = await findUserByEmail(deps.db, to);
       const links = await linksFor(user, message, deps, shareLinks);
       const dashboardUrl = user && user.role !== null && user.disabledAt === null ? message.dashboardUrl : null;
-      await transport.sendMail({
+      await untilAborted(signal, transport.sendMail({
         from: deps.from,
         to,
         subject: emailSubject(message),
@@ -163,13 +171,12 @@ export async function deliverEmail(channel: AlertChannel, message: AlertMessage,
         html: emailHtml(message, links, dashboardUrl),
         headers: threadingHeaders(message),
         ...(references.length ? { references, inReplyTo: references[0] } : {}),
-      });
+      }));
     }
     return { ok: true, statusCode: 250 };
   } catch (error) {
     return smtpFailure(error, signal);
   } finally {
-    signal.removeEventListener("abort", abort);
     transport.close();
   }
 }

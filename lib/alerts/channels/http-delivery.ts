@@ -33,7 +33,7 @@ function networkError(error: unknown, signal: AbortSignal): DeliveryResult {
   return { ok: false, statusCode: null, error: code ? `network error (${code})` : "network error" };
 }
 
-function resolveLocation(location: string, base: URL): URL | null {
+function resolveLocation(location: string, base?: URL): URL | null {
   try {
     return new URL(location, base);
   } catch {
@@ -54,7 +54,9 @@ export interface PostOptions {
  * not bounce a signed alert elsewhere); the response body is drained unread so nothing of it reaches a log.
  */
 export async function postJson(url: string, options: PostOptions): Promise<DeliveryResult> {
-  let target = new URL(url);
+  const first = resolveLocation(url);
+  if (!first) return { ok: false, statusCode: null, error: "the channel's URL is not valid", permanent: true };
+  let target: URL = first;
   for (let hop = 0; ; hop++) {
     let response: Response;
     try {

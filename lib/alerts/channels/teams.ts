@@ -69,7 +69,7 @@ export function teamsPayload(message: AlertMessage): string {
 }
 
 export async function deliverTeams(channel: AlertChannel, message: AlertMessage, signal: AbortSignal, deps: { fetch: typeof fetch; now: () => number }): Promise<DeliveryResult> {
-  if (isLegacyTeamsConnector(new URL(channel.target))) {
+  if (URL.canParse(channel.target) && isLegacyTeamsConnector(new URL(channel.target))) {
     return { ok: false, statusCode: null, error: "Office 365 connector webhooks are retired: use a Teams Workflows webhook URL", permanent: true };
   }
   return postJson(channel.target, { ...deps, signal, headers: {}, body: teamsPayload(message) });

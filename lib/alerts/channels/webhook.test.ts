@@ -146,6 +146,10 @@ describe("webhook channel", () => {
     expect(slow).toEqual({ ok: false, statusCode: null, error: "timed out" });
   });
 
+  it("fails permanently on a stored URL that does not parse, without throwing", async () => {
+    expect(await sender().deliver(channel("not a url"), message, signal())).toEqual({ ok: false, statusCode: null, error: "the channel's URL is not valid", permanent: true });
+  });
+
   it("follows a redirect within the origin, never to another one", async () => {
     const elsewhere = await receiver((_, res) => res.writeHead(200).end());
     const hook = await receiver((req, res) => {
