@@ -86,8 +86,13 @@ test("a failed backup in the simulator is exactly one message per channel, and a
 
     // The device was read for the full picture; its backup fails now, and its next re-read (90 s on) must tell, once per channel.
     await simulator.injectSession({ deviceId: target.deviceId, plugin: target.plugins[0]!.plugin, status: "FAILED" });
-    await Promise.all(Object.values(receivers).map((r) => r.waitFor(1, 150_000)));
+    const injectedAt = new Date().toISOString();
+    await Promise.all(Object.values(receivers).map((r) => r.waitFor(1, 200_000))).catch((error: unknown) => {
+      const lines = app!.output().split("\n").filter((l) => l.includes(target.deviceId) || l.includes('"alerts.'));
+      throw new Error(`${String(error)} (failure injected at ${injectedAt}); the dashboard said:\n${lines.slice(-20).join("\n")}`);
+    });
 
+    console.log(`alerts e2e: failure injected at ${injectedAt}, first message at ${new Date(Math.min(...receivers.webhook.requests.map((r) => r.at))).toISOString()}`);
     const [message] = receivers.webhook.messages;
     expect(message).toMatchObject({ event: "incident.opened", client: { id: target.clientId } });
     expect(message!.incidents.map((i) => [i.deviceId, i.state, i.url])).toEqual([[target.deviceId, "failed", `${publicUrl}/devices/${target.deviceId}`]]);
@@ -97,14 +102,21 @@ test("a failed backup in the simulator is exactly one message per channel, and a
     expect(receivers.email.messages[0]).toMatchObject({ from: "alerts@e2e.test", envelopeTo: ["ops@e2e.test"] });
     expect(receivers.email.messages[0]!.text).toContain(target.name);
 
-    // Two more evaluation rounds and a grouping window: still one each.
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    // A few more evaluation rounds and a grouping window: still one each.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
     expect(counts()).toEqual({ webhook: 1, teams: 1, slack: 1, email: 1 });
 
     await app.stop();
+    const restartedAt = new Date().toISOString();
     app = await startOwnApp(ALERTS_APP_PORT, env);
-    // The restarted engine judges the restored fleet at once and every 5 s after.
-    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    // After a restart the device counts for alerts once read again: wait for that read, then for the engine's next rounds.
+    await expect
+      .poll(async () => (await simulator.requestsSince(restartedAt, "list_mob_sessions")).some((r) => r.params.deviceid === target.deviceId && r.status === 200), {
+        timeout: 150_000,
+        intervals: [2_000],
+      })
+      .toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
     expect(counts()).toEqual({ webhook: 1, teams: 1, slack: 1, email: 1 });
     expect(app.output()).not.toMatch(/alerts\.(not_started|tick_failed)/);
   } finally {
