@@ -269,6 +269,17 @@ describe("AlertEngine", () => {
     expect(events()).toEqual(["a:incident.opened:1"]);
   });
 
+  it("sends no reminder after a restart before N-sight has answered", async () => {
+    await addChannel("a");
+    await step(engine(), [failing()]);
+    clock += 25 * HOUR;
+    const restarted = engine();
+    await step(restarted, [failing("1", { readAt: new Date(T0).toISOString() })], { upstream: { ...UP, status: "ok", lastOkAt: new Date(T0).toISOString() } });
+    expect(events()).toEqual(["a:incident.opened:1"]);
+    await step(restarted, [failing("1", { readAt: new Date(T0).toISOString() })]);
+    expect(events()).toEqual(["a:incident.opened:1", "a:incident.reminder:1"]);
+  });
+
   it("sends one unreachable and one recovered notice for an outage, across a restart, and nothing else", async () => {
     await addChannel("a");
     await addChannel("b", { clients: ["c2"] });
@@ -279,8 +290,13 @@ describe("AlertEngine", () => {
     for (let i = 0; i < 20; i++) {
       clock += MIN;
       await step(e, [fine()], down);
-      if (i === 17) e = engine();
+      if (i === 17) {
+        e = engine();
+        // Restarted: the last answer restored from disk, none since, no failure seen yet.
+        await step(e, [failing("1", { readAt: new Date(T0).toISOString() })], { knowledge: CURRENT, upstream: { ...UP, status: "ok", lastOkAt: new Date(T0 - MIN).toISOString() } });
+      }
     }
+    expect(events()).toEqual(["a:incident.opened:1", "a:nsight.unreachable:0", "b:nsight.unreachable:0"]);
     // The restarted server sees a later failingSince; the stored outage is the same one.
     await step(e, [fine()], { ...down, upstream: { ...down.upstream, failingSince: new Date(clock).toISOString() } });
     await step(e, [failing()]);

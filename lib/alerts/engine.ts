@@ -114,7 +114,6 @@ interface Pass {
   now: number;
   channels: AlertChannel[];
   opened: IncidentRow[];
-  changed: IncidentRow[];
   resolved: IncidentRow[];
   open: Map<string, IncidentRow>;
   quiet: (incident: IncidentRow) => boolean;
@@ -152,7 +151,8 @@ export class AlertEngine {
     const now = this.now();
     await this.trackOutage(input.upstream, now);
     // Missing data is not news: nothing opens, resolves or reminds until the whole fleet is read and N-sight answers.
-    if (input.knowledge.kind !== "current" || input.upstream.status === "failing") return;
+    // Nor before N-sight has answered this process: until then "current" and "ok" are what was restored from disk.
+    if (input.knowledge.kind !== "current" || input.upstream.status === "failing" || !(ms(input.upstream.lastOkAt) >= this.startedAt)) return;
 
     const [channels, snoozes, windows, openRows] = await Promise.all([
       listChannels(this.db).then((list) => list.filter((c) => c.enabled)),
@@ -163,7 +163,7 @@ export class AlertEngine {
     const zones = new Map(input.clients.map((c) => [c.clientId, validZone(c.timezone)]));
     const quiet = (i: { deviceId: string; clientId: string }) => quietState(i, snoozes, windows, zones.get(i.clientId) ?? "UTC", now).quiet;
 
-    const pass: Pass = { now, channels, opened: [], changed: [], resolved: [], open: new Map(openRows.map((i) => [keyOf(i.deviceId, i.plugin, i.kind), i])), quiet };
+    const pass: Pass = { now, channels, opened: [], resolved: [], open: new Map(openRows.map((i) => [keyOf(i.deviceId, i.plugin, i.kind), i])), quiet };
     // Incidents and their messages together: a crash leaves neither an incident nobody will hear of nor a message about nothing.
     await this.db.transaction().execute(async (tx) => {
       await this.judgeDevices(tx, input.devices, pass);
@@ -189,7 +189,6 @@ export class AlertEngine {
       await updateIncident(tx, incident.id, full);
       const updated = { ...incident, ...patch, changedAt: stateChanged ? now : incident.changedAt };
       pass.open.set(keyOf(incident.deviceId, incident.plugin, incident.kind), updated);
-      if (stateChanged) pass.changed.push(updated);
     };
     const open = async (device: FleetDevice, plugin: string, kind: IncidentKind, state: string, reason: string, sessionAt: string | null, alternating: boolean) => {
       const flapping = alternating || (kind === "health" && (await resolvedSince(tx, { deviceId: device.deviceId, plugin, kind }, now - DAY)));
@@ -375,9 +374,9 @@ export class AlertEngine {
         outage = null;
       }
     }
-    // N-sight answered after the outage we hold began (while this server was down): that one is over.
-    const answeredSince = outage !== null && ms(upstream.lastOkAt) > ms(outage.failingSince);
-    if (outage && (upstream.status === "ok" || answeredSince)) {
+    // Over only when N-sight answered after it began: right after a restart the status says "ok" on the strength of an
+    // answer from before the outage.
+    if (outage && ms(upstream.lastOkAt) > ms(outage.failingSince)) {
       const ended = outage;
       await this.db.transaction().execute(async (tx) => {
         if (ended.notifiedAt !== null) await this.queueToAll(tx, "nsight.recovered", `recovered:${ended.failingSince}`, ended, upstream, now);
