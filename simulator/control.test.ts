@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_OPTIONS, envName, flagName, optionsFromArgs, optionsFromEnv } from "./options";
-import { startSimulator, type Simulator, type SimulatorStats } from "./server";
+import { MAX_INJECTED_SESSIONS } from "./injections";
+import { startSimulator, type DeviceReckoning, type Simulator, type SimulatorStats } from "./server";
 import { apiGet, rawRequest, TEST_UA } from "./test-support";
 
 const KEY = "control-secret-key-77";
@@ -129,6 +130,94 @@ describe("control API", () => {
       scenario: { hostileSite: "200009", hostile: { billionLaughs: "3000025", htmlErrorPage: "3000038" } },
       places: { "3000033": { clientId: "100003", siteId: "200009", type: "workstation" } },
     });
+  });
+});
+
+describe("injected sessions", () => {
+  const sessionsXml = async (deviceId: string) => (await apiGet(sim.url, { apikey: KEY, service: "list_mob_sessions", deviceid: deviceId })).body.toString("latin1");
+  const devices = async (query: string) => {
+    const { status, json } = await control("GET", `/devices${query}`);
+    expect(status).toBe(200);
+    return (json as { devices: DeviceReckoning[] }).devices;
+  };
+
+  it("lists devices with their state, and a failure posted to /sessions is in list_mob_sessions and turns the device failed", async () => {
+    await control("POST", "/reset");
+    const steady = await devices("?state=ok&steady=true");
+    expect(steady.length).toBeGreaterThan(5);
+    const target = steady[0]!;
+    expect(target).toMatchObject({ state: "ok", steady: true });
+    expect(target.plugins[0]!.recent).toEqual(Array(6).fill("COMPLETED"));
+    const before = await sessionsXml(target.deviceId);
+
+    const plugin = target.plugins[0]!.plugin;
+    const { status, json } = await control("POST", "/sessions", { deviceId: target.deviceId, plugin, status: "FAILED" });
+    expect(status).toBe(201);
+    const injected = json as { sessionId: string; end: string; status: string; plugin: string };
+    expect(injected).toMatchObject({ status: "FAILED", plugin, end: "2026-11-27T07:00:00.000Z" });
+    const after = await sessionsXml(target.deviceId);
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(after).toContain(`<session_id>${injected.sessionId}</session_id>`);
+    expect(after).toMatch(new RegExp(`<session_id>${injected.sessionId}</session_id>.*?<end>2026-11-27 07:00:00</end>.*?<status>FAILED</status></session>`));
+    expect((await devices(`?clientId=${target.clientId}`)).find((d) => d.deviceId === target.deviceId)).toMatchObject({ state: "failed", steady: false });
+    expect((await devices("?state=ok&steady=true")).map((d) => d.deviceId)).not.toContain(target.deviceId);
+
+    // Knob changes keep the injected history; only /reset drops it.
+    await control("POST", "/faults", { latencyMs: 0, timezone: "Europe/Paris" });
+    expect(await sessionsXml(target.deviceId)).toContain(injected.sessionId);
+    await control("POST", "/sessions", { deviceId: target.deviceId, plugin, status: "COMPLETED", at: "2026-11-27T06:59:00Z", durationSeconds: 30 });
+    expect((await devices(`?clientId=${target.clientId}`)).find((d) => d.deviceId === target.deviceId)).toMatchObject({ state: "ok" });
+    await control("POST", "/reset");
+    expect(await sessionsXml(target.deviceId)).toBe(before);
+    expect(await sessionsXml(target.deviceId)).not.toContain(injected.sessionId);
+  });
+
+  it("keeps a session that ends after the simulator's now out of the history until then", async () => {
+    const target = (await devices("?state=ok&steady=true&limit=1"))[0]!;
+    const later = await control("POST", "/sessions", { deviceId: target.deviceId, status: "FAILED", at: "2026-11-27T08:00:00Z" });
+    expect(later.status).toBe(201);
+    const id = (later.json as { sessionId: string }).sessionId;
+    expect(await sessionsXml(target.deviceId)).not.toContain(id);
+    await control("POST", "/faults", { now: "2026-11-27T09:00:00Z" });
+    expect(await sessionsXml(target.deviceId)).toContain(id);
+    await control("POST", "/reset");
+  });
+
+  it("refuses bad injections with 400 and a reason, and bad device filters", async () => {
+    const target = (await devices("?state=ok&limit=1"))[0]!;
+    const off = (await devices("?state=off&limit=1"))[0]!;
+    const otherPlugin = ["FILE_SYSTEM", "MSSQL", "EXCHANGE", "SYSTEM_STATE"].find((p) => !target.plugins.some((q) => q.plugin === p))!;
+    const bad: [unknown, RegExp][] = [
+      [{ deviceId: "9999999", status: "FAILED" }, /No device/],
+      [{ deviceId: target.deviceId, status: "BROKEN" }, /status must be/],
+      [{ deviceId: target.deviceId, status: "FAILED", plugin: otherPlugin }, /not /],
+      [{ deviceId: off.deviceId, status: "FAILED" }, /Backup & Recovery off/],
+      [{ deviceId: target.deviceId, status: "FAILED", extra: 1 }, /Unknown field/],
+      [{ deviceId: target.deviceId, status: "FAILED", at: "yesterday" }, /ISO 8601/],
+      [{ deviceId: target.deviceId, status: "FAILED", transferredSize: -1 }, /transferredSize/],
+      [{ deviceId: "<script>", status: "FAILED" }, /deviceId/],
+      [[1], /JSON object/],
+    ];
+    for (const [body, reason] of bad) {
+      const { status, json } = await control("POST", "/sessions", body);
+      expect(status, JSON.stringify(body)).toBe(400);
+      expect((json as { error: string }).error).toMatch(reason);
+    }
+    for (const query of ["?state=bogus", "?clientId=abc", "?steady=maybe", "?limit=0", "?limit=5000", "?nope=1"]) {
+      expect((await control("GET", `/devices${query}`)).status, query).toBe(400);
+    }
+    expect(await sessionsXml(target.deviceId)).not.toContain("<session_id>5000");
+  });
+
+  it("caps the number of injected sessions", async () => {
+    const target = (await devices("?state=ok&limit=1"))[0]!;
+    for (let i = 0; i < MAX_INJECTED_SESSIONS; i++) sim.injectSession({ deviceId: target.deviceId, status: "COMPLETED", at: "2026-11-01T00:00:00Z" });
+    const { status, json } = await control("POST", "/sessions", { deviceId: target.deviceId, status: "FAILED" });
+    expect(status).toBe(400);
+    expect((json as { error: string }).error).toMatch(/At most/);
+    await control("POST", "/reset");
+    expect((await control("POST", "/sessions", { deviceId: target.deviceId, status: "FAILED" })).status).toBe(201);
+    await control("POST", "/reset");
   });
 });
 

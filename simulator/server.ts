@@ -16,6 +16,7 @@ import {
 } from "./faults";
 import { generateFleet, type Fleet } from "./fleet";
 import { HOSTILE_BEHAVIOURS } from "./hostile";
+import { parseInjection, reckonDevice, type DeviceReckoning, type SimulatedState } from "./injections";
 import { OptionError, START_ONLY_KNOBS, coerceKnobs, resolveOptions, type SimulatorOptions } from "./options";
 import { hash32, mulberry32 } from "./prng";
 import { SCENARIO, SCENARIO_PLACES } from "./scenarios";
@@ -26,6 +27,7 @@ import { XML_DECLARATION, encodeLatin1, resultOpenTag } from "./xml";
 
 export type { SimulatorOptions } from "./options";
 export type { SimulatorStats, RequestLogEntry } from "./stats";
+export type { DeviceReckoning, SimulatedState } from "./injections";
 export { DEFAULT_OPTIONS } from "./options";
 
 export interface Simulator {
@@ -39,9 +41,33 @@ export interface Simulator {
   /** Resolves once port, host and outage changes took effect. */
   setFaults(partial: Partial<SimulatorOptions>): Promise<SimulatorOptions>;
   setOutage(on: boolean): Promise<void>;
+  /** Appends a backup session to a device's history, as N-sight would record it (body of POST /sessions). */
+  injectSession(input: Record<string, unknown>): InjectedSessionView;
+  /** Devices with the simulator's own reading of their state (GET /devices). */
+  devices(filter?: DeviceFilter): DeviceReckoning[];
   reset(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface DeviceFilter {
+  state?: SimulatedState;
+  clientId?: string;
+  steady?: boolean;
+  limit?: number;
+}
+
+export interface InjectedSessionView {
+  deviceId: string;
+  sessionId: string;
+  plugin: string;
+  status: string;
+  start: string;
+  end: string;
+  transferredSize: number;
+}
+
+const SIMULATED_STATES: readonly SimulatedState[] = ["ok", "warning", "overdue", "failed", "off", "unreadable"];
+const MAX_DEVICES_LISTED = 1000;
 
 const API_PATHS = new Set(["/api/", "/api/default.php"]);
 const XML_TYPE = "application/xml; charset=ISO-8859-1";
@@ -289,7 +315,32 @@ class SimulatorServer implements Simulator {
     });
   }
 
+  injectSession(input: Record<string, unknown>): InjectedSessionView {
+    const injection = parseInjection(input);
+    const device = this.currentFleet.deviceById.get(String(Number(injection.deviceId)));
+    if (!device) throw new OptionError(`No device ${injection.deviceId}`);
+    const s = this.api.injected.add(device, injection, this.clock());
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return { deviceId: device.id, sessionId: s.sessionId, plugin: s.plugin, status: s.status, start: iso(s.startMs), end: iso(s.endMs), transferredSize: s.transferredSize };
+  }
+
+  devices(filter: DeviceFilter = {}): DeviceReckoning[] {
+    const now = this.clock();
+    const limit = Math.min(filter.limit ?? MAX_DEVICES_LISTED, MAX_DEVICES_LISTED);
+    const out: DeviceReckoning[] = [];
+    for (const device of this.currentFleet.devices) {
+      if (out.length >= limit) break;
+      if (filter.clientId !== undefined && device.clientId !== filter.clientId) continue;
+      const reckoning = reckonDevice(device, this.api.injected.sessionsOf(device, now), now);
+      if (filter.state !== undefined && reckoning.state !== filter.state) continue;
+      if (filter.steady !== undefined && reckoning.steady !== filter.steady) continue;
+      out.push(reckoning);
+    }
+    return out;
+  }
+
   async reset(): Promise<void> {
+    this.api.injected.clear();
     this.requestStats.reset();
     this.throttleWindow.clear();
     this.random = mulberry32(hash32(this.start.seed, "faults"));
@@ -472,6 +523,10 @@ class SimulatorServer implements Simulator {
       case "POST /reset":
         await this.reset();
         return sendJson(res, 200, this.options);
+      case "POST /sessions":
+        return sendJson(res, 201, this.injectSession(await json()));
+      case "GET /devices":
+        return sendJson(res, 200, { devices: this.devices(deviceFilter(url.searchParams)) });
       case "GET /scenario":
         return sendJson(res, 200, { scenario: SCENARIO, places: SCENARIO_PLACES });
       case "GET /health":
@@ -480,6 +535,32 @@ class SimulatorServer implements Simulator {
         return sendJson(res, 404, { error: `No route ${route}` });
     }
   }
+}
+
+function deviceFilter(params: URLSearchParams): DeviceFilter {
+  const filter: DeviceFilter = {};
+  for (const name of params.keys()) if (!["state", "clientId", "steady", "limit"].includes(name)) throw new OptionError(`Unknown parameter: ${name}`);
+  const state = params.get("state");
+  if (state !== null) {
+    if (!(SIMULATED_STATES as readonly string[]).includes(state)) throw new OptionError(`state must be one of ${SIMULATED_STATES.join(", ")}`);
+    filter.state = state as SimulatedState;
+  }
+  const clientId = params.get("clientId");
+  if (clientId !== null) {
+    if (!/^\d{1,15}$/.test(clientId)) throw new OptionError("clientId must be a client id");
+    filter.clientId = String(Number(clientId));
+  }
+  const steady = params.get("steady");
+  if (steady !== null) {
+    if (steady !== "true" && steady !== "false") throw new OptionError("steady must be true or false");
+    filter.steady = steady === "true";
+  }
+  const limit = params.get("limit");
+  if (limit !== null) {
+    if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_DEVICES_LISTED) throw new OptionError(`limit must be from 1 to ${MAX_DEVICES_LISTED}`);
+    filter.limit = Number(limit);
+  }
+  return filter;
 }
 
 export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {

@@ -1,8 +1,9 @@
 /** N-sight's read services over the simulated fleet (docs/nsight-api.md §7); server.ts decides how (and whether) an answer reaches the wire. */
 import type { Fleet, FleetClient, FleetDevice, FleetSite, DeviceType } from "./fleet";
 import { Lru } from "./lru";
+import { InjectedSessions } from "./injections";
 import { faultKindOf, hostileKindOf, type FaultKind, type HostileKind } from "./scenarios";
-import { generateSessions, type Session } from "./sessions";
+import type { Session } from "./sessions";
 import { MINUTE, SECOND, isoWithOffset, localDateAndTime, utcDateTime, zoneOffsetMinutes } from "./time";
 import {
   XML_DECLARATION,
@@ -143,6 +144,7 @@ const BODY_CACHE_BYTES = 128 * 1024 * 1024;
 
 export class NsightApi {
   private fleet: Fleet;
+  readonly injected = new InjectedSessions();
   private readonly sessionBodies = new Lru<FleetDevice, { list: readonly Session[]; bytes: Buffer }>(
     BODY_CACHE_BYTES,
     (e) => e.bytes.byteLength + 64,
@@ -292,7 +294,7 @@ export class NsightApi {
   }
 
   private sessionsBody(device: FleetDevice, nowMs: number): Buffer {
-    const list = generateSessions(device, nowMs);
+    const list = this.injected.sessionsOf(device, nowMs);
     const cached = this.sessionBodies.get(device);
     if (cached && cached.list === list) return cached.bytes;
     const parts: string[] = new Array<string>(list.length);

@@ -310,3 +310,13 @@ export function generateSessions(device: FleetDevice, nowMs: number): readonly S
   history.visible = { count, list };
   return list;
 }
+
+/** When the device's next generated session ends (within the two days built ahead), so a test can pick a device that stays quiet. */
+export function nextSessionEnd(device: FleetDevice, nowMs: number): number | null {
+  generateSessions(device, nowMs);
+  const history = histories.get(device);
+  if (!history) return null;
+  let soonest: number | null = null;
+  for (const group of history.groups) for (const s of group) if (s.endMs > nowMs && (soonest === null || s.endMs < soonest)) soonest = s.endMs;
+  return soonest;
+}

@@ -27,6 +27,8 @@ export function authState(role: E2eRole): string {
 export const SIGNED_OUT = { cookies: [], origins: [] };
 
 export const AUTH_APP_PORT = Number(process.env.E2E_AUTH_PORT ?? APP_PORT + 5);
+/** The alerts spec's own dashboard (it restarts it). */
+export const ALERTS_APP_PORT = Number(process.env.E2E_ALERTS_PORT ?? APP_PORT + 9);
 
 // The e2e server runs as in production (sign-in required); a test's own app may run in open demo mode.
 export function e2eAppEnv(dataDir: string, options: { demo?: boolean } = {}): Record<string, string> {

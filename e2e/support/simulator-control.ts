@@ -18,8 +18,8 @@ export interface SimulatorStats {
   requests: RequestLogEntry[];
 }
 
-async function control<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${SIM_CONTROL_URL}${path}`, {
+async function control<T>(base: string, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? undefined : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -28,13 +28,63 @@ async function control<T>(method: "GET" | "POST", path: string, body?: unknown):
   return (await response.json()) as T;
 }
 
-export const simulator = {
-  stats: () => control<SimulatorStats>("GET", "/stats"),
-  setFaults: (faults: Record<string, unknown>) => control<Record<string, unknown>>("POST", "/faults", faults),
-  setOutage: (on: boolean) => control<unknown>("POST", "/outage", { on }),
-  reset: () => control<unknown>("POST", "/reset"),
-  async requestsSince(since: string, service?: string): Promise<RequestLogEntry[]> {
-    const { requests } = await simulator.stats();
-    return requests.filter((r) => r.at >= since && (!service || r.service === service));
-  },
-};
+export interface SimulatedDevice {
+  deviceId: string;
+  name: string;
+  clientId: string;
+  siteId: string;
+  type: string;
+  state: "ok" | "warning" | "overdue" | "failed" | "off" | "unreadable";
+  steady: boolean;
+  nextSessionAt: string | null;
+  plugins: { plugin: string; lastStatus: string; lastStart: string; recent: string[] }[];
+}
+
+export interface InjectedSession {
+  deviceId: string;
+  sessionId: string;
+  plugin: string;
+  status: string;
+  start: string;
+  end: string;
+  transferredSize: number;
+}
+
+export interface SessionToInject {
+  deviceId: string;
+  status: "COMPLETED" | "COMPLETED_WITH_ERRORS" | "INTERRUPTED" | "FAILED" | "NOT_STARTED" | "CANCELED";
+  plugin?: string;
+  at?: string;
+  transferredSize?: number;
+  durationSeconds?: number;
+}
+
+export interface DeviceQuery {
+  state?: SimulatedDevice["state"];
+  steady?: boolean;
+  clientId?: string;
+  limit?: number;
+}
+
+/** The control API of a simulator: the suite's own, or one a spec started (startOwnSimulator's `control`). */
+export function simulatorAt(base: string) {
+  const self = {
+    stats: () => control<SimulatorStats>(base, "GET", "/stats"),
+    setFaults: (faults: Record<string, unknown>) => control<Record<string, unknown>>(base, "POST", "/faults", faults),
+    setOutage: (on: boolean) => control<unknown>(base, "POST", "/outage", { on }),
+    reset: () => control<unknown>(base, "POST", "/reset"),
+    /** Records a backup session for the device, ending now unless `at` gives its start. */
+    injectSession: (session: SessionToInject) => control<InjectedSession>(base, "POST", "/sessions", session),
+    async devices(query: DeviceQuery = {}): Promise<SimulatedDevice[]> {
+      const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+      return (await control<{ devices: SimulatedDevice[] }>(base, "GET", `/devices?${params}`)).devices;
+    },
+    async requestsSince(since: string, service?: string): Promise<RequestLogEntry[]> {
+      const { requests } = await self.stats();
+      return requests.filter((r) => r.at >= since && (!service || r.service === service));
+    },
+  };
+  return self;
+}
+
+export const simulator = simulatorAt(SIM_CONTROL_URL);
