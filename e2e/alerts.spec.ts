@@ -26,7 +26,7 @@ function quietTarget(devices: SimulatedDevice[]): SimulatedDevice {
 }
 
 test("a failed backup in the simulator is exactly one message per channel, and a restarted dashboard sends none again", async () => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   rmSync(DATA_DIR, { recursive: true, force: true });
   addUser(DATA_DIR, { email: ADMIN, role: "admin" }, E2E_PASSWORD);
   const { token } = issueTokenWithCli(DATA_DIR, ADMIN, "alerts e2e");
@@ -87,7 +87,7 @@ test("a failed backup in the simulator is exactly one message per channel, and a
     // The device was read for the full picture; its backup fails now, and its next re-read (90 s on) must tell, once per channel.
     await simulator.injectSession({ deviceId: target.deviceId, plugin: target.plugins[0]!.plugin, status: "FAILED" });
     const injectedAt = new Date().toISOString();
-    await Promise.all(Object.values(receivers).map((r) => r.waitFor(1, 200_000))).catch((error: unknown) => {
+    await Promise.all(Object.values(receivers).map((r) => r.waitFor(1, 240_000))).catch((error: unknown) => {
       const lines = app!.output().split("\n").filter((l) => l.includes(target.deviceId) || l.includes('"alerts.'));
       throw new Error(`${String(error)} (failure injected at ${injectedAt}); the dashboard said:\n${lines.slice(-20).join("\n")}`);
     });
