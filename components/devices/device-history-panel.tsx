@@ -52,7 +52,20 @@ function NoSessionsAtAll({ backup }: { backup: Promise<BackupFlag | null> }) {
   return <EmptyState title="No backup sessions recorded for this device">N-sight has not recorded any Backup & Recovery session yet.</EmptyState>;
 }
 
-export function DeviceHistoryPanel({ deviceId, zone, backup, controls }: { deviceId: string; zone: string; backup: Promise<BackupFlag | null>; controls: ReactNode }) {
+/** `incidents` comes after the state and the plugin cards: on a phone those fill the first screen. */
+export function DeviceHistoryPanel({
+  deviceId,
+  zone,
+  backup,
+  incidents,
+  controls,
+}: {
+  deviceId: string;
+  zone: string;
+  backup: Promise<BackupFlag | null>;
+  incidents?: ReactNode;
+  controls: ReactNode;
+}) {
   const { view, update } = useDeviceView();
   const query = useQuery(deviceQueries.history(deviceId, dataParams(view, zone).toString(), useDeviceApiBase()));
   // The history loads in the browser, so the server never renders an age: its time only has to match hydration.
@@ -88,6 +101,7 @@ export function DeviceHistoryPanel({ deviceId, zone, backup, controls }: { devic
         </Suspense>
       )}
       {history && history.firstSessionAt !== null && <DeviceSummary history={history} units={view.units} range={view.range} now={now} />}
+      {incidents}
       {controls}
       {history && history.firstSessionAt !== null && history.matching === 0 && (
         <EmptyState title="No sessions in this range">

@@ -95,7 +95,7 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
           <span aria-hidden="true">{look.icon} </span>
           {look.label}
           {device.anomalies.length > 0 && (
-            <span className="ml-[0.5em] text-[0.8em] font-semibold text-status-warning" data-anomalies={device.anomalies.length}>
+            <span className="ml-[0.5em] font-semibold text-status-warning" data-anomalies={device.anomalies.length}>
               <span aria-hidden="true">⚠ </span>
               {device.anomalies.length === 1 ? "1 anomaly" : `${device.anomalies.length} anomalies`}
             </span>

@@ -49,15 +49,17 @@ export default async function DevicePage({ params, searchParams }: { params: Pro
       <Suspense fallback={<DeviceHeaderSkeleton deviceId={deviceId} />}>
         <DeviceHeader deviceId={deviceId} location={location} />
       </Suspense>
-      {can(principal, "incidents.read") && (
-        <Suspense fallback={null}>
-          <DeviceIncidents principal={principal} deviceId={deviceId} location={location} />
-        </Suspense>
-      )}
       <DeviceHistoryPanel
         deviceId={deviceId}
         zone={zone}
         backup={backup}
+        incidents={
+          can(principal, "incidents.read") && (
+            <Suspense fallback={null}>
+              <DeviceIncidents principal={principal} deviceId={deviceId} location={location} />
+            </Suspense>
+          )
+        }
         controls={<DeviceControls deviceId={deviceId} zone={zone} clientZone={locatedZone} clientHint={clientHint ?? null} canShare={can(principal, "share.create")} />}
       />
       <SessionTable deviceId={deviceId} zone={zone} />
