@@ -6,12 +6,16 @@ import { getAlertConfig, getAuthConfig } from "../config";
 import type { FleetRefresher } from "../fleet/refresher";
 import { describeError, log } from "../log";
 import { getStore, type Store } from "../store/db";
-import { nextNotificationDueAt } from "../store/notifications";
+import { nextNotificationDueAt, pruneAlertHistory } from "../store/notifications";
 
 /** Overdue states, reminders and quiet periods move with the clock even when the fleet does not. */
 const EVALUATE_AT_LEAST_EVERY_MS = 30_000;
 const TICK_MS = 5_000;
 const SOONEST_TICK_MS = 250;
+const PRUNE_EVERY_MS = 3_600_000;
+/** The delivery log keeps 90 days; resolved incidents a year (the incidents page shows 30 days, reports a month). */
+const KEEP_MESSAGES_MS = 90 * 86_400_000;
+const KEEP_RESOLVED_MS = 365 * 86_400_000;
 
 type FleetView = Pick<FleetRefresher, "alertView">;
 
@@ -20,6 +24,7 @@ export class AlertService {
   private stopped = false;
   private lastVersion = -1;
   private lastEvaluatedAt = 0;
+  private lastPrunedAt = 0;
 
   constructor(
     readonly engine: AlertEngine,
@@ -49,6 +54,10 @@ export class AlertService {
       this.lastEvaluatedAt = now;
     }
     await this.engine.dispatchDue();
+    if (now - this.lastPrunedAt >= PRUNE_EVERY_MS) {
+      this.lastPrunedAt = now;
+      await pruneAlertHistory(this.db, now - KEEP_MESSAGES_MS, now - KEEP_RESOLVED_MS);
+    }
     const due = await nextNotificationDueAt(this.db);
     return due === null ? TICK_MS : Math.min(TICK_MS, Math.max(SOONEST_TICK_MS, due - this.now()));
   }

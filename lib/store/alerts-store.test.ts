@@ -6,7 +6,7 @@ import { ALERT_SCHEMA, type AlertMessage } from "../alerts/types";
 import { findChannel, listChannels } from "./alert-channels";
 import { openStore, type Store } from "./db";
 import { listIncidents } from "./incidents";
-import { dueNotifications, enqueueNotification, findNotification, listDeliveryLog, nextNotificationDueAt, recordAttempt } from "./notifications";
+import { dueNotifications, enqueueNotification, findNotification, listDeliveryLog, nextNotificationDueAt, pruneAlertHistory, recordAttempt } from "./notifications";
 import { createMaintenanceWindow, createSnooze, endSnooze, listActiveSnoozes, listMaintenanceWindows } from "./snoozes";
 
 let dir: string;
@@ -110,5 +110,28 @@ describe("incidents", () => {
     expect(await listIncidents(db, { clientIds: [] })).toEqual([]);
     expect((await listIncidents(db, { clientIds: ["20"], open: false })).map((i) => i.id)).toEqual(["a"]);
     await expect(db.insertInto("incidents").values({ ...base, id: "c", device_id: "2", opened_at: 3, changed_at: 3, resolved_at: null }).execute()).rejects.toThrow(/UNIQUE/);
+  });
+});
+
+describe("pruneAlertHistory", () => {
+  const incident = { kind: "health", plugin: "FileSystem", client_id: "20", site_id: "10", device_name: "SRV", client_name: "Acme", site_name: "HQ", state: "failed", reason: "r", flapping: 0, successes_needed: 1, last_session_at: null, last_notified_at: null, resolution: null };
+
+  it("drops old delivered messages with their attempts, never one as new as the oldest open incident, and old resolved incidents", async () => {
+    const queue = async (key: string, at: number) => (await enqueueNotification(db, { channelId: "ch1", event: "incident.opened", dedupeKey: key, incidentIds: [], message, notBefore: at }, at))!;
+    const old = await queue("old", 100);
+    const kept = await queue("kept", 300);
+    const waiting = await queue("waiting", 50);
+    for (const n of [old, kept]) await recordAttempt(db, n, { result: { ok: true, statusCode: 200 }, at: n.createdAt + 1, durationMs: 1, retryAt: null });
+    await db.insertInto("incidents").values({ ...incident, id: "open", device_id: "1", opened_at: 250, changed_at: 250, resolved_at: null }).execute();
+    await db.insertInto("incidents").values({ ...incident, id: "gone", device_id: "2", opened_at: 10, changed_at: 10, resolved_at: 20 }).execute();
+    await db.insertInto("incidents").values({ ...incident, id: "recent", device_id: "3", opened_at: 10, changed_at: 10, resolved_at: 900 }).execute();
+
+    expect(await pruneAlertHistory(db, 1_000, 500)).toEqual({ notifications: 1, incidents: 1 });
+    expect(await findNotification(db, old.id)).toBeNull();
+    expect(await findNotification(db, kept.id)).not.toBeNull();
+    expect(await findNotification(db, waiting.id)).not.toBeNull();
+    expect((await listDeliveryLog(db)).map((e) => e.notificationId)).toEqual([kept.id]);
+    expect(await db.selectFrom("delivery_attempts").select("notification_id").execute()).toEqual([{ notification_id: kept.id }]);
+    expect((await listIncidents(db, { clientIds: null })).map((i) => i.id).sort()).toEqual(["open", "recent"]);
   });
 });

@@ -258,3 +258,19 @@ export async function openingNoticesSince(db: Store, since: number): Promise<Inc
 export async function abandonNotification(db: Store, id: string, reason: string): Promise<void> {
   await db.updateTable("notifications").set({ status: "given_up", last_error: reason.slice(0, 500) }).where("id", "=", id).where("status", "=", "pending").execute();
 }
+
+/**
+ * Delivered or abandoned messages older than `before` go, with their attempts (cascade), but never
+ * one as new as the oldest open incident: the engine reads openings back that far to know who heard.
+ */
+export async function pruneAlertHistory(db: Store, before: number, resolvedBefore: number): Promise<{ notifications: number; incidents: number }> {
+  const oldestOpen = await db
+    .selectFrom("incidents")
+    .select((eb) => eb.fn.min("opened_at").as("at"))
+    .where("resolved_at", "is", null)
+    .executeTakeFirst();
+  const cutoff = Math.min(before, oldestOpen?.at === null || oldestOpen?.at === undefined ? Infinity : Number(oldestOpen.at));
+  const notifications = await db.deleteFrom("notifications").where("status", "!=", "pending").where("created_at", "<", cutoff).executeTakeFirst();
+  const incidents = await db.deleteFrom("incidents").where("resolved_at", "is not", null).where("resolved_at", "<", resolvedBefore).executeTakeFirst();
+  return { notifications: Number(notifications.numDeletedRows), incidents: Number(incidents.numDeletedRows) };
+}
