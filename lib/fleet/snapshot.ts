@@ -63,6 +63,7 @@ export interface SnapshotInput {
   clientFilter?: ReadonlySet<string>;
 }
 
+/** One pass over the devices; problems stay unsorted, since a page is selected from them (fleet-answer.ts). */
 export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
   const counts = EMPTY_COUNTS();
   const problems: FleetDevice[] = [];
@@ -92,8 +93,6 @@ export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
     if (device.anomalies.length > 0) rollup.anomalous++;
     if (rollup.worst === null || RANK.get(device.state)! < RANK.get(rollup.worst)!) rollup.worst = device.state;
   }
-  problems.sort(compareProblems);
-  anomalous.sort(compareProblems);
   const clients = [...rollups.values()].sort(
     (a, b) => (a.worst === null ? 1 : 0) - (b.worst === null ? 1 : 0) || RANK.get(a.worst ?? "off")! - RANK.get(b.worst ?? "off")! || a.name.localeCompare(b.name),
   );
