@@ -26,9 +26,12 @@ async function shownCode(wall: Page): Promise<string> {
 
 /** The client whose fleet the wall is given: one with devices that need attention, and not the only one. */
 async function chosenClient(admin: APIRequestContext): Promise<Rollup> {
-  const snapshot = (await (await admin.get("/api/fleet")).json()).data as { clients: Rollup[]; problems: { clientId: string }[] };
-  const problemsOf = (id: string) => snapshot.problems.filter((p) => p.clientId === id).length;
-  const candidates = snapshot.clients.filter((c) => c.clientId !== SCENARIO.markupClient && problemsOf(c.clientId) > 0 && problemsOf(c.clientId) < snapshot.problems.length);
+  const snapshot = (await (await admin.get("/api/fleet")).json()).data as { clients: Rollup[]; problemPage: { total: number } };
+  const problemsOf = (id: string) => {
+    const counts = snapshot.clients.find((c) => c.clientId === id)!.counts;
+    return (counts.failed ?? 0) + (counts.overdue ?? 0) + (counts.warning ?? 0);
+  };
+  const candidates = snapshot.clients.filter((c) => c.clientId !== SCENARIO.markupClient && problemsOf(c.clientId) > 0 && problemsOf(c.clientId) < snapshot.problemPage.total);
   expect(candidates.length, "a client with some, not all, of the devices that need attention").toBeGreaterThan(0);
   return candidates.sort((a, b) => problemsOf(b.clientId) - problemsOf(a.clientId))[0]!;
 }

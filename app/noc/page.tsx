@@ -9,7 +9,8 @@ import { DisplayPairing } from "@/components/noc/display-pairing";
 import { NocWall } from "@/components/noc/noc-wall";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { ErrorState } from "@/components/ui/states";
-import { parseNocSettings } from "@/lib/fleet/noc-settings";
+import { answerFor, DEFAULT_FLEET_QUERY } from "@/lib/fleet/fleet-answer";
+import { NOC_FIRST_PAGE_SIZE, parseNocSettings } from "@/lib/fleet/noc-settings";
 import { readIncidentCounts } from "@/lib/incidents/incident-views";
 import type { SearchParams } from "@/lib/view/list-view";
 
@@ -53,7 +54,7 @@ export default async function NocPage({ searchParams }: { searchParams: Promise<
         </div>
       ) : (
         <QueryProvider>
-          <NocWall initial={snapshot} initialIncidents={incidents} settings={settings} clientNames={settings.clients.length ? names : []} />
+          <NocWall initial={answerFor(snapshot, { ...DEFAULT_FLEET_QUERY, pageSize: NOC_FIRST_PAGE_SIZE })} initialIncidents={incidents} settings={settings} clientNames={settings.clients.length ? names : []} />
         </QueryProvider>
       )}
     </main>

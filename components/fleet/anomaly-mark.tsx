@@ -10,3 +10,15 @@ export function AnomalyMark({ anomalies, className = "text-xs" }: { anomalies: r
     </span>
   );
 }
+
+/** The same mark from a slim tile, which carries the count and the first few reasons. */
+export function TileAnomalyMark({ count, reasons, className = "text-xs" }: { count: number; reasons: readonly string[]; className?: string }) {
+  if (count === 0) return null;
+  return (
+    <span className={`inline-block text-status-warning ${className}`} data-anomalies={count}>
+      <span aria-hidden="true">⚠ </span>
+      {count === 1 ? "1 anomaly" : `${count} anomalies`}: {reasons.join(" ")}
+      {reasons.length < count ? " …" : ""}
+    </span>
+  );
+}

@@ -2,8 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { NocSettings } from "@/lib/fleet/noc-settings";
-import type { FleetDevice, FleetSnapshot } from "@/lib/fleet/types";
+import { NOC_FIRST_PAGE_SIZE, type NocSettings } from "@/lib/fleet/noc-settings";
+import type { FleetAnswer, FleetTile } from "@/lib/fleet/types";
 import { formatAge, formatCount, formatTime } from "@/lib/format";
 import { HEALTH_ORDER } from "@/lib/health/backup-health";
 import { ApiClientError } from "@/lib/queries/fetch-json";
@@ -23,7 +23,7 @@ const TILE_HEIGHT_EM = 8.6;
 const GAP_EM = 0.8;
 
 function useTilesPerPage(ref: React.RefObject<HTMLElement | null>): number {
-  const [perPage, setPerPage] = useState(6);
+  const [perPage, setPerPage] = useState(NOC_FIRST_PAGE_SIZE);
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
@@ -41,21 +41,26 @@ function useTilesPerPage(ref: React.RefObject<HTMLElement | null>): number {
   return perPage;
 }
 
+/** Past this many devices seen, the wall forgets the states it saw (it pages through at most the problem devices). */
+const SEEN_STATES_KEPT = 10_000;
+
 /** Devices that turned failed while this wall was watching (or within the last minutes) are highlighted for a while. */
-function useNewlyFailed(problems: FleetDevice[] | undefined, now: number): Set<string> {
+function useNewlyFailed(problems: FleetTile[] | undefined, now: number): Set<string> {
   const previous = useRef<Map<string, string> | null>(null);
   const [since, setSince] = useState<Map<string, number>>(() => new Map());
   useEffect(() => {
     if (!problems) return;
-    const current = new Map(problems.map((d) => [d.deviceId, d.state]));
+    // Only one page is known at a time: a device counts as turned failed only if this wall saw it in another state.
     const before = previous.current;
-    previous.current = current;
+    const seen = new Map(before && before.size < SEEN_STATES_KEPT ? before : []);
+    for (const d of problems) seen.set(d.deviceId, d.state);
+    previous.current = seen;
     setSince((old) => {
       const next = new Map([...old].filter(([, at]) => Date.now() - at < HIGHLIGHT_MS));
       for (const d of problems) {
         if (d.state !== "failed") continue;
         const changedRecently = d.stateChangedAt !== null && Date.now() - Date.parse(d.stateChangedAt) < HIGHLIGHT_MS;
-        const turnedFailed = before !== null && before.get(d.deviceId) !== "failed";
+        const turnedFailed = before !== null && before.has(d.deviceId) && before.get(d.deviceId) !== "failed";
         if ((changedRecently || turnedFailed) && !next.has(d.deviceId)) next.set(d.deviceId, changedRecently ? Date.parse(d.stateChangedAt!) : Date.now());
       }
       return next;
@@ -64,7 +69,7 @@ function useNewlyFailed(problems: FleetDevice[] | undefined, now: number): Set<s
   return useMemo(() => new Set([...since].filter(([, at]) => now - at < HIGHLIGHT_MS).map(([id]) => id)), [since, now]);
 }
 
-function problemLine(d: FleetDevice, now: number): string {
+function problemLine(d: FleetTile, now: number): string {
   const plugin = d.worstPlugin ?? "Backup";
   switch (d.state) {
     case "failed":
@@ -72,15 +77,15 @@ function problemLine(d: FleetDevice, now: number): string {
     case "overdue":
       return `${plugin} overdue for ${d.since ? formatAge(d.since, now).replace(" ago", "") : "—"}`;
     case "warning": {
-      const status = d.plugins.find((p) => p.plugin === d.worstPlugin)?.lastStatus ?? "";
+      const status = d.worstStatus ?? "";
       return `${plugin}: ${status.toLowerCase().replace(/_/g, " ")}`;
     }
     default:
-      return d.sentence ?? "";
+      return "";
   }
 }
 
-function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; highlighted: boolean }) {
+function Tile({ device, now, highlighted }: { device: FleetTile; now: number; highlighted: boolean }) {
   const look = HEALTH_LOOK[device.state];
   return (
     <li
@@ -94,10 +99,10 @@ function Tile({ device, now, highlighted }: { device: FleetDevice; now: number; 
         <span>
           <span aria-hidden="true">{look.icon} </span>
           {look.label}
-          {device.anomalies.length > 0 && (
-            <span className="ml-[0.5em] font-semibold text-status-warning" data-anomalies={device.anomalies.length}>
+          {device.anomalyCount > 0 && (
+            <span className="ml-[0.5em] font-semibold text-status-warning" data-anomalies={device.anomalyCount}>
               <span aria-hidden="true">⚠ </span>
-              {device.anomalies.length === 1 ? "1 anomaly" : `${device.anomalies.length} anomalies`}
+              {device.anomalyCount === 1 ? "1 anomaly" : `${device.anomalyCount} anomalies`}
             </span>
           )}
         </span>
@@ -135,19 +140,27 @@ function IncidentTile({ initial, settings, asOf }: { initial: IncidentCounts | n
   );
 }
 
-export function NocWall({ initial, initialIncidents = null, settings, clientNames }: { initial: FleetSnapshot; initialIncidents?: IncidentCounts | null; settings: NocSettings; clientNames: string[] }) {
-  const query = useQuery({ ...fleetQueries.snapshot(settings.clients, settings.refreshSeconds), initialData: { data: initial, meta: { fetchedAt: initial.asOf, stale: false, demo: false } }, initialDataUpdatedAt: Date.parse(initial.asOf) });
+export function NocWall({ initial, initialIncidents = null, settings, clientNames }: { initial: FleetAnswer; initialIncidents?: IncidentCounts | null; settings: NocSettings; clientNames: string[] }) {
+  const area = useRef<HTMLElement>(null);
+  const perPage = useTilesPerPage(area);
+  const [page, setPage] = useState(0);
+  // The server sends one page of tiles: the wall asks for the page it shows, sized to what fits.
+  const [pages, setPages] = useState(initial.problemPage.pages);
+  const shownPage = page % pages;
+  const isFirstAnswer = shownPage === 0 && perPage === initial.problemPage.pageSize;
+  const query = useQuery({
+    ...fleetQueries.snapshot(settings.clients, settings.refreshSeconds, shownPage + 1, perPage),
+    ...(isFirstAnswer ? { initialData: { data: initial, meta: { fetchedAt: initial.asOf, stale: false, demo: false } }, initialDataUpdatedAt: Date.parse(initial.asOf) } : {}),
+  });
   const now = useNow(1_000, Date.parse(initial.asOf));
   const zone = useBrowserZone();
   // Until hydration is over the browser's zone is unknown: say UTC rather than guess.
   const clock = (iso: string | null) => (zone ? formatTime(iso, zone) : `${formatTime(iso)} UTC`);
-  const area = useRef<HTMLElement>(null);
-  const perPage = useTilesPerPage(area);
   // A revoked display's poll is refused: the wall drops its data at once and offers a new code.
   const revoked = query.error instanceof ApiClientError && (query.error.code === "display_revoked" || query.error.code === "display_expired") ? query.error.code : null;
-  const snapshot = query.data.data;
-  const pages = Math.max(1, Math.ceil(snapshot.problems.length / perPage));
-  const [page, setPage] = useState(0);
+  const snapshot = query.data?.data ?? initial;
+  if (snapshot.problemPage.pages !== pages) setPages(snapshot.problemPage.pages);
+  const problemTotal = snapshot.problemPage.total;
   const newlyFailed = useNewlyFailed(snapshot.problems, now);
 
   // The server stopped answering: since when (the first failed poll after the last success).
@@ -160,8 +173,7 @@ export function NocWall({ initial, initialIncidents = null, settings, clientName
     const timer = setInterval(() => setPage((p) => p + 1), settings.rotateSeconds * 1000);
     return () => clearInterval(timer);
   }, [settings.rotateSeconds]);
-  const shownPage = page % pages;
-  const tiles = snapshot.problems.slice(shownPage * perPage, (shownPage + 1) * perPage);
+  const tiles = snapshot.problems;
 
   const updatedAt = query.dataUpdatedAt;
   const nextIn = Math.max(0, Math.round((updatedAt + settings.refreshSeconds * 1000 - now) / 1000));
@@ -169,7 +181,7 @@ export function NocWall({ initial, initialIncidents = null, settings, clientName
   if (revoked) return <DisplayPairing notice={revoked === "display_revoked" ? "revoked" : "expired"} />;
 
   return (
-    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={shownPage + 1} data-pages={pages} data-per-page={perPage} data-knowledge={snapshot.knowledge.kind}>
+    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={snapshot.problemPage.page} data-pages={snapshot.problemPage.pages} data-per-page={perPage} data-knowledge={snapshot.knowledge.kind}>
       <header className="flex flex-wrap items-baseline justify-between gap-x-[1.5em]">
         <h1 className="text-[1.6em] font-bold">Backup health{clientNames.length ? `: ${clientNames.map((n) => displayName(n, "?")).join(", ")}` : ""}</h1>
         <p className="text-muted" data-testid="noc-freshness">
@@ -201,11 +213,11 @@ export function NocWall({ initial, initialIncidents = null, settings, clientName
         <IncidentTile initial={initialIncidents} settings={settings} asOf={initial.asOf} />
       </ul>
       <section ref={area} aria-label="Devices that need attention" className="min-h-0 flex-1 overflow-hidden">
-        {snapshot.problems.length === 0 && known ? (
+        {problemTotal === 0 && known ? (
           <p className="flex h-full items-center justify-center text-[2em] font-semibold text-status-ok">
             <span aria-hidden="true">✓&nbsp;</span>No device needs attention
           </p>
-        ) : snapshot.problems.length === 0 ? (
+        ) : problemTotal === 0 ? (
           // Nothing found is not nothing wrong while the fleet is not known (the banner says why).
           <p className="flex h-full items-center justify-center text-[2em] font-semibold" style={{ color: "var(--status-neutral)" }} data-testid="noc-not-known">
             <span aria-hidden="true">?&nbsp;</span>Not known whether any device needs attention
@@ -220,8 +232,8 @@ export function NocWall({ initial, initialIncidents = null, settings, clientName
       </section>
       <footer className="flex flex-wrap justify-between gap-x-[1.5em] text-muted">
         <span>
-          {formatCount(snapshot.problems.length)} {known ? "need" : "known to need"} attention
-          {pages > 1 ? ` · page ${shownPage + 1} of ${pages}, next in ${settings.rotateSeconds} s` : ""}
+          {formatCount(problemTotal)} {known ? "need" : "known to need"} attention
+          {snapshot.problemPage.pages > 1 ? ` · page ${snapshot.problemPage.page} of ${snapshot.problemPage.pages}, next in ${settings.rotateSeconds} s` : ""}
         </span>
         <span>Failed: latest backup failed · Overdue: no success within its rhythm · Warning: completed with errors, interrupted, canceled or not started</span>
       </footer>

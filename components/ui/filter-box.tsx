@@ -4,7 +4,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 
 /** Typing replaces the history entry rather than adding one per keystroke. */
-export function FilterBox({ label, placeholder, param = "q" }: { label: string; placeholder?: string; param?: string }) {
+export function FilterBox({ label, placeholder, param = "q", pageParam = "page" }: { label: string; placeholder?: string; param?: string; pageParam?: string }) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -28,7 +28,7 @@ export function FilterBox({ label, placeholder, param = "q" }: { label: string; 
       const params = new URLSearchParams(searchParams.toString());
       if (next.trim()) params.set(param, next);
       else params.delete(param);
-      params.delete("page");
+      params.delete(pageParam);
       setLastWritten(next.trim() ? next : "");
       const query = params.toString();
       router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });

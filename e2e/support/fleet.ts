@@ -3,7 +3,9 @@ import { expect, type APIRequestContext } from "@playwright/test";
 interface Snapshot {
   progress: { fullPictureAt: string | null; read: number; backupDevices: number };
   counts: Record<string, number>;
-  problems: { deviceId: string; state: string }[];
+  /** The first page of problem devices, worst first; problemPage.total counts them all. */
+  problems: { deviceId: string; state: string; clientId: string }[];
+  problemPage: { page: number; pageSize: number; total: number; pages: number };
 }
 
 export async function fullPicture(request: APIRequestContext, base = ""): Promise<Snapshot> {

@@ -7,7 +7,8 @@ import { getRuntime } from "../server/nsight";
 import type { User } from "../store/users";
 import { readClientDevices, readClients } from "./cached-reads";
 import { findDeviceLocation, peekDeviceLocation } from "./device-location";
-import { readFleetSnapshot, readNocSnapshot } from "./fleet";
+import { DEFAULT_FLEET_QUERY } from "../fleet/fleet-answer";
+import { readFleetAnswer, readFleetSnapshot, readNocAnswer, readNocSnapshot } from "./fleet";
 import { getClient, getClientDevices, getClients, getDeviceSessions, getReportClient, getReportDeviceSessions, getReportDevices, getSites, getSiteDevices } from "./nsight-data";
 
 const KEY = "data-access-key";
@@ -132,5 +133,24 @@ describe("the data layer", () => {
     }
     expect(readFleetSnapshot(admin).clients.length).toBeGreaterThan(1);
     expect(() => readFleetSnapshot(noRole)).toThrow(/fleet/);
+  });
+
+  it("answers a viewer or a display with its clients' counts and tiles only, whatever page or client it asks for", () => {
+    const all = { ...DEFAULT_FLEET_QUERY, pageSize: 100 };
+    const everything = readFleetAnswer(admin, all);
+    expect(everything.clients.length).toBeGreaterThan(1);
+    for (const principal of [viewer, display]) {
+      const answer = principal === display ? readNocAnswer(principal, all) : readFleetAnswer(principal, all);
+      expect(answer.clients.map((c) => c.clientId)).toEqual([MINE]);
+      expect(answer.total).toBeGreaterThan(0);
+      expect(answer.total).toBeLessThan(everything.total);
+      for (const tile of answer.problems.concat(answer.anomalous)) expect(tile.clientId).toBe(MINE);
+      const mine = everything.clients.find((c) => c.clientId === MINE)!;
+      expect(answer.counts).toEqual(mine.counts);
+      expect(readFleetAnswer(principal, { ...all, client: OTHERS }).problemPage.total).toBe(0);
+      expect(readFleetAnswer(principal, all, new Set([OTHERS])).total).toBe(0);
+    }
+    expect(() => readFleetAnswer(noRole, all)).toThrow(/fleet/);
+    expect(() => readNocAnswer(share, all)).toThrow();
   });
 });

@@ -1,10 +1,11 @@
 import "server-only";
 import { clientScope, requireCapability, requireClient, type Capability } from "../auth/access";
 import type { Principal } from "../auth/principal";
-import type { FleetDevice, FleetSnapshot } from "../fleet/types";
+import { answerFor, type FleetQuery } from "../fleet/fleet-answer";
+import type { FleetAnswer, FleetDevice, FleetSnapshot } from "../fleet/types";
 import { getFleet } from "../server/fleet";
 
-/** The refresher's state (never N-sight), limited to the clients the principal may see. */
+/** The refresher's state (never N-sight), limited to the clients the principal may see before anything is read. */
 function snapshotFor(principal: Principal | null, capability: Capability, requested?: ReadonlySet<string>): FleetSnapshot {
   requireCapability(principal, capability);
   const scope = clientScope(principal);
@@ -13,12 +14,21 @@ function snapshotFor(principal: Principal | null, capability: Capability, reques
   return getFleet().snapshot(allowed);
 }
 
+/** The whole picture, for the server's own use (client names and zones): never send it to a browser, send an answer. */
 export function readFleetSnapshot(principal: Principal | null, requested?: ReadonlySet<string>): FleetSnapshot {
   return snapshotFor(principal, "fleet.read", requested);
 }
 
 export function readNocSnapshot(principal: Principal | null, requested?: ReadonlySet<string>): FleetSnapshot {
   return snapshotFor(principal, "noc.read", requested);
+}
+
+export function readFleetAnswer(principal: Principal | null, query: FleetQuery, requested?: ReadonlySet<string>): FleetAnswer {
+  return answerFor(readFleetSnapshot(principal, requested), query);
+}
+
+export function readNocAnswer(principal: Principal | null, query: FleetQuery, requested?: ReadonlySet<string>): FleetAnswer {
+  return answerFor(readNocSnapshot(principal, requested), query);
 }
 
 export function fleetDevicesOfClient(principal: Principal | null, clientId: string): Map<string, FleetDevice> {

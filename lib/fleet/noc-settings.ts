@@ -35,3 +35,6 @@ export function parseNocSettings(params: Params): NocSettings {
     theme: first(params, "theme") === "light" ? "light" : "dark",
   };
 }
+
+/** The page size the server renders the wall with, before the browser measures how many tiles fit. */
+export const NOC_FIRST_PAGE_SIZE = 6;

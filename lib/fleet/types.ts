@@ -85,6 +85,7 @@ export interface FleetKnowledge {
   estimatedDoneAt: string | null;
 }
 
+/** The server's whole picture for one scope, cached per fleet version: never sent as it is (see FleetAnswer). */
 export interface FleetSnapshot {
   asOf: string;
   counts: FleetCounts;
@@ -92,11 +93,66 @@ export interface FleetSnapshot {
   progress: FleetProgress;
   upstream: UpstreamHealth;
   knowledge: FleetKnowledge;
+  /** In fleet order, unsorted: a page is selected from them (lib/fleet/fleet-answer.ts). */
   problems: FleetDevice[];
-  /** Devices not among the problems whose latest backups show a quiet failure (lib/health/anomalies.ts). */
+  /** Devices not among the problems whose latest backups show a quiet failure (lib/health/anomalies.ts), unsorted. */
   anomalous: FleetDevice[];
+  /** Worst first, then by name. */
   clients: FleetClientRollup[];
   newestReadAt: string | null;
+}
+
+/** What a problem tile or row shows of a device, nothing more. */
+export interface FleetTile {
+  deviceId: string;
+  name: string;
+  clientId: string;
+  clientName: string;
+  siteId: string;
+  siteName: string;
+  state: DeviceHealthState;
+  worstPlugin: string | null;
+  /** The worst plugin's latest session status (a warning's words). */
+  worstStatus: string | null;
+  since: string | null;
+  lastSuccessAt: string | null;
+  failedInARow: number;
+  anomalyCount: number;
+  /** Each quiet failure in words, at most a few. */
+  anomalyReasons: string[];
+  readAt: string | null;
+  readError: boolean;
+  stateChangedAt: string | null;
+}
+
+export type ProblemState = "failed" | "overdue" | "warning";
+
+export interface FleetPageInfo {
+  page: number;
+  pageSize: number;
+  /** Items that match the filter, over all pages. */
+  total: number;
+  pages: number;
+}
+
+/** What /api/fleet, the fleet view and the NOC wall get: counts and one page of slim tiles, never the whole fleet. */
+export interface FleetAnswer {
+  asOf: string;
+  counts: FleetCounts;
+  total: number;
+  progress: FleetProgress;
+  upstream: UpstreamHealth;
+  knowledge: FleetKnowledge;
+  newestReadAt: string | null;
+  /** One page of the problem devices that match the filter, worst first. */
+  problems: FleetTile[];
+  problemPage: FleetPageInfo & { filter: { state: ProblemState | null; client: string | null; text: string } };
+  /** The worst few devices with a quiet failure among those not in problems. */
+  anomalous: FleetTile[];
+  anomalousTotal: number;
+  /** One page of client rollups, worst first. */
+  clients: FleetClientRollup[];
+  clientPage: FleetPageInfo;
 }
 
 export const EMPTY_COUNTS = (): FleetCounts => ({ failed: 0, overdue: 0, warning: 0, unknown: 0, ok: 0, off: 0 });
