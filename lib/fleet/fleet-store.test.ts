@@ -133,13 +133,15 @@ describe("FleetStore", () => {
   it("skips a damaged device row, not the whole state, and drops it", async () => {
     const dir = directory();
     const other = { ...device, deviceId: "3000002", name: "SRV-02" };
-    await storeIn(dir).save({ ...fields, changed: [device, other], removed: [] });
+    const third = { ...device, deviceId: "3000003", name: "SRV-03" };
+    await storeIn(dir).save({ ...fields, changed: [device, other, third], removed: [] });
     const db = await openStore(dir);
     await db.updateTable("fleet_devices").set({ body: '{"deviceId":"3000002","name":' }).where("device_id", "=", "3000002").execute();
+    await db.updateTable("fleet_devices").set({ body: JSON.stringify({ ...third, state: "grand", plugins: null }) }).where("device_id", "=", "3000003").execute();
     await db.destroy();
     const store = storeIn(dir);
     const loaded = await store.load();
-    expect(loaded).toMatchObject({ confirmation: "show", skipped: 1 });
+    expect(loaded).toMatchObject({ confirmation: "show", skipped: 2 });
     expect(loaded.data?.devices).toEqual([device]);
     expect(await store.deviceIdsOf("current")).toEqual([device.deviceId]);
   });
