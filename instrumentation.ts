@@ -3,7 +3,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startFleetAtBoot } = await import("./lib/server/fleet-boot");
-  startFleetAtBoot();
+  await startFleetAtBoot();
   const { startAuthAtBoot } = await import("./lib/server/auth-boot");
   await startAuthAtBoot();
 }

@@ -1,6 +1,7 @@
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import Sqlite from "better-sqlite3";
 import { SCENARIO } from "../../simulator/scenarios";
 import { E2E_SIMULATOR_ARGS, e2eAppEnv } from "../support/env";
 import { fullPicture } from "../support/fleet";
@@ -23,7 +24,10 @@ test("a restart with a warm store shows the previous fleet state before any new 
     app.child.kill("SIGKILL");
     await exited;
 
-    const stored = JSON.parse(readFileSync(join(DATA_DIR, "fleet-state.json"), "utf8"));
+    // What the killed process had written to the store: one row per device.
+    const sqlite = new Sqlite(join(DATA_DIR, "dashboard.sqlite"));
+    const stored = { devices: sqlite.prepare("select state from fleet_devices where slot = 'current'").all() as { state: string }[] };
+    sqlite.close();
     expect(stored.devices.length).toBeGreaterThan(0);
 
     // N-sight answers nothing for minutes from here: whatever the page shows comes from disk.
@@ -33,7 +37,7 @@ test("a restart with a warm store shows the previous fleet state before any new 
     expect(after.progress.restoredAt).not.toBeNull();
     expect(after.total).toBe(stored.devices.length);
     expect(after.problems.map((d: { deviceId: string }) => d.deviceId)).toContain(SCENARIO.failingStreak);
-    // Counted in the file, not before the kill: the refresher kept reading until then.
+    // Counted in the store, not before the kill: the refresher kept reading until then.
     expect(after.counts.failed).toBe(stored.devices.filter((d: { state: string }) => d.state === "failed").length);
 
     await page.goto(`${app.url}/`);

@@ -15,7 +15,7 @@ import { NsightClient } from "../nsight/client";
 import { UpstreamTracker } from "../nsight/upstream-health";
 import { AlertService } from "../server/alerts";
 import { createChannel } from "../store/alert-channels";
-import { openStore, type Store } from "../store/db";
+import { openStore, STORE_FILE, type Store } from "../store/db";
 import { nextNotificationDueAt } from "../store/notifications";
 import { createSnooze } from "../store/snoozes";
 import {
@@ -59,7 +59,7 @@ async function control(method: "GET" | "POST", path: string, body?: unknown): Pr
   return res.json();
 }
 
-function fleetOver(dir: string, clock: { now: number }) {
+function fleetOver(db: Store, clock: { now: number }) {
   const upstream = new UpstreamTracker(() => clock.now);
   // Generous: the real budget's pacing is tested on its own; here it would only make the test slow.
   const budget = new CallBudget({ perMinute: 100_000, maxConcurrent: 4 });
@@ -79,7 +79,7 @@ function fleetOver(dir: string, clock: { now: number }) {
       upstream: () => upstream.snapshot(),
     },
     policy: { minRereadMs: 90_000 },
-    store: FleetStore.inDirectory(dir, { server: sim.url, keyHint: KEY.slice(-4) }),
+    store: new FleetStore(db, { server: sim.url, keyHint: KEY.slice(-4) }),
     now: () => clock.now,
   });
 }
@@ -97,11 +97,14 @@ beforeAll(async () => {
   // Read the whole fleet once; each scenario starts from this saved state, as a restarted dashboard would.
   baseDir = mkdtempSync(join(tmpdir(), "alert-scenarios-base-"));
   const clock = { now: T0 };
-  const refresher = fleetOver(baseDir, clock);
+  const baseDb = await openStore(baseDir);
+  const refresher = fleetOver(baseDb, clock);
   await refresher.discover();
   for (const d of refresher.alertView().devices) if (d.backupEnabled) await refresher.read(d.deviceId).catch(() => undefined);
   expect(refresher.alertView().knowledge.kind).toBe("current");
-  refresher.stop();
+  await refresher.stop();
+  // Closing the last connection folds the write-ahead log into the file, so copying the file copies the state.
+  await baseDb.destroy();
 }, 120_000);
 
 afterAll(async () => {
@@ -126,7 +129,7 @@ const receiverSets: Receivers[] = [];
 afterEach(async () => {
   for (const w of worlds.splice(0)) {
     w.service.stop();
-    w.refresher.stop();
+    await w.refresher.stop();
     await w.db.destroy().catch(() => undefined);
     rmSync(w.dir, { recursive: true, force: true });
   }
@@ -144,12 +147,12 @@ async function startReceivers(clock: { now: number }): Promise<Receivers> {
   return receivers;
 }
 
-/** The dashboard starting over `dir`: fleet state restored from disk, the store reopened, a new engine. */
+/** The dashboard starting over `dir`: the store reopened, fleet state restored from it, a new engine. */
 async function boot(dir: string, clock: { now: number }, receivers: Receivers): Promise<World> {
-  const refresher = fleetOver(dir, clock);
-  refresher.restore();
-  await refresher.confirmAccount();
   const db = await openStore(dir);
+  const refresher = fleetOver(db, clock);
+  await refresher.restore();
+  await refresher.confirmAccount();
   const sender = createChannelSender({ db, publicUrl: PUBLIC_URL, smtpUrl: receivers.email.url, from: "alerts@backup.example.test", now: () => clock.now });
   const engine = new AlertEngine({ db, sender, config: CONFIG, publicUrl: PUBLIC_URL, now: () => clock.now });
   const world = { clock, dir, db, refresher, service: new AlertService(engine, db, refresher, () => clock.now), receivers };
@@ -161,7 +164,7 @@ async function boot(dir: string, clock: { now: number }, receivers: Receivers): 
 async function freshWorld(): Promise<World> {
   await control("POST", "/reset");
   const dir = mkdtempSync(join(tmpdir(), "alert-scenario-"));
-  copyFileSync(join(baseDir, "fleet-state.json"), join(dir, "fleet-state.json"));
+  copyFileSync(join(baseDir, STORE_FILE), join(dir, STORE_FILE));
   const clock = { now: T0 + 1_000 };
   const world = await boot(dir, clock, await startReceivers(clock));
   await world.service.tick();
@@ -334,7 +337,7 @@ describe("alert scenarios", () => {
     await backup(world, second!, "FAILED");
     expect(await nextNotificationDueAt(world.db)).toBeGreaterThan(world.clock.now);
     world.service.stop();
-    world.refresher.stop();
+    await world.refresher.stop();
     await world.db.destroy();
     worlds.splice(worlds.indexOf(world), 1);
 

@@ -1,15 +1,29 @@
 import "server-only";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { ANOMALY_RULES } from "../health/anomalies";
 import { accountIdentity, beforeConfirmation, type AccountIdentity, type ExpectedAccount } from "../nsight/account";
+import { openStore, type Store } from "../store/db";
+import {
+  clearFleetState,
+  deleteFleetDevices,
+  readFleetDevices,
+  readFleetMeta,
+  replaceFleetState,
+  setFleetStateAside,
+  writeFleetChanges,
+  type FleetDeviceRow,
+  type FleetStateSlot,
+} from "../store/fleet-state";
 import type { FleetDevice } from "./types";
 
-/** One JSON document replaced atomically: small and always read whole, so no SQLite (a native build step) is worth it. */
-// Another server's state is set aside on load; one that may be another account's is handed over as "hold".
+// One row per device in the store (lib/store/fleet-state.ts); another server's state is set aside on load, one that may be another account's is handed over as "hold".
 
 const STORE_VERSION = 2;
+
+/** The JSON file the state was kept in before the store held it: imported once, then renamed. */
+export const LEGACY_FILE = "fleet-state.json";
 
 const DeviceSchema = z.object({
   deviceId: z.string(),
@@ -57,115 +71,198 @@ const DeviceSchema = z.object({
   overdueAt: z.string().nullable(),
 });
 
-const StoreFields = {
+const MetaFields = {
   savedAt: z.string(),
   clients: z.array(z.object({ clientId: z.string(), name: z.string(), timezone: z.string().nullable() })),
-  devices: z.array(DeviceSchema),
   inventoryReadAt: z.string().nullable(),
   fullPictureAt: z.string().nullable(),
   upstreamLastOkAt: z.string().nullable(),
 };
 
-const AccountSchema = z.object({ server: z.string(), clientIds: z.array(z.string()), keyHint: z.string().nullable() });
+const AccountSchema = z.object({ server: z.string().nullable(), clientIds: z.array(z.string()), keyHint: z.string().nullable() });
 
-const StoreSchema = z.object({ version: z.literal(STORE_VERSION), account: AccountSchema, ...StoreFields });
+const MetaSchema = z.object({ version: z.literal(STORE_VERSION), account: AccountSchema, ...MetaFields });
 
-const StoreSchemaV1 = z.object({ version: z.literal(1), ...StoreFields });
+const LegacyFileSchema = z.object({ version: z.literal(STORE_VERSION), account: AccountSchema, ...MetaFields, devices: z.array(DeviceSchema) });
+
+const LegacyFileSchemaV1 = z.object({ version: z.literal(1), ...MetaFields, devices: z.array(DeviceSchema) });
 
 export type StoredDevice = FleetDevice & { overdueAt: string | null };
 
-export type FleetStoreData = Omit<z.infer<typeof StoreSchema>, "account"> & { account: AccountIdentity };
+type FleetMeta = Omit<z.infer<typeof MetaSchema>, "account"> & { account: AccountIdentity };
+
+export type FleetStoreData = FleetMeta & { devices: StoredDevice[] };
+
+/** What changed since the last write: never the whole fleet, unless it all changed. */
+export interface FleetStateChanges {
+  clients: FleetMeta["clients"];
+  inventoryReadAt: string | null;
+  fullPictureAt: string | null;
+  upstreamLastOkAt: string | null;
+  changed: readonly StoredDevice[];
+  removed: readonly string[];
+}
 
 export interface StoreLoadResult {
   data: FleetStoreData | null;
   /** "hold": perhaps another account, not shown before list_clients confirms it. */
   confirmation?: "show" | "hold";
   problem?: string;
+  /** Device rows that could not be read: left out (the next discovery finds the device again). */
+  skipped?: number;
 }
 
 export class FleetStore {
-  /** One file, replaced each time, so states of other accounts never pile up. */
-  readonly setAsidePath: string;
+  private readonly db: Promise<Store>;
+  private lastMeta: string | null = null;
 
+  /** `legacyDir`: where a fleet-state.json of an earlier version may wait to be imported. */
   constructor(
-    readonly path: string,
+    db: Store | Promise<Store>,
     readonly account: ExpectedAccount,
+    private readonly legacyDir: string | null = null,
+    private readonly ownsDb = false,
   ) {
-    this.setAsidePath = path.replace(/\.json$/, "") + ".set-aside.json";
+    this.db = Promise.resolve(db);
+    // Awaited by load and save; a failure to open is theirs to report.
+    this.db.catch(() => undefined);
   }
 
+  /** Its own connection to the store in `dir`: for tests and tools; the server shares `getStore()`. */
   static inDirectory(dir: string, account: ExpectedAccount): FleetStore {
-    return new FleetStore(join(dir, "fleet-state.json"), account);
+    return new FleetStore(openStore(dir), account, dir, true);
   }
 
-  load(): StoreLoadResult {
-    if (!existsSync(this.path)) return { data: null };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(this.path, "utf8"));
-    } catch {
-      return this.setAside("not valid JSON");
+  async close(): Promise<void> {
+    if (this.ownsDb) await (await this.db).destroy();
+  }
+
+  async load(): Promise<StoreLoadResult> {
+    const db = await this.db;
+    const imported = await this.importLegacyFile(db);
+    const metaText = await readFleetMeta(db, "current");
+    if (metaText === null) return imported ? { data: null, problem: imported } : { data: null };
+    const meta = parseMeta(metaText);
+    if (!meta) {
+      await clearFleetState(db, "current");
+      return { data: null, problem: "not a fleet state of this version" };
     }
-    const data = readStore(parsed);
-    if (!data) return this.setAside("not a fleet state of this version");
-    const confirmation = beforeConfirmation(data.account, this.account);
+    const confirmation = beforeConfirmation(meta.account, this.account);
     if (confirmation === "set_aside") {
-      this.setAsideAccount();
+      await setFleetStateAside(db);
       return { data: null, problem: "saved from another N-sight server" };
     }
-    return { data, confirmation };
+    const devices: StoredDevice[] = [];
+    const damaged: string[] = [];
+    for (const row of await readFleetDevices(db, "current")) {
+      const device = parseDevice(row.body);
+      if (device && device.deviceId === row.deviceId) devices.push(device);
+      else damaged.push(row.deviceId);
+    }
+    if (damaged.length > 0) await deleteFleetDevices(db, "current", damaged);
+    this.lastMeta = metaText;
+    return { data: { ...meta, devices }, confirmation, ...(damaged.length > 0 ? { skipped: damaged.length } : {}) };
   }
 
-  save(data: Omit<FleetStoreData, "version" | "savedAt" | "account">): void {
-    const account = accountIdentity(this.account, data.clients);
-    const document: FleetStoreData = { version: STORE_VERSION, savedAt: new Date().toISOString(), account, ...data };
-    const dir = dirname(this.path);
-    mkdirSync(dir, { recursive: true });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    const fd = openSync(temporary, "w", 0o600);
-    try {
-      writeSync(fd, JSON.stringify(document));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.path);
-    try {
-      const dirFd = openSync(dir, "r");
-      try {
-        fsyncSync(dirFd);
-      } finally {
-        closeSync(dirFd);
-      }
-    } catch {
-      // Some filesystems do not allow fsync on a directory; the rename is still atomic.
-    }
+  async save(changes: FleetStateChanges): Promise<void> {
+    const db = await this.db;
+    const { changed, removed, ...fields } = changes;
+    const account = accountIdentity(this.account, fields.clients);
+    const meta = JSON.stringify({ version: STORE_VERSION, account, ...fields });
+    // savedAt alone changing is not worth rewriting the clients: it says when the fleet's own fields last changed.
+    const metaBody = meta === this.lastMeta ? null : withSavedAt(meta);
+    await writeFleetChanges(db, { meta: metaBody, upserts: changed.map(deviceRow), removed, at: Date.now() });
+    this.lastMeta = meta;
   }
 
-  setAsideAccount(): void {
-    try {
-      renameSync(this.path, this.setAsidePath);
-    } catch {
-      try {
-        rmSync(this.path, { force: true });
-      } catch {
-      }
-    }
+  async setAsideAccount(): Promise<void> {
+    await setFleetStateAside(await this.db);
+    this.lastMeta = null;
   }
 
-  private setAside(problem: string): StoreLoadResult {
+  /** The account a slot's state was read from, or null when the slot is empty. */
+  async accountOf(slot: FleetStateSlot): Promise<AccountIdentity | null> {
+    const text = await readFleetMeta(await this.db, slot);
+    return text === null ? null : (parseMeta(text)?.account ?? null);
+  }
+
+  async deviceIdsOf(slot: FleetStateSlot): Promise<string[]> {
+    return (await readFleetDevices(await this.db, slot)).map((row) => row.deviceId).sort();
+  }
+
+  /** Once: a state kept by an earlier version moves into the store, so an upgrade keeps what was known. */
+  private async importLegacyFile(db: Store): Promise<string | null> {
+    if (this.legacyDir === null) return null;
+    const path = join(this.legacyDir, LEGACY_FILE);
+    if (!existsSync(path)) return null;
+    let data: FleetStoreData | null = null;
     try {
-      renameSync(this.path, `${this.path}.damaged-${Date.now()}`);
+      data = readLegacyFleetState(JSON.parse(readFileSync(path, "utf8")));
     } catch {
+      data = null;
     }
-    return { data: null, problem };
+    if (!data) {
+      renameSync(path, `${path}.damaged-${Date.now()}`);
+      return "not a fleet state of this version";
+    }
+    const { devices, savedAt, ...meta } = data;
+    await replaceFleetState(db, JSON.stringify({ ...meta, savedAt }), devices.map(deviceRow), Date.now());
+    renameSync(path, `${path}.imported`);
+    return null;
   }
 }
 
-function readStore(parsed: unknown): FleetStoreData | null {
-  const current = StoreSchema.safeParse(parsed);
+function withSavedAt(meta: string): string {
+  return `${meta.slice(0, -1)},"savedAt":${JSON.stringify(new Date().toISOString())}}`;
+}
+
+function deviceRow(device: StoredDevice): FleetDeviceRow {
+  return { deviceId: device.deviceId, clientId: device.clientId, state: device.state, body: JSON.stringify(device) };
+}
+
+function parseMeta(text: string): FleetMeta | null {
+  try {
+    const meta = MetaSchema.safeParse(JSON.parse(text));
+    return meta.success ? meta.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const DEVICE_STATES = new Set<unknown>(DeviceSchema.shape.state.options);
+const PLUGIN_STATES = new Set<unknown>(DeviceSchema.shape.plugins.element.shape.state.options);
+const isText = (v: unknown): v is string => typeof v === "string";
+const isTextOrNull = (v: unknown) => v === null || typeof v === "string";
+
+/** Rows this module wrote: a check of the shape the pages rely on, a third of the full schema's cost at 50,000 devices. */
+function parseDevice(text: string): StoredDevice | null {
+  let d: Record<string, unknown>;
+  try {
+    d = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (typeof d !== "object" || d === null) return null;
+  const scalarsOk =
+    [d.deviceId, d.name, d.clientId, d.clientName, d.siteId, d.siteName].every(isText) &&
+    [d.worstPlugin, d.since, d.lastSuccessAt, d.sentence, d.readAt, d.readError, d.stateChangedAt, d.nextBackupDueAt, d.overdueAt].every(isTextOrNull) &&
+    (d.type === "server" || d.type === "workstation") &&
+    typeof d.backupEnabled === "boolean" &&
+    typeof d.failedInARow === "number" &&
+    DEVICE_STATES.has(d.state);
+  if (!scalarsOk || !Array.isArray(d.plugins) || !Array.isArray(d.anomalies)) return null;
+  for (const p of d.plugins as Record<string, unknown>[]) {
+    if (typeof p !== "object" || p === null || !isText(p.plugin) || !PLUGIN_STATES.has(p.state) || !isText(p.lastStatus) || !Array.isArray(p.recent)) return null;
+  }
+  return d as unknown as StoredDevice;
+}
+
+/** The whole-file state of earlier versions (version 1 did not record the account). */
+export function readLegacyFleetState(parsed: unknown): FleetStoreData | null {
+  const current = LegacyFileSchema.safeParse(parsed);
   if (current.success) return current.data;
-  const v1 = StoreSchemaV1.safeParse(parsed);
+  const v1 = LegacyFileSchemaV1.safeParse(parsed);
   if (!v1.success) return null;
-  return { ...v1.data, version: STORE_VERSION, account: accountIdentity({ server: null, keyHint: null }, v1.data.clients) };
+  const { version: _version, ...rest } = v1.data;
+  return { ...rest, version: STORE_VERSION, account: accountIdentity({ server: null, keyHint: null }, v1.data.clients) };
 }

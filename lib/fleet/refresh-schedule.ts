@@ -19,7 +19,7 @@ export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   inventoryMs: 30 * 60_000,
   workers: 3,
   callsPerMinute: 60,
-  saveEveryMs: 5_000,
+  saveEveryMs: 1_000,
   health: DEFAULT_HEALTH_POLICY,
 };
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { NsightClient } from "../nsight/client";
 import { NsightError } from "../nsight/errors";
 import { UpstreamTracker } from "../nsight/upstream-health";
 import type { BackupSession, Client, ClientDevice } from "../types";
-import { FleetStore } from "./fleet-store";
+import { FleetStore, LEGACY_FILE } from "./fleet-store";
 import { FleetRefresher, type RefresherSource } from "./refresher";
 import type { FleetSnapshot } from "./types";
 
@@ -90,7 +90,7 @@ async function savedStateOfA(dir: string, expected: ExpectedAccount) {
   const { r } = refresherFor(clock, ACCOUNT_A, FleetStore.inDirectory(dir, expected));
   await r.discover();
   for (let next = r.pickNext(); next; next = r.pickNext()) await r.read(next.deviceId);
-  r.saveNow();
+  await r.saveNow();
   expect(r.snapshot().counts.failed).toBe(4);
   return r.snapshot();
 }
@@ -104,7 +104,7 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     const clock = { now: T0 + 60_000 };
     const store = FleetStore.inDirectory(dir, { server: US, keyHint: keyHint("key of B") });
     const { r, calls } = refresherFor(clock, ACCOUNT_B, store);
-    r.restore();
+    await r.restore();
 
     expect(r.snapshot()).toMatchObject({ total: 0, problems: [], clients: [] });
     expect(r.pickNext()).toBeNull();
@@ -113,16 +113,17 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     await r.confirmAccount();
     expect(calls).toEqual(["list_clients"]);
     expect(r.snapshot()).toMatchObject({ total: 0, problems: [], clients: [] });
-    expect(existsSync(store.path)).toBe(false);
-    expect(JSON.parse(readFileSync(store.setAsidePath, "utf8")).account.clientIds).toEqual(["101", "102", "103", "104"]);
+    expect(await store.accountOf("current")).toBeNull();
+    expect((await store.accountOf("set_aside"))?.clientIds).toEqual(["101", "102", "103", "104"]);
+    expect(await store.deviceIdsOf("set_aside")).toEqual(["10101", "10201", "10301", "10401"]);
     expect(r.nextDiscoveryAt()).toBe(clock.now);
 
     await r.discover();
     for (let next = r.pickNext(); next; next = r.pickNext()) await r.read(next.deviceId);
     expect(r.snapshot().clients.map((c) => c.name)).toEqual(["Bravo 201", "Bravo 202"]);
     expect(deviceIdsOf(r.snapshot())).toEqual(["20101", "20201"]);
-    r.saveNow();
-    expect(JSON.parse(readFileSync(store.path, "utf8")).account).toEqual({ server: US, clientIds: ["201", "202"], keyHint: keyHint("key of B") });
+    await r.saveNow();
+    expect(await store.accountOf("current")).toEqual({ server: US, clientIds: ["201", "202"], keyHint: keyHint("key of B") });
   });
 
   it("keeps the state through a key regenerated for the same account, showing it once list_clients confirms", async () => {
@@ -131,7 +132,7 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     const clock = { now: T0 + 60_000 };
     const answering = account(["102", "103", "104", "105"], "Alpha");
     const { r, calls } = refresherFor(clock, answering, FleetStore.inDirectory(dir, { server: US, keyHint: keyHint("regenerated key") }));
-    r.restore();
+    await r.restore();
     expect(r.snapshot().total).toBe(0);
 
     await r.confirmAccount();
@@ -148,7 +149,7 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     const before = await savedStateOfA(dir, expected);
     const clock = { now: T0 + 60_000 };
     const { r, calls, failListClients } = refresherFor(clock, ACCOUNT_A, FleetStore.inDirectory(dir, expected));
-    r.restore();
+    await r.restore();
     expect(calls).toEqual([]);
     expect(deviceIdsOf(r.snapshot())).toEqual(deviceIdsOf(before));
 
@@ -164,15 +165,16 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     const clock = { now: T0 + 60_000 };
     const store = FleetStore.inDirectory(dir, expected);
     const { r } = refresherFor(clock, ACCOUNT_B, store);
-    r.restore();
+    await r.restore();
     expect(r.snapshot().total).toBe(4);
     await r.confirmAccount();
     expect(r.snapshot()).toMatchObject({ total: 0, problems: [], clients: [] });
     expect(r.progress()).toMatchObject({ restoredAt: null, inventoryReadAt: null, fullPictureAt: null });
     expect(r.nextDiscoveryAt()).toBe(clock.now);
-    expect(existsSync(store.setAsidePath)).toBe(true);
-    r.stop();
-    expect(existsSync(store.path)).toBe(false);
+    expect(await store.accountOf("set_aside")).not.toBeNull();
+    await r.stop();
+    expect(await store.accountOf("current")).toBeNull();
+    expect(await store.deviceIdsOf("current")).toEqual([]);
   });
 
   it("judges a state saved before the account was recorded by its clients", async () => {
@@ -182,16 +184,18 @@ describe("FleetRefresher and the N-sight account of its saved state", () => {
     ] as const) {
       const dir = mkdtempSync(join(tmpdir(), "fleet-account-"));
       const before = await savedStateOfA(dir, { server: US, keyHint: null });
+      // As an earlier version kept it: one file, without the account, imported at the next start.
+      const { data } = await FleetStore.inDirectory(dir, { server: US, keyHint: null }).load();
+      const { account: _account, ...v2 } = data!;
+      writeFileSync(join(dir, LEGACY_FILE), JSON.stringify({ ...v2, version: 1 }));
       const store = FleetStore.inDirectory(dir, { server: US, keyHint: keyHint("key") });
-      const { account: _account, ...v2 } = JSON.parse(readFileSync(store.path, "utf8"));
-      writeFileSync(store.path, JSON.stringify({ ...v2, version: 1 }));
 
       const { r } = refresherFor({ now: T0 + 60_000 }, answering, store);
-      expect(r.restore().upstreamLastOkAt).toBeNull();
+      expect((await r.restore()).upstreamLastOkAt).toBeNull();
       expect(r.snapshot().total).toBe(0);
       await r.confirmAccount();
       expect(deviceIdsOf(r.snapshot())).toEqual(kept ? deviceIdsOf(before) : []);
-      expect(existsSync(store.setAsidePath)).toBe(!kept);
+      expect((await store.accountOf("set_aside")) !== null).toBe(!kept);
     }
   });
 });
@@ -248,7 +252,7 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     const a = refresherAgainst(simA, "key-a", FleetStore.inDirectory(dir, { server, keyHint: keyHint("key-a") }));
     await a.discover();
     await readSome(a, 20);
-    a.saveNow();
+    await a.saveNow();
     const devicesOfA = new Set(everyDevice(a));
     expect(devicesOfA.size).toBeGreaterThan(300);
     await simulators.splice(0)[0]!.close();
@@ -260,7 +264,7 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     const look = () => {
       for (const key of everyDevice(b)) seen.add(key);
     };
-    b.restore();
+    await b.restore();
     look();
     const watcher = setInterval(look, 2);
     try {
@@ -269,7 +273,7 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
       look();
     } finally {
       clearInterval(watcher);
-      b.stop();
+      await b.stop();
     }
 
     const devicesOfB = new Set(simB.fleet.devices.map((d) => deviceKey({ deviceId: d.id, name: d.name, clientId: d.clientId, clientName: simB.fleet.clientById.get(d.clientId)!.name })));
@@ -280,7 +284,7 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     const services = simB.stats().requests.map((r) => r.service);
     expect(services[0]).toBe("list_clients");
     expect(services.filter((s) => s === "list_devices_at_client")).toHaveLength(2 * simB.fleet.clients.length);
-    expect(existsSync(store.setAsidePath)).toBe(true);
+    expect(await store.accountOf("set_aside")).not.toBeNull();
   }, 60_000);
 
   it("a key regenerated for the same account keeps the state", async () => {
@@ -290,13 +294,13 @@ describe("FleetRefresher between two simulated N-sight accounts", () => {
     const before = refresherAgainst(sim, "old-key", FleetStore.inDirectory(dir, { server, keyHint: keyHint("old-key") }));
     await before.discover();
     await readSome(before, 60);
-    before.saveNow();
+    await before.saveNow();
     const problems = deviceIdsOf(before.snapshot());
     expect(problems.length).toBeGreaterThan(0);
 
     await sim.setFaults({ key: "new-key" });
     const after = refresherAgainst(sim, "new-key", FleetStore.inDirectory(dir, { server, keyHint: keyHint("new-key") }));
-    after.restore();
+    await after.restore();
     expect(after.snapshot().total).toBe(0);
     await after.confirmAccount();
     expect(deviceIdsOf(after.snapshot())).toEqual(problems);

@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NsightError } from "../nsight/errors";
 import { UpstreamTracker } from "../nsight/upstream-health";
 import type { BackupSession, Client, ClientDevice } from "../types";
-import { FleetStore } from "./fleet-store";
+import { openStore } from "../store/db";
+import { FleetStore, type FleetStateChanges } from "./fleet-store";
 import { FleetRefresher, type RefresherSource } from "./refresher";
 
 const HOUR = 3_600_000;
@@ -257,29 +258,69 @@ describe("FleetRefresher", () => {
     expect(r.nextDiscoveryAt()).toBe(T0);
   });
 
-  it("restores the saved state after a restart, and sets a damaged file aside", async () => {
+  it("writes only the devices changed since the last save, and the ones gone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fleet-"));
+    const writes: { changed: string[]; removed: string[] }[] = [];
+    const store = new (class extends FleetStore {
+      override async save(changes: FleetStateChanges): Promise<void> {
+        writes.push({ changed: changes.changed.map((d) => d.deviceId).sort(), removed: [...changes.removed] });
+        await super.save(changes);
+      }
+    })(openStore(dir), { server: "https://www.systemmonitor.us", keyHint: "hint" });
+    const clock = { now: T0 };
+    const r = refresher(clock, histories, store).r;
+    await r.discover();
+    await readEverything(r, clock.now);
+    await r.saveNow();
+    clock.now += HOUR;
+    await r.read("12");
+    await r.discover();
+    await r.saveNow();
+    DEVICES["2"] = [];
+    try {
+      await r.discover();
+    } finally {
+      DEVICES["2"] = [device("21", "2")];
+    }
+    await r.saveNow();
+    await r.saveNow();
+    expect(writes).toEqual([
+      { changed: ["11", "12", "13", "21"], removed: [] },
+      { changed: ["12"], removed: [] },
+      { changed: [], removed: ["21"] },
+    ]);
+    const restored = refresher(clock, histories, store).r;
+    await restored.restore();
+    expect(restored.snapshot().total).toBe(3);
+    expect(restored.device("12")?.readAt).toBe(new Date(clock.now).toISOString());
+    await store.close();
+  });
+
+  it("restores the saved state after a restart, skipping a damaged device row", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fleet-"));
     const store = FleetStore.inDirectory(dir, { server: "https://www.systemmonitor.us", keyHint: "hint of the same key" });
     const clock = { now: T0 };
     const first = refresher(clock, histories, store).r;
     await first.discover();
     await readEverything(first, clock.now);
-    first.saveNow();
+    await first.saveNow();
     const before = first.snapshot();
 
     const second = refresher(clock, histories, store).r;
-    second.restore();
+    await second.restore();
     const after = second.snapshot();
     expect(after.counts).toEqual(before.counts);
     expect(after.problems).toEqual(before.problems);
     expect(after.progress.restoredAt).toBe(new Date(T0).toISOString());
 
-    writeFileSync(store.path, '{"version":1,"devices":[{"deviceId":');
+    const damaged = before.problems[0]!.deviceId;
+    const db = await openStore(dir);
+    await db.updateTable("fleet_devices").set({ body: '{"deviceId":' }).where("device_id", "=", damaged).execute();
+    await db.destroy();
     const third = refresher(clock, histories, store).r;
-    third.restore();
-    expect(third.snapshot().total).toBe(0);
-    expect(existsSync(store.path)).toBe(false);
-    expect(readdirSync(dir).some((f) => f.includes("damaged"))).toBe(true);
+    await third.restore();
+    expect(third.snapshot().total).toBe(before.total - 1);
+    expect(third.device(damaged)).toBeUndefined();
   });
 });
 

@@ -54,6 +54,10 @@ export class FleetRefresher {
   private dirty = false;
   private readonly waiters = new Set<() => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Devices to write at the next save: the store gets what changed, never the whole fleet. */
+  private readonly changed = new Set<string>();
+  private readonly removed = new Set<string>();
+  private saving: Promise<void> = Promise.resolve();
   private readonly log: NonNullable<RefresherOptions["log"]>;
   private version = 0;
   private readonly snapshots = new Map<string, FleetSnapshot>();
@@ -64,11 +68,12 @@ export class FleetRefresher {
     this.log = options.log ?? (() => undefined);
   }
 
-  restore(): { upstreamLastOkAt: string | null } {
+  async restore(): Promise<{ upstreamLastOkAt: string | null }> {
     const store = this.options.store;
     if (!store) return { upstreamLastOkAt: null };
-    const { data, problem, confirmation } = store.load();
+    const { data, problem, confirmation, skipped } = await store.load();
     if (problem) this.log("warn", "fleet.store_set_aside", { problem });
+    if (skipped) this.log("warn", "fleet.store_rows_skipped", { skipped });
     if (!data) return { upstreamLastOkAt: null };
     this.unconfirmed = data.account;
     if (confirmation === "hold") {
@@ -111,9 +116,13 @@ export class FleetRefresher {
     this.fullPictureAt = null;
     this.restoredAt = null;
     this.dirty = false;
+    this.changed.clear();
+    this.removed.clear();
     this.version++;
-    store.setAsideAccount();
-    this.log("warn", "fleet.account_changed", { setAside: store.setAsidePath, clients: clients.length });
+    // In the save chain: a write already under way lands before the rows move aside, never after.
+    this.saving = this.saving.then(() => store.setAsideAccount());
+    await this.saving;
+    this.log("warn", "fleet.account_changed", { clients: clients.length });
   }
 
   start(): void {
@@ -123,11 +132,12 @@ export class FleetRefresher {
     for (let i = 0; i < this.policy.workers; i++) void this.workerLoop();
   }
 
-  stop(): void {
+  /** Resolves once the last changes are written. */
+  stop(): Promise<void> {
     this.running = false;
     this.stopped = true;
     this.poke();
-    this.saveNow();
+    return this.saveNow();
   }
 
   /** One build per change and per 5 s, however many viewers poll: overdue states move with the clock. */
@@ -213,7 +223,12 @@ export class FleetRefresher {
     await Promise.all(Array.from({ length: Math.max(1, this.policy.workers) }, worker));
     const everyListFailed = clients.length > 0 && unlisted.size === clients.length;
     if (!this.stopped && !everyListFailed) {
-      for (const [id, d] of [...this.devices]) if (!seen.has(id) && !unlisted.has(d.clientId)) this.devices.delete(id);
+      for (const [id, d] of [...this.devices]) {
+        if (seen.has(id) || unlisted.has(d.clientId)) continue;
+        this.devices.delete(id);
+        this.changed.delete(id);
+        this.removed.add(id);
+      }
       this.inventoryReadAt = this.now();
       this.noteFullPicture();
       this.markDirty();
@@ -248,8 +263,10 @@ export class FleetRefresher {
     const updated: StoredDevice = { ...base, name: d.name, type: d.type, clientId: d.clientId, clientName, siteId: d.siteId, siteName: d.siteName, backupEnabled: d.backupEnabled };
     if (!d.backupEnabled && updated.state !== "off") Object.assign(updated, { state: "off", stateChangedAt: iso(this.now()) });
     if (d.backupEnabled && updated.state === "off") Object.assign(updated, { state: "unknown", readAt: null });
+    // Each rediscovery lists every device: only what it changed is written.
+    if (existing && sameInventory(existing, updated)) return;
     this.devices.set(d.deviceId, updated);
-    this.markDirty();
+    this.markDirty(d.deviceId);
   }
 
   pickNext(now = this.now()): StoredDevice | null {
@@ -270,7 +287,7 @@ export class FleetRefresher {
         const message = isNsightError(error) && error.kind === "not_found" ? "N-sight no longer knows this device." : describe(error);
         this.devices.set(deviceId, { ...current, readError: message });
         this.noteFullPicture();
-        this.markDirty();
+        this.markDirty(deviceId);
       }
       // N-sight down is not the device's fault: retry as soon as calls may go out; a device that stalls alone waits.
       if (isNsightError(error) && isOutageSign(error) && this.options.source.upstream().status === "failing") this.attempted.delete(deviceId);
@@ -316,7 +333,7 @@ export class FleetRefresher {
     };
     this.devices.set(deviceId, next);
     this.noteFullPicture();
-    this.markDirty();
+    this.markDirty(deviceId);
   }
 
   private noteFullPicture(): void {
@@ -400,33 +417,65 @@ export class FleetRefresher {
     for (const wake of [...this.waiters]) wake();
   }
 
-  private markDirty(): void {
+  private markDirty(deviceId?: string): void {
     this.version++;
     this.dirty = true;
+    if (deviceId !== undefined) {
+      this.changed.add(deviceId);
+      this.removed.delete(deviceId);
+    }
     if (!this.options.store || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
-      this.saveNow();
+      void this.saveNow();
     }, this.policy.saveEveryMs);
     this.saveTimer.unref?.();
   }
 
-  saveNow(): void {
-    if (!this.options.store || !this.dirty) return;
+  /** Writes what changed since the last save in one transaction; saves run one after another. */
+  saveNow(): Promise<void> {
+    this.saving = this.saving.then(() => this.writeChanges());
+    return this.saving;
+  }
+
+  private async writeChanges(): Promise<void> {
+    const store = this.options.store;
+    if (!store || !this.dirty) return;
     this.dirty = false;
+    const changedIds = [...this.changed];
+    const removedIds = [...this.removed];
+    this.changed.clear();
+    this.removed.clear();
     try {
-      this.options.store.save({
+      await store.save({
         clients: this.clients,
-        devices: [...this.devices.values()],
+        changed: changedIds.flatMap((id) => this.devices.get(id) ?? []),
+        removed: removedIds,
         inventoryReadAt: this.inventoryReadAt === null ? null : iso(this.inventoryReadAt),
         fullPictureAt: this.fullPictureAt === null ? null : iso(this.fullPictureAt),
         upstreamLastOkAt: this.options.source.upstream().lastOkAt,
       });
     } catch (error) {
       this.dirty = true;
+      for (const id of changedIds) if (this.devices.has(id) && !this.removed.has(id)) this.changed.add(id);
+      for (const id of removedIds) if (!this.devices.has(id) && !this.changed.has(id)) this.removed.add(id);
       this.log("error", "fleet.save_failed", { error: describe(error) });
     }
   }
+}
+
+function sameInventory(a: StoredDevice, b: StoredDevice): boolean {
+  return (
+    a.name === b.name &&
+    a.type === b.type &&
+    a.clientId === b.clientId &&
+    a.clientName === b.clientName &&
+    a.siteId === b.siteId &&
+    a.siteName === b.siteName &&
+    a.backupEnabled === b.backupEnabled &&
+    a.state === b.state &&
+    a.readAt === b.readAt
+  );
 }
 
 const RECENT_SESSIONS = 6;

@@ -2,11 +2,12 @@ import "server-only";
 import { isConfigError } from "../config";
 import { describeError, log } from "../log";
 import { startAlerts } from "./alerts";
-import { getFleet } from "./fleet";
+import { fleetRestored, getFleet } from "./fleet";
 
-export function startFleetAtBoot(): void {
+export async function startFleetAtBoot(): Promise<void> {
   try {
     const fleet = getFleet();
+    await fleetRestored();
     // Alerts judge what the refresher reads, so they start with it and never without it.
     startAlerts(fleet).catch((error: unknown) => log("error", "alerts.not_started", { error: isConfigError(error) ? error.message : describeError(error) }));
   } catch (error) {

@@ -4,12 +4,14 @@ import { readClientDevices, readClients, readDeviceSessions } from "../data/cach
 import { FleetStore } from "../fleet/fleet-store";
 import { FleetRefresher } from "../fleet/refresher";
 import { DEFAULT_HEALTH_POLICY } from "../health/backup-health";
-import { log } from "../log";
+import { describeError, log } from "../log";
 import { keyHint, normaliseServer } from "../nsight/account";
+import { getStore } from "../store/db";
 import { getRuntime } from "./nsight";
 
 const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
-type GlobalWithFleet = typeof globalThis & { [FLEET]?: FleetRefresher };
+const RESTORED = Symbol.for("nsight-backup-dashboard.fleet-restored");
+type GlobalWithFleet = typeof globalThis & { [FLEET]?: FleetRefresher; [RESTORED]?: Promise<void> };
 
 function createFleet(): FleetRefresher {
   const runtime = getRuntime();
@@ -43,13 +45,16 @@ function createFleet(): FleetRefresher {
       callsPerMinute: config.callsPerMinute,
       health: { ...DEFAULT_HEALTH_POLICY, maxAgeMs: config.healthMaxAgeMs },
     },
-    store: FleetStore.inDirectory(dataDir, { server: normaliseServer(config.nsightBaseUrl), keyHint: keyHint(config.apiKey) }),
+    store: new FleetStore(getStore(), { server: normaliseServer(config.nsightBaseUrl), keyHint: keyHint(config.apiKey) }, dataDir),
     log,
   });
-  const { upstreamLastOkAt } = refresher.restore();
-  runtime.upstream.restore(upstreamLastOkAt);
-  refresher.start();
-  const stop = () => refresher.stop();
+  (globalThis as GlobalWithFleet)[RESTORED] = refresher
+    .restore()
+    .then(({ upstreamLastOkAt }) => runtime.upstream.restore(upstreamLastOkAt))
+    // Without its last state the fleet is read afresh: slower to a full picture, never wrong.
+    .catch((error: unknown) => log("error", "fleet.restore_failed", { error: describeError(error) }))
+    .finally(() => refresher.start());
+  const stop = () => void refresher.stop();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   process.once("beforeExit", stop);
@@ -60,6 +65,12 @@ export function getFleet(): FleetRefresher {
   const g = globalThis as GlobalWithFleet;
   g[FLEET] ??= createFleet();
   return g[FLEET];
+}
+
+/** Resolves once the last known state is back from the store (the boot waits for it before serving). */
+export function fleetRestored(): Promise<void> {
+  getFleet();
+  return (globalThis as GlobalWithFleet)[RESTORED] ?? Promise.resolve();
 }
 
 export function runningFleet(): FleetRefresher | undefined {

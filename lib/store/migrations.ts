@@ -284,6 +284,33 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("share_links_creator").on("share_links").column("created_by").execute();
     },
   },
+  // The fleet refresher's state: one row per device, written as each is read; slot "set_aside" holds another account's last state.
+  "008_fleet_state": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("fleet_devices")
+        .addColumn("slot", "text", (c) => c.notNull())
+        .addColumn("device_id", "text", (c) => c.notNull())
+        .addColumn("client_id", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("fleet_devices_pk", ["slot", "device_id"])
+        .execute();
+      await db.schema.createIndex("fleet_devices_client").on("fleet_devices").columns(["slot", "client_id"]).execute();
+      await db.schema.createIndex("fleet_devices_state").on("fleet_devices").columns(["slot", "state"]).execute();
+      await db.schema
+        .createTable("fleet_meta")
+        .addColumn("slot", "text", (c) => c.primaryKey())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("fleet_meta").ifExists().execute();
+      await db.schema.dropTable("fleet_devices").ifExists().execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -19,6 +19,8 @@ export interface Database {
   delivery_attempts: DeliveryAttemptsTable;
   snoozes: SnoozesTable;
   maintenance_windows: MaintenanceWindowsTable;
+  fleet_devices: FleetDevicesTable;
+  fleet_meta: FleetMetaTable;
 }
 
 export interface UsersTable {
@@ -236,4 +238,23 @@ export interface MaintenanceWindowsTable {
   created_by: string | null;
   created_by_name: string;
   created_at: number;
+}
+
+export interface FleetDevicesTable {
+  /** "current", or "set_aside" for the last state of another N-sight account. */
+  slot: string;
+  device_id: string;
+  client_id: string;
+  /** The device's health state, for paging and counting without reading the body. */
+  state: string;
+  /** JSON of the device as the refresher keeps it (lib/fleet/fleet-store.ts). */
+  body: string;
+  updated_at: number;
+}
+
+export interface FleetMetaTable {
+  slot: string;
+  /** JSON: the account the state was read from, its clients and the fleet's own times. */
+  body: string;
+  updated_at: number;
 }

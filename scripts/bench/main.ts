@@ -5,6 +5,7 @@ process.env.NEXT_DIST_DIR ??= ".next-bench";
 import { benchDevicePage } from "./device-page";
 import { benchFleet, benchSoak, benchViewers } from "./fleet";
 import { benchFleetAnswer } from "./fleet-answer";
+import { benchFleetStore } from "./fleet-store";
 import { benchLoad } from "./load";
 import { benchParse } from "./parse";
 import { benchSignIn } from "./sign-in";
@@ -19,6 +20,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   soak: benchSoak,
   "sign-in": benchSignIn,
   "fleet-answer": benchFleetAnswer,
+  "fleet-store": benchFleetStore,
   // Over an hour at 60 calls a minute: last.
   fleet: benchFleet,
 };

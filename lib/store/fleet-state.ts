@@ -1,0 +1,102 @@
+import "server-only";
+import type { Store } from "./db";
+
+/** "current": the account in use; "set_aside": the last state of another account, replaced by the next one set aside. */
+export type FleetStateSlot = "current" | "set_aside";
+
+export interface FleetDeviceRow {
+  deviceId: string;
+  clientId: string;
+  state: string;
+  body: string;
+}
+
+export interface FleetStateChanges {
+  /** null: the meta row is unchanged. */
+  meta: string | null;
+  upserts: readonly FleetDeviceRow[];
+  removed: readonly string[];
+  at: number;
+}
+
+// Kept well under SQLite's and PostgreSQL's limits on bound parameters per statement.
+const ROWS_PER_STATEMENT = 1_000;
+
+export async function readFleetMeta(db: Store, slot: FleetStateSlot): Promise<string | null> {
+  const row = await db.selectFrom("fleet_meta").select("body").where("slot", "=", slot).executeTakeFirst();
+  return row?.body ?? null;
+}
+
+export async function readFleetDevices(db: Store, slot: FleetStateSlot): Promise<{ deviceId: string; body: string }[]> {
+  return db.selectFrom("fleet_devices").select(["device_id as deviceId", "body"]).where("slot", "=", slot).execute();
+}
+
+/** The rows changed since the last write, in one transaction: a restart sees all of them or none. */
+export async function writeFleetChanges(db: Store, changes: FleetStateChanges): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await upsertDevices(trx, "current", changes.upserts, changes.at);
+    for (let i = 0; i < changes.removed.length; i += ROWS_PER_STATEMENT) {
+      const ids = changes.removed.slice(i, i + ROWS_PER_STATEMENT);
+      await trx.deleteFrom("fleet_devices").where("slot", "=", "current").where("device_id", "in", ids).execute();
+    }
+    if (changes.meta !== null) await upsertMeta(trx, "current", changes.meta, changes.at);
+  });
+}
+
+/** Replaces the current state whole: only for importing a state kept before the store held it. */
+export async function replaceFleetState(db: Store, meta: string, devices: readonly FleetDeviceRow[], at: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("fleet_devices").where("slot", "=", "current").execute();
+    await upsertDevices(trx, "current", devices, at);
+    await upsertMeta(trx, "current", meta, at);
+  });
+}
+
+/** Another account's state is moved out of sight, replacing any set aside before, so they never pile up. */
+export async function setFleetStateAside(db: Store): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("fleet_devices").where("slot", "=", "set_aside").execute();
+    await trx.deleteFrom("fleet_meta").where("slot", "=", "set_aside").execute();
+    await trx.updateTable("fleet_devices").set({ slot: "set_aside" }).where("slot", "=", "current").execute();
+    await trx.updateTable("fleet_meta").set({ slot: "set_aside" }).where("slot", "=", "current").execute();
+  });
+}
+
+export async function clearFleetState(db: Store, slot: FleetStateSlot): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("fleet_devices").where("slot", "=", slot).execute();
+    await trx.deleteFrom("fleet_meta").where("slot", "=", slot).execute();
+  });
+}
+
+export async function deleteFleetDevices(db: Store, slot: FleetStateSlot, deviceIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < deviceIds.length; i += ROWS_PER_STATEMENT) {
+    await db.deleteFrom("fleet_devices").where("slot", "=", slot).where("device_id", "in", deviceIds.slice(i, i + ROWS_PER_STATEMENT)).execute();
+  }
+}
+
+async function upsertDevices(db: Store, slot: FleetStateSlot, devices: readonly FleetDeviceRow[], at: number): Promise<void> {
+  for (let i = 0; i < devices.length; i += ROWS_PER_STATEMENT) {
+    const values = devices.slice(i, i + ROWS_PER_STATEMENT).map((d) => ({ slot, device_id: d.deviceId, client_id: d.clientId, state: d.state, body: d.body, updated_at: at }));
+    await db
+      .insertInto("fleet_devices")
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(["slot", "device_id"]).doUpdateSet((eb) => ({
+          client_id: eb.ref("excluded.client_id"),
+          state: eb.ref("excluded.state"),
+          body: eb.ref("excluded.body"),
+          updated_at: eb.ref("excluded.updated_at"),
+        })),
+      )
+      .execute();
+  }
+}
+
+async function upsertMeta(db: Store, slot: FleetStateSlot, body: string, at: number): Promise<void> {
+  await db
+    .insertInto("fleet_meta")
+    .values({ slot, body, updated_at: at })
+    .onConflict((oc) => oc.column("slot").doUpdateSet({ body, updated_at: at }))
+    .execute();
+}
