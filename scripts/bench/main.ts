@@ -4,6 +4,7 @@ process.env.NEXT_DIST_DIR ??= ".next-bench";
 
 import { benchDevicePage } from "./device-page";
 import { benchFleet, benchSoak, benchViewers } from "./fleet";
+import { benchFleet50k } from "./fleet-50k";
 import { benchLoad } from "./load";
 import { benchParse } from "./parse";
 import { benchSignIn } from "./sign-in";
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   load: benchLoad,
   soak: benchSoak,
   "sign-in": benchSignIn,
+  "fleet-50k": benchFleet50k,
   // Over an hour at 60 calls a minute: last.
   fleet: benchFleet,
 };
