@@ -62,13 +62,22 @@ describe("MinHeap", () => {
 });
 
 describe("RefreshQueue against the scan of every device", () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])("picks what pickNextDevice picks on a random fleet and clock (seed %i)", (seed) => {
+  it.each([
+    [1, POLICY],
+    [2, POLICY],
+    [3, POLICY],
+    [4, POLICY],
+    [5, POLICY],
+    [6, { ...POLICY, minRereadMs: 90_000 }],
+    [7, { ...POLICY, minRereadMs: 90_000 }],
+    [8, { ...POLICY, dueWatchMs: 20 * MIN }],
+  ])("picks what pickNextDevice picks on a random fleet and clock (seed %i)", (seed, policy) => {
     const rnd = random(seed);
     let now = T;
     const devices = new Map<string, StoredDevice>();
     const attempted = new Map<string, number>();
     const busy = new Set<string>();
-    const queue = new RefreshQueue(POLICY, (id) => attempted.get(id));
+    const queue = new RefreshQueue(policy, (id) => attempted.get(id));
     const set = (d: StoredDevice) => {
       devices.set(d.deviceId, d);
       queue.update(d);
@@ -78,7 +87,7 @@ describe("RefreshQueue against the scan of every device", () => {
     for (let step = 0; step < 1_500; step++) {
       now += Math.floor(rnd() * 4 * MIN);
       const isBusy = (id: string) => busy.has(id);
-      const expected = pickNextDevice(devices.values(), now, POLICY, (id) => attempted.get(id), isBusy);
+      const expected = pickNextDevice(devices.values(), now, policy, (id) => attempted.get(id), isBusy);
       const got = queue.pick(now, isBusy);
       expect(got?.deviceId ?? null, `seed ${seed} step ${step}`).toBe(expected?.deviceId ?? null);
       const roll = rnd();

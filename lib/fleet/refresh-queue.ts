@@ -141,7 +141,7 @@ export class RefreshQueue {
       const rank = readRank(entry.device, now, this.lastAttemptAt(top.deviceId), this.policy);
       if (rank !== top.rank) {
         this.ready.pop();
-        // Better now: promotion queued that entry already. Worse or none: the clock was turned back.
+        // Better now: promotion queued that entry already. Worse or none (a watch ended, or the clock was turned back): placed afresh.
         if (rank === null || rank > top.rank) this.place(entry, now);
         continue;
       }
@@ -178,17 +178,22 @@ export class RefreshQueue {
     return points.length > 0 ? Math.min(...points) : -Infinity;
   }
 
-  /** The times readRank can change for this device as the clock alone moves. */
+  /** Every time readRank can change for this device as the clock alone moves (a few more do no harm). */
   private changePoints(d: StoredDevice): number[] {
+    const { minRereadMs, rereadMs, dueRetryMs, dueWatchMs } = this.policy;
     const attempt = this.lastAttemptAt(d.deviceId);
-    const gates = [-Infinity];
-    if (attempt !== undefined) gates.push(attempt + this.policy.minRereadMs);
-    if (!d.readAt) return [Math.max(...gates)];
-    const readAt = Date.parse(d.readAt);
-    gates.push(readAt + this.policy.minRereadMs);
-    const gate = Math.max(...gates);
-    const points = [gate, Math.max(gate, readAt + this.policy.rereadMs)];
-    if (d.nextBackupDueAt) points.push(Math.max(gate, Date.parse(d.nextBackupDueAt)));
+    const readAt = d.readAt ? Date.parse(d.readAt) : null;
+    const due = readAt !== null && d.nextBackupDueAt ? Date.parse(d.nextBackupDueAt) : null;
+    const gaps = [minRereadMs];
+    if (readAt !== null && due !== null) gaps.push(Math.min(minRereadMs, Math.max(dueRetryMs, readAt - due)));
+    const points: number[] = [];
+    for (const gap of gaps) {
+      if (attempt !== undefined) points.push(attempt + gap);
+      if (readAt !== null) points.push(readAt + gap);
+    }
+    if (readAt === null) return points.length > 0 ? points : [-Infinity];
+    points.push(readAt + rereadMs);
+    if (due !== null) points.push(due, due + dueWatchMs);
     return points.filter((at) => !Number.isNaN(at));
   }
 
