@@ -294,3 +294,56 @@ describe("SwrCache", () => {
     });
   });
 });
+
+describe("SwrCache: what background loads keep", () => {
+  const HISTORY = 90;
+  const history = (id: number) => Array.from({ length: HISTORY }, (_, i) => `${id}:${i}`);
+  const weigh = (list: string[]) => list.length;
+  const sessions = (id: number) => `list_mob_sessions?deviceid=${id}`;
+
+  it("a fleet larger than the bound, read in the background, leaves the history a viewer read cached", async () => {
+    const cache = cacheWith({ maxWeight: 100 * HISTORY });
+    const viewed = vi.fn(async () => history(1));
+    await cache.get(sessions(1), { ttlMs: 90_000, load: viewed, weigh });
+    for (let id = 2; id <= 1_000; id++) await cache.get(sessions(id), { ttlMs: 90_000, load: async () => history(id), weigh, background: true });
+    expect(cache.weight).toBeLessThanOrEqual(100 * HISTORY);
+    expect(cache.peek(sessions(1))).toBeDefined();
+    await cache.get(sessions(1), { ttlMs: 90_000, load: viewed, weigh });
+    expect(viewed).toHaveBeenCalledTimes(1);
+    // The background's own reads are still cached, newest first, for a viewer who comes next.
+    expect(cache.peek(sessions(1_000))).toBeDefined();
+    expect(cache.peek(sessions(2))).toBeUndefined();
+  });
+
+  it("a viewer asking while the refresher reads the same device shares its call, and the value is then kept as the viewer's", async () => {
+    const cache = cacheWith({ maxWeight: 100 * HISTORY });
+    const call = deferred<string[]>();
+    const load = vi.fn(() => call.promise);
+    const background = cache.get(sessions(1), { ttlMs: 90_000, load, weigh, background: true });
+    const viewer = cache.get(sessions(1), { ttlMs: 90_000, load, weigh });
+    call.resolve(history(1));
+    expect((await viewer).value).toEqual((await background).value);
+    expect(load).toHaveBeenCalledTimes(1);
+    for (let id = 2; id <= 1_000; id++) await cache.get(sessions(id), { ttlMs: 90_000, load: async () => history(id), weigh, background: true });
+    expect(cache.peek(sessions(1))).toBeDefined();
+  });
+
+  it("a viewer reading what the refresher cached costs no call and keeps it from then on", async () => {
+    const cache = cacheWith({ maxWeight: 100 * HISTORY });
+    const load = vi.fn(async () => history(1));
+    await cache.get(sessions(1), { ttlMs: 90_000, load, weigh, background: true });
+    await cache.get(sessions(1), { ttlMs: 90_000, load, weigh });
+    expect(load).toHaveBeenCalledTimes(1);
+    for (let id = 2; id <= 1_000; id++) await cache.get(sessions(id), { ttlMs: 90_000, load: async () => history(id), weigh, background: true });
+    expect(cache.peek(sessions(1))).toBeDefined();
+  });
+
+  it("the refresher renewing a history a viewer read keeps it the viewer's", async () => {
+    const cache = cacheWith({ maxWeight: 100 * HISTORY });
+    await cache.get(sessions(1), { ttlMs: 90_000, load: async () => history(1), weigh });
+    vi.advanceTimersByTime(90_001);
+    await cache.get(sessions(1), { ttlMs: 90_000, load: async () => history(1), weigh, background: true });
+    for (let id = 2; id <= 1_000; id++) await cache.get(sessions(id), { ttlMs: 90_000, load: async () => history(id), weigh, background: true });
+    expect(cache.peek(sessions(1))?.stale).toBe(false);
+  });
+});

@@ -18,6 +18,8 @@ export interface LoadOptions<T> {
   /** A refusal meant for the one who started the load (its share of the budget was used): no failure hold, and those who joined load for themselves. */
   refusedForAsker?: (error: unknown) => boolean;
   forceRefresh?: boolean;
+  /** Nobody waits for the value (the fleet refresher): it is cached to be evicted before anything people read, and reading it moves nothing. */
+  background?: boolean;
 }
 
 export interface SwrCacheOptions {
@@ -45,6 +47,7 @@ interface Flight {
   controller: AbortController;
   waiting: number;
   wanted: boolean;
+  forPeople: boolean;
 }
 
 export class LoadCancelledError extends Error {
@@ -57,6 +60,8 @@ export class LoadCancelledError extends Error {
 export class SwrCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Flight>();
+  /** Keys only background loads have asked for, oldest first: evicted before any other. */
+  private readonly backgroundOnly = new Set<string>();
   private totalWeight = 0;
   private readonly now: () => number;
 
@@ -82,14 +87,14 @@ export class SwrCache {
     const entry = this.entries.get(key);
     const now = this.now();
     if (entry && entry.expiresAt > now && !options.forceRefresh) {
-      this.touch(key, entry);
+      if (!options.background) this.touch(key, entry);
       if (entry.kind === "error") throw entry.error;
       return { value: entry.value as T, fetchedAt: entry.fetchedAt, stale: false };
     }
 
     const previous = entry?.kind === "value" ? entry : undefined;
     if (previous?.failures && previous.failures.retryAt > now && !options.forceRefresh && !this.inFlight.has(key)) {
-      this.touch(key, previous);
+      if (!options.background) this.touch(key, previous);
       return { value: previous.value as T, fetchedAt: previous.fetchedAt, stale: true, refreshError: previous.failures.error };
     }
     options.signal?.throwIfAborted();
@@ -150,12 +155,15 @@ export class SwrCache {
 
   clear(): void {
     this.entries.clear();
+    this.backgroundOnly.clear();
     this.totalWeight = 0;
   }
 
   private async load<T>(key: string, options: LoadOptions<T>): Promise<Entry> {
     for (;;) {
       const joined = this.inFlight.get(key);
+      // A person joining the refresher's call shares it, and its value is then kept as theirs.
+      if (joined && !options.background) joined.forPeople = true;
       const flight = joined ?? this.start(key, options);
       try {
         return await this.waitFor(flight, options.signal);
@@ -192,14 +200,14 @@ export class SwrCache {
         const fetchedAt = this.now();
         const weight = Math.max(1, options.weigh?.(value) ?? 1);
         const entry: Entry = { kind: "value", value, fetchedAt, expiresAt: fetchedAt + options.ttlMs, weight };
-        this.store(key, entry);
+        this.store(key, entry, flight.forPeople);
         return entry;
       } catch (error) {
         if (error instanceof LoadCancelledError) throw error;
         if (options.cacheError?.(error)) {
           const fetchedAt = this.now();
           const entry: Entry = { kind: "error", error, fetchedAt, expiresAt: fetchedAt + options.ttlMs, weight: 1 };
-          this.store(key, entry);
+          this.store(key, entry, flight.forPeople);
           return entry;
         }
         if (!options.refusedForAsker?.(error)) this.holdAfterFailure(key, error, options.ttlMs);
@@ -208,7 +216,7 @@ export class SwrCache {
         if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
       }
     });
-    const flight: Flight = { promise, controller, waiting: 0, wanted: false };
+    const flight: Flight = { promise, controller, waiting: 0, wanted: false, forPeople: !options.background };
     this.inFlight.set(key, flight);
     // The caller may have gone (served stale); never leave a rejection unhandled.
     promise.catch(() => undefined);
@@ -223,27 +231,43 @@ export class SwrCache {
     entry.failures = { count, retryAt: this.now() + holdMs, error };
   }
 
-  private store(key: string, entry: Entry): void {
+  private store(key: string, entry: Entry, forPeople: boolean): void {
     const old = this.entries.get(key);
+    // A value people read stays theirs when the refresher renews it.
+    const backgroundOnly = !forPeople && (!old || this.backgroundOnly.has(key));
     if (old) {
       this.totalWeight -= old.weight;
       this.entries.delete(key);
     }
     this.entries.set(key, entry);
     this.totalWeight += entry.weight;
+    this.backgroundOnly.delete(key);
+    if (backgroundOnly) this.backgroundOnly.add(key);
     this.evictBeyondBound(key);
   }
 
   private evictBeyondBound(keep: string): void {
-    for (const [oldKey, oldEntry] of this.entries) {
-      if (this.totalWeight <= this.options.maxWeight || oldKey === keep) break;
-      this.entries.delete(oldKey);
-      this.totalWeight -= oldEntry.weight;
+    for (const oldKey of this.backgroundOnly) {
+      if (this.totalWeight <= this.options.maxWeight) return;
+      if (oldKey !== keep) this.evict(oldKey);
     }
+    for (const oldKey of this.entries.keys()) {
+      if (this.totalWeight <= this.options.maxWeight || oldKey === keep) break;
+      this.evict(oldKey);
+    }
+  }
+
+  private evict(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.backgroundOnly.delete(key);
+    this.totalWeight -= entry.weight;
   }
 
   private touch(key: string, entry: Entry): void {
     this.entries.delete(key);
     this.entries.set(key, entry);
+    this.backgroundOnly.delete(key);
   }
 }

@@ -38,6 +38,8 @@ async function readCachedList<T extends readonly unknown[]>(
     load: (signal) => load({ priority: call.priority, asker: call.asker, signal }),
     weigh: (list) => list.length,
     cacheError: cacheUnknownId ? isUnknownId : undefined,
+    // The refresher needs health, not the history: what it reads must not push out what people look at.
+    background: call.priority === "background",
   });
   return fromHit(hit);
 }

@@ -63,15 +63,15 @@ function stored(deviceId: string, over: Partial<StoredDevice> = {}): StoredDevic
 }
 
 describe("nextBackupDue", () => {
-  it("is the soonest plugin's last start + rhythm + last duration + 10 minutes of recording grace", () => {
+  it("is the soonest plugin's last start + rhythm + last duration + 3 minutes of recording grace", () => {
     const daily = plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR });
     const hourly = plugin({ plugin: "MsSql", lastStart: at(T + 5 * MIN), lastEnd: at(T + 7 * MIN), intervalMs: HOUR });
-    // hourly: 12:05 + 1 h + 2 min + 10 min = 13:17
-    expect(nextBackupDue(health([daily, hourly]))).toBe(Date.parse("2026-11-30T13:17:00.000Z"));
+    // hourly: 12:05 + 1 h + 2 min + 3 min = 13:10
+    expect(nextBackupDue(health([daily, hourly]))).toBe(Date.parse("2026-11-30T13:10:00.000Z"));
   });
 
   it("counts no duration for a session without an end, and knows nothing without a start", () => {
-    expect(nextBackupDue(health([plugin({ lastStart: at(T), intervalMs: 2 * HOUR })]))).toBe(T + 2 * HOUR + 10 * MIN);
+    expect(nextBackupDue(health([plugin({ lastStart: at(T), intervalMs: 2 * HOUR })]))).toBe(T + 2 * HOUR + 3 * MIN);
     expect(nextBackupDue(health([plugin({})]))).toBeNull();
   });
 });
@@ -100,8 +100,28 @@ describe("readRank", () => {
 
   it("reads a device whose next backup should be recorded since the last read before problems and stale ones", () => {
     expect(readRank(read(20, { nextBackupDueAt: at(T - 5 * MIN) }), T, undefined, POLICY)).toBe(1);
-    expect(readRank(read(20, { nextBackupDueAt: at(T - 30 * MIN) }), T, undefined, POLICY)).toBeNull();
     expect(readRank(read(20, { nextBackupDueAt: at(T + 5 * MIN) }), T, undefined, POLICY)).toBeNull();
+    // Not read since it was due, however long ago: still first.
+    expect(readRank(read(5 * 60, { nextBackupDueAt: at(T - 4 * HOUR) }), T, undefined, POLICY)).toBe(1);
+  });
+
+  it("watches a device whose backup is due but not yet listed: re-read after 5 minutes, then as long again as it was watched, for 2 hours", () => {
+    const due = T - 30 * MIN;
+    const watched = (readAfterDue: number, now: number) => readRank(stored("d", { readAt: at(due + readAfterDue * MIN), nextBackupDueAt: at(due) }), now, due + readAfterDue * MIN, POLICY);
+    expect(watched(0, due + 4 * MIN)).toBeNull();
+    expect(watched(0, due + 5 * MIN)).toBe(1);
+    expect(watched(5, due + 10 * MIN)).toBe(1);
+    expect(watched(10, due + 19 * MIN)).toBeNull();
+    expect(watched(10, due + 20 * MIN)).toBe(1);
+    // Never longer than the minimum re-read time, and nothing more once the watch is over.
+    expect(watched(40, due + 55 * MIN)).toBe(1);
+    expect(watched(100, due + 119 * MIN)).toBe(1);
+    expect(watched(100, due + 120 * MIN)).toBeNull();
+    // A problem device is then read as problems are.
+    expect(readRank(stored("d", { readAt: at(due + 100 * MIN), nextBackupDueAt: at(due), state: "failed" }), due + 120 * MIN, undefined, POLICY)).toBe(2);
+    // The watch never waits longer than the policy's minimum re-read time.
+    expect(watched(10, due + 12 * MIN)).toBeNull();
+    expect(readRank(stored("d", { readAt: at(due + 10 * MIN), nextBackupDueAt: at(due) }), due + 12 * MIN, due + 10 * MIN, { ...POLICY, minRereadMs: 90_000 })).toBe(1);
   });
 
   it("ranks problems, then healthy devices older than the re-read period", () => {

@@ -5,6 +5,10 @@ import type { StoredDevice } from "./fleet-store";
 export interface RefresherPolicy {
   /** Never re-read a device sooner than this (N-able: no automated call more often than every 90 s). */
   minRereadMs: number;
+  /** After a backup is due: first re-read when nothing new was listed yet, each later one waiting as long as the device has been watched. */
+  dueRetryMs: number;
+  /** How long after a backup is due a device is watched for it. */
+  dueWatchMs: number;
   rereadMs: number;
   inventoryMs: number;
   workers: number;
@@ -15,6 +19,8 @@ export interface RefresherPolicy {
 
 export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   minRereadMs: 15 * 60_000,
+  dueRetryMs: 5 * 60_000,
+  dueWatchMs: 2 * 60 * 60_000,
   rereadMs: 60 * 60_000,
   inventoryMs: 30 * 60_000,
   workers: 3,
@@ -24,8 +30,8 @@ export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
 };
 
 const DISCOVERY_BUDGET_SHARE = 0.1;
-/** N-sight records a session a few minutes after it ends. */
-const RECORDING_GRACE_MS = 10 * 60_000;
+/** N-sight records a session a few minutes after it ends; reading too early costs one more read while the device is watched. */
+const RECORDING_GRACE_MS = 3 * 60_000;
 
 export function nextBackupDue(health: DeviceHealth): number | null {
   let soonest: number | null = null;
@@ -48,18 +54,22 @@ export function overdueAt(health: DeviceHealth): number | null {
   return soonest;
 }
 
-/** Lower first, null when not due: never read (0), never read and failed (0.5), next backup recorded since (1), a problem (2), stale (3). */
+/**
+ * Lower first, null when not due: never read (0), never read and failed (0.5), next backup due and not read since
+ * or still awaited (1), a problem (2), stale (3).
+ */
 export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): number | null {
+  const readAt = d.readAt ? Date.parse(d.readAt) : null;
+  const due = readAt !== null && d.nextBackupDueAt ? Date.parse(d.nextBackupDueAt) : null;
+  const watching = readAt !== null && due !== null && due <= now && now < due + policy.dueWatchMs;
+  // Backing off while watching: a backup that was skipped costs a handful of reads, not one every few minutes.
+  const gap = watching ? Math.min(policy.minRereadMs, Math.max(policy.dueRetryMs, readAt - due)) : policy.minRereadMs;
   // A device whose read just failed waits like any other: no hammering a broken one.
-  if (lastAttemptAt !== undefined && now - lastAttemptAt < policy.minRereadMs) return null;
-  if (!d.readAt) return d.readError ? 0.5 : 0;
-  const readAt = Date.parse(d.readAt);
+  if (lastAttemptAt !== undefined && now - lastAttemptAt < gap) return null;
+  if (readAt === null) return d.readError ? 0.5 : 0;
   const age = now - readAt;
-  if (age < policy.minRereadMs) return null;
-  if (d.nextBackupDueAt) {
-    const due = Date.parse(d.nextBackupDueAt);
-    if (due <= now && readAt < due) return 1;
-  }
+  if (age < gap) return null;
+  if (watching || (due !== null && due <= now && readAt < due)) return 1;
   if (d.state === "failed" || d.state === "warning" || d.state === "overdue" || d.readError) return 2;
   if (age >= policy.rereadMs) return 3;
   return null;

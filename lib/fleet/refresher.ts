@@ -7,12 +7,12 @@ import { isOutageSign } from "../nsight/client";
 import { isNsightError } from "../nsight/errors";
 import type { BackupSession, Client, ClientDevice } from "../types";
 import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
+import { RefreshQueue } from "./refresh-queue";
 import {
   DEFAULT_REFRESHER_POLICY,
   nextBackupDue,
   nextDiscoveryAt,
   overdueAt,
-  pickNextDevice,
   rediscoveryIntervalMs,
   type RefresherPolicy,
 } from "./refresh-schedule";
@@ -37,13 +37,51 @@ export interface RefresherOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The fleet's devices; every change also reaches the refresh queue, so no code path can leave it behind. */
+class QueuedDevices extends Map<string, StoredDevice> {
+  constructor(private readonly queue: RefreshQueue) {
+    super();
+  }
+  override set(deviceId: string, device: StoredDevice): this {
+    super.set(deviceId, device);
+    this.queue.update(device);
+    return this;
+  }
+  override delete(deviceId: string): boolean {
+    this.queue.delete(deviceId);
+    return super.delete(deviceId);
+  }
+  override clear(): void {
+    this.queue.clear();
+    super.clear();
+  }
+}
+
+/** When each device was last asked for; a change moves the device in the refresh queue. */
+class QueuedAttempts extends Map<string, number> {
+  constructor(private readonly queue: RefreshQueue) {
+    super();
+  }
+  override set(deviceId: string, at: number): this {
+    super.set(deviceId, at);
+    this.queue.attemptChanged(deviceId);
+    return this;
+  }
+  override delete(deviceId: string): boolean {
+    const had = super.delete(deviceId);
+    this.queue.attemptChanged(deviceId);
+    return had;
+  }
+}
+
 export class FleetRefresher {
   private readonly policy: RefresherPolicy;
   private readonly now: () => number;
-  private readonly devices = new Map<string, StoredDevice>();
+  private readonly queue: RefreshQueue;
+  private readonly devices: Map<string, StoredDevice>;
   private clients: { clientId: string; name: string; timezone: string | null }[] = [];
   private readonly reading = new Set<string>();
-  private readonly attempted = new Map<string, number>();
+  private readonly attempted: Map<string, number>;
   private inventoryReadAt: number | null = null;
   private fullPictureAt: number | null = null;
   private restoredAt: number | null = null;
@@ -64,6 +102,9 @@ export class FleetRefresher {
 
   constructor(private readonly options: RefresherOptions) {
     this.policy = { ...DEFAULT_REFRESHER_POLICY, ...options.policy };
+    this.queue = new RefreshQueue(this.policy, (id) => this.attempted.get(id));
+    this.devices = new QueuedDevices(this.queue);
+    this.attempted = new QueuedAttempts(this.queue);
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
   }
@@ -270,7 +311,7 @@ export class FleetRefresher {
   }
 
   pickNext(now = this.now()): StoredDevice | null {
-    return pickNextDevice(this.devices.values(), now, this.policy, (id) => this.attempted.get(id), (id) => this.reading.has(id));
+    return this.queue.pick(now, (id) => this.reading.has(id));
   }
 
   async read(deviceId: string): Promise<void> {

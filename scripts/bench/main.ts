@@ -4,6 +4,7 @@ process.env.NEXT_DIST_DIR ??= ".next-bench";
 
 import { benchDevicePage } from "./device-page";
 import { benchFleet, benchSoak, benchViewers } from "./fleet";
+import { benchFleet50k } from "./fleet-50k";
 import { benchFleetAnswer } from "./fleet-answer";
 import { benchFleetStore } from "./fleet-store";
 import { benchLoad } from "./load";
@@ -19,6 +20,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   load: benchLoad,
   soak: benchSoak,
   "sign-in": benchSignIn,
+  "fleet-50k": benchFleet50k,
   "fleet-answer": benchFleetAnswer,
   "fleet-store": benchFleetStore,
   // Over an hour at 60 calls a minute: last.

@@ -1,0 +1,211 @@
+// fleet-50k: detection latency (a backup session ending → the refresher's read of it) on the simulator's fleet at
+// 5,000 and 50,000 devices, over a compressed clock: the real FleetRefresher picks, reads and applies, its source
+// answers from the simulator's session generator, and the budget is modelled as one background call a second.
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { FleetRefresher } from "../../lib/fleet/refresher";
+import type { BackupSession, Client, ClientDevice } from "../../lib/types";
+import { generateFleet, type FleetDevice } from "../../simulator/fleet";
+import { hash32 } from "../../simulator/prng";
+import { generateSessions, type Session } from "../../simulator/sessions";
+import { median, percentile, printTable, saveResult } from "./util";
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** The background share: 60 calls a minute. */
+const CALL_EVERY_MS = SECOND;
+const START = Date.parse("2026-11-23T00:00:00Z");
+/** Sessions ending in the second simulated day are measured: by then every reader has read the whole fleet once. */
+const WINDOW_FROM = START + DAY;
+const WINDOW_TO = START + 2 * DAY;
+/** Long enough for round robin to come round at 50,000 devices (13.9 h a turn). */
+const RUN_UNTIL = WINDOW_TO + 16 * HOUR;
+/** N-sight lists a session a few minutes after it ends (batches are recorded once finished). */
+const recordedAt = (s: Session) => s.endMs + (1 + (hash32(s.sessionId) % 5)) * MINUTE;
+
+interface Watched {
+  /** Sessions ending in the window, by the time N-sight lists them. */
+  visible: number[];
+  ends: number[];
+  next: number;
+}
+
+function toSession(s: Session): BackupSession {
+  return {
+    sessionId: s.sessionId,
+    type: s.type,
+    storageAccountId: s.storageAccountId,
+    plugin: s.plugin,
+    start: new Date(s.startMs).toISOString(),
+    end: new Date(s.endMs).toISOString(),
+    durationSeconds: Math.round((s.endMs - s.startMs) / SECOND),
+    selectionSize: s.selectionSize,
+    selectionItemCount: s.selectionItemCount,
+    sizeChange: s.sizeChange,
+    itemCountChange: s.itemCountChange,
+    removedItemCount: s.removedItemCount,
+    processedSize: s.processedSize,
+    processedItemCount: s.processedItemCount,
+    transferredSize: s.transferredSize,
+    errorCount: s.errorCount,
+    status: s.status,
+  };
+}
+
+function latencies(values: number[]): { median: number; p95: number; count: number } {
+  return values.length === 0 ? { median: NaN, p95: NaN, count: 0 } : { median: median(values), p95: percentile(values, 95), count: values.length };
+}
+
+const minutes = (msValue: number) => `${(msValue / MINUTE).toFixed(1)} min`;
+
+async function runSize(size: number) {
+  const fleet = generateFleet({ seed: 42, devices: size, now: new Date(START) });
+  const devices: FleetDevice[] = fleet.sites.flatMap((s) => s.devices);
+  const byId = new Map(devices.map((d) => [d.id, d]));
+  const backup = devices.filter((d) => d.mob);
+
+  // Every session ending in the window, and those any reader must read (all recorded during the run).
+  const watched = new Map<string, Watched>();
+  const allRecorded: { visible: number; end: number; inWindow: boolean }[] = [];
+  for (const d of backup) {
+    const sessions = generateSessions(d, RUN_UNTIL).filter((s) => s.type === "BACKUP" && recordedAt(s) > START && recordedAt(s) <= RUN_UNTIL);
+    const inWindow = sessions.filter((s) => s.endMs >= WINDOW_FROM && s.endMs < WINDOW_TO).sort((a, b) => recordedAt(a) - recordedAt(b));
+    watched.set(d.id, { visible: inWindow.map(recordedAt), ends: inWindow.map((s) => s.endMs), next: 0 });
+    for (const s of sessions) allRecorded.push({ visible: recordedAt(s), end: s.endMs, inWindow: s.endMs >= WINDOW_FROM && s.endMs < WINDOW_TO });
+  }
+
+  // The bound: each session read once, in the order N-sight lists them, one call a second.
+  allRecorded.sort((a, b) => a.visible - b.visible);
+  const bound: number[] = [];
+  let free = START;
+  for (const s of allRecorded) {
+    const readAt = Math.max(s.visible, free);
+    free = readAt + CALL_EVERY_MS;
+    if (s.inWindow) bound.push(readAt - s.end);
+  }
+
+  // Round robin: the backup devices in turn, one a second, from the start.
+  const roundRobin: number[] = [];
+  const turn = backup.length * CALL_EVERY_MS;
+  backup.forEach((d, i) => {
+    const w = watched.get(d.id)!;
+    for (let k = 0; k < w.visible.length; k++) {
+      const offset = START + i * CALL_EVERY_MS;
+      const readAt = offset + Math.max(0, Math.ceil((w.visible[k]! - offset) / turn)) * turn;
+      roundRobin.push(readAt - w.ends[k]!);
+    }
+  });
+
+  // The refresher itself, on a simulated clock.
+  let now = START;
+  const clients: Client[] = fleet.clients.map((c) => ({
+    clientId: c.id,
+    name: c.name,
+    timezone: c.timezone,
+    createdOn: null,
+    serverCount: 0,
+    workstationCount: 0,
+    mobileDeviceCount: 0,
+    deviceCount: 0,
+    viewDashboard: true,
+    viewWorkstationAssets: true,
+  }));
+  const refresher = new FleetRefresher({
+    now: () => now,
+    source: {
+      listClients: async () => clients,
+      listClientDevices: async (clientId): Promise<ClientDevice[]> =>
+        fleet.clients
+          .find((c) => c.id === clientId)!
+          .sites.flatMap((site) =>
+            site.devices.map((d) => ({
+              deviceId: d.id,
+              clientId,
+              siteId: site.id,
+              siteName: site.name,
+              type: d.type,
+              name: d.name,
+              description: null,
+              username: null,
+              status: null,
+              backupEnabled: d.mob,
+            })),
+          ),
+      readSessions: async (deviceId) => {
+        const all = generateSessions(byId.get(deviceId)!, now);
+        return { sessions: all.filter((s) => recordedAt(s) <= now).map(toSession), fetchedAt: now };
+      },
+      pausedUntil: () => null,
+      upstream: () => ({ status: "ok", problem: null, failingSince: null, lastProblem: null, lastOkAt: new Date(now).toISOString() }),
+    },
+  });
+  // Discovery (1 + 2 × clients calls) is not charged to the model: it is the same for every reader.
+  await refresher.discover();
+
+  const scheduled: number[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const started = performance.now();
+  let reads = 0;
+  let idle = 0;
+  let pickMs = 0;
+  for (; now < RUN_UNTIL; now += CALL_EVERY_MS) {
+    const t = performance.now();
+    const next = refresher.pickNext(now);
+    pickMs += performance.now() - t;
+    if (!next) {
+      idle++;
+      continue;
+    }
+    await refresher.read(next.deviceId);
+    reads++;
+    const w = watched.get(next.deviceId);
+    while (w && w.next < w.visible.length && w.visible[w.next]! <= now) {
+      scheduled.push(now - w.ends[w.next]!);
+      w.next++;
+    }
+    // Each read its own task, as the real refresher's are: the loop delay then shows what one read blocks.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  loop.disable();
+  const missed = [...watched.values()].reduce((n, w) => n + (w.visible.length - w.next), 0);
+  return {
+    size,
+    backupDevices: backup.length,
+    sessionsInWindow: bound.length,
+    schedule: latencies(scheduled),
+    missedBySchedule: missed,
+    roundRobin: latencies(roundRobin),
+    bound: latencies(bound),
+    reads,
+    idleSeconds: idle,
+    wallSeconds: (performance.now() - started) / 1_000,
+    pickMicroseconds: (pickMs / Math.max(1, reads + idle)) * 1_000,
+    loopDelayP99Ms: loop.percentile(99) / 1e6,
+    // The whole bench process: the simulator's generated histories and the sessions it watches included.
+    rssMb: process.memoryUsage().rss / 2 ** 20,
+  };
+}
+
+export async function benchFleet50k(): Promise<void> {
+  const results = [];
+  // FLEET_50K_SIZES=5000 runs one size only.
+  const sizes = (process.env.FLEET_50K_SIZES ?? "5000,50000").split(",").map(Number);
+  for (const size of sizes) {
+    const r = await runSize(size);
+    results.push(r);
+    printTable(`fleet-50k: ${size.toLocaleString("en")} devices (${r.backupDevices} with backup, ${r.sessionsInWindow} sessions end in the measured day)`, [
+      ["schedule median / p95", `${minutes(r.schedule.median)} / ${minutes(r.schedule.p95)} (${r.missedBySchedule} not read by the end)`],
+      ["round robin median / p95", `${minutes(r.roundRobin.median)} / ${minutes(r.roundRobin.p95)}`],
+      ["bound median / p95", `${minutes(r.bound.median)} / ${minutes(r.bound.p95)}`],
+      ["schedule ÷ bound (median)", `${(r.schedule.median / r.bound.median).toFixed(2)}x`],
+      ["reads / idle seconds", `${r.reads} / ${r.idleSeconds}`],
+      ["pick (mean)", `${r.pickMicroseconds.toFixed(1)} µs`],
+      ["event-loop delay p99", `${r.loopDelayP99Ms.toFixed(1)} ms`],
+      ["RSS", `${r.rssMb.toFixed(0)} MB`],
+      ["wall time", `${r.wallSeconds.toFixed(0)} s for ${((RUN_UNTIL - START) / HOUR).toFixed(0)} simulated hours`],
+    ]);
+  }
+  saveResult("fleet-50k", results);
+}
