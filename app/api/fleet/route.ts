@@ -1,9 +1,9 @@
 import { readFleetSnapshot } from "@/lib/data/fleet";
 import { answerFor, API_QUERY_NAMES, fleetQueryKey, parseFleetQuery } from "@/lib/fleet/fleet-answer";
 import type { FleetSnapshot } from "@/lib/fleet/types";
+import { parseClientFilter } from "@/lib/http/client-filter";
 import { apiRoute, encodeSuccess, RequestError } from "@/lib/http/api-route";
 import type { EncodedAnswer } from "@/lib/http/encoded-answer";
-import { isNsightId } from "@/lib/nsight/client";
 
 // Per snapshot and page asked for, so each poll of every wall costs a lookup, not a JSON encoding and a gzip.
 const encoded = new WeakMap<FleetSnapshot, Map<string, EncodedAnswer>>();
@@ -16,15 +16,7 @@ export const GET = apiRoute({
   query: ["clients", ...Object.values(API_QUERY_NAMES)],
   capability: "fleet.read",
   handler: async ({ principal, query }) => {
-    const clients = query.get("clients");
-    let filter: Set<string> | undefined;
-    if (clients !== null) {
-      const ids = clients.split(",").filter(Boolean);
-      if (ids.length === 0 || ids.length > 500 || !ids.every(isNsightId)) {
-        throw new RequestError("Invalid clients: expected client ids separated by commas.");
-      }
-      filter = new Set(ids);
-    }
+    const filter = parseClientFilter(query.get("clients"));
     const { query: asked, invalid } = parseFleetQuery((name) => query.get(name));
     if (invalid) throw new RequestError(invalid);
     // Only the clients the principal may see, whatever it asks for.
