@@ -42,17 +42,7 @@ export async function findChannel(db: Store, id: string): Promise<AlertChannel |
   return row ? toChannel(row) : null;
 }
 
-export interface NewChannel {
-  type: ChannelType;
-  name: string;
-  target: string;
-  secret: string | null;
-  clientIds: string[];
-  states: AlertState[];
-  anomalies: boolean;
-  enabled: boolean;
-  createdBy: string | null;
-}
+export type NewChannel = Omit<AlertChannel, "id" | "createdAt" | "updatedAt">;
 
 export async function createChannel(db: Store, input: NewChannel, now = Date.now()): Promise<AlertChannel> {
   const id = randomUUID();
