@@ -1,3 +1,5 @@
+import type { DeviceReckoning } from "../../simulator/injections";
+import type { InjectedSessionView } from "../../simulator/server";
 import { SIM_CONTROL_URL } from "./env";
 
 export interface RequestLogEntry {
@@ -28,27 +30,9 @@ async function control<T>(base: string, method: "GET" | "POST", path: string, bo
   return (await response.json()) as T;
 }
 
-export interface SimulatedDevice {
-  deviceId: string;
-  name: string;
-  clientId: string;
-  siteId: string;
-  type: string;
-  state: "ok" | "warning" | "overdue" | "failed" | "off" | "unreadable";
-  steady: boolean;
-  nextSessionAt: string | null;
-  plugins: { plugin: string; lastStatus: string; lastStart: string; recent: string[] }[];
-}
+export type SimulatedDevice = DeviceReckoning;
 
-export interface InjectedSession {
-  deviceId: string;
-  sessionId: string;
-  plugin: string;
-  status: string;
-  start: string;
-  end: string;
-  transferredSize: number;
-}
+export type InjectedSession = InjectedSessionView;
 
 export interface SessionToInject {
   deviceId: string;
