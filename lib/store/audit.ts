@@ -20,11 +20,21 @@ export interface NewAuditEntry {
   address?: string | null;
 }
 
+let lastAt = -1;
+let sameMillisecond = 0;
+
+/** Entries of one millisecond are listed by id: a per-process sequence first keeps them in the order written. */
+function auditId(at: number): string {
+  sameMillisecond = at === lastAt ? sameMillisecond + 1 : 0;
+  lastAt = at;
+  return `${sameMillisecond.toString(36).padStart(6, "0")}-${randomUUID()}`;
+}
+
 export async function writeAudit(db: Store, entry: NewAuditEntry, now = Date.now()): Promise<void> {
   await db
     .insertInto("audit_log")
     .values({
-      id: randomUUID(),
+      id: auditId(now),
       at: now,
       actor: entry.actor,
       action: entry.action,

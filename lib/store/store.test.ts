@@ -181,3 +181,10 @@ describe("store", () => {
     expect(await getSetting(db, "setup")).toBe("b");
   });
 });
+
+describe("audit log order", () => {
+  it("lists entries written in the same millisecond newest first, in the order they were written", async () => {
+    for (let i = 0; i < 40; i++) await writeAudit(db, { actor: "user:a", action: `step.${i}` }, 1_000);
+    expect((await listAudit(db)).map((e) => e.action)).toEqual(Array.from({ length: 40 }, (_, i) => `step.${39 - i}`));
+  });
+});
