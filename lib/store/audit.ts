@@ -23,11 +23,11 @@ export interface NewAuditEntry {
 let lastAt = -1;
 let sameMillisecond = 0;
 
-/** Entries of one millisecond are listed by id: a per-process sequence first keeps them in the order written. */
+/** Entries of one millisecond are listed by id: a UUID whose first group is a per-process sequence keeps them in the order written. */
 function auditId(at: number): string {
   sameMillisecond = at === lastAt ? sameMillisecond + 1 : 0;
   lastAt = at;
-  return `${sameMillisecond.toString(36).padStart(6, "0")}-${randomUUID()}`;
+  return `${sameMillisecond.toString(16).padStart(8, "0")}${randomUUID().slice(8)}`;
 }
 
 export async function writeAudit(db: Store, entry: NewAuditEntry, now = Date.now()): Promise<void> {
