@@ -1,3 +1,4 @@
+import { storedDevice } from "../testing/stored-device";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,29 +11,7 @@ const US = "https://www.systemmonitor.us";
 const KEY = "0123456789abcdef0123456789abcdef";
 const THIS_ACCOUNT = { server: US, keyHint: keyHint(KEY) };
 
-const device: StoredDevice = {
-  deviceId: "3000001",
-  name: "SRV-01",
-  type: "server",
-  clientId: "20",
-  clientName: "Acme",
-  siteId: "10",
-  siteName: "HQ",
-  backupEnabled: true,
-  state: "ok",
-  worstPlugin: null,
-  since: null,
-  lastSuccessAt: null,
-  failedInARow: 0,
-  sentence: null,
-  plugins: [],
-  anomalies: [],
-  readAt: "2026-11-27T12:00:00.000Z",
-  readError: null,
-  stateChangedAt: null,
-  nextBackupDueAt: null,
-  overdueAt: null,
-};
+const device: StoredDevice = storedDevice({ deviceId: "3000001", name: "SRV-01", clientId: "20", siteId: "10", readAt: "2026-11-27T12:00:00.000Z" });
 
 const clients = [
   { clientId: "20", name: "Acme", timezone: null },

@@ -1,3 +1,4 @@
+import { storedDevice } from "../testing/stored-device";
 import { describe, expect, it } from "vitest";
 import type { StoredDevice } from "./fleet-store";
 import { MinHeap, RefreshQueue } from "./refresh-queue";
@@ -24,29 +25,14 @@ function device(deviceId: string, rnd: () => number, now: number): StoredDevice 
   const read = rnd() < 0.8;
   // Coarse times make ties in readAt, so the last tie-break (fleet order) is exercised too.
   const readAt = read ? at(now - Math.floor(rnd() * 12) * 10 * MIN) : null;
-  return {
+  return storedDevice({
     deviceId,
-    name: deviceId,
-    type: "server",
-    clientId: "1",
-    clientName: "Acme",
-    siteId: "2",
-    siteName: "HQ",
     backupEnabled: rnd() < 0.9,
     state: pick(["ok", "ok", "ok", "failed", "warning", "overdue", "unknown"] as const),
-    worstPlugin: null,
-    since: null,
-    lastSuccessAt: null,
-    failedInARow: 0,
-    sentence: null,
-    plugins: [],
-    anomalies: [],
     readAt,
     readError: rnd() < 0.1 ? "timeout" : null,
-    stateChangedAt: null,
     nextBackupDueAt: rnd() < 0.7 ? at(now + Math.floor((rnd() - 0.3) * 12) * 10 * MIN) : null,
-    overdueAt: null,
-  };
+  });
 }
 
 describe("MinHeap", () => {

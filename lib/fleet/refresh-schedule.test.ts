@@ -1,3 +1,4 @@
+import { storedDevice } from "../testing/stored-device";
 import { describe, expect, it } from "vitest";
 import type { DeviceHealth, PluginHealth } from "../health/backup-health";
 import type { StoredDevice } from "./fleet-store";
@@ -36,30 +37,7 @@ function plugin(over: Partial<PluginHealth>): PluginHealth {
 const health = (plugins: PluginHealth[]) => ({ plugins }) as DeviceHealth;
 
 function stored(deviceId: string, over: Partial<StoredDevice> = {}): StoredDevice {
-  return {
-    deviceId,
-    name: deviceId,
-    type: "server",
-    clientId: "1",
-    clientName: "Acme",
-    siteId: "2",
-    siteName: "HQ",
-    backupEnabled: true,
-    state: "ok",
-    worstPlugin: null,
-    since: null,
-    lastSuccessAt: null,
-    failedInARow: 0,
-    sentence: null,
-    plugins: [],
-    anomalies: [],
-    readAt: null,
-    readError: null,
-    stateChangedAt: null,
-    nextBackupDueAt: null,
-    overdueAt: null,
-    ...over,
-  };
+  return storedDevice({ deviceId, ...over });
 }
 
 describe("nextBackupDue", () => {
