@@ -34,15 +34,7 @@ function toSnooze(row: SnoozesTable): SnoozeRow {
   };
 }
 
-export interface NewSnooze {
-  scope: SnoozeScope;
-  targetId: string;
-  clientId: string;
-  until: number;
-  reason: string;
-  createdBy: string | null;
-  createdByName: string;
-}
+export type NewSnooze = Omit<SnoozeRow, "id" | "createdAt" | "endedAt">;
 
 export async function createSnooze(db: Store, s: NewSnooze, now = Date.now()): Promise<SnoozeRow> {
   const row: SnoozesTable = {
