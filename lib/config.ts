@@ -276,15 +276,56 @@ export function getAlertConfig(): AlertConfig {
   return cachedAlerts;
 }
 
+const ClusterEnvSchema = z.object({
+  REDIS_URL: z.string().trim().min(1).optional(),
+  DATABASE_URL: z.string().trim().min(1).optional(),
+  MAX_INSTANCES: z.coerce.number().int().min(1).max(100).default(3),
+  INSTANCE_NAME: z.string().trim().min(1).max(100).optional(),
+});
+
+/** Several instances as one (README.md § Deployment): without REDIS_URL and DATABASE_URL, one process with SQLite and memory. */
+export interface ClusterConfig {
+  redisUrl: string | null;
+  databaseUrl: string | null;
+  /** Each instance's share of the budget while Redis is unreachable: NSIGHT_CALLS_PER_MINUTE / MAX_INSTANCES. */
+  maxInstances: number;
+  /** How this instance names itself in logs, leases and the health answer. */
+  instanceName: string | null;
+}
+
+let cachedCluster: ClusterConfig | undefined;
+
+export function getClusterConfig(): ClusterConfig {
+  if (cachedCluster) return cachedCluster;
+  const parsed = ClusterEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  if (e.REDIS_URL && !/^rediss?:\/\//i.test(e.REDIS_URL)) throw new ConfigError("REDIS_URL must start with redis:// or rediss://.");
+  if (e.DATABASE_URL && !/^postgres(ql)?:\/\//i.test(e.DATABASE_URL)) throw new ConfigError("DATABASE_URL must start with postgres:// or postgresql://.");
+  cachedCluster = {
+    redisUrl: e.REDIS_URL ?? null,
+    databaseUrl: e.DATABASE_URL ?? null,
+    maxInstances: e.MAX_INSTANCES,
+    instanceName: e.INSTANCE_NAME ?? null,
+  };
+  return cachedCluster;
+}
+
+function urlPassword(value: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(new URL(value ?? "").password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Literal secrets to scrub from anything printed, even if the configuration is invalid. */
 export function secretsToRedact(): string[] {
   const key = process.env.NSIGHT_API_KEY?.trim();
   const oidcSecret = process.env.OIDC_CLIENT_SECRET?.trim();
-  let smtpPassword: string | undefined;
-  try {
-    smtpPassword = decodeURIComponent(new URL(process.env.SMTP_URL ?? "").password) || undefined;
-  } catch {
-    smtpPassword = undefined;
-  }
-  return [key, oidcSecret, smtpPassword].filter((secret): secret is string => Boolean(secret));
+  const urls = [process.env.SMTP_URL, process.env.REDIS_URL, process.env.DATABASE_URL].map(urlPassword);
+  return [key, oidcSecret, ...urls].filter((secret): secret is string => Boolean(secret));
 }
