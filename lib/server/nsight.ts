@@ -2,7 +2,7 @@ import "server-only";
 import { SwrCache } from "../cache/swr-cache";
 import { getConfig, type AppConfig } from "../config";
 import { log } from "../log";
-import { CallBudget } from "../nsight/budget";
+import { CallBudget, type CallGate } from "../nsight/budget";
 import { NsightClient } from "../nsight/client";
 import { UpstreamTracker } from "../nsight/upstream-health";
 
@@ -10,7 +10,7 @@ import { UpstreamTracker } from "../nsight/upstream-health";
 export interface NsightRuntime {
   config: AppConfig;
   client: NsightClient;
-  budget: CallBudget;
+  budget: CallGate;
   cache: SwrCache;
   upstream: UpstreamTracker;
 }
