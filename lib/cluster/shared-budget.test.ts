@@ -185,6 +185,19 @@ describe("SharedBudget", () => {
     await Promise.all(all);
   });
 
+  it("an island counts its part of the shared window it last saw, so losing Redis does not add a window on top", async () => {
+    const windowMs = 3_000;
+    const { budgets } = await instances(3, { windowMs });
+    const { starts, task } = recorder();
+    for (let round = 0; round < 3; round++) for (const i of [0, 1, 2]) await budgets[i]!.run(task(i, "interactive", 5));
+    await redis.stop();
+    await until(() => budgets.every((b) => b.mode === "island"));
+    const islands = budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5))));
+    await Promise.all(islands);
+    expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
+    await redis.start();
+  });
+
   it("never hangs on a frozen Redis, and counts the calls made meanwhile when it thaws", async () => {
     const windowMs = 4_000;
     const { budgets } = await instances(3, { windowMs });

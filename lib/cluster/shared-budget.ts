@@ -17,7 +17,7 @@ import { NsightError } from "../nsight/errors";
 import { FairShare } from "../nsight/fair-share";
 import type { RedisLink } from "./redis-link";
 
-/** One N-sight call budget for every instance, decided by one script on Redis's clock (docs/deployment.md § The shared budget). */
+/** One N-sight call budget for every instance, decided by one script on Redis's clock (docs/nsight-api.md §5.1). */
 
 export interface SharedBudgetOptions {
   link: RedisLink;
@@ -178,6 +178,7 @@ export class SharedBudget implements CallGate {
   private islands = 0;
   private islandStarts: number[] = [];
   private windowCount = 0;
+  private windowSeenAt = -Infinity;
   private pausedUntil = 0;
   private pumping = false;
   private again = false;
@@ -379,6 +380,7 @@ export class SharedBudget implements CallGate {
           continue;
         }
         this.windowCount = verdict.windowCount;
+        this.windowSeenAt = this.now();
         if (verdict.pausedMs > 0) this.pausedUntil = Math.max(this.pausedUntil, this.now() + verdict.pausedMs);
         if (verdict.started) {
           this.start(waiter, member);
@@ -478,6 +480,8 @@ export class SharedBudget implements CallGate {
     if (this.closed) return;
     if (this.currentMode !== "island") {
       this.currentMode = "island";
+      // The other islands take their part of the starts this instance last saw in the shared window, and so does this one.
+      if (this.now() - this.windowSeenAt < this.windowMs) this.island.assumeStarted(Math.ceil(this.windowCount / this.options.maxInstances));
       this.options.log?.("warn", "budget.island", { instance: this.options.instanceId, error: describeError(error) });
     }
     this.moveQueuedToIsland();

@@ -176,6 +176,13 @@ export class CallBudget implements CallGate {
     this.pump();
   }
 
+  /** Counts `count` starts made elsewhere as made just now (a budget taking over from another one). */
+  assumeStarted(count: number): void {
+    const now = this.now();
+    this.dropExpired(now);
+    for (let i = 0; i < Math.min(count, this.perMinute); i++) this.starts.push(now);
+  }
+
   stats(): BudgetStats {
     this.dropExpired(this.now());
     return {
