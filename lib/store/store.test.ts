@@ -125,6 +125,14 @@ describe.each(storeBackends())("store on $name", (backend) => {
       expect(await db.selectFrom("sessions").select("hash").execute()).toEqual([]);
     });
 
+    it("never moves a session's idle expiry back when an older request is answered last", async () => {
+      const user = await createUser(db, { email: "t@example.com", role: "admin" });
+      await insertSession(db, { hash: "s", userId: user.id, idleExpiresAt: 2_000, absoluteExpiresAt: 100_000, address: null, userAgent: null }, 1_000);
+      await touchSession(db, "s", 6_000, 5_000);
+      await touchSession(db, "s", 5_000, 4_000);
+      expect(await findLiveSession(db, "s", 5_500)).toMatchObject({ lastSeenAt: 5_000 });
+    });
+
     it("locks a key after too many failures in the window, then forgets it", async () => {
       const policy: FailurePolicy = { windowMs: 60_000, maxFailures: 3, lockMs: 300_000, maxRows: 100 };
       for (let i = 0; i < 3; i++) await recordLoginFailure(db, "account:a", policy, 1_000 + i);
