@@ -15,14 +15,19 @@ export type Store = Kysely<Database>;
 export const STORE_FILE = "dashboard.sqlite";
 
 /** SQLite in a directory (the embedded default), or one PostgreSQL database shared by every instance. */
-export type StoreLocation = { dir: string } | { databaseUrl: string };
+export type StoreLocation = { dir: string } | { databaseUrl: string; timeoutsMs?: Partial<PostgresTimeouts> };
+
+export interface PostgresTimeouts {
+  connect: number;
+  statement: number;
+  /** Client side as well: a frozen server or a dead network answers nothing, not even the server's own timeout. */
+  query: number;
+}
+
+const POSTGRES_TIMEOUTS_MS: PostgresTimeouts = { connect: 5_000, statement: 15_000, query: 20_000 };
 
 /** Bounded so that a few instances stay well under PostgreSQL's default 100 connections. */
 export const POSTGRES_POOL_SIZE = 10;
-const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
-const POSTGRES_STATEMENT_TIMEOUT_MS = 15_000;
-// Client side as well: a frozen server or a dead network answers nothing, not even the server's own timeout.
-const POSTGRES_QUERY_TIMEOUT_MS = 20_000;
 
 const INT8_OID = 20;
 
@@ -47,7 +52,7 @@ export async function openStore(location: StoreLocation | string): Promise<Store
 
 /** A connection without migrating: openStore's first half, for tests of the migrations themselves. */
 export function connectStore(location: StoreLocation): Store {
-  return "databaseUrl" in location ? openPostgres(location.databaseUrl) : openSqlite(location.dir);
+  return "databaseUrl" in location ? openPostgres(location.databaseUrl, { ...POSTGRES_TIMEOUTS_MS, ...location.timeoutsMs }) : openSqlite(location.dir);
 }
 
 function openSqlite(dir: string): Store {
@@ -60,15 +65,15 @@ function openSqlite(dir: string): Store {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
-function openPostgres(databaseUrl: string): Store {
+function openPostgres(databaseUrl: string, timeouts: PostgresTimeouts): Store {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: POSTGRES_POOL_SIZE,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
-    statement_timeout: POSTGRES_STATEMENT_TIMEOUT_MS,
-    query_timeout: POSTGRES_QUERY_TIMEOUT_MS,
-    idle_in_transaction_session_timeout: POSTGRES_STATEMENT_TIMEOUT_MS,
+    connectionTimeoutMillis: timeouts.connect,
+    statement_timeout: timeouts.statement,
+    query_timeout: timeouts.query,
+    idle_in_transaction_session_timeout: timeouts.statement,
     keepAlive: true,
     application_name: "nsight-backup-dashboard",
     types: postgresTypes,

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestPostgres, type TestPostgres } from "../testing/postgres-server";
 import { freePort } from "../testing/free-port";
@@ -10,6 +11,8 @@ import { countShareLinkView, createShareLink } from "./share-links";
 // What only several instances on one database can do to each other: each store here is its own pool, as another process's would be.
 let server: TestPostgres;
 const opened: Store[] = [];
+// Thawed after each test, even one that timed out, so the server can still be closed.
+const frozen: number[] = [];
 
 beforeAll(async () => {
   server = await startTestPostgres();
@@ -18,6 +21,7 @@ afterAll(async () => {
   await server?.close();
 });
 afterEach(async () => {
+  for (const pid of frozen.splice(0)) process.kill(pid, "SIGCONT");
   await Promise.all(opened.splice(0).map((db) => db.destroy()));
 });
 
@@ -96,5 +100,19 @@ describe("several instances on one PostgreSQL database", () => {
     const failure = openStore({ databaseUrl: `postgres://app:s3cret-pw@127.0.0.1:${port}/dashboard` });
     await expect(failure).rejects.toThrow(/dashboard on 127\.0\.0\.1/);
     await expect(failure).rejects.not.toThrow(/s3cret/);
+  });
+
+  it("fail a query on a frozen server at its timeout rather than hang the request", async () => {
+    const databaseUrl = await server.createDatabase();
+    const db = await openStore({ databaseUrl, timeoutsMs: { connect: 1_000, query: 1_000 } });
+    opened.push(db);
+    await db.selectFrom("users").selectAll().execute();
+    const children = spawnSync("ps", ["-o", "pid=", "--ppid", String(server.pid)], { encoding: "utf8" }).stdout.split("\n").map(Number).filter((pid) => pid > 0);
+    for (const pid of [server.pid!, ...children]) {
+      process.kill(pid, "SIGSTOP");
+      frozen.push(pid);
+    }
+    await expect(db.selectFrom("users").selectAll().execute()).rejects.toThrow(/timeout/i);
+    await expect(openStore({ databaseUrl, timeoutsMs: { connect: 1_000 } })).rejects.toThrow(/timeout/i);
   });
 });
