@@ -1,10 +1,12 @@
 import "server-only";
 import { SwrCache } from "../cache/swr-cache";
+import { SharedCache } from "../cluster/shared-cache";
 import { getConfig, type AppConfig } from "../config";
 import { log } from "../log";
 import { CallBudget } from "../nsight/budget";
 import { NsightClient } from "../nsight/client";
 import { UpstreamTracker } from "../nsight/upstream-health";
+import { getCluster } from "./cluster";
 
 /** On globalThis: Next.js may load this module once per route bundle, and two budgets would break N-sight's call rate. */
 export interface NsightRuntime {
@@ -12,6 +14,8 @@ export interface NsightRuntime {
   client: NsightClient;
   budget: CallBudget;
   cache: SwrCache;
+  /** With REDIS_URL: the level between `cache` and N-sight that all instances share. */
+  shared: SharedCache | null;
   upstream: UpstreamTracker;
 }
 
@@ -49,7 +53,10 @@ function createRuntime(): NsightRuntime {
     onDrop: (service, reason) => log("warn", "nsight.record_dropped", { service, reason }),
   });
   const cache = new SwrCache({ maxWeight: config.cacheMaxRecords, staleAfterMs: config.staleAfterMs });
-  return { config, client, budget, cache, upstream };
+  const { redis } = getCluster();
+  // A claim outlives one call attempt only while its holder renews it.
+  const shared = redis ? new SharedCache(redis, { claimMs: config.timeoutMs }) : null;
+  return { config, client, budget, cache, shared, upstream };
 }
 
 export function getRuntime(): NsightRuntime {
