@@ -149,6 +149,21 @@ describe("SharedCache across instances", () => {
     expect(b!.loads).toBe(0);
   });
 
+  it("keeps a request's malformed key out of Redis", async () => {
+    const [a] = await instances(1);
+    const hostile = `list_mob_sessions?deviceid=${"9".repeat(10_000)}`;
+    const refused = new NsightError("bad_request", "Invalid deviceid.");
+    const keysNow = () => a!.link.run((r) => r.keys(`${a!.link.prefix}*`));
+    let duringLoad: string[] = [];
+    const load = async () => {
+      duringLoad = await keysNow();
+      throw refused;
+    };
+    await expect(a!.get(hostile, load)).rejects.toBe(refused);
+    expect(duringLoad.every((k) => k.length < 300)).toBe(true);
+    expect([...duringLoad, ...(await keysNow())].every((k) => k.length < 300)).toBe(true);
+  });
+
   it("shares what the background refresher read: a viewer on another instance reads its copy", async () => {
     const [leader, viewer] = await instances(2);
     const read = await leader!.get("k", async () => "health", { background: true });

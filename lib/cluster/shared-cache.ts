@@ -56,6 +56,7 @@ interface Seen {
 
 const FILL_CHANNEL = "cache-fill";
 const DEFAULT_KEEP_STALE_MS = 24 * 3_600_000;
+const MAX_KEY_LENGTH = 200;
 /** Only N-sight failing holds the others: a malformed request or our own full queue says nothing about the resource. */
 const HELD_KINDS = new Set<NsightErrorKind>(["unavailable", "timeout", "throttled", "bad_response", "auth"]);
 /** JSON has no negative zero, and a number formatter prints "-0": it travels as a marked string. */
@@ -93,8 +94,9 @@ export class SharedCache {
 
   /** The value for `key`: a fresh shared copy, or this instance's load under a claim, or whoever holds the claim's answer. */
   async load<T>(key: string, options: SharedLoadOptions<T>): Promise<T> {
-    // Redis down: the shared level is skipped at once, and the process works alone as without it.
-    if (!this.link.up) return options.load(options.signal);
+    // Redis down: the shared level is skipped at once, and the process works alone as without it. A key
+    // longer than any resource's names no N-sight resource: the client refuses it, and Redis never sees it.
+    if (!this.link.up || key.length > MAX_KEY_LENGTH) return options.load(options.signal);
     // A live claimant renews its claim; past this, waiting longer would cost a person more than a second call costs N-sight.
     const giveUpAt = this.now() + 2 * this.options.claimMs;
     for (;;) {
