@@ -116,6 +116,15 @@ describe("SharedCache across instances", () => {
     expect(b!.loads).toBe(1);
   });
 
+  it("keeps a live claimant's claim past its first term: the others wait for its answer instead of calling", async () => {
+    const [slow, b] = await instances(2);
+    const first = slow!.get("k", () => later(CLAIM_MS * 1.6, "slow"));
+    await until(() => slow!.loads === 1);
+    expect(await b!.get("k", async () => "b")).toMatchObject({ value: "slow" });
+    expect(b!.loads).toBe(0);
+    await first;
+  });
+
   it("holds every instance after one sees N-sight fail: the others serve the last good copy, marked stale, without a call", async () => {
     const [a, b, c] = await instances(3);
     await a!.get("k", async () => "good", { ttlMs: 300 });
