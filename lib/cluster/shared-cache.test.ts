@@ -95,6 +95,14 @@ describe("SharedCache across instances", () => {
     expect(copy).toEqual({ value: ["one"], fetchedAt, stale: false });
   });
 
+  it("shares the reads made as the instances start, before their links have connected", async () => {
+    const account = `account-${++accounts}`;
+    const starting = [new Stack(account), new Stack(account)];
+    expect(starting.some((s) => s.link.up)).toBe(false);
+    await Promise.all(starting.map((s) => s.get("k", () => later(50, "boot"))));
+    expect(starting[0]!.loads + starting[1]!.loads).toBe(1);
+  });
+
   it("loads again once the TTL has passed, on whichever instance asks first", async () => {
     const [a, b] = await instances(2);
     const first = await a!.get("k", async () => "one", { ttlMs: 300 });

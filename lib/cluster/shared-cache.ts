@@ -35,6 +35,8 @@ export interface SharedCacheOptions {
   failureHoldMs?: number;
   /** How often a waiting instance looks again in case a fill notice was missed. */
   pollMs?: number;
+  /** At start, how long reads wait for the first connection to Redis rather than each calling N-sight alone. */
+  connectGraceMs?: number;
   now?: () => number;
 }
 
@@ -83,6 +85,8 @@ export class SharedCache {
   private unsubscribe: (() => void) | null = null;
   private readonly now: () => number;
   private readonly keepStaleMs: number;
+  /** Resolves once Redis first answers, or when the grace after start is over. */
+  private readonly connected: Promise<void>;
 
   constructor(
     private readonly link: RedisLink,
@@ -90,10 +94,24 @@ export class SharedCache {
   ) {
     this.now = options.now ?? Date.now;
     this.keepStaleMs = options.keepStaleMs ?? DEFAULT_KEEP_STALE_MS;
+    this.connected = link.up
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(done, options.connectGraceMs ?? 1_000);
+          timer.unref?.();
+          const stop = link.onChange((up) => up && done());
+          function done() {
+            clearTimeout(timer);
+            stop();
+            resolve();
+          }
+        });
   }
 
   /** The value for `key`: a fresh shared copy, or this instance's load under a claim, or whoever holds the claim's answer. */
   async load<T>(key: string, options: SharedLoadOptions<T>): Promise<T> {
+    // The fleet refresher reads the whole inventory as the process starts, before the link has connected.
+    await this.connected;
     // Redis down: the shared level is skipped at once, and the process works alone as without it. A key
     // longer than any resource's names no N-sight resource: the client refuses it, and Redis never sees it.
     if (!this.link.up || key.length > MAX_KEY_LENGTH) return options.load(options.signal);
