@@ -13,6 +13,8 @@ import { decode, encode, SharedCache } from "./shared-cache";
 const KEY = "shared-cache-key";
 const TTL = 60_000;
 const CLAIM_MS = 600;
+/** Long enough for a second instance to read within it on a busy machine. */
+const SHORT_TTL = 1_000;
 let redis: TestRedis;
 let sim: Simulator;
 const stacks: Stack[] = [];
@@ -135,16 +137,16 @@ describe("SharedCache across instances", () => {
 
   it("holds every instance after one sees N-sight fail: the others serve the last good copy, marked stale, without a call", async () => {
     const [a, b, c] = await instances(3);
-    await a!.get("k", async () => "good", { ttlMs: 300 });
-    const fetchedAt = (await b!.get("k", async () => "b", { ttlMs: 300 })).fetchedAt;
-    await later(350, null);
-    const failed = await a!.get("k", () => Promise.reject<string>(unavailable()), { ttlMs: 300 });
+    await a!.get("k", async () => "good", { ttlMs: SHORT_TTL });
+    const fetchedAt = (await b!.get("k", async () => "b", { ttlMs: SHORT_TTL })).fetchedAt;
+    await later(SHORT_TTL + 50, null);
+    const failed = await a!.get("k", () => Promise.reject<string>(unavailable()), { ttlMs: SHORT_TTL });
     expect(failed).toMatchObject({ value: "good", fetchedAt, stale: true });
-    const held = await b!.get("k", async () => "b", { ttlMs: 300 });
+    const held = await b!.get("k", async () => "b", { ttlMs: SHORT_TTL });
     expect(held).toMatchObject({ value: "good", fetchedAt, stale: true });
     expect(held.refreshError).toMatchObject({ kind: "unavailable", message: "N-sight did not answer." });
     // An instance that never read it gets the shared copy, stale, rather than an error.
-    expect(await c!.get("k", async () => "c", { ttlMs: 300 })).toEqual({ value: "good", fetchedAt, stale: true });
+    expect(await c!.get("k", async () => "c", { ttlMs: SHORT_TTL })).toEqual({ value: "good", fetchedAt, stale: true });
     expect([a!.loads, b!.loads, c!.loads]).toEqual([2, 0, 0]);
   });
 
