@@ -1,6 +1,7 @@
 import "server-only";
 import { SwrCache } from "../cache/swr-cache";
 import { SharedBudget } from "../cluster/shared-budget";
+import { SharedCache } from "../cluster/shared-cache";
 import { getConfig, type AppConfig } from "../config";
 import { log } from "../log";
 import { CallBudget, type CallGate } from "../nsight/budget";
@@ -14,6 +15,8 @@ export interface NsightRuntime {
   client: NsightClient;
   budget: CallGate;
   cache: SwrCache;
+  /** With REDIS_URL: the level between `cache` and N-sight that all instances share. */
+  shared: SharedCache | null;
   upstream: UpstreamTracker;
 }
 
@@ -55,7 +58,9 @@ function createRuntime(): NsightRuntime {
     onDrop: (service, reason) => log("warn", "nsight.record_dropped", { service, reason }),
   });
   const cache = new SwrCache({ maxWeight: config.cacheMaxRecords, staleAfterMs: config.staleAfterMs });
-  return { config, client, budget, cache, upstream };
+  // A claim outlives one call attempt only while its holder renews it.
+  const shared = cluster.redis ? new SharedCache(cluster.redis, { claimMs: config.timeoutMs }) : null;
+  return { config, client, budget, cache, shared, upstream };
 }
 
 export function getRuntime(): NsightRuntime {

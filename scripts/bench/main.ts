@@ -9,6 +9,7 @@ import { benchFleetAnswer } from "./fleet-answer";
 import { benchFleetStore } from "./fleet-store";
 import { benchLoad } from "./load";
 import { benchParse } from "./parse";
+import { benchSharedCache } from "./shared-cache";
 import { benchSignIn } from "./sign-in";
 import { benchSimulator } from "./simulator";
 
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   "fleet-50k": benchFleet50k,
   "fleet-answer": benchFleetAnswer,
   "fleet-store": benchFleetStore,
+  "shared-cache": benchSharedCache,
   // Over an hour at 60 calls a minute: last.
   fleet: benchFleet,
 };
