@@ -9,7 +9,7 @@ import type { RedisLink } from "./redis-link";
  */
 
 export type LeaseRole = "leader" | "follower";
-export type DemotionReason = "lost" | "deadline" | "stopped";
+export type DemotionReason = "lost" | "deadline" | "stopped" | "fenced";
 
 export interface LeaderLeaseOptions {
   link: RedisLink;
@@ -124,6 +124,14 @@ export class LeaderLease {
     } catch {
       // Redis away: the lease runs out by itself.
     }
+  }
+
+  /** The store refused this holder's write (a newer fence wrote): it steps down and lets go of the lease if it still has it. */
+  async resign(): Promise<void> {
+    if (this.currentRole !== "leader") return;
+    const token = this.token();
+    await this.demote("fenced");
+    await this.options.link.run((redis) => redis.eval(RELEASE, 1, this.leaseKey, token)).catch(() => undefined);
   }
 
   /** Stops without releasing, as a process that dies would: for tests of takeover. */

@@ -6,6 +6,7 @@ import { ANOMALY_RULES } from "../health/anomalies";
 import { accountIdentity, beforeConfirmation, type AccountIdentity, type ExpectedAccount } from "../nsight/account";
 import { openStore, type Store } from "../store/db";
 import {
+  claimFleetFence,
   clearFleetState,
   deleteFleetDevices,
   readFleetDevices,
@@ -195,6 +196,12 @@ export class FleetStore {
     const metaBody = meta === this.lastMeta ? null : withSavedAt(meta);
     await writeFleetChanges(db, { meta: metaBody, upserts: changed.map(deviceRow), removed, at: Date.now(), fence: this.fence });
     this.lastMeta = meta;
+  }
+
+  /** A new leader's first write: its fence, so a deposed leader's late writes are refused from now on (FencedWriteError if a newer one already wrote). */
+  async claimFence(): Promise<void> {
+    const db = await this.db;
+    await db.transaction().execute((trx) => claimFleetFence(trx, this.fence, Date.now()));
   }
 
   async setAsideAccount(): Promise<void> {
