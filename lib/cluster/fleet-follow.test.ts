@@ -99,9 +99,18 @@ const until = async (check: () => boolean, timeoutMs = 10_000) => {
 
 let account = 0;
 
+/** Counts whole loads: what a follower's catching up costs. */
+class CountingStore extends FleetStore {
+  loads = 0;
+  override load(options?: { readOnly?: boolean }) {
+    this.loads++;
+    return super.load(options);
+  }
+}
+
 /** Its own connection, as another process would have; opened one after another (two would migrate at once). */
-async function storeIn(where: string): Promise<FleetStore> {
-  const store = new FleetStore(await openStore(where), ACCOUNT, null, true);
+async function storeIn(where: string): Promise<CountingStore> {
+  const store = new CountingStore(await openStore(where), ACCOUNT, null, true);
   closers.push(() => store.close());
   return store;
 }
@@ -125,7 +134,7 @@ async function leaderAndFollower() {
     await leader.saveNow();
     await Promise.all(published.splice(0));
   };
-  return { src, leader, follower, followerLink, write };
+  return { src, leader, follower, followerStore, leaderLink, followerLink, write };
 }
 
 async function readAll(r: FleetRefresher) {
@@ -242,5 +251,33 @@ describe("a follower's fleet", () => {
     const check = await storeIn(dir);
     const { devices } = await check.readDevices(["21"]);
     expect(devices[0]?.state).toBe("ok");
+  });
+
+  it("catches up when the last notice was lost, and otherwise checks with two small queries, loading nothing", async () => {
+    const { src, leader, follower, followerStore, leaderLink, followerLink, write } = await leaderAndFollower();
+    await readAll(leader);
+    await write();
+    await follower.follow();
+    const following = new FleetFollower(followerLink, follower, { checkEveryMs: 50 });
+    following.start();
+    closers.push(() => following.stop());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    src.failures["11"] = 1;
+    await leader.read("11");
+    await write();
+    await until(() => stateOf(follower, "11") === "failed");
+    const loads = followerStore.loads;
+    // Several checks with nothing new: no whole load.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(followerStore.loads).toBe(loads);
+
+    // The leader loses Redis for a moment: its store write lands, its notice does not.
+    await leaderLink.close();
+    src.failures["21"] = 2;
+    await leader.read("21");
+    await write();
+    await until(() => stateOf(follower, "21") === "failed");
+    expect(followerStore.loads).toBe(loads + 1);
+    expect(follower.snapshot().counts).toEqual(leader.snapshot().counts);
   });
 });

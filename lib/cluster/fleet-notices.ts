@@ -11,7 +11,7 @@ export const FLEET_CHANGED_CHANNEL = "fleet:changed";
 const MAX_IDS_PER_NOTICE = 2_000;
 const MAX_NOTICE_CHARS = 256_000;
 const MAX_ID_CHARS = 64;
-export const RELOAD_EVERY_MS = 60_000;
+export const CHECK_EVERY_MS = 60_000;
 
 export interface FleetChangeNotice {
   /** The leader's fencing token: a new one means a new leader, whose earlier notices this follower never saw. */
@@ -57,9 +57,11 @@ export class FleetChangePublisher {
 export interface FollowTarget {
   applyStoredChanges(deviceIds: readonly string[]): Promise<void>;
   reload(): Promise<void>;
+  /** Reloads only when the store holds a write the copy lacks. */
+  catchUp(): Promise<void>;
 }
 
-/** A follower's side: applies what a notice names, reloads whole after a gap, a new leader, a reconnect, and every minute anyway. */
+/** A follower's side: applies what a notice names; reloads whole after a gap, a new leader or a reconnect; checks every minute that it missed no last notice. */
 export class FleetFollower {
   private last: { fence: number; generation: number } | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -71,7 +73,7 @@ export class FleetFollower {
   constructor(
     private readonly link: RedisLink,
     private readonly target: FollowTarget,
-    private readonly options: { reloadEveryMs?: number; onError?: (error: unknown) => void } = {},
+    private readonly options: { checkEveryMs?: number; onError?: (error: unknown) => void } = {},
   ) {}
 
   start(): void {
@@ -82,7 +84,7 @@ export class FleetFollower {
       // Notices sent while this instance could not hear them are lost: the store still has them.
       if (up) void this.reload();
     });
-    this.timer = setInterval(() => void this.reload(), this.options.reloadEveryMs ?? RELOAD_EVERY_MS);
+    this.timer = setInterval(() => void this.target.catchUp().catch((error: unknown) => this.options.onError?.(error)), this.options.checkEveryMs ?? CHECK_EVERY_MS);
     this.timer.unref?.();
   }
 

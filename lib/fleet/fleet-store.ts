@@ -10,8 +10,10 @@ import {
   clearFleetState,
   deleteFleetDevices,
   readFleetDevices,
+  fleetStateFingerprint,
   readFleetDevicesById,
   readFleetMeta,
+  readFleetMetaWrittenAt,
   replaceFleetState,
   setFleetStateAside,
   writeFleetChanges,
@@ -170,21 +172,27 @@ export class FleetStore {
     return { data: { ...meta, devices }, confirmation, ...(damaged.length > 0 ? { skipped: damaged.length } : {}) };
   }
 
-  /** Some devices as the leader last wrote them: `devices` holds the readable rows, `absent` the ids without one (removed, or unreadable). */
-  async readDevices(deviceIds: readonly string[]): Promise<{ devices: StoredDevice[]; absent: string[] }> {
+  /** Some devices as the leader last wrote them: `devices` the readable rows, `absent` the ids without one (removed, or unreadable), `lastWriteAt` the newest row's write. */
+  async readDevices(deviceIds: readonly string[]): Promise<{ devices: StoredDevice[]; absent: string[]; lastWriteAt: number }> {
     const found = new Map<string, StoredDevice>();
+    let lastWriteAt = 0;
     for (const row of await readFleetDevicesById(await this.db, "current", deviceIds)) {
       const device = parseDevice(row.body);
       if (device && device.deviceId === row.deviceId) found.set(row.deviceId, device);
+      lastWriteAt = Math.max(lastWriteAt, row.writtenAt);
     }
-    return { devices: [...found.values()], absent: deviceIds.filter((id) => !found.has(id)) };
+    return { devices: [...found.values()], absent: deviceIds.filter((id) => !found.has(id)), lastWriteAt };
   }
 
-  /** The fleet's own fields as last written, when they are this account's to show. */
-  async readMeta(): Promise<Omit<FleetMeta, "version"> | null> {
-    const text = await readFleetMeta(await this.db, "current");
-    const meta = text === null ? null : parseMeta(text);
-    return meta && beforeConfirmation(meta.account, this.account) === "show" ? meta : null;
+  /** The fleet's own fields as last written, when they are this account's to show, and when they were written. */
+  async readMeta(): Promise<{ meta: Omit<FleetMeta, "version"> | null; writtenAt: number }> {
+    const row = await readFleetMetaWrittenAt(await this.db);
+    const meta = row === null ? null : parseMeta(row.body);
+    return { meta: meta && beforeConfirmation(meta.account, this.account) === "show" ? meta : null, writtenAt: row?.writtenAt ?? 0 };
+  }
+
+  async fingerprint(): Promise<{ devices: number; lastWriteAt: number }> {
+    return fleetStateFingerprint(await this.db);
   }
 
   async save(changes: FleetStateChanges): Promise<void> {

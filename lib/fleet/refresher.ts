@@ -99,6 +99,8 @@ export class FleetRefresher {
   /** A follower shows what the leader wrote and writes nothing. */
   private following = false;
   private followChain: Promise<void> = Promise.resolve();
+  /** The newest store write this follower's copy includes. */
+  private seenWriteAt = 0;
   private dirty = false;
   private readonly waiters = new Set<() => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -203,32 +205,47 @@ export class FleetRefresher {
   /** The leader wrote these devices (or removed them) and perhaps the fleet's own fields: the follower's copy takes them. */
   applyStoredChanges(deviceIds: readonly string[]): Promise<void> {
     return this.inFollowChain(async (store) => {
-      const meta = await store.readMeta();
-      const { devices, absent } = await store.readDevices(deviceIds);
+      const { meta, writtenAt } = await store.readMeta();
+      const { devices, absent, lastWriteAt } = await store.readDevices(deviceIds);
       for (const device of devices) this.devices.set(device.deviceId, device);
       for (const id of absent) this.devices.delete(id);
       if (meta) this.adoptFields(meta);
+      this.seenWriteAt = Math.max(this.seenWriteAt, writtenAt, lastWriteAt);
       this.version++;
+    });
+  }
+
+  /** Now and then: a whole reload only when the store holds a write this copy lacks (the last notice was lost), else two small queries. */
+  catchUp(): Promise<void> {
+    return this.inFollowChain(async (store) => {
+      const { devices, lastWriteAt } = await store.fingerprint();
+      if (devices === this.devices.size && lastWriteAt <= this.seenWriteAt) return;
+      await this.reloadFrom(store);
     });
   }
 
   /** The follower's whole copy, replaced by what the store holds (after a missed notice, a reconnect, now and then). */
   reload(): Promise<void> {
-    return this.inFollowChain(async (store) => {
-      const { data, confirmation } = await store.load({ readOnly: true });
-      if (data && confirmation === "show") {
-        this.devices.clear();
-        for (const device of data.devices) this.devices.set(device.deviceId, device);
-        this.adoptFields(data);
-        this.restoredAt ??= this.now();
-      } else if (!data) {
-        this.devices.clear();
-        this.clients = [];
-        this.inventoryReadAt = null;
-        this.fullPictureAt = null;
-      }
-      this.version++;
-    });
+    return this.inFollowChain((store) => this.reloadFrom(store));
+  }
+
+  private async reloadFrom(store: FleetStore): Promise<void> {
+    // Taken first: a write landing during the load is seen as newer, and loaded at the next check.
+    const { lastWriteAt } = await store.fingerprint();
+    const { data, confirmation } = await store.load({ readOnly: true });
+    if (data && confirmation === "show") {
+      this.devices.clear();
+      for (const device of data.devices) this.devices.set(device.deviceId, device);
+      this.adoptFields(data);
+      this.restoredAt ??= this.now();
+    } else if (!data) {
+      this.devices.clear();
+      this.clients = [];
+      this.inventoryReadAt = null;
+      this.fullPictureAt = null;
+    }
+    this.seenWriteAt = lastWriteAt;
+    this.version++;
   }
 
   private adoptFields(meta: Pick<FleetStoreData, "clients" | "inventoryReadAt" | "fullPictureAt">): void {

@@ -43,14 +43,31 @@ export async function readFleetDevices(db: Store, slot: FleetStateSlot): Promise
   return db.selectFrom("fleet_devices").select(["device_id as deviceId", "body"]).where("slot", "=", slot).execute();
 }
 
-/** Some devices' rows; an id without a row is absent from the answer. */
-export async function readFleetDevicesById(db: Store, slot: FleetStateSlot, deviceIds: readonly string[]): Promise<{ deviceId: string; body: string }[]> {
-  const rows: { deviceId: string; body: string }[] = [];
+/** Some devices' rows and when each was written; an id without a row is absent from the answer. */
+export async function readFleetDevicesById(db: Store, slot: FleetStateSlot, deviceIds: readonly string[]): Promise<{ deviceId: string; body: string; writtenAt: number }[]> {
+  const rows: { deviceId: string; body: string; writtenAt: number }[] = [];
   for (let i = 0; i < deviceIds.length; i += ROWS_PER_STATEMENT) {
     const ids = deviceIds.slice(i, i + ROWS_PER_STATEMENT);
-    rows.push(...(await db.selectFrom("fleet_devices").select(["device_id as deviceId", "body"]).where("slot", "=", slot).where("device_id", "in", ids).execute()));
+    const found = await db.selectFrom("fleet_devices").select(["device_id as deviceId", "body", "updated_at"]).where("slot", "=", slot).where("device_id", "in", ids).execute();
+    for (const row of found) rows.push({ deviceId: row.deviceId, body: row.body, writtenAt: Number(row.updated_at) });
   }
   return rows;
+}
+
+/** How many device rows the current state has and when it was last written: a follower's cheap check that it has missed nothing. */
+export async function fleetStateFingerprint(db: Store): Promise<{ devices: number; lastWriteAt: number }> {
+  const devices = await db
+    .selectFrom("fleet_devices")
+    .select((eb) => [eb.fn.countAll<number>().as("count"), eb.fn.max("updated_at").as("last")])
+    .where("slot", "=", "current")
+    .executeTakeFirst();
+  const meta = await db.selectFrom("fleet_meta").select("updated_at").where("slot", "=", "current").executeTakeFirst();
+  return { devices: Number(devices?.count ?? 0), lastWriteAt: Math.max(Number(devices?.last ?? 0), Number(meta?.updated_at ?? 0)) };
+}
+
+export async function readFleetMetaWrittenAt(db: Store): Promise<{ body: string; writtenAt: number } | null> {
+  const row = await db.selectFrom("fleet_meta").select(["body", "updated_at"]).where("slot", "=", "current").executeTakeFirst();
+  return row ? { body: row.body, writtenAt: Number(row.updated_at) } : null;
 }
 
 /** The newest fencing token that has written the fleet state, or null before any leader has. */
