@@ -43,9 +43,13 @@ export class FleetLeadership {
 
   /** Shows the fleet as the store holds it, then joins the election; resolves once the fleet is shown. */
   async begin(): Promise<void> {
-    await this.parts.refresher.follow();
-    this.follower.start();
-    this.lease.start();
+    try {
+      await this.parts.refresher.follow();
+    } finally {
+      // A store that failed to answer now is tried again by the follower's checks; the election goes on.
+      this.follower.start();
+      this.lease.start();
+    }
   }
 
   /** Stops the work, then hands the lease over at once (on SIGTERM/SIGINT). */

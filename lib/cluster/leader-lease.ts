@@ -180,7 +180,11 @@ export class LeaderLease {
     } catch {
       fence = null;
     }
-    if (!this.running) return;
+    if (!this.running) {
+      // Stopped while asking: a lease taken meanwhile is handed back rather than left to expire.
+      if (fence !== null) await this.options.link.run((redis) => redis.eval(RELEASE, 1, this.leaseKey, `${fence}|${this.options.instanceId}`)).catch(() => undefined);
+      return;
+    }
     // Spread over ±20 %: followers that started together do not keep asking in step.
     const next = this.tryEveryMs * (0.8 + Math.random() * 0.4);
     if (fence === null) {
