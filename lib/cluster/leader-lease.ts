@@ -45,9 +45,12 @@ const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
+// Deletes only its own lease, and tells the followers in the same command: a process about to exit may not get a second one out.
 const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+return 1`;
 
 export class LeaderLease {
   readonly ttlMs: number;
@@ -108,7 +111,10 @@ export class LeaderLease {
     this.schedule(0);
   }
 
-  /** Stops trying; a holder stops its work (awaiting the listeners), then hands the lease over at once. */
+  /**
+   * Stops trying; a holder stops counting itself leader and hands the lease over at once, while its listeners
+   * stop the work: the process may exit any moment, and the store's fence refuses a write that lands after the next leader's.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -117,13 +123,14 @@ export class LeaderLease {
     this.unwatch?.();
     if (this.currentRole !== "leader") return;
     const token = this.token();
-    await this.demote("stopped");
-    try {
-      const released = await this.options.link.run((redis) => redis.eval(RELEASE, 1, this.leaseKey, token));
-      if (released === 1) await this.options.link.publish(RELEASED_CHANNEL, this.options.instanceId);
-    } catch {
-      // Redis away: the lease runs out by itself.
-    }
+    const demoted = this.demote("stopped");
+    await Promise.all([demoted, this.release(token, true)]);
+  }
+
+  private async release(token: string, announce: boolean): Promise<void> {
+    const channel = announce ? this.options.link.key(RELEASED_CHANNEL) : "";
+    // Redis away: the lease runs out by itself.
+    await this.options.link.run((redis) => redis.eval(RELEASE, 1, this.leaseKey, token, channel, this.options.instanceId)).catch(() => undefined);
   }
 
   /** The store refused this holder's write (a newer fence wrote): it steps down and lets go of the lease if it still has it. */
@@ -131,7 +138,7 @@ export class LeaderLease {
     if (this.currentRole !== "leader") return;
     const token = this.token();
     await this.demote("fenced");
-    await this.options.link.run((redis) => redis.eval(RELEASE, 1, this.leaseKey, token)).catch(() => undefined);
+    await this.release(token, false);
   }
 
   /** Stops without releasing, as a process that dies would: for tests of takeover. */
@@ -182,7 +189,7 @@ export class LeaderLease {
     }
     if (!this.running) {
       // Stopped while asking: a lease taken meanwhile is handed back rather than left to expire.
-      if (fence !== null) await this.options.link.run((redis) => redis.eval(RELEASE, 1, this.leaseKey, `${fence}|${this.options.instanceId}`)).catch(() => undefined);
+      if (fence !== null) await this.release(`${fence}|${this.options.instanceId}`, true);
       return;
     }
     // Spread over ±20 %: followers that started together do not keep asking in step.
