@@ -265,7 +265,9 @@ describe("a follower's fleet", () => {
     src.failures["11"] = 1;
     await leader.read("11");
     await write();
-    await until(() => stateOf(follower, "11") === "failed");
+    await until(() => stateOf(follower, "11") === "failed" && following.counts.reloads === 1);
+    // Queued behind the reload that notice asked for (a check may have shown the change first).
+    await follower.catchUp();
     const loads = followerStore.loads;
     // Several checks with nothing new: no whole load.
     await new Promise((resolve) => setTimeout(resolve, 400));

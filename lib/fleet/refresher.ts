@@ -224,7 +224,7 @@ export class FleetRefresher {
     });
   }
 
-  /** The follower's whole copy, replaced by what the store holds (after a missed notice, a reconnect, now and then). */
+  /** The follower's whole copy, replaced by what the store holds (after a missed notice, a new leader, a reconnect). */
   reload(): Promise<void> {
     return this.inFollowChain((store) => this.reloadFrom(store));
   }
