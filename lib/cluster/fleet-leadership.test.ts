@@ -176,4 +176,25 @@ describe("FleetLeadership, three instances on one Redis and one store", () => {
     console.info(`handover on stop: ${handoverMs} ms`);
     expect(other.calls.length).toBeGreaterThan(0);
   });
+
+  it("after Redis restarts empty (its fence counter back at 1), the next leader's fence is raised above what the store has seen", async () => {
+    const remaining = instances.find((i) => i.alertsRunning)!;
+    const fenceDb = await openStore(dir);
+    try {
+      expect(await readFleetFence(fenceDb)).toBeGreaterThanOrEqual(3);
+      // As after many elections: counting up to it one election at a time would take far longer than the test waits.
+      const seen = 1_000;
+      await fenceDb.updateTable("leader_fences").set({ fence: seen }).execute();
+      await redis.stop();
+      await redis.start();
+      const resumedMs = await watch(instances, () => remaining.alertsRunning && remaining.leadership.lease.status().fence! > seen, 20_000);
+      // Its writes are accepted again.
+      await remaining.refresher.read("12");
+      await remaining.refresher.saveNow();
+      expect(await readFleetFence(fenceDb)).toBe(remaining.leadership.lease.status().fence);
+      console.info(`leading again ${resumedMs} ms after Redis restarted empty, fence ${remaining.leadership.lease.status().fence} > ${seen}`);
+    } finally {
+      await fenceDb.destroy();
+    }
+  });
 });

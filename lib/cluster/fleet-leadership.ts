@@ -1,6 +1,7 @@
 import "server-only";
 import type { FleetStore } from "../fleet/fleet-store";
 import type { FleetRefresher } from "../fleet/refresher";
+import { FencedWriteError } from "../store/fleet-state";
 import { FleetChangePublisher, FleetFollower } from "./fleet-notices";
 import { LeaderLease, type DemotionReason, type LeaderLeaseOptions } from "./leader-lease";
 import type { RedisLink } from "./redis-link";
@@ -36,7 +37,7 @@ export class FleetLeadership {
     this.lease = new LeaderLease({ ...parts.lease, link: parts.link, instanceId: parts.instanceId });
     this.follower = new FleetFollower(parts.link, parts.refresher, { onError: (error) => this.log("warn", "fleet.follow_failed", { error: describe(error) }) });
     this.lease.on({
-      elected: (fence) => this.enqueue(() => this.lead(fence)),
+      elected: (fence) => this.enqueue(() => this.leadOrResign(fence)),
       demoted: (reason) => this.enqueue(() => this.standDown(reason)),
     });
   }
@@ -73,6 +74,18 @@ export class FleetLeadership {
     const next = this.transitions.then(work).catch((error: unknown) => this.log("error", "leader.transition_failed", { error: describe(error) }));
     this.transitions = next;
     return next;
+  }
+
+  /** A leader that cannot start (the store refused its fence, or did not answer) lets another try rather than hold the lease idle. */
+  private async leadOrResign(fence: number): Promise<void> {
+    try {
+      await this.lead(fence);
+    } catch (error) {
+      this.log("error", "leader.start_failed", { instance: this.parts.instanceId, fence, error: describe(error) });
+      // Redis restarted empty hands out fences from 1 again: the next one must be above what the store has seen.
+      if (error instanceof FencedWriteError) await this.parts.store.seenFence().then((seen) => (seen === null ? undefined : this.lease.raiseFenceAbove(seen))).catch(() => undefined);
+      void this.lease.resign();
+    }
   }
 
   private async lead(fence: number): Promise<void> {

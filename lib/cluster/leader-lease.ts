@@ -45,6 +45,11 @@ const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
+const RAISE_FENCE = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1`;
+
 // Deletes only its own lease, and tells the followers in the same command: a process about to exit may not get a second one out.
 const RELEASE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -139,6 +144,11 @@ export class LeaderLease {
     const token = this.token();
     await this.demote("fenced");
     await this.release(token, false);
+  }
+
+  /** The next fence handed out is above `fence`: after Redis lost its data (restarted empty) the store may have seen higher ones. */
+  async raiseFenceAbove(fence: number): Promise<void> {
+    await this.options.link.run((redis) => redis.eval(RAISE_FENCE, 1, this.fenceKey, String(fence)));
   }
 
   /** Stops without releasing, as a process that dies would: for tests of takeover. */

@@ -12,6 +12,7 @@ import {
   readFleetDevices,
   fleetStateFingerprint,
   readFleetDevicesById,
+  readFleetFence,
   readFleetMeta,
   readFleetMetaWrittenAt,
   replaceFleetState,
@@ -210,6 +211,11 @@ export class FleetStore {
   async claimFence(): Promise<void> {
     const db = await this.db;
     await db.transaction().execute((trx) => claimFleetFence(trx, this.fence, Date.now()));
+  }
+
+  /** The newest leader fence that has written the fleet state. */
+  async seenFence(): Promise<number | null> {
+    return readFleetFence(await this.db);
   }
 
   async setAsideAccount(): Promise<void> {
