@@ -166,36 +166,63 @@ describe("SharedBudget", () => {
     await expect(waiting).resolves.toBe("later");
   });
 
-  it("without Redis, each instance allows itself limit / maxInstances, refuses background work, and rejoins when Redis is back", async () => {
-    const { budgets } = await instances(3, { windowMs: 3_000 });
+  it("without Redis, each instance refuses at once until a window has passed, then allows itself limit / maxInstances, never background work, and rejoins when Redis is back", async () => {
+    const windowMs = 2_000;
+    const { budgets } = await instances(3, { windowMs });
     await redis.stop();
+    const lostAt = Date.now();
     await until(() => budgets.every((b) => b.mode === "island"));
     let ran = false;
     await expect(budgets[0]!.run(async () => (ran = true), "background")).rejects.toMatchObject({ kind: "busy" });
+    // The shared window may have been full when Redis went away: nothing starts before it has passed.
+    await expect(budgets[1]!.run(async () => (ran = true), "interactive")).rejects.toMatchObject({ kind: "busy" });
     expect(ran).toBe(false);
-    const { starts, task } = recorder();
-    const all = budgets.flatMap((budget, i) => Array.from({ length: 4 }, () => budget.run(task(i, "interactive", 5))));
     expect(budgets[0]!.stats().pausedForMs).toBeGreaterThan(0);
-    await until(() => starts.length === 9);
-    await sleep(500);
-    // floor(10 / 3) = 3 per instance in the window: the fourth call of each waits.
+    await sleep(Math.max(0, lostAt + windowMs + 100 - Date.now()));
+    const { starts, task } = recorder();
+    const all = await Promise.allSettled(budgets.flatMap((budget, i) => Array.from({ length: 4 }, () => budget.run(task(i, "interactive", 5)))));
+    // floor(10 / 3) = 3 per instance in the window: the fourth of each is refused at once, not queued for a window.
     for (const instance of [0, 1, 2]) expect(starts.filter((s) => s.instance === instance)).toHaveLength(3);
+    expect(all.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.kind)).toEqual(["busy", "busy", "busy"]);
     await redis.start();
     await until(() => budgets.every((b) => b.mode === "shared"));
-    await Promise.all(all);
   });
 
-  it("an island counts its part of the shared window it last saw, so losing Redis does not add a window on top", async () => {
+  it("an island starts nothing in the window Redis was lost in, so losing Redis never adds calls on top of a full window", async () => {
     const windowMs = 3_000;
     const { budgets } = await instances(3, { windowMs });
     const { starts, task } = recorder();
-    for (let round = 0; round < 3; round++) for (const i of [0, 1, 2]) await budgets[i]!.run(task(i, "interactive", 5));
+    // The third instance last looked when the window held one call; the others filled it after.
+    await budgets[2]!.run(task(2, "interactive", 5));
+    for (let round = 0; round < 4; round++) for (const i of [0, 1]) await budgets[i]!.run(task(i, "interactive", 5));
     await redis.stop();
     await until(() => budgets.every((b) => b.mode === "island"));
-    const islands = budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5))));
-    await Promise.all(islands);
+    const deadline = Date.now() + windowMs + 500;
+    while (Date.now() < deadline) {
+      await Promise.allSettled(budgets.map((budget, i) => budget.run(task(i, "interactive", 5))));
+      await sleep(100);
+    }
     expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
+    // After the window, each island had its share again.
+    expect(starts.length).toBeGreaterThan(9);
     await redis.start();
+  });
+
+  it("counts a call in the window from when it ended, so a call N-sight saw late never lets the next window in early", async () => {
+    const windowMs = 1_500;
+    const { budgets } = await instances(1, { windowMs, maxConcurrent: LIMIT });
+    const runs: { start: number; end: number }[] = [];
+    const slow = (ms: number) => async () => {
+      const run = { start: Date.now(), end: 0 };
+      runs.push(run);
+      await sleep(ms);
+      run.end = Date.now();
+    };
+    await Promise.all(Array.from({ length: LIMIT }, () => budgets[0]!.run(slow(700))));
+    await budgets[0]!.run(slow(5));
+    const first = runs[0]!;
+    const next = runs[LIMIT]!;
+    expect(next.start - first.end).toBeGreaterThanOrEqual(windowMs - JITTER_MS);
   });
 
   it("never hangs on a frozen Redis, and counts the calls made meanwhile when it thaws", async () => {
@@ -204,14 +231,15 @@ describe("SharedBudget", () => {
     const { starts, task } = recorder();
     redis.freeze();
     const frozenAt = Date.now();
-    await Promise.all(budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5)))));
-    // The link's command timeout (300 ms) and this instance's own share: nowhere near the freeze.
+    const settled = await Promise.allSettled(budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5)))));
+    // The link's command timeout (300 ms), then a refusal: nowhere near the freeze.
     expect(Date.now() - frozenAt).toBeLessThan(5_000);
+    expect(settled.every((r) => r.status === "rejected" && (r.reason as { kind?: string }).kind === "busy")).toBe(true);
     expect(budgets.map((b) => b.mode)).toEqual(["island", "island", "island"]);
     redis.thaw();
     await until(() => budgets.every((b) => b.mode === "shared"));
     await Promise.all(budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5)))));
-    // Nine island calls are in the shared window: after the thaw only one more fits until they leave it.
+    expect(starts).toHaveLength(9);
     expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
   });
 });

@@ -127,8 +127,12 @@ end
 return {1, 0, count + 1, 0}
 `;
 
-// KEYS: in flight, background in flight. ARGV: member, wake-up channel.
+// KEYS: in flight, background in flight, window. ARGV: member, wake-up channel, window.
+// The call counts in the window from when it ended: N-sight saw it no later than that, however late it arrived there.
 const RELEASE = `
+local t = redis.call('TIME')
+redis.call('ZADD', KEYS[3], 'XX', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[1])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('PUBLISH', ARGV[2], 'free')
@@ -178,7 +182,6 @@ export class SharedBudget implements CallGate {
   private islands = 0;
   private islandStarts: number[] = [];
   private windowCount = 0;
-  private windowSeenAt = -Infinity;
   private pausedUntil = 0;
   private pumping = false;
   private again = false;
@@ -211,7 +214,10 @@ export class SharedBudget implements CallGate {
       now: this.now,
     });
     this.currentMode = options.link.up ? "shared" : "island";
-    if (this.currentMode === "island") this.startRejoining();
+    if (this.currentMode === "island") {
+      this.island.assumeStarted(this.island.perMinute);
+      this.startRejoining();
+    }
     this.unsubscribe = options.link.subscribe("budget:wake", () => void this.pump());
     this.unwatch = options.link.onChange((up) => {
       if (up) void this.rejoin();
@@ -305,10 +311,19 @@ export class SharedBudget implements CallGate {
 
   private runInIsland<T>(task: () => Promise<T>, priority: CallPriority, signal: AbortSignal | undefined, asker: string | undefined): Promise<T> {
     if (priority === "background") return Promise.reject(this.backgroundRefused());
+    const island = this.island.stats();
+    // Refused at once rather than queued for up to a window: the page then shows what was read already, stale, without a wait.
+    if (island.startedLastMinute + island.queued >= this.island.perMinute) return Promise.reject(this.islandSpent());
     return this.island.run(() => {
       this.noteIslandStart();
       return task();
     }, "interactive", signal, asker);
+  }
+
+  private islandSpent(): NsightError {
+    return new NsightError("busy", "This server cannot reach Redis and has used its share of N-sight calls for now. What was read already still opens; try again shortly.", {
+      retryAfterMs: Math.max(1_000, Math.ceil(this.windowMs / this.island.perMinute)),
+    });
   }
 
   private backgroundRefused(): NsightError {
@@ -380,7 +395,6 @@ export class SharedBudget implements CallGate {
           continue;
         }
         this.windowCount = verdict.windowCount;
-        this.windowSeenAt = this.now();
         if (verdict.pausedMs > 0) this.pausedUntil = Math.max(this.pausedUntil, this.now() + verdict.pausedMs);
         if (verdict.started) {
           this.start(waiter, member);
@@ -463,7 +477,7 @@ export class SharedBudget implements CallGate {
     const { link } = this.options;
     try {
       await link.run(async (redis) =>
-        this.scripted(redis).nsbdBudgetRelease(link.key("budget:inflight"), link.key("budget:inflight-background"), member, link.key("budget:wake")),
+        this.scripted(redis).nsbdBudgetRelease(link.key("budget:inflight"), link.key("budget:inflight-background"), link.key("budget:window"), member, link.key("budget:wake"), this.windowMs),
       );
     } catch {
       // The slot expires by itself (callTimeoutMs and a margin).
@@ -480,8 +494,9 @@ export class SharedBudget implements CallGate {
     if (this.closed) return;
     if (this.currentMode !== "island") {
       this.currentMode = "island";
-      // The other islands take their part of the starts this instance last saw in the shared window, and so does this one.
-      if (this.now() - this.windowSeenAt < this.windowMs) this.island.assumeStarted(Math.ceil(this.windowCount / this.options.maxInstances));
+      // The shared window may have filled since this instance last looked (a third of it was not enough: 67 calls in a minute
+      // end to end): an island starts only once a whole window has passed since Redis went away.
+      this.island.assumeStarted(this.island.perMinute);
       this.options.log?.("warn", "budget.island", { instance: this.options.instanceId, error: describeError(error) });
     }
     this.moveQueuedToIsland();
@@ -541,7 +556,7 @@ export class SharedBudget implements CallGate {
     // defineCommand sends EVALSHA and falls back to EVAL when Redis has not seen the script (after a restart).
     if (typeof scripted.nsbdBudgetAcquire !== "function") {
       redis.defineCommand("nsbdBudgetAcquire", { numberOfKeys: 7, lua: ACQUIRE });
-      redis.defineCommand("nsbdBudgetRelease", { numberOfKeys: 2, lua: RELEASE });
+      redis.defineCommand("nsbdBudgetRelease", { numberOfKeys: 3, lua: RELEASE });
       redis.defineCommand("nsbdBudgetPause", { numberOfKeys: 1, lua: PAUSE });
       redis.defineCommand("nsbdBudgetRecord", { numberOfKeys: 1, lua: RECORD });
     }
