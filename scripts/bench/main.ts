@@ -7,6 +7,7 @@ import { benchFleet, benchSoak, benchViewers } from "./fleet";
 import { benchFleet50k } from "./fleet-50k";
 import { benchFleetAnswer } from "./fleet-answer";
 import { benchFleetStore } from "./fleet-store";
+import { benchInstances } from "./instances";
 import { benchLoad } from "./load";
 import { benchParse } from "./parse";
 import { benchSignIn } from "./sign-in";
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   "fleet-50k": benchFleet50k,
   "fleet-answer": benchFleetAnswer,
   "fleet-store": benchFleetStore,
+  instances: benchInstances,
   // Over an hour at 60 calls a minute: last.
   fleet: benchFleet,
 };
