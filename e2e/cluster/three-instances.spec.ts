@@ -190,7 +190,7 @@ test(`all three loaded: N-sight never sees more than ${CALLS_PER_MINUTE} calls i
   expect(busiestMinute(calls)).toBeLessThanOrEqual(CALLS_PER_MINUTE);
   expect(stats.maxCallsInAnyMinute, "the simulator's own count since the cluster started").toBeLessThanOrEqual(CALLS_PER_MINUTE);
   // The load did press on the budget: otherwise this test could not fail.
-  expect(new Set(calls.map(sessionsDevice)).size).toBeGreaterThan(CALLS_PER_MINUTE / 2);
+  expect(new Set(calls.map(sessionsDevice).filter((d) => d !== null && devices.includes(d))).size).toBeGreaterThan(CALLS_PER_MINUTE / 2);
 });
 
 test("SIGKILL the leader: another takes over within 30 s and the fleet is read again", async () => {
@@ -281,7 +281,8 @@ test("Redis down for two minutes: pages answer, calls stay within each instance'
   await theLeader();
   const outageMs = 120_000;
   // Each instance is asked for devices of its own: N-sight's log then says which instance called.
-  const demandEveryMs = 2_000;
+  // 24 a minute each: above an island's share of 20, not so far above that the queue outgrows a minute.
+  const demandEveryMs = 2_500;
   const perInstance = Math.ceil(outageMs / demandEveryMs) + 2;
   const [known, ...pool] = await unreadDevices(perInstance * CLUSTER_SIZE + 1);
   const own = cluster.instances.map((_, i) => pool.slice(i * perInstance, (i + 1) * perInstance));
