@@ -37,9 +37,10 @@ async function simRequests(control: string, since: string): Promise<LoggedReques
   return requests.filter((r) => r.at >= since);
 }
 
-/** The work: every viewer walks the same pages' API reads, each request to the next instance in turn. */
+/** The work: every viewer walks what the same device pages ask for, and the fleet, each request to the next instance in turn. */
 function workPaths(devices: readonly string[]): string[] {
-  return [...devices.flatMap((d) => [`/api/devices/${d}/sessions`, `/api/devices/${d}/history?range=30d&tz=UTC`]), "/api/fleet"];
+  const view = "range=30d&tz=UTC";
+  return [...devices.flatMap((d) => [`/api/devices/${d}/history?${view}`, `/api/devices/${d}/sessions/table?${view}`]), "/api/fleet"];
 }
 
 async function viewers(urls: readonly string[], paths: readonly string[], count: number, seconds: number): Promise<{ latencies: number[]; errors: number }> {
