@@ -1,4 +1,4 @@
-// `npm run users -- <command>` (USAGE below): local accounts in DATA_DIR's store, for scripts and when nobody can sign in.
+// `npm run users -- <command>` (USAGE below): local accounts in the store (DATABASE_URL, else DATA_DIR), for scripts and when nobody can sign in.
 import { parseArgs } from "node:util";
 import { apiTokenProblem, issueApiToken } from "../lib/auth/api-tokens";
 import { hashPassword, passwordProblem } from "../lib/auth/passwords";

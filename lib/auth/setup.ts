@@ -2,17 +2,28 @@ import "server-only";
 import { getAuthConfig, isOpenDemo } from "../config";
 import { log } from "../log";
 import type { Store } from "../store/db";
-import { deleteSetting, getSetting, setSetting } from "../store/settings";
+import { deleteSetting, getSetting, listSettingsByPrefix, setSetting, takeSettingsByPrefix } from "../store/settings";
 import { countUsers } from "../store/users";
-import { hashToken, looksLikeToken, newToken, sameSecret } from "./tokens";
+import { hashToken, looksLikeToken, newToken } from "./tokens";
 
 // The first administrator's one-time link, logged for the operator and valid for an hour; only its hash is kept.
-const SETUP_KEY = "setup_token";
+// Each instance that starts without one logs its own link (a setting each), and the first link used ends them all.
+const SETUP_PREFIX = "setup-link:";
 export const SETUP_VALID_MS = 3_600_000;
 
 interface StoredSetup {
-  hash: string;
   expiresAt: number;
+}
+
+const setupKey = (token: string) => `${SETUP_PREFIX}${hashToken(token)}`;
+
+function expiresAtOf(raw: string | null): number | null {
+  try {
+    const stored = raw === null ? null : (JSON.parse(raw) as Partial<StoredSetup>);
+    return typeof stored?.expiresAt === "number" ? stored.expiresAt : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function needsFirstAdmin(db: Store): Promise<boolean> {
@@ -22,7 +33,10 @@ export async function needsFirstAdmin(db: Store): Promise<boolean> {
 export async function announceSetupLink(db: Store, now = Date.now()): Promise<string | null> {
   if (!(await needsFirstAdmin(db))) return null;
   const token = newToken();
-  await setSetting(db, SETUP_KEY, JSON.stringify({ hash: hashToken(token), expiresAt: now + SETUP_VALID_MS } satisfies StoredSetup));
+  for (const { key, value } of await listSettingsByPrefix(db, SETUP_PREFIX)) {
+    if ((expiresAtOf(value) ?? 0) <= now) await deleteSetting(db, key);
+  }
+  await setSetting(db, setupKey(token), JSON.stringify({ expiresAt: now + SETUP_VALID_MS } satisfies StoredSetup));
   const path = `/setup?token=${token}`;
   const base = getAuthConfig().publicUrl;
   // The one token that is logged, on purpose: the log is where the operator finds it.
@@ -36,16 +50,12 @@ export async function announceSetupLink(db: Store, now = Date.now()): Promise<st
 
 export async function setupTokenValid(db: Store, token: string | null | undefined, now = Date.now()): Promise<boolean> {
   if (!looksLikeToken(token)) return false;
-  const raw = await getSetting(db, SETUP_KEY);
-  if (!raw) return false;
-  try {
-    const stored = JSON.parse(raw) as StoredSetup;
-    return stored.expiresAt > now && sameSecret(stored.hash, hashToken(token));
-  } catch {
-    return false;
-  }
+  const expiresAt = expiresAtOf(await getSetting(db, setupKey(token)));
+  return expiresAt !== null && expiresAt > now;
 }
 
-export async function consumeSetupToken(db: Store): Promise<boolean> {
-  return deleteSetting(db, SETUP_KEY);
+/** True for one caller only, whichever instance it is on: the one statement deletes every link, and only one deletes this one. */
+export async function consumeSetupToken(db: Store, token: string): Promise<boolean> {
+  if (!looksLikeToken(token)) return false;
+  return (await takeSettingsByPrefix(db, SETUP_PREFIX)).includes(setupKey(token));
 }

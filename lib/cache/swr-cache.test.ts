@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LoadCancelledError, SwrCache } from "./swr-cache";
+import { LoadCancelledError, SwrCache, type LoadOrigin } from "./swr-cache";
 
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => vi.useRealTimers());
@@ -345,5 +345,32 @@ describe("SwrCache: what background loads keep", () => {
     await cache.get(sessions(1), { ttlMs: 90_000, load: async () => history(1), weigh, background: true });
     for (let id = 2; id <= 1_000; id++) await cache.get(sessions(id), { ttlMs: 90_000, load: async () => history(id), weigh, background: true });
     expect(cache.peek(sessions(1))?.stale).toBe(false);
+  });
+});
+
+describe("SwrCache: copies fetched earlier", () => {
+  it("keeps the fetch time a load reports for a copy fetched earlier: the TTL counts from then, and a copy past it is served stale", async () => {
+    const cache = cacheWith();
+    const fetchedElsewhere = Date.now() - 60_000;
+    const copy = await cache.get("k", { ttlMs: 90_000, load: async (_signal, origin) => ((origin.fetchedAt = fetchedElsewhere), "copy") });
+    expect(copy).toEqual({ value: "copy", fetchedAt: fetchedElsewhere, stale: false });
+    const load = vi.fn(async () => "fresh");
+    vi.advanceTimersByTime(29_000);
+    expect(await cache.get("k", { ttlMs: 90_000, load })).toMatchObject({ fetchedAt: fetchedElsewhere, stale: false });
+    vi.advanceTimersByTime(1_000);
+    expect(await cache.get("k", { ttlMs: 90_000, load })).toMatchObject({ value: "fresh", fetchedAt: Date.now(), stale: false });
+    expect(load).toHaveBeenCalledTimes(1);
+
+    const old = Date.now() - 100_000;
+    expect(await cache.get("cold", { ttlMs: 90_000, load: async (_signal, origin) => ((origin.fetchedAt = old), "old") })).toEqual({ value: "old", fetchedAt: old, stale: true });
+    const gone = new Error("unknown id");
+    const unknownSinceLongAgo = async (_signal: AbortSignal, origin: LoadOrigin): Promise<string> => {
+      origin.fetchedAt = Date.now() - 89_000;
+      throw gone;
+    };
+    const cached = cache.get("gone", { ttlMs: 90_000, cacheError: () => true, load: unknownSinceLongAgo });
+    await expect(cached).rejects.toBe(gone);
+    vi.advanceTimersByTime(1_000);
+    expect(await cache.get("gone", { ttlMs: 90_000, cacheError: () => true, load })).toMatchObject({ value: "fresh" });
   });
 });

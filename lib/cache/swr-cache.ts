@@ -9,9 +9,14 @@ export interface CacheHit<T> {
   refreshError?: unknown;
 }
 
+/** Set by a load that returns a copy fetched earlier (by another instance): its TTL counts from then, not from the copy. */
+export interface LoadOrigin {
+  fetchedAt?: number;
+}
+
 export interface LoadOptions<T> {
   ttlMs: number;
-  load: (signal: AbortSignal) => Promise<T>;
+  load: (signal: AbortSignal, origin: LoadOrigin) => Promise<T>;
   signal?: AbortSignal;
   weigh?: (value: T) => number;
   cacheError?: (error: unknown) => boolean;
@@ -102,7 +107,7 @@ export class SwrCache {
     if (!previous) {
       const loaded = await refresh;
       if (loaded.kind === "error") throw loaded.error;
-      return { value: loaded.value as T, fetchedAt: loaded.fetchedAt, stale: false };
+      return { value: loaded.value as T, fetchedAt: loaded.fetchedAt, stale: loaded.expiresAt <= this.now() };
     }
 
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -123,7 +128,7 @@ export class SwrCache {
         if (!("error" in outcome) && options.cacheError?.(refreshError)) throw refreshError;
         return { value: previous.value as T, fetchedAt: previous.fetchedAt, stale: true, refreshError };
       }
-      return { value: outcome.e.value as T, fetchedAt: outcome.e.fetchedAt, stale: false };
+      return { value: outcome.e.value as T, fetchedAt: outcome.e.fetchedAt, stale: outcome.e.expiresAt <= this.now() };
     } finally {
       clearTimeout(timer);
     }
@@ -194,10 +199,12 @@ export class SwrCache {
 
   private start<T>(key: string, options: LoadOptions<T>): Flight {
     const controller = new AbortController();
+    const origin: LoadOrigin = {};
+    const fetchedAtOf = () => Math.min(origin.fetchedAt ?? Infinity, this.now());
     const promise = Promise.resolve().then(async (): Promise<Entry> => {
       try {
-        const value = await options.load(controller.signal);
-        const fetchedAt = this.now();
+        const value = await options.load(controller.signal, origin);
+        const fetchedAt = fetchedAtOf();
         const weight = Math.max(1, options.weigh?.(value) ?? 1);
         const entry: Entry = { kind: "value", value, fetchedAt, expiresAt: fetchedAt + options.ttlMs, weight };
         this.store(key, entry, flight.forPeople);
@@ -205,7 +212,7 @@ export class SwrCache {
       } catch (error) {
         if (error instanceof LoadCancelledError) throw error;
         if (options.cacheError?.(error)) {
-          const fetchedAt = this.now();
+          const fetchedAt = fetchedAtOf();
           const entry: Entry = { kind: "error", error, fetchedAt, expiresAt: fetchedAt + options.ttlMs, weight: 1 };
           this.store(key, entry, flight.forPeople);
           return entry;

@@ -1,5 +1,6 @@
 import "server-only";
 import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
+import type { LoadOptions } from "../cache/swr-cache";
 import type { CallOptions } from "../nsight/client";
 import { isNsightError, NsightError } from "../nsight/errors";
 import { getRuntime } from "../server/nsight";
@@ -31,7 +32,8 @@ async function readCachedList<T extends readonly unknown[]>(
   load: (options: CallOptions) => Promise<T>,
   cacheUnknownId = true,
 ): Promise<Fresh<T>> {
-  const hit = await getRuntime().cache.get(key, {
+  const { cache, shared } = getRuntime();
+  const options: LoadOptions<T> = {
     ttlMs,
     signal: call.signal,
     refusedForAsker: isAskerRefusal,
@@ -40,8 +42,8 @@ async function readCachedList<T extends readonly unknown[]>(
     cacheError: cacheUnknownId ? isUnknownId : undefined,
     // The refresher needs health, not the history: what it reads must not push out what people look at.
     background: call.priority === "background",
-  });
-  return fromHit(hit);
+  };
+  return fromHit(await cache.get(key, shared ? shared.wrap(cache, key, options) : options));
 }
 
 export function readClients(call: CallOptions = {}): Promise<Fresh<Client[]>> {

@@ -12,6 +12,8 @@ export interface BudgetOptions {
   maxQueuedInteractive?: number;
   /** Interactive calls one asker may have started in the window and waiting. Default: a third of `perMinute`. */
   perAsker?: number;
+  /** The sliding window the starts are counted in. Default 61 s; tests compress it. */
+  windowMs?: number;
   now?: () => number;
 }
 
@@ -22,6 +24,23 @@ export interface BudgetStats {
   pausedForMs: number;
 }
 
+/** local: this process alone; shared: every instance through Redis; island: Redis unreachable, this instance's share only. */
+export type BudgetMode = "local" | "shared" | "island";
+
+/** What the client and the runtime need of a budget: the one of this process, or the one shared by every instance. */
+export interface CallGate {
+  readonly mode: BudgetMode;
+  readonly maxQueuedInteractive: number;
+  /** This process's interactive calls per asker (fair shares are kept in each process). */
+  readonly askers: FairShare;
+  run<T>(task: () => Promise<T>, priority?: CallPriority, signal?: AbortSignal, asker?: string): Promise<T>;
+  /** Holds every call back for `ms` (N-sight answered 429). */
+  pause(ms: number): void;
+  /** `pausedForMs`: how long background calls are held back (a 429 pause, or a shared budget cut off from Redis). */
+  stats(): BudgetStats;
+  close(): void;
+}
+
 interface Waiter {
   asker: string | undefined;
   start: () => void;
@@ -29,8 +48,21 @@ interface Waiter {
 }
 
 /** 61 s: the extra second absorbs network jitter, so N-sight never counts more than perMinute in a minute of its own. */
-const WINDOW_MS = 61_000;
-const BACKGROUND_SHARE_WHEN_BUSY = 0.8;
+export const WINDOW_MS = 61_000;
+export const BACKGROUND_SHARE_WHEN_BUSY = 0.8;
+
+/** Too many interactive calls wait already: when the queue will have gone out. */
+export function busyError(queued: number, windowMs: number, perMinute: number): NsightError {
+  return new NsightError("busy", "Too many requests are waiting for N-sight right now. Try again in a minute.", {
+    retryAfterMs: Math.max(1_000, Math.ceil((queued * windowMs) / perMinute)),
+  });
+}
+
+export function rateLimitedError(waitMs: number): NsightError {
+  return new NsightError("rate_limited", "You have used your share of this minute's N-sight calls. What was read already still opens; try again shortly.", {
+    retryAfterMs: Math.max(1_000, waitMs),
+  });
+}
 
 export class BudgetClosedError extends Error {
   constructor() {
@@ -39,8 +71,10 @@ export class BudgetClosedError extends Error {
   }
 }
 
-export class CallBudget {
+export class CallBudget implements CallGate {
+  readonly mode = "local";
   readonly perMinute: number;
+  readonly windowMs: number;
   readonly maxConcurrent: number;
   readonly maxQueuedInteractive: number;
   readonly askers: FairShare;
@@ -62,9 +96,10 @@ export class CallBudget {
     this.maxConcurrent = Math.floor(options.maxConcurrent);
     this.maxQueuedInteractive = Math.max(1, Math.floor(options.maxQueuedInteractive ?? options.perMinute));
     this.now = options.now ?? Date.now;
+    this.windowMs = options.windowMs ?? WINDOW_MS;
     const perAsker = Math.max(1, Math.floor(options.perAsker ?? this.perMinute / 3));
     // Every asker tracked has a call in the window or in the queue: the map cannot outgrow both.
-    this.askers = new FairShare(perAsker, WINDOW_MS, this.perMinute + this.maxQueuedInteractive);
+    this.askers = new FairShare(perAsker, this.windowMs, this.perMinute + this.maxQueuedInteractive);
   }
 
   /**
@@ -141,6 +176,13 @@ export class CallBudget {
     this.pump();
   }
 
+  /** Counts `count` starts made elsewhere as made just now (a budget taking over from another one). */
+  assumeStarted(count: number): void {
+    const now = this.now();
+    this.dropExpired(now);
+    for (let i = 0; i < Math.min(count, this.perMinute); i++) this.starts.push(now);
+  }
+
   stats(): BudgetStats {
     this.dropExpired(this.now());
     return {
@@ -160,15 +202,11 @@ export class CallBudget {
   }
 
   private busyError(queued: number): NsightError {
-    return new NsightError("busy", "Too many requests are waiting for N-sight right now. Try again in a minute.", {
-      retryAfterMs: Math.max(1_000, Math.ceil((queued * WINDOW_MS) / this.perMinute)),
-    });
+    return busyError(queued, this.windowMs, this.perMinute);
   }
 
   private rateLimitedError(waitMs: number): NsightError {
-    return new NsightError("rate_limited", "You have used your share of this minute's N-sight calls. What was read already still opens; try again shortly.", {
-      retryAfterMs: Math.max(1_000, waitMs),
-    });
+    return rateLimitedError(waitMs);
   }
 
   /** The interactive call to send next: the first of the asker with the fewest calls in the window, so one asker's backlog never delays another's page. */
@@ -193,18 +231,18 @@ export class CallBudget {
 
   private dropExpired(now: number): void {
     let drop = 0;
-    while (drop < this.starts.length && this.starts[drop]! <= now - WINDOW_MS) drop++;
+    while (drop < this.starts.length && this.starts[drop]! <= now - this.windowMs) drop++;
     if (drop > 0) this.starts.splice(0, drop);
   }
 
   private backgroundWaitMs(now: number): number | null {
     // Every slot but one (when there is more than one): a page never waits behind it.
     if (this.backgroundInFlight >= Math.max(1, this.maxConcurrent - 1)) return null;
-    const spacing = WINDOW_MS / this.perMinute;
+    const spacing = this.windowMs / this.perMinute;
     let wait = this.lastBackgroundStart + spacing - now;
-    const busy = now - this.lastInteractiveStart < WINDOW_MS;
+    const busy = now - this.lastInteractiveStart < this.windowMs;
     const cap = busy ? Math.max(1, Math.floor(this.perMinute * BACKGROUND_SHARE_WHEN_BUSY)) : this.perMinute;
-    if (this.starts.length >= cap) wait = Math.max(wait, this.starts[this.starts.length - cap]! + WINDOW_MS - now + 1);
+    if (this.starts.length >= cap) wait = Math.max(wait, this.starts[this.starts.length - cap]! + this.windowMs - now + 1);
     return Math.max(0, wait);
   }
 
@@ -221,7 +259,7 @@ export class CallBudget {
       if (now < this.pausedUntil) {
         waitMs = this.hasWaiters() ? this.pausedUntil - now : null;
       } else if (this.queues.interactive.length > 0) {
-        waitMs = this.starts.length >= this.perMinute ? this.starts[0]! + WINDOW_MS - now + 1 : 0;
+        waitMs = this.starts.length >= this.perMinute ? this.starts[0]! + this.windowMs - now + 1 : 0;
         if (waitMs === 0) waiter = this.nextInteractive(now);
       } else if (this.queues.background.length > 0) {
         waitMs = this.backgroundWaitMs(now);

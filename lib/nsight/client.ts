@@ -1,7 +1,7 @@
 import "server-only";
 import { isNsightId } from "../ids";
 import type { BackupSession, Client, ClientDevice, DeviceType, Site, SiteDevice } from "../types";
-import type { CallBudget, CallPriority } from "./budget";
+import type { CallGate, CallPriority } from "./budget";
 import { isNsightError, NsightError } from "./errors";
 import { mapClientDevices, mapClients, mapSiteDevices, mapSites } from "./records";
 import { SessionAnswerReader } from "./session-answer";
@@ -43,7 +43,7 @@ export interface CallEvent {
 
 export interface NsightClientOptions {
   transport: TransportOptions;
-  budget: CallBudget;
+  budget: CallGate;
   retry?: Partial<RetryPolicy>;
   breaker?: Partial<BreakerPolicy>;
   /** Never sees the key. */

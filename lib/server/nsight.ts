@@ -1,17 +1,22 @@
 import "server-only";
 import { SwrCache } from "../cache/swr-cache";
+import { SharedBudget } from "../cluster/shared-budget";
+import { SharedCache } from "../cluster/shared-cache";
 import { getConfig, type AppConfig } from "../config";
 import { log } from "../log";
-import { CallBudget } from "../nsight/budget";
+import { CallBudget, type CallGate } from "../nsight/budget";
 import { NsightClient } from "../nsight/client";
 import { UpstreamTracker } from "../nsight/upstream-health";
+import { getCluster } from "./cluster";
 
 /** On globalThis: Next.js may load this module once per route bundle, and two budgets would break N-sight's call rate. */
 export interface NsightRuntime {
   config: AppConfig;
   client: NsightClient;
-  budget: CallBudget;
+  budget: CallGate;
   cache: SwrCache;
+  /** With REDIS_URL: the level between `cache` and N-sight that all instances share. */
+  shared: SharedCache | null;
   upstream: UpstreamTracker;
 }
 
@@ -22,7 +27,11 @@ const USER_AGENT = "Mozilla/5.0 (compatible; NsightBackupDashboard/0.1)";
 
 function createRuntime(): NsightRuntime {
   const config = getConfig();
-  const budget = new CallBudget({ perMinute: config.callsPerMinute, maxConcurrent: config.maxConcurrent, perAsker: config.callsPerPrincipal });
+  const limits = { perMinute: config.callsPerMinute, maxConcurrent: config.maxConcurrent, perAsker: config.callsPerPrincipal };
+  const cluster = getCluster();
+  const budget: CallGate = cluster.redis
+    ? new SharedBudget({ ...limits, link: cluster.redis, instanceId: cluster.instanceId, maxInstances: cluster.config.maxInstances, callTimeoutMs: config.timeoutMs, log })
+    : new CallBudget(limits);
   const upstream = new UpstreamTracker();
   const client = new NsightClient({
     transport: {
@@ -49,7 +58,9 @@ function createRuntime(): NsightRuntime {
     onDrop: (service, reason) => log("warn", "nsight.record_dropped", { service, reason }),
   });
   const cache = new SwrCache({ maxWeight: config.cacheMaxRecords, staleAfterMs: config.staleAfterMs });
-  return { config, client, budget, cache, upstream };
+  // A claim outlives one call attempt only while its holder renews it.
+  const shared = cluster.redis ? new SharedCache(cluster.redis, { claimMs: config.timeoutMs }) : null;
+  return { config, client, budget, cache, shared, upstream };
 }
 
 export function getRuntime(): NsightRuntime {

@@ -23,7 +23,10 @@ export interface NewAuditEntry {
 let lastAt = -1;
 let sameMillisecond = 0;
 
-/** Entries of one millisecond are listed by id: a UUID whose first group is a per-process sequence keeps them in the order written. */
+/**
+ * Entries of one millisecond are listed by id: a UUID whose first group is a per-process sequence keeps them in the order written.
+ * Instances sharing one database interleave by the random rest, each in its own order; that rest keeps the ids unique.
+ */
 function auditId(at: number): string {
   sameMillisecond = at === lastAt ? sameMillisecond + 1 : 0;
   lastAt = at;

@@ -69,8 +69,15 @@ export async function setDisplayCredential(db: Store, id: string, hash: string, 
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Never back: an older request that another instance answers later changes nothing. */
 export async function touchDisplay(db: Store, id: string, expiresAt: number, address: string | null, now = Date.now()): Promise<void> {
-  await db.updateTable("displays").set({ last_seen_at: now, last_address: address, expires_at: expiresAt }).where("id", "=", id).where("revoked_at", "is", null).execute();
+  await db
+    .updateTable("displays")
+    .set({ last_seen_at: now, last_address: address, expires_at: expiresAt })
+    .where("id", "=", id)
+    .where("revoked_at", "is", null)
+    .where((eb) => eb.or([eb("last_seen_at", "is", null), eb("last_seen_at", "<", now)]))
+    .execute();
 }
 
 export async function listDisplays(db: Store): Promise<DisplayListing[]> {

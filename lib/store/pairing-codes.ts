@@ -1,5 +1,9 @@
 import "server-only";
-import type { Store } from "./db";
+import { sql } from "kysely";
+import { isPostgres, type Store } from "./db";
+
+// Any fixed number: the advisory lock that makes the count-then-insert below one at a time across instances.
+const PAIRING_LOCK = 0x6e736264_01;
 
 /** A code a wall shows while it waits to be paired. Only hashes of the code and of the wall's claim secret are kept. */
 export interface PairingCodeRow {
@@ -16,7 +20,7 @@ export interface PairingLimits {
 
 export type NewPairingCode = { ok: true } | { ok: false; reason: "address_limit" | "table_full" };
 
-/** Expired codes are pruned on every call, and the table has a cap whoever asks. */
+/** Expired codes are pruned on every call, and the table has a cap whoever asks, on however many instances. */
 export async function insertPairingCode(
   db: Store,
   code: { codeHash: string; claimHash: string; address: string | null; expiresAt: number },
@@ -24,6 +28,8 @@ export async function insertPairingCode(
   now = Date.now(),
 ): Promise<NewPairingCode> {
   return db.transaction().execute(async (tx) => {
+    // SQLite's single writer already serialises this transaction; PostgreSQL's read committed would let two interleave.
+    if (isPostgres(tx)) await sql`select pg_advisory_xact_lock(${PAIRING_LOCK}::bigint)`.execute(tx);
     await tx.deleteFrom("pairing_codes").where("expires_at", "<=", now).execute();
     if (code.address !== null) {
       const { held } = await tx

@@ -66,9 +66,9 @@ export async function findLiveSession(db: Store, hash: string, now = Date.now())
   return row ? toSession(row) : null;
 }
 
-/** Never past the absolute expiry. */
+/** Never past the absolute expiry, and never back: an older request that another instance answers later changes nothing. */
 export async function touchSession(db: Store, hash: string, idleExpiresAt: number, now = Date.now()): Promise<void> {
-  await db.updateTable("sessions").set({ last_seen_at: now, idle_expires_at: idleExpiresAt }).where("hash", "=", hash).execute();
+  await db.updateTable("sessions").set({ last_seen_at: now, idle_expires_at: idleExpiresAt }).where("hash", "=", hash).where("last_seen_at", "<", now).execute();
 }
 
 export async function revokeSession(db: Store, hash: string, now = Date.now()): Promise<void> {

@@ -18,3 +18,15 @@ export async function deleteSetting(db: Store, key: string): Promise<boolean> {
   const result = await db.deleteFrom("settings").where("key", "=", key).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** Deletes every setting whose key starts with `prefix` (no `%` or `_` in it) in one statement, and names those it deleted. */
+export async function takeSettingsByPrefix(db: Store, prefix: string): Promise<string[]> {
+  if (/[%_\\]/.test(prefix)) throw new Error("A settings prefix cannot hold LIKE wildcards.");
+  const rows = await db.deleteFrom("settings").where("key", "like", `${prefix}%`).returning("key").execute();
+  return rows.map((r) => r.key);
+}
+
+export async function listSettingsByPrefix(db: Store, prefix: string): Promise<{ key: string; value: string }[]> {
+  if (/[%_\\]/.test(prefix)) throw new Error("A settings prefix cannot hold LIKE wildcards.");
+  return db.selectFrom("settings").select(["key", "value"]).where("key", "like", `${prefix}%`).execute();
+}

@@ -10,6 +10,7 @@ import { benchFleetStore } from "./fleet-store";
 import { benchInstances } from "./instances";
 import { benchLoad } from "./load";
 import { benchParse } from "./parse";
+import { benchSharedCache } from "./shared-cache";
 import { benchSignIn } from "./sign-in";
 import { benchSimulator } from "./simulator";
 
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   "fleet-50k": benchFleet50k,
   "fleet-answer": benchFleetAnswer,
   "fleet-store": benchFleetStore,
+  "shared-cache": benchSharedCache,
   instances: benchInstances,
   // Over an hour at 60 calls a minute: last.
   fleet: benchFleet,

@@ -1,11 +1,12 @@
 import { getConfig, isConfigError } from "@/lib/config";
 import { jsonResponse } from "@/lib/http/api-route";
+import { getRuntime } from "@/lib/server/nsight";
 
 // GET /api/health: whether this server is configured and up. Never calls N-sight.
 export function GET(): Response {
   try {
     const config = getConfig();
-    return jsonResponse({ status: "ok", demo: config.demo }, 200);
+    return jsonResponse({ status: "ok", demo: config.demo, budget: getRuntime().budget.mode }, 200);
   } catch (error) {
     const message = isConfigError(error) ? error.message : "Configuration could not be read.";
     return jsonResponse({ status: "misconfigured", error: { code: "internal", message } }, 500);

@@ -24,7 +24,7 @@ export async function POST(request: Request): Promise<Response> {
   if (passwordProblem(password)) return back("password");
   if (password !== form.fields("confirm")) return back("confirm");
   const hash = await hashPassword(password);
-  if (!(await consumeSetupToken(db))) return seeOther("/setup?error=expired");
+  if (!(await consumeSetupToken(db, token))) return seeOther("/setup?error=expired");
   const user = await createUser(db, { email, name: form.fields("name").trim().slice(0, 200) || null, role: "admin" });
   await setPasswordHash(db, user.id, hash);
   const address = requestAddress(request.headers);

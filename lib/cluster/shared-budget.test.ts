@@ -1,0 +1,217 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CallPriority } from "../nsight/budget";
+import { startTestRedis, type TestRedis } from "../testing/redis-server";
+import { RedisLink } from "./redis-link";
+import { SharedBudget, type SharedBudgetOptions } from "./shared-budget";
+
+// A compressed minute: 10 calls per 1.5 s window, three in flight, three instances.
+const LIMIT = 10;
+const WINDOW_MS = 1_500;
+const MAX_CONCURRENT = 3;
+// Starts are recorded when the task runs, a little after Redis admitted them: the oracle allows that much.
+const JITTER_MS = 300;
+
+let redis: TestRedis;
+let accounts = 0;
+const opened: { links: RedisLink[]; budgets: SharedBudget[] }[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterEach(async () => {
+  redis.thaw();
+  for (const { links, budgets } of opened.splice(0)) {
+    for (const budget of budgets) budget.close();
+    for (const link of links) await link.close();
+  }
+});
+afterAll(async () => {
+  await redis?.close();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await sleep(20);
+  }
+}
+
+/** `count` instances of one account, each with its own link to Redis, as separate processes would have. */
+async function instances(count: number, options: Partial<SharedBudgetOptions> = {}) {
+  const account = `budget-test-${++accounts}`;
+  const links = Array.from({ length: count }, () => new RedisLink({ url: redis.url, account, commandTimeoutMs: 300, probeEveryMs: 100 }));
+  opened.push({ links, budgets: [] });
+  await until(() => links.every((link) => link.up));
+  const budgets = links.map(
+    (link, i) =>
+      new SharedBudget({
+        link,
+        instanceId: `instance-${i}`,
+        perMinute: LIMIT,
+        maxConcurrent: MAX_CONCURRENT,
+        maxInstances: 3,
+        callTimeoutMs: 1_000,
+        windowMs: WINDOW_MS,
+        pollMs: 200,
+        ...options,
+      }),
+  );
+  opened[opened.length - 1]!.budgets.push(...budgets);
+  return { links, budgets, raw: links[0]! };
+}
+
+/** The most starts in any span of `spanMs`: an oracle of its own, from the start times alone. */
+function mostInAnySpan(starts: number[], spanMs: number): number {
+  const sorted = [...starts].sort((a, b) => a - b);
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= spanMs) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
+/** A task that notes when it started and how many tasks of every instance ran at once. */
+function recorder() {
+  const starts: { at: number; priority: CallPriority; instance: number }[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const task = (instance: number, priority: CallPriority, ms = 20 + Math.random() * 60) => async () => {
+    starts.push({ at: Date.now(), priority, instance });
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await sleep(ms);
+    inFlight--;
+    return instance;
+  };
+  return { starts, task, peak: () => peak };
+}
+
+describe("SharedBudget", () => {
+  it("three instances together never start more than the limit in any window, nor hold more than maxConcurrent in flight", async () => {
+    const { budgets } = await instances(3, { maxQueuedInteractive: 20 });
+    const { starts, task, peak } = recorder();
+    const all = budgets.flatMap((budget, i) => [
+      ...Array.from({ length: 12 }, () => budget.run(task(i, "interactive"))),
+      ...Array.from({ length: 3 }, () => budget.run(task(i, "background"), "background")),
+    ]);
+    await Promise.all(all);
+    expect(starts).toHaveLength(45);
+    expect(mostInAnySpan(starts.map((s) => s.at), WINDOW_MS - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
+    expect(peak()).toBeLessThanOrEqual(MAX_CONCURRENT);
+    expect(budgets.map((b) => b.mode)).toEqual(["shared", "shared", "shared"]);
+  });
+
+  it("a pause set by one instance (a 429) holds every instance", async () => {
+    const { budgets, raw } = await instances(3);
+    const { starts, task } = recorder();
+    const pausedAt = Date.now();
+    budgets[0]!.pause(600);
+    let pauseSeen = false;
+    await until(() => {
+      void raw.run((r) => r.pttl(raw.key("budget:pause"))).then((ms) => (pauseSeen = ms > 0));
+      return pauseSeen;
+    });
+    await Promise.all([budgets[1]!.run(task(1, "interactive")), budgets[2]!.run(task(2, "interactive"))]);
+    for (const start of starts) expect(start.at - pausedAt).toBeGreaterThanOrEqual(550);
+  });
+
+  it("serves people on every instance before background work, which waits while anyone waits", async () => {
+    // A window far from full: only the reserve for people waiting (here for a free slot) holds background work back.
+    const { budgets } = await instances(3, { perMinute: 30 });
+    const { starts, task } = recorder();
+    const background = Array.from({ length: 20 }, () => budgets[0]!.run(task(0, "background"), "background"));
+    await until(() => starts.length >= 2);
+    const people = [1, 2].flatMap((i) => Array.from({ length: 4 }, () => budgets[i]!.run(task(i, "interactive", 300))));
+    await Promise.all(people);
+    const interactive = starts.filter((s) => s.priority === "interactive").map((s) => s.at);
+    const first = Math.min(...interactive);
+    const last = Math.max(...interactive);
+    // One background call may have been admitted just before the first person's ask reached Redis.
+    const backgroundAmongPeople = starts.filter((s) => s.priority === "background" && s.at > first && s.at < last);
+    expect(backgroundAmongPeople.length).toBeLessThanOrEqual(1);
+    await Promise.all(background);
+  });
+
+  it("gives a crashed instance's slots back once their calls' timeout has passed", async () => {
+    const { budgets, links } = await instances(2, { callTimeoutMs: 400, slotMarginMs: 100 });
+    const { starts, task } = recorder();
+    const never = () => new Promise<never>(() => undefined);
+    for (let i = 0; i < MAX_CONCURRENT; i++) void budgets[0]!.run(async () => (starts.push({ at: Date.now(), priority: "interactive", instance: 0 }), never()));
+    await until(() => starts.length === MAX_CONCURRENT);
+    const heldFrom = Math.min(...starts.map((s) => s.at));
+    // The instance dies without releasing anything.
+    budgets[0]!.close();
+    await links[0]!.close();
+    await budgets[1]!.run(task(1, "interactive"));
+    const survivor = starts.find((s) => s.instance === 1)!;
+    expect(survivor.at - heldFrom).toBeGreaterThanOrEqual(400);
+  });
+
+  it("removes a waiting call whose caller left, and refuses calls beyond the queue's bound", async () => {
+    const { budgets } = await instances(1, { perMinute: 1, maxQueuedInteractive: 2 });
+    const budget = budgets[0]!;
+    await budget.run(async () => "first");
+    const leaving = new AbortController();
+    const gone = budget.run(async () => "never", "interactive", leaving.signal);
+    const waiting = budget.run(async () => "later");
+    await expect(budget.run(async () => "refused")).rejects.toMatchObject({ kind: "busy" });
+    leaving.abort(new Error("gone"));
+    await expect(gone).rejects.toThrow("gone");
+    expect(budget.stats().queued).toBe(1);
+    await expect(waiting).resolves.toBe("later");
+  });
+
+  it("without Redis, each instance allows itself limit / maxInstances, refuses background work, and rejoins when Redis is back", async () => {
+    const { budgets } = await instances(3, { windowMs: 3_000 });
+    await redis.stop();
+    await until(() => budgets.every((b) => b.mode === "island"));
+    let ran = false;
+    await expect(budgets[0]!.run(async () => (ran = true), "background")).rejects.toMatchObject({ kind: "busy" });
+    expect(ran).toBe(false);
+    const { starts, task } = recorder();
+    const all = budgets.flatMap((budget, i) => Array.from({ length: 4 }, () => budget.run(task(i, "interactive", 5))));
+    expect(budgets[0]!.stats().pausedForMs).toBeGreaterThan(0);
+    await until(() => starts.length === 9);
+    await sleep(500);
+    // floor(10 / 3) = 3 per instance in the window: the fourth call of each waits.
+    for (const instance of [0, 1, 2]) expect(starts.filter((s) => s.instance === instance)).toHaveLength(3);
+    await redis.start();
+    await until(() => budgets.every((b) => b.mode === "shared"));
+    await Promise.all(all);
+  });
+
+  it("an island counts its part of the shared window it last saw, so losing Redis does not add a window on top", async () => {
+    const windowMs = 3_000;
+    const { budgets } = await instances(3, { windowMs });
+    const { starts, task } = recorder();
+    for (let round = 0; round < 3; round++) for (const i of [0, 1, 2]) await budgets[i]!.run(task(i, "interactive", 5));
+    await redis.stop();
+    await until(() => budgets.every((b) => b.mode === "island"));
+    const islands = budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5))));
+    await Promise.all(islands);
+    expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
+    await redis.start();
+  });
+
+  it("never hangs on a frozen Redis, and counts the calls made meanwhile when it thaws", async () => {
+    const windowMs = 4_000;
+    const { budgets } = await instances(3, { windowMs });
+    const { starts, task } = recorder();
+    redis.freeze();
+    const frozenAt = Date.now();
+    await Promise.all(budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5)))));
+    // The link's command timeout (300 ms) and this instance's own share: nowhere near the freeze.
+    expect(Date.now() - frozenAt).toBeLessThan(5_000);
+    expect(budgets.map((b) => b.mode)).toEqual(["island", "island", "island"]);
+    redis.thaw();
+    await until(() => budgets.every((b) => b.mode === "shared"));
+    await Promise.all(budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5)))));
+    // Nine island calls are in the shared window: after the thaw only one more fits until they leave it.
+    expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
+  });
+});
