@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_PASSWORD, e2eAppEnv } from "../support/env";
-import { busiestMinute, CALLS_PER_MINUTE, CLUSTER_SIZE, sessionsDevice, startCluster, type Cluster, type ClusterInstance, type Health } from "../support/cluster";
+import { busiestMinute, busiestWindow, CALLS_PER_MINUTE, CLUSTER_SIZE, mostWithin, sessionsDevice, startCluster, watchBudgetAdmissions, type Cluster, type ClusterInstance, type Health } from "../support/cluster";
 import { signIn } from "../support/users";
 import type { RequestLogEntry } from "../support/simulator-control";
 
@@ -18,6 +18,7 @@ const ISLAND_CALLS_PER_MINUTE = Math.floor(CALLS_PER_MINUTE / CLUSTER_SIZE);
 
 let cluster: Cluster;
 let token: string;
+let admissions: ReturnType<typeof watchBudgetAdmissions> | undefined;
 /** Devices some test asked for: never "unread" again. */
 const asked = new Set<string>();
 
@@ -101,9 +102,11 @@ test.beforeAll(async () => {
   cluster = await startCluster();
   cluster.users(["add", ADMIN.email, "--role", ADMIN.role, "--password-stdin"], `${E2E_PASSWORD}\n`);
   token = cluster.users(["token", ADMIN.email, "--name", "cluster e2e"]).trimEnd().split("\n").at(-1)!.trim();
+  admissions = watchBudgetAdmissions(cluster.redis.url);
 });
 
 test.afterAll(async () => {
+  await admissions?.stop();
   await cluster?.close();
 });
 
@@ -188,6 +191,14 @@ test(`all three loaded: N-sight never sees more than ${CALLS_PER_MINUTE} calls i
   const stats = await cluster.simulator.stats();
   console.log(`[cluster load] ${calls.length} N-sight calls in ${seconds(loadMs)}, busiest minute ${busiestMinute(calls)}, answers by status ${JSON.stringify(Object.fromEntries(statuses))}`);
   expect(busiestMinute(calls)).toBeLessThanOrEqual(CALLS_PER_MINUTE);
+  const admitted = (await admissions?.stop()) ?? [];
+  admissions = undefined;
+  console.log(`[cluster load] the shared budget admitted ${admitted.length} calls since the cluster started: at most ${mostWithin(admitted, 61_000)} in any 61 s, ${mostWithin(admitted, 60_000)} in any 60 s`);
+  const whole = busiestWindow(stats.requests);
+  const inWindow = admitted.filter((t) => t >= Date.parse(whole.from!) - 5_000 && t <= Date.parse(whole.to!)).length;
+  console.log(
+    `[cluster load] since the cluster started: N-sight saw ${stats.totalCalls} calls, busiest minute ${whole.count} (${whole.from} to ${whole.to}, admitted from 5 s before it to its end: ${inWindow}); the simulator counts ${stats.maxCallsInAnyMinute}; the load ran ${since} to ${new Date(endAt).toISOString()}`,
+  );
   expect(stats.maxCallsInAnyMinute, "the simulator's own count since the cluster started").toBeLessThanOrEqual(CALLS_PER_MINUTE);
   // The load did press on the budget: otherwise this test could not fail.
   expect(new Set(calls.map(sessionsDevice).filter((d) => d !== null && devices.includes(d))).size).toBeGreaterThan(CALLS_PER_MINUTE / 2);

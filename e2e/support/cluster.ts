@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { startTestPostgres, type TestPostgres } from "../../lib/testing/postgres-server";
 import { startTestRedis, type TestRedis } from "../../lib/testing/redis-server";
 import { APP_PORT, E2E_API_KEY, e2eAppEnv } from "./env";
@@ -193,16 +194,54 @@ export async function startCluster(): Promise<Cluster> {
   }
 }
 
-/** The most N-sight calls that started within any 60 s, over the given log entries. */
-export function busiestMinute(requests: readonly RequestLogEntry[]): number {
-  const times = requests.map((r) => Date.parse(r.at)).sort((a, b) => a - b);
-  let busiest = 0;
+/** The most N-sight calls that arrived within any 60 s of the given log entries, and the first and last of them. */
+export function busiestWindow(requests: readonly RequestLogEntry[]): { count: number; from: string | null; to: string | null } {
+  const sorted = requests.slice().sort((a, b) => a.at.localeCompare(b.at));
+  const times = sorted.map((r) => Date.parse(r.at));
+  let best = { count: 0, from: null as string | null, to: null as string | null };
   for (let lo = 0, hi = 0; hi < times.length; hi++) {
     while (times[hi]! - times[lo]! >= 60_000) lo++;
-    busiest = Math.max(busiest, hi - lo + 1);
+    if (hi - lo + 1 > best.count) best = { count: hi - lo + 1, from: sorted[lo]!.at, to: sorted[hi]!.at };
   }
-  return busiest;
+  return best;
 }
+
+export const busiestMinute = (requests: readonly RequestLogEntry[]) => busiestWindow(requests).count;
 
 /** The device a list_mob_sessions call asked for. */
 export const sessionsDevice = (r: RequestLogEntry) => (r.service === "list_mob_sessions" ? (r.params.deviceid ?? null) : null);
+
+/**
+ * Collects the shared budget's admissions (the window Redis keeps, scored by Redis's clock) until stopped, to tell a budget
+ * that admitted too many from calls that reached N-sight later than admitted.
+ */
+export function watchBudgetAdmissions(redisUrl: string): { stop(): Promise<number[]> } {
+  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  const admitted = new Map<string, number>();
+  const read = async () => {
+    const [, keys] = await redis.scan(0, "MATCH", "*budget:window", "COUNT", 1000);
+    for (const key of keys) {
+      const flat = await redis.zrange(key, 0, -1, "WITHSCORES");
+      for (let i = 0; i < flat.length; i += 2) admitted.set(flat[i]!, Number(flat[i + 1]));
+    }
+  };
+  const timer = setInterval(() => void read().catch(() => undefined), 5_000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await read().catch(() => undefined);
+      redis.disconnect();
+      return [...admitted.values()].sort((a, b) => a - b);
+    },
+  };
+}
+
+/** The most of the given times within any `windowMs`. */
+export function mostWithin(times: readonly number[], windowMs: number): number {
+  let most = 0;
+  for (let lo = 0, hi = 0; hi < times.length; hi++) {
+    while (times[hi]! - times[lo]! >= windowMs) lo++;
+    most = Math.max(most, hi - lo + 1);
+  }
+  return most;
+}
