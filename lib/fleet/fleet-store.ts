@@ -6,10 +6,15 @@ import { ANOMALY_RULES } from "../health/anomalies";
 import { accountIdentity, beforeConfirmation, type AccountIdentity, type ExpectedAccount } from "../nsight/account";
 import { openStore, type Store } from "../store/db";
 import {
+  claimFleetFence,
   clearFleetState,
   deleteFleetDevices,
   readFleetDevices,
+  fleetStateFingerprint,
+  readFleetDevicesById,
+  readFleetFence,
   readFleetMeta,
+  readFleetMetaWrittenAt,
   replaceFleetState,
   setFleetStateAside,
   writeFleetChanges,
@@ -115,6 +120,8 @@ export interface StoreLoadResult {
 export class FleetStore {
   private readonly db: Promise<Store>;
   private lastMeta: string | null = null;
+  /** The leader's fencing token every write carries (null: one process alone); the store refuses it once a newer one has written. */
+  fence: number | null = null;
 
   /** `legacyDir`: where a fleet-state.json of an earlier version may wait to be imported. */
   constructor(
@@ -137,19 +144,21 @@ export class FleetStore {
     if (this.ownsDb) await (await this.db).destroy();
   }
 
-  async load(): Promise<StoreLoadResult> {
+  /** `readOnly`: a follower's read of what the leader wrote; it repairs nothing, imports nothing, sets nothing aside. */
+  async load(options: { readOnly?: boolean } = {}): Promise<StoreLoadResult> {
+    const readOnly = options.readOnly ?? false;
     const db = await this.db;
-    const imported = await this.importLegacyFile(db);
+    const imported = readOnly ? null : await this.importLegacyFile(db);
     const metaText = await readFleetMeta(db, "current");
     if (metaText === null) return imported ? { data: null, problem: imported } : { data: null };
     const meta = parseMeta(metaText);
     if (!meta) {
-      await clearFleetState(db, "current");
+      if (!readOnly) await clearFleetState(db, "current", this.fence);
       return { data: null, problem: "not a fleet state of this version" };
     }
     const confirmation = beforeConfirmation(meta.account, this.account);
     if (confirmation === "set_aside") {
-      await setFleetStateAside(db);
+      if (!readOnly) await setFleetStateAside(db, this.fence);
       return { data: null, problem: "saved from another N-sight server" };
     }
     const devices: StoredDevice[] = [];
@@ -159,9 +168,32 @@ export class FleetStore {
       if (device && device.deviceId === row.deviceId) devices.push(device);
       else damaged.push(row.deviceId);
     }
-    if (damaged.length > 0) await deleteFleetDevices(db, "current", damaged);
-    this.lastMeta = metaText;
+    if (damaged.length > 0 && !readOnly) await deleteFleetDevices(db, "current", damaged, this.fence);
+    if (!readOnly) this.lastMeta = metaText;
     return { data: { ...meta, devices }, confirmation, ...(damaged.length > 0 ? { skipped: damaged.length } : {}) };
+  }
+
+  /** Some devices as the leader last wrote them: `devices` the readable rows, `absent` the ids without one (removed, or unreadable), `lastWriteAt` the newest row's write. */
+  async readDevices(deviceIds: readonly string[]): Promise<{ devices: StoredDevice[]; absent: string[]; lastWriteAt: number }> {
+    const found = new Map<string, StoredDevice>();
+    let lastWriteAt = 0;
+    for (const row of await readFleetDevicesById(await this.db, "current", deviceIds)) {
+      const device = parseDevice(row.body);
+      if (device && device.deviceId === row.deviceId) found.set(row.deviceId, device);
+      lastWriteAt = Math.max(lastWriteAt, row.writtenAt);
+    }
+    return { devices: [...found.values()], absent: deviceIds.filter((id) => !found.has(id)), lastWriteAt };
+  }
+
+  /** The fleet's own fields as last written, when they are this account's to show, and when they were written. */
+  async readMeta(): Promise<{ meta: Omit<FleetMeta, "version"> | null; writtenAt: number }> {
+    const row = await readFleetMetaWrittenAt(await this.db);
+    const meta = row === null ? null : parseMeta(row.body);
+    return { meta: meta && beforeConfirmation(meta.account, this.account) === "show" ? meta : null, writtenAt: row?.writtenAt ?? 0 };
+  }
+
+  async fingerprint(): Promise<{ devices: number; lastWriteAt: number }> {
+    return fleetStateFingerprint(await this.db);
   }
 
   async save(changes: FleetStateChanges): Promise<void> {
@@ -171,12 +203,23 @@ export class FleetStore {
     const meta = JSON.stringify({ version: STORE_VERSION, account, ...fields });
     // savedAt alone changing is not worth rewriting the clients: it says when the fleet's own fields last changed.
     const metaBody = meta === this.lastMeta ? null : withSavedAt(meta);
-    await writeFleetChanges(db, { meta: metaBody, upserts: changed.map(deviceRow), removed, at: Date.now() });
+    await writeFleetChanges(db, { meta: metaBody, upserts: changed.map(deviceRow), removed, at: Date.now(), fence: this.fence });
     this.lastMeta = meta;
   }
 
+  /** A new leader's first write: its fence, so a deposed leader's late writes are refused from now on (FencedWriteError if a newer one already wrote). */
+  async claimFence(): Promise<void> {
+    const db = await this.db;
+    await db.transaction().execute((trx) => claimFleetFence(trx, this.fence, Date.now()));
+  }
+
+  /** The newest leader fence that has written the fleet state. */
+  async seenFence(): Promise<number | null> {
+    return readFleetFence(await this.db);
+  }
+
   async setAsideAccount(): Promise<void> {
-    await setFleetStateAside(await this.db);
+    await setFleetStateAside(await this.db, this.fence);
     this.lastMeta = null;
   }
 
@@ -206,7 +249,7 @@ export class FleetStore {
       return "not a fleet state of this version";
     }
     const { devices, savedAt, ...meta } = data;
-    await replaceFleetState(db, JSON.stringify({ ...meta, savedAt }), devices.map(deviceRow), Date.now());
+    await replaceFleetState(db, JSON.stringify({ ...meta, savedAt }), devices.map(deviceRow), Date.now(), this.fence);
     renameSync(path, `${path}.imported`);
     return null;
   }

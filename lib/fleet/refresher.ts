@@ -5,6 +5,7 @@ import { assessDevice } from "../health/backup-health";
 import { accountIdentity, isSameAccount, type AccountIdentity } from "../nsight/account";
 import { isOutageSign } from "../nsight/client";
 import { isNsightError } from "../nsight/errors";
+import { FencedWriteError } from "../store/fleet-state";
 import type { BackupSession, Client, ClientDevice } from "../types";
 import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
 import { RefreshQueue } from "./refresh-queue";
@@ -33,6 +34,10 @@ export interface RefresherOptions {
   store?: FleetStore;
   now?: () => number;
   log?: (level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
+  /** After each write to the store: the devices it wrote or removed (followers re-read them). */
+  onSaved?: (deviceIds: readonly string[]) => void;
+  /** The store refused a write: a newer leader has written, this one must stop. */
+  onFenced?: () => void;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -89,6 +94,13 @@ export class FleetRefresher {
   private held: FleetStoreData | null = null;
   private running = false;
   private stopped = false;
+  /** Each start's loops end when a later start (after a stop) begins its own. */
+  private runId = 0;
+  /** A follower shows what the leader wrote and writes nothing. */
+  private following = false;
+  private followChain: Promise<void> = Promise.resolve();
+  /** The newest store write this follower's copy includes. */
+  private seenWriteAt = 0;
   private dirty = false;
   private readonly waiters = new Set<() => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -127,6 +139,7 @@ export class FleetRefresher {
   }
 
   private adopt(data: FleetStoreData): void {
+    this.devices.clear();
     this.clients = data.clients;
     for (const device of data.devices) this.devices.set(device.deviceId, device);
     this.inventoryReadAt = data.inventoryReadAt ? Date.parse(data.inventoryReadAt) : null;
@@ -169,8 +182,84 @@ export class FleetRefresher {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.inventoryLoop();
-    for (let i = 0; i < this.policy.workers; i++) void this.workerLoop();
+    this.stopped = false;
+    this.following = false;
+    const run = ++this.runId;
+    void this.inventoryLoop(run);
+    for (let i = 0; i < this.policy.workers; i++) void this.workerLoop(run);
+  }
+
+  /**
+   * Follower mode (docs/deployment.md § One refresher: the leader): reads nothing from N-sight, writes nothing,
+   * shows what the leader wrote. Stops the loops first if they ran, after their last write.
+   */
+  async follow(): Promise<void> {
+    if (this.running) await this.stop();
+    this.following = true;
+    this.dirty = false;
+    this.changed.clear();
+    this.removed.clear();
+    await this.reload();
+  }
+
+  /** The leader wrote these devices (or removed them) and perhaps the fleet's own fields: the follower's copy takes them. */
+  applyStoredChanges(deviceIds: readonly string[]): Promise<void> {
+    return this.inFollowChain(async (store) => {
+      const { meta, writtenAt } = await store.readMeta();
+      const { devices, absent, lastWriteAt } = await store.readDevices(deviceIds);
+      for (const device of devices) this.devices.set(device.deviceId, device);
+      for (const id of absent) this.devices.delete(id);
+      if (meta) this.adoptFields(meta);
+      this.seenWriteAt = Math.max(this.seenWriteAt, writtenAt, lastWriteAt);
+      this.version++;
+    });
+  }
+
+  /** Now and then: a whole reload only when the store holds a write this copy lacks (the last notice was lost), else two small queries. */
+  catchUp(): Promise<void> {
+    return this.inFollowChain(async (store) => {
+      const { devices, lastWriteAt } = await store.fingerprint();
+      if (devices === this.devices.size && lastWriteAt <= this.seenWriteAt) return;
+      await this.reloadFrom(store);
+    });
+  }
+
+  /** The follower's whole copy, replaced by what the store holds (after a missed notice, a new leader, a reconnect). */
+  reload(): Promise<void> {
+    return this.inFollowChain((store) => this.reloadFrom(store));
+  }
+
+  private async reloadFrom(store: FleetStore): Promise<void> {
+    // Taken first: a write landing during the load is seen as newer, and loaded at the next check.
+    const { lastWriteAt } = await store.fingerprint();
+    const { data, confirmation } = await store.load({ readOnly: true });
+    if (data && confirmation === "show") {
+      this.devices.clear();
+      for (const device of data.devices) this.devices.set(device.deviceId, device);
+      this.adoptFields(data);
+      this.restoredAt ??= this.now();
+    } else if (!data) {
+      this.devices.clear();
+      this.clients = [];
+      this.inventoryReadAt = null;
+      this.fullPictureAt = null;
+    }
+    this.seenWriteAt = lastWriteAt;
+    this.version++;
+  }
+
+  private adoptFields(meta: Pick<FleetStoreData, "clients" | "inventoryReadAt" | "fullPictureAt">): void {
+    this.clients = meta.clients;
+    this.inventoryReadAt = meta.inventoryReadAt ? Date.parse(meta.inventoryReadAt) : null;
+    this.fullPictureAt = meta.fullPictureAt ? Date.parse(meta.fullPictureAt) : null;
+  }
+
+  private inFollowChain(work: (store: FleetStore) => Promise<void>): Promise<void> {
+    const store = this.options.store;
+    if (!store) return Promise.resolve();
+    const next = this.followChain.then(() => (this.following ? work(store) : undefined));
+    this.followChain = next.catch(() => undefined);
+    return next;
   }
 
   /** Resolves once the last changes are written. */
@@ -392,8 +481,8 @@ export class FleetRefresher {
     return rediscoveryIntervalMs(this.clients.length, this.policy);
   }
 
-  private async inventoryLoop(): Promise<void> {
-    while (this.running) {
+  private async inventoryLoop(run: number): Promise<void> {
+    while (this.running && run === this.runId) {
       if (this.unconfirmed) {
         try {
           await this.confirmAccount();
@@ -421,8 +510,8 @@ export class FleetRefresher {
     }
   }
 
-  private async workerLoop(): Promise<void> {
-    while (this.running) {
+  private async workerLoop(run: number): Promise<void> {
+    while (this.running && run === this.runId) {
       const paused = this.options.source.pausedUntil();
       if (paused !== null && paused > this.now()) {
         await this.sleep(paused - this.now() + 250, false);
@@ -465,7 +554,7 @@ export class FleetRefresher {
       this.changed.add(deviceId);
       this.removed.delete(deviceId);
     }
-    if (!this.options.store || this.saveTimer) return;
+    if (!this.options.store || this.following || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       void this.saveNow();
@@ -481,7 +570,7 @@ export class FleetRefresher {
 
   private async writeChanges(): Promise<void> {
     const store = this.options.store;
-    if (!store || !this.dirty) return;
+    if (!store || !this.dirty || this.following) return;
     this.dirty = false;
     const changedIds = [...this.changed];
     const removedIds = [...this.removed];
@@ -496,7 +585,14 @@ export class FleetRefresher {
         fullPictureAt: this.fullPictureAt === null ? null : iso(this.fullPictureAt),
         upstreamLastOkAt: this.options.source.upstream().lastOkAt,
       });
+      this.options.onSaved?.([...changedIds, ...removedIds]);
     } catch (error) {
+      if (error instanceof FencedWriteError) {
+        // A newer leader's state stands; this one's changes are dropped, never retried over it.
+        this.log("warn", "fleet.write_fenced", { fence: error.fence });
+        this.options.onFenced?.();
+        return;
+      }
       this.dirty = true;
       for (const id of changedIds) if (this.devices.has(id) && !this.removed.has(id)) this.changed.add(id);
       for (const id of removedIds) if (!this.devices.has(id) && !this.changed.has(id)) this.removed.add(id);

@@ -45,4 +45,25 @@ describe("AlertService", () => {
     await service.tick();
     expect(evaluate).toHaveBeenCalledTimes(3);
   });
+
+  it("a demoted instance neither judges nor delivers, even when the lease is lost between the two", async () => {
+    const view: ReturnType<FleetRefresher["alertView"]> = {
+      version: 1,
+      devices: [],
+      clients: [],
+      knowledge: { kind: "current", since: null, read: 0, total: 0, discovering: false, lastAnswerAt: null, estimatedDoneAt: null },
+      upstream: { status: "ok", lastOkAt: null, failingSince: null, lastProblem: null, problem: null },
+    };
+    const engine = new AlertEngine({ db, sender: { deliver: async () => ({ ok: true, statusCode: 200 }) }, config: { repeatMs: 86_400_000, groupMs: 60_000, unreachableAfterMs: 900_000 }, publicUrl: null });
+    const evaluate = vi.spyOn(engine, "evaluate");
+    const dispatch = vi.spyOn(engine, "dispatchDue");
+    // Leads at the first check only: the lease is lost while the evaluation runs.
+    let checks = 0;
+    const service = new AlertService(engine, db, { alertView: () => view }, Date.now, () => ++checks === 1);
+    await service.tick();
+    expect(evaluate).toHaveBeenCalledTimes(1);
+    expect(dispatch).not.toHaveBeenCalled();
+    await service.tick();
+    expect(evaluate).toHaveBeenCalledTimes(1);
+  });
 });

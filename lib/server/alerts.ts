@@ -21,7 +21,7 @@ type FleetView = Pick<FleetRefresher, "alertView">;
 
 export class AlertService {
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private stopped = false;
+  private stopped = true;
   private lastVersion = -1;
   private lastEvaluatedAt = 0;
   private lastPrunedAt = 0;
@@ -31,9 +31,12 @@ export class AlertService {
     private readonly db: Store,
     private readonly fleet: FleetView,
     private readonly now: () => number = Date.now,
+    /** With several instances: whether this one still leads; a demoted one neither judges nor sends. */
+    private readonly mayRun: () => boolean = () => true,
   ) {}
 
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
   }
@@ -46,6 +49,7 @@ export class AlertService {
 
   /** One evaluation (when the fleet changed or a while has passed) and one delivery pass; answers when to come back. */
   async tick(): Promise<number> {
+    if (!this.mayRun()) return TICK_MS;
     const view = this.fleet.alertView();
     const now = this.now();
     if (view.version !== this.lastVersion || now - this.lastEvaluatedAt >= EVALUATE_AT_LEAST_EVERY_MS) {
@@ -53,6 +57,8 @@ export class AlertService {
       this.lastVersion = view.version;
       this.lastEvaluatedAt = now;
     }
+    // Checked again: the lease may have been lost while the evaluation ran.
+    if (!this.mayRun()) return TICK_MS;
     await this.engine.dispatchDue();
     if (now - this.lastPrunedAt >= PRUNE_EVERY_MS) {
       this.lastPrunedAt = now;
@@ -80,14 +86,13 @@ export class AlertService {
 const ALERTS = Symbol.for("nsight-backup-dashboard.alerts");
 type GlobalWithAlerts = typeof globalThis & { [ALERTS]?: Promise<AlertService> };
 
-async function createAlerts(fleet: FleetView): Promise<AlertService> {
+async function createAlerts(fleet: FleetView, mayRun?: () => boolean): Promise<AlertService> {
   const db = await getStore();
   const config = getAlertConfig();
   const { publicUrl } = getAuthConfig();
   const sender = createChannelSender({ db, publicUrl, smtpUrl: config.smtpUrl, from: config.from });
   const engine = new AlertEngine({ db, sender, config, publicUrl, log });
-  const service = new AlertService(engine, db, fleet);
-  service.start();
+  const service = new AlertService(engine, db, fleet, Date.now, mayRun);
   const stop = () => service.stop();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
@@ -95,14 +100,16 @@ async function createAlerts(fleet: FleetView): Promise<AlertService> {
   return service;
 }
 
-/** Started beside the fleet refresher, once per process. */
-export function startAlerts(fleet: FleetView): Promise<AlertService> {
+/** Started beside the fleet refresher, once per process; with several instances on each election (`mayRun`: while this one leads). */
+export async function startAlerts(fleet: FleetView, mayRun?: () => boolean): Promise<AlertService> {
   const g = globalThis as GlobalWithAlerts;
-  g[ALERTS] ??= createAlerts(fleet).catch((error: unknown) => {
+  g[ALERTS] ??= createAlerts(fleet, mayRun).catch((error: unknown) => {
     g[ALERTS] = undefined;
     throw error;
   });
-  return g[ALERTS];
+  const service = await g[ALERTS];
+  service.start();
+  return service;
 }
 
 export function runningAlerts(): Promise<AlertService> | undefined {

@@ -22,6 +22,10 @@ function createCluster(): ClusterRuntime {
   const config = getClusterConfig();
   const instanceId = `${config.instanceName ?? `${hostname()}:${process.pid}`}:${randomUUID().slice(0, 8)}`;
   if (!config.redisUrl) return { config, instanceId, redis: null };
+  if (!config.databaseUrl) {
+    // Followers read the fleet the leader wrote: without PostgreSQL that works only on one machine with one DATA_DIR.
+    log("warn", "cluster.store_not_shared", { instance: instanceId, hint: "REDIS_URL is set without DATABASE_URL: instances share the store only if they share DATA_DIR on one machine." });
+  }
   const app = getConfig();
   const redis = new RedisLink({
     url: config.redisUrl,

@@ -2,12 +2,15 @@ import "server-only";
 import { isConfigError } from "../config";
 import { describeError, log } from "../log";
 import { startAlerts } from "./alerts";
+import { getCluster } from "./cluster";
 import { fleetRestored, getFleet } from "./fleet";
 
 export async function startFleetAtBoot(): Promise<void> {
   try {
     const fleet = getFleet();
     await fleetRestored();
+    // With REDIS_URL the leader starts them on its election (lib/server/leader.ts).
+    if (getCluster().redis) return;
     // Alerts judge what the refresher reads, so they start with it and never without it.
     startAlerts(fleet).catch((error: unknown) => log("error", "alerts.not_started", { error: isConfigError(error) ? error.message : describeError(error) }));
   } catch (error) {

@@ -7,6 +7,8 @@ import { DEFAULT_HEALTH_POLICY } from "../health/backup-health";
 import { describeError, log } from "../log";
 import { keyHint, normaliseServer } from "../nsight/account";
 import { getStore } from "../store/db";
+import { getCluster } from "./cluster";
+import { startLeadership } from "./leader";
 import { getRuntime } from "./nsight";
 
 const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
@@ -19,6 +21,9 @@ function createFleet(): FleetRefresher {
   // A runtime path, not a build input: without the hint Turbopack traces the whole project
   // into the server bundle.
   const dataDir = isAbsolute(config.dataDir) ? config.dataDir : join(/* turbopackIgnore: true */ process.cwd(), config.dataDir);
+  const store = new FleetStore(getStore(), { server: normaliseServer(config.nsightBaseUrl), keyHint: keyHint(config.apiKey) }, dataDir);
+  // With REDIS_URL one instance leads (lib/server/leader.ts); the others follow what it writes.
+  let leadership: ReturnType<typeof startLeadership> | null = null;
   const refresher = new FleetRefresher({
     source: {
       listClients: async () => (await readClients({ priority: "background" })).data,
@@ -45,9 +50,16 @@ function createFleet(): FleetRefresher {
       callsPerMinute: config.callsPerMinute,
       health: { ...DEFAULT_HEALTH_POLICY, maxAgeMs: config.healthMaxAgeMs },
     },
-    store: new FleetStore(getStore(), { server: normaliseServer(config.nsightBaseUrl), keyHint: keyHint(config.apiKey) }, dataDir),
+    store,
     log,
+    onSaved: (deviceIds) => leadership?.published(deviceIds),
+    onFenced: () => leadership?.fenced(),
   });
+  if (getCluster().redis) {
+    leadership = startLeadership({ refresher, store, warm: ({ upstreamLastOkAt }) => runtime.upstream.restore(upstreamLastOkAt) });
+    (globalThis as GlobalWithFleet)[RESTORED] = leadership.begin().catch((error: unknown) => log("error", "fleet.follow_failed", { error: describeError(error) }));
+    return refresher;
+  }
   (globalThis as GlobalWithFleet)[RESTORED] = refresher
     .restore()
     .then(({ upstreamLastOkAt }) => runtime.upstream.restore(upstreamLastOkAt))

@@ -12,6 +12,6 @@ describe("GET /api/health without REDIS_URL", () => {
   it("answers as before, with the process's own budget", async () => {
     const response = GET();
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", demo: false, budget: "local" });
+    expect(await response.json()).toEqual({ status: "ok", demo: false, budget: "local", role: "alone", redis: "none", instance: expect.any(String) });
   });
 });

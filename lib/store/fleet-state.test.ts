@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { storeBackends } from "../testing/store-backends";
 import { openStore, STORE_FILE, type Store, type StoreLocation } from "./db";
-import { readFleetDevices, readFleetMeta, setFleetStateAside, writeFleetChanges, type FleetDeviceRow } from "./fleet-state";
+import { FencedWriteError, readFleetDevices, readFleetDevicesById, readFleetFence, readFleetMeta, setFleetStateAside, writeFleetChanges, type FleetDeviceRow } from "./fleet-state";
 
 describe.each(storeBackends())("$name", (backend) => {
   let location: StoreLocation;
@@ -74,5 +74,23 @@ describe.each(storeBackends())("$name", (backend) => {
       expect(await readFleetMeta(db, "set_aside")).toBe('{"account":"b"}');
       expect((await readFleetDevices(db, "set_aside")).map((d) => d.deviceId).sort()).toEqual(["1b", "2b"]);
     });
+  });
+
+  it("refuses a deposed leader's write once a newer fencing token has written, and keeps nothing of it", async () => {
+    await writeFleetChanges(db, { meta: '{"m":1}', upserts: [row("11")], removed: [], at: 1, fence: 1 });
+    await writeFleetChanges(db, { meta: '{"m":2}', upserts: [row("12")], removed: [], at: 2, fence: 2 });
+    await expect(writeFleetChanges(db, { meta: '{"m":"stale"}', upserts: [row("11", "failed"), row("13")], removed: ["12"], at: 3, fence: 1 })).rejects.toBeInstanceOf(FencedWriteError);
+    await expect(setFleetStateAside(db, 1)).rejects.toBeInstanceOf(FencedWriteError);
+    expect(await readFleetMeta(db, "current")).toBe('{"m":2}');
+    expect((await readFleetDevices(db, "current")).map((d) => [d.deviceId, JSON.parse(d.body).state]).sort()).toEqual([
+      ["11", "ok"],
+      ["12", "ok"],
+    ]);
+    expect(await readFleetFence(db)).toBe(2);
+    // The same leader writes again and again; a newer one takes over.
+    await writeFleetChanges(db, { meta: null, upserts: [row("13")], removed: [], at: 4, fence: 2 });
+    await writeFleetChanges(db, { meta: null, upserts: [row("14")], removed: [], at: 5, fence: 7 });
+    expect(await readFleetFence(db)).toBe(7);
+    expect((await readFleetDevicesById(db, "current", ["13", "14", "99"])).map((d) => d.deviceId).sort()).toEqual(["13", "14"]);
   });
 });

@@ -17,7 +17,19 @@ export interface FleetStateChanges {
   upserts: readonly FleetDeviceRow[];
   removed: readonly string[];
   at: number;
+  /** The writer's leader fencing token; null or absent when one process is alone. */
+  fence?: number | null;
 }
+
+/** A write from a leader that has since been replaced (a newer fencing token has written): nothing of it was kept. */
+export class FencedWriteError extends Error {
+  constructor(readonly fence: number) {
+    super(`fleet state write with fencing token ${fence} refused: a newer leader has written`);
+    this.name = "FencedWriteError";
+  }
+}
+
+const FLEET_RESOURCE = "fleet";
 
 // Kept well under SQLite's and PostgreSQL's limits on bound parameters per statement.
 const ROWS_PER_STATEMENT = 1_000;
@@ -31,9 +43,57 @@ export async function readFleetDevices(db: Store, slot: FleetStateSlot): Promise
   return db.selectFrom("fleet_devices").select(["device_id as deviceId", "body"]).where("slot", "=", slot).execute();
 }
 
+/** Some devices' rows and when each was written; an id without a row is absent from the answer. */
+export async function readFleetDevicesById(db: Store, slot: FleetStateSlot, deviceIds: readonly string[]): Promise<{ deviceId: string; body: string; writtenAt: number }[]> {
+  const rows: { deviceId: string; body: string; writtenAt: number }[] = [];
+  for (let i = 0; i < deviceIds.length; i += ROWS_PER_STATEMENT) {
+    const ids = deviceIds.slice(i, i + ROWS_PER_STATEMENT);
+    const found = await db.selectFrom("fleet_devices").select(["device_id as deviceId", "body", "updated_at"]).where("slot", "=", slot).where("device_id", "in", ids).execute();
+    for (const row of found) rows.push({ deviceId: row.deviceId, body: row.body, writtenAt: Number(row.updated_at) });
+  }
+  return rows;
+}
+
+/** How many device rows the current state has and when it was last written: a follower's cheap check that it has missed nothing. */
+export async function fleetStateFingerprint(db: Store): Promise<{ devices: number; lastWriteAt: number }> {
+  const devices = await db
+    .selectFrom("fleet_devices")
+    .select((eb) => [eb.fn.countAll<number>().as("count"), eb.fn.max("updated_at").as("last")])
+    .where("slot", "=", "current")
+    .executeTakeFirst();
+  const meta = await db.selectFrom("fleet_meta").select("updated_at").where("slot", "=", "current").executeTakeFirst();
+  return { devices: Number(devices?.count ?? 0), lastWriteAt: Math.max(Number(devices?.last ?? 0), Number(meta?.updated_at ?? 0)) };
+}
+
+export async function readFleetMetaWrittenAt(db: Store): Promise<{ body: string; writtenAt: number } | null> {
+  const row = await db.selectFrom("fleet_meta").select(["body", "updated_at"]).where("slot", "=", "current").executeTakeFirst();
+  return row ? { body: row.body, writtenAt: Number(row.updated_at) } : null;
+}
+
+/** The newest fencing token that has written the fleet state, or null before any leader has. */
+export async function readFleetFence(db: Store): Promise<number | null> {
+  const row = await db.selectFrom("leader_fences").select("fence").where("resource", "=", FLEET_RESOURCE).executeTakeFirst();
+  return row ? Number(row.fence) : null;
+}
+
+/**
+ * Records `fence` as the newest to write, or throws FencedWriteError when a newer one has.
+ * First in its transaction: on PostgreSQL the upsert's row lock then keeps writers in fence order until commit.
+ */
+export async function claimFleetFence(db: Store, fence: number | null | undefined, at: number): Promise<void> {
+  if (fence === null || fence === undefined) return;
+  const result = await db
+    .insertInto("leader_fences")
+    .values({ resource: FLEET_RESOURCE, fence, updated_at: at })
+    .onConflict((oc) => oc.column("resource").doUpdateSet({ fence, updated_at: at }).where("leader_fences.fence", "<=", fence))
+    .executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) throw new FencedWriteError(fence);
+}
+
 /** The rows changed since the last write, in one transaction: a restart sees all of them or none. */
 export async function writeFleetChanges(db: Store, changes: FleetStateChanges): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await claimFleetFence(trx, changes.fence, changes.at);
     await upsertDevices(trx, "current", changes.upserts, changes.at);
     for (let i = 0; i < changes.removed.length; i += ROWS_PER_STATEMENT) {
       const ids = changes.removed.slice(i, i + ROWS_PER_STATEMENT);
@@ -44,8 +104,9 @@ export async function writeFleetChanges(db: Store, changes: FleetStateChanges): 
 }
 
 /** Replaces the current state whole: only for importing a state kept before the store held it. */
-export async function replaceFleetState(db: Store, meta: string, devices: readonly FleetDeviceRow[], at: number): Promise<void> {
+export async function replaceFleetState(db: Store, meta: string, devices: readonly FleetDeviceRow[], at: number, fence?: number | null): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await claimFleetFence(trx, fence, at);
     await trx.deleteFrom("fleet_devices").where("slot", "=", "current").execute();
     await upsertDevices(trx, "current", devices, at);
     await upsertMeta(trx, "current", meta, at);
@@ -53,8 +114,9 @@ export async function replaceFleetState(db: Store, meta: string, devices: readon
 }
 
 /** Another account's state is moved out of sight, replacing any set aside before, so they never pile up. */
-export async function setFleetStateAside(db: Store): Promise<void> {
+export async function setFleetStateAside(db: Store, fence?: number | null): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await claimFleetFence(trx, fence, Date.now());
     await trx.deleteFrom("fleet_devices").where("slot", "=", "set_aside").execute();
     await trx.deleteFrom("fleet_meta").where("slot", "=", "set_aside").execute();
     await trx.updateTable("fleet_devices").set({ slot: "set_aside" }).where("slot", "=", "current").execute();
@@ -62,17 +124,21 @@ export async function setFleetStateAside(db: Store): Promise<void> {
   });
 }
 
-export async function clearFleetState(db: Store, slot: FleetStateSlot): Promise<void> {
+export async function clearFleetState(db: Store, slot: FleetStateSlot, fence?: number | null): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await claimFleetFence(trx, fence, Date.now());
     await trx.deleteFrom("fleet_devices").where("slot", "=", slot).execute();
     await trx.deleteFrom("fleet_meta").where("slot", "=", slot).execute();
   });
 }
 
-export async function deleteFleetDevices(db: Store, slot: FleetStateSlot, deviceIds: readonly string[]): Promise<void> {
-  for (let i = 0; i < deviceIds.length; i += ROWS_PER_STATEMENT) {
-    await db.deleteFrom("fleet_devices").where("slot", "=", slot).where("device_id", "in", deviceIds.slice(i, i + ROWS_PER_STATEMENT)).execute();
-  }
+export async function deleteFleetDevices(db: Store, slot: FleetStateSlot, deviceIds: readonly string[], fence?: number | null): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await claimFleetFence(trx, fence, Date.now());
+    for (let i = 0; i < deviceIds.length; i += ROWS_PER_STATEMENT) {
+      await trx.deleteFrom("fleet_devices").where("slot", "=", slot).where("device_id", "in", deviceIds.slice(i, i + ROWS_PER_STATEMENT)).execute();
+    }
+  });
 }
 
 async function upsertDevices(db: Store, slot: FleetStateSlot, devices: readonly FleetDeviceRow[], at: number): Promise<void> {

@@ -311,6 +311,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable("fleet_devices").ifExists().execute();
     },
   },
+  // With several instances only the leader writes the fleet state; its fencing token here refuses a deposed leader's late writes.
+  "009_leader_fences": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("leader_fences")
+        .addColumn("resource", "text", (c) => c.primaryKey())
+        .addColumn("fence", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("leader_fences").ifExists().execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { startTestPostgres, type TestPostgres } from "../testing/postgres-server";
 import { freePort } from "../testing/free-port";
 import { listAudit } from "./audit";
+import { migrationProvider } from "./migrations";
 import { openStore, type Store } from "./db";
 import { getLoginFailure, recordLoginFailure, type FailurePolicy } from "./login-failures";
 import { countPairingCodes, insertPairingCode } from "./pairing-codes";
@@ -38,7 +39,9 @@ describe("several instances on one PostgreSQL database", () => {
     const stores = await Promise.all([1, 2, 3, 4].map(() => openStore({ databaseUrl })));
     opened.push(...stores);
     const applied = await stores[0]!.selectFrom("kysely_migration" as never).select("name" as never).execute();
-    expect(applied.map((r) => (r as { name: string }).name)).toEqual(["001_identity", "003_share_links", "005_last_sign_in", "006_alerts", "007_report_links", "008_fleet_state"]);
+    const names = applied.map((r) => (r as { name: string }).name);
+    expect(names).toEqual(Object.keys(await migrationProvider.getMigrations()).sort());
+    expect(new Set(names).size).toBe(names.length);
     expect(await stores[3]!.selectFrom("users").selectAll().execute()).toEqual([]);
   });
 

@@ -21,6 +21,7 @@ export interface Database {
   maintenance_windows: MaintenanceWindowsTable;
   fleet_devices: FleetDevicesTable;
   fleet_meta: FleetMetaTable;
+  leader_fences: LeaderFencesTable;
 }
 
 export interface UsersTable {
@@ -256,5 +257,12 @@ export interface FleetMetaTable {
   slot: string;
   /** JSON: the account the state was read from, its clients and the fleet's own times. */
   body: string;
+  updated_at: number;
+}
+
+/** The newest leader fencing token each resource has seen: a write carrying an older one is refused. */
+export interface LeaderFencesTable {
+  resource: string;
+  fence: number;
   updated_at: number;
 }
