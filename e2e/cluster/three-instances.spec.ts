@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_PASSWORD, e2eAppEnv } from "../support/env";
-import { busiestMinute, busiestWindow, CALLS_PER_MINUTE, CLUSTER_SIZE, mostWithin, sessionsDevice, startCluster, watchBudgetAdmissions, type Cluster, type ClusterInstance, type Health } from "../support/cluster";
+import { busiestMinute, busiestWindow, CALLS_PER_MINUTE, CLUSTER_SIZE, mostWithin, sessionsDevice, startCluster, stopCluster, watchBudgetAdmissions, type Cluster, type ClusterInstance, type Health } from "../support/cluster";
 import { signIn } from "../support/users";
 import type { RequestLogEntry } from "../support/simulator-control";
 
@@ -107,7 +107,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await admissions?.stop();
-  await cluster?.close();
+  await stopCluster();
 });
 
 test.afterEach(async ({}, testInfo) => {

@@ -57,9 +57,18 @@ export interface Cluster {
 }
 
 const live = new Set<ChildProcess>();
+/** Redis and PostgreSQL of a cluster still starting or running: what stopCluster() and a dying worker end. */
+const servers = new Set<{ close(): Promise<void>; readonly pid: number | undefined }>();
 // The last line of defence: a worker that dies leaves no server behind.
 process.once("exit", () => {
-  for (const child of live) if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
+  const pids = [...[...live].filter((c) => c.exitCode === null).map((c) => c.pid), ...[...servers].map((s) => s.pid)];
+  for (const pid of pids) {
+    try {
+      if (pid !== undefined) process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }
 });
 
 function track(child: ChildProcess): ChildProcess {
@@ -129,32 +138,47 @@ function makeInstance(name: string, port: number, env: Record<string, string>): 
   return self;
 }
 
+const started: { close(): Promise<void> }[] = [];
+
+/** Ends every process of the cluster, started or still starting: call it from afterAll, which runs even when beforeAll failed. */
+export async function stopCluster(): Promise<void> {
+  for (const item of started.splice(0).reverse()) await item.close().catch(() => undefined);
+}
+
+const step = (what: string) => console.log(`[cluster] ${new Date().toISOString()} ${what}`);
+
 export async function startCluster(): Promise<Cluster> {
-  const started: { close(): Promise<void> }[] = [];
-  const closeAll = async () => {
-    for (const item of started.reverse()) await item.close().catch(() => undefined);
+  const keep = <T extends { close(): Promise<void>; readonly pid: number | undefined }>(server: T): T => {
+    servers.add(server);
+    started.push({ close: () => server.close().finally(() => servers.delete(server)) });
+    return server;
   };
   try {
+    step("starting redis-server, PostgreSQL and the simulator");
     const [redis, postgres, sim] = await Promise.all([
-      startTestRedis(),
-      startTestPostgres(),
-      startOwnSimulator(["--key", E2E_API_KEY, "--devices", String(CLUSTER_DEVICES), "--retry-after-seconds", "2"]),
+      startTestRedis().then(keep),
+      startTestPostgres().then(keep),
+      startOwnSimulator(["--key", E2E_API_KEY, "--devices", String(CLUSTER_DEVICES), "--retry-after-seconds", "2"]).then((sim) => {
+        track(sim.child);
+        started.push({ close: () => sim.stop("SIGKILL") });
+        return sim;
+      }),
     ]);
-    started.push(redis, postgres, { close: () => sim.stop("SIGKILL") });
-    track(sim.child);
     const databaseUrl = await postgres.createDatabase();
     rmSync(CLUSTER_DIR, { recursive: true, force: true });
 
     const users = (args: string[], input?: string) => {
       const result = spawnSync(join("node_modules", ".bin", "tsx"), ["--conditions=react-server", "scripts/users.ts", ...args], {
         input,
+        timeout: 60_000,
         env: { ...process.env, DATA_DIR: join(CLUSTER_DIR, "cli"), DATABASE_URL: databaseUrl },
         encoding: "utf8",
       });
-      if (result.status !== 0) throw new Error(`users ${args[0]}: ${result.stderr || result.stdout}`);
+      if (result.status !== 0) throw new Error(`users ${args[0]} (${result.signal ?? result.status}): ${result.stderr || result.stdout}`);
       return result.stdout;
     };
     // Migrations run once, before three instances race for them.
+    step("migrating the database");
     users(["list"]);
 
     const instances = Array.from({ length: CLUSTER_SIZE }, (_, i) => {
@@ -172,7 +196,9 @@ export async function startCluster(): Promise<Cluster> {
       });
     });
     for (const instance of instances) started.push({ close: () => instance.kill("SIGKILL") });
+    step("starting three instances");
     await Promise.all(instances.map((instance) => instance.start()));
+    step("three instances answer");
 
     return {
       redis,
@@ -186,10 +212,10 @@ export async function startCluster(): Promise<Cluster> {
         const answers = await Promise.all(instances.map(async (instance) => ({ instance, health: instance.running() ? await instance.health() : null })));
         return answers.filter((a): a is { instance: ClusterInstance; health: Health } => a.health !== null);
       },
-      close: closeAll,
+      close: stopCluster,
     };
   } catch (error) {
-    await closeAll();
+    await stopCluster();
     throw error;
   }
 }
