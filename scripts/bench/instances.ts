@@ -1,8 +1,8 @@
 // instances: the same viewers' work against one instance and against three sharing one Redis and one PostgreSQL.
 // N-sight calls should be equal (one per resource per TTL, whoever asks); three should carry more requests a second.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestPostgres } from "../../lib/testing/postgres-server";
 import { startTestRedis } from "../../lib/testing/redis-server";
@@ -25,6 +25,18 @@ interface Run {
   p99: number;
   workSetCalls: number;
   allCalls: number;
+  /** CPU the instances used together, in cores, and the viewers' own process: on a small machine they compete. */
+  serverCores: number;
+  viewerCores: number;
+}
+
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 interface LoggedRequest {
@@ -110,7 +122,11 @@ export async function benchInstances(): Promise<void> {
       const since = new Date().toISOString();
       // Unmeasured but counted in N-sight calls: each instance's first reads (cold caches, code not yet optimised).
       await viewers(urls, paths, viewerCount, WARM_UP_SECONDS);
+      const cpuBefore = apps.reduce((sum, app) => sum + cpuSeconds(app.pid), 0);
+      const viewerCpuBefore = process.cpuUsage();
       const { latencies, errors } = await viewers(urls, paths, viewerCount, seconds);
+      const serverCores = (apps.reduce((sum, app) => sum + cpuSeconds(app.pid), 0) - cpuBefore) / seconds;
+      const viewerCpu = process.cpuUsage(viewerCpuBefore);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const calls = await simRequests(sim.control, since);
       const workSet = new Set(work);
@@ -123,6 +139,8 @@ export async function benchInstances(): Promise<void> {
         p99: percentile(latencies, 99),
         workSetCalls: calls.filter((c) => c.service === "list_mob_sessions" && workSet.has(c.params.deviceid ?? "")).length,
         allCalls: calls.length,
+        serverCores,
+        viewerCores: (viewerCpu.user + viewerCpu.system) / 1e6 / seconds,
       });
       for (const app of apps.splice(0)) {
         const gone = new Promise((resolve) => app.once("exit", resolve));
@@ -133,7 +151,7 @@ export async function benchInstances(): Promise<void> {
     const [one, three] = runs as [Run, Run];
     const rows: [string, string][] = runs.map((r) => [
       `${r.instances} instance${r.instances > 1 ? "s" : ""}`,
-      `${r.rps.toFixed(0)} req/s (${r.requests} answered, ${r.errors} errors), p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, N-sight calls for the work ${r.workSetCalls} (all calls, the refresher's too: ${r.allCalls})`,
+      `${r.rps.toFixed(0)} req/s (${r.requests} answered, ${r.errors} errors), p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, N-sight calls for the work ${r.workSetCalls} (all calls, the refresher's too: ${r.allCalls}); CPU cores: instances ${r.serverCores.toFixed(2)}, viewers ${r.viewerCores.toFixed(2)} of ${availableParallelism()}`,
     ]);
     rows.push([
       "3 vs 1",
