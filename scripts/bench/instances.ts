@@ -88,8 +88,9 @@ export async function benchInstances(): Promise<void> {
   const dirs: string[] = [];
   const apps: ChildProcess[] = [];
   try {
-    const listed = (await (await fetch(`${sim.control}/devices?limit=${DEVICES}`)).json()) as { devices: { deviceId: string; state: string }[] };
-    const work = listed.devices.filter((d) => ["ok", "warning", "failed"].includes(d.state)).slice(0, WORK_DEVICES).map((d) => d.deviceId);
+    // Steady devices: none of the simulator's seeded faults (a stall, an HTML answer…) whose retries would count as work.
+    const listed = (await (await fetch(`${sim.control}/devices?state=ok&steady=true&limit=${WORK_DEVICES}`)).json()) as { devices: { deviceId: string }[] };
+    const work = listed.devices.map((d) => d.deviceId);
     const paths = workPaths(work);
     const runs: Run[] = [];
     for (const size of [1, 3]) {
