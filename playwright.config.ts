@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { APP_PORT, APP_URL, authState, E2E_DATA_DIR, E2E_SIMULATOR_ARGS, e2eAppEnv, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT } from "./e2e/support/env";
+import { APP_PORT, APP_URL, authState, E2E_DATA_DIR, E2E_SIMULATOR_ARGS, e2eAppEnv, SIGNED_OUT, SIM_CONTROL_URL, SIM_PORT, SIM_CONTROL_PORT } from "./e2e/support/env";
 import { findChromium, INSTALL_HINT } from "./scripts/lib/find-browser.mjs";
 
 const chromium = findChromium();
@@ -36,9 +36,11 @@ export default defineConfig({
     // Accounts for each role, signed in once through /login (the app runs with sign-in on).
     { name: "setup", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: "auth.setup.ts" },
     // Every spec is the administrator unless it says otherwise.
-    { name: "journeys", use: { ...devices["Desktop Chrome"], channel: undefined, storageState: authState("admin") }, testIgnore: "**/faults/**", dependencies: ["setup"] },
+    { name: "journeys", use: { ...devices["Desktop Chrome"], channel: undefined, storageState: authState("admin") }, testIgnore: ["**/faults/**", "**/cluster/**"], dependencies: ["setup"] },
     // Specs that stop or break the simulator run last, one at a time, after every journey.
     { name: "faults", use: { ...devices["Desktop Chrome"], channel: undefined, storageState: authState("admin") }, testMatch: "**/faults/**/*.spec.ts", dependencies: ["journeys"], workers: 1 },
+    // Three instances with their own Redis, PostgreSQL, simulator and accounts (e2e/support/cluster.ts): last, alone.
+    { name: "cluster", use: { ...devices["Desktop Chrome"], channel: undefined, storageState: SIGNED_OUT }, testMatch: "**/cluster/**/*.spec.ts", dependencies: ["faults"], workers: 1 },
   ],
   webServer: [
     {

@@ -7,6 +7,7 @@ import { benchFleet, benchSoak, benchViewers } from "./fleet";
 import { benchFleet50k } from "./fleet-50k";
 import { benchFleetAnswer } from "./fleet-answer";
 import { benchFleetStore } from "./fleet-store";
+import { benchInstances } from "./instances";
 import { benchLoad } from "./load";
 import { benchParse } from "./parse";
 import { benchSharedCache } from "./shared-cache";
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   "fleet-answer": benchFleetAnswer,
   "fleet-store": benchFleetStore,
   "shared-cache": benchSharedCache,
+  instances: benchInstances,
   // Over an hour at 60 calls a minute: last.
   fleet: benchFleet,
 };
