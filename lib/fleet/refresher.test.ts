@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { NsightError } from "../nsight/errors";
 import { UpstreamTracker } from "../nsight/upstream-health";
 import type { BackupSession, Client, ClientDevice } from "../types";
@@ -104,6 +104,20 @@ describe("FleetRefresher", () => {
       ["Acme", "failed"],
       ["Beta", "ok"],
     ]);
+  });
+
+  it("notes the first full picture without walking the fleet on each read", async () => {
+    const clock = { now: T0 };
+    const { r } = refresher(clock);
+    await r.discover();
+    const walks = vi.spyOn(Map.prototype, "values");
+    try {
+      await readEverything(r, clock.now);
+      expect(walks.mock.contexts.filter((map) => map?.constructor?.name === "QueuedDevices")).toHaveLength(0);
+    } finally {
+      walks.mockRestore();
+    }
+    expect(r.progress()).toMatchObject({ read: 3, fullPictureAt: new Date(T0).toISOString() });
   });
 
   it("reads never-read devices first, then those whose backup should have finished, then problems", async () => {

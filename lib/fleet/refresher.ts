@@ -37,21 +37,30 @@ export interface RefresherOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const awaitsFirstRead = (d: StoredDevice | undefined) => d !== undefined && d.backupEnabled && !d.readAt && !d.readError;
+
 /** The fleet's devices; every change also reaches the refresh queue, so no code path can leave it behind. */
 class QueuedDevices extends Map<string, StoredDevice> {
+  /** Backup devices neither read nor failed yet: the first full picture waits for none, known without a scan. */
+  unread = 0;
+
   constructor(private readonly queue: RefreshQueue) {
     super();
   }
   override set(deviceId: string, device: StoredDevice): this {
+    if (awaitsFirstRead(super.get(deviceId))) this.unread--;
+    if (awaitsFirstRead(device)) this.unread++;
     super.set(deviceId, device);
     this.queue.update(device);
     return this;
   }
   override delete(deviceId: string): boolean {
+    if (awaitsFirstRead(super.get(deviceId))) this.unread--;
     this.queue.delete(deviceId);
     return super.delete(deviceId);
   }
   override clear(): void {
+    this.unread = 0;
     this.queue.clear();
     super.clear();
   }
@@ -78,7 +87,7 @@ export class FleetRefresher {
   private readonly policy: RefresherPolicy;
   private readonly now: () => number;
   private readonly queue: RefreshQueue;
-  private readonly devices: Map<string, StoredDevice>;
+  private readonly devices: QueuedDevices;
   private clients: { clientId: string; name: string; timezone: string | null }[] = [];
   private readonly reading = new Set<string>();
   private readonly attempted: Map<string, number>;
@@ -379,7 +388,7 @@ export class FleetRefresher {
 
   private noteFullPicture(): void {
     if (this.fullPictureAt !== null || this.inventoryReadAt === null) return;
-    for (const d of this.devices.values()) if (d.backupEnabled && !d.readAt && !d.readError) return;
+    if (this.devices.unread > 0) return;
     this.fullPictureAt = this.now();
     this.log("info", "fleet.full_picture", { devices: this.devices.size });
   }
