@@ -10,6 +10,7 @@ import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
 import { RefreshQueue } from "./refresh-queue";
 import {
   DEFAULT_REFRESHER_POLICY,
+  INITIAL_RECORDING_DELAY_MS,
   nextBackupDue,
   nextDiscoveryAt,
   overdueAt,
@@ -354,7 +355,7 @@ export class FleetRefresher {
     const health = assessDevice(sessions, { now, policy: this.policy.health });
     const worst = health.plugins[0];
     const recent = recentByPlugin(sessions);
-    const due = nextBackupDue(health);
+    const due = nextBackupDue(health, INITIAL_RECORDING_DELAY_MS, now, this.policy.dueWatchMs);
     const late = overdueAt(health);
     const next: StoredDevice = {
       ...current,
