@@ -106,13 +106,14 @@ describe("FleetRefresher", () => {
     ]);
   });
 
-  it("notes the first full picture without walking the fleet on each read", async () => {
+  it("notes the first full picture and counts progress without walking the fleet", async () => {
     const clock = { now: T0 };
     const { r } = refresher(clock);
     await r.discover();
     const walks = vi.spyOn(Map.prototype, "values");
     try {
       await readEverything(r, clock.now);
+      expect(r.progress()).toMatchObject({ backupDevices: 3, read: 3 });
       expect(walks.mock.contexts.filter((map) => map?.constructor?.name === "QueuedDevices")).toHaveLength(0);
     } finally {
       walks.mockRestore();

@@ -39,32 +39,39 @@ export interface RefresherOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const awaitsFirstRead = (d: StoredDevice | undefined) => d !== undefined && d.backupEnabled && !d.readAt && !d.readError;
+const awaitsFirstRead = (d: StoredDevice) => !d.readAt && !d.readError;
 
 /** The fleet's devices; every change also reaches the refresh queue, so no code path can leave it behind. */
 class QueuedDevices extends Map<string, StoredDevice> {
-  /** Backup devices neither read nor failed yet: the first full picture waits for none, known without a scan. */
+  /** Backup devices, and those neither read nor failed yet: progress and the first full picture, known without a scan. */
+  backup = 0;
   unread = 0;
 
   constructor(private readonly queue: RefreshQueue) {
     super();
   }
   override set(deviceId: string, device: StoredDevice): this {
-    if (awaitsFirstRead(super.get(deviceId))) this.unread--;
-    if (awaitsFirstRead(device)) this.unread++;
+    this.count(super.get(deviceId), -1);
+    this.count(device, 1);
     super.set(deviceId, device);
     this.queue.update(device);
     return this;
   }
   override delete(deviceId: string): boolean {
-    if (awaitsFirstRead(super.get(deviceId))) this.unread--;
+    this.count(super.get(deviceId), -1);
     this.queue.delete(deviceId);
     return super.delete(deviceId);
   }
   override clear(): void {
+    this.backup = 0;
     this.unread = 0;
     this.queue.clear();
     super.clear();
+  }
+  private count(device: StoredDevice | undefined, by: 1 | -1): void {
+    if (!device?.backupEnabled) return;
+    this.backup += by;
+    if (awaitsFirstRead(device)) this.unread += by;
   }
 }
 
@@ -232,13 +239,8 @@ export class FleetRefresher {
   }
 
   progress(): FleetProgress {
-    let backupDevices = 0;
-    let read = 0;
-    for (const d of this.devices.values()) {
-      if (!d.backupEnabled) continue;
-      backupDevices++;
-      if (d.readAt || d.readError) read++;
-    }
+    const backupDevices = this.devices.backup;
+    const read = backupDevices - this.devices.unread;
     const remaining = backupDevices - read + (this.inventoryReadAt === null ? Math.max(1, this.clients.length * 2) : 0);
     const estimate = this.fullPictureAt === null && remaining > 0 ? this.now() + (remaining / this.policy.callsPerMinute) * 60_000 : null;
     return {
