@@ -63,8 +63,15 @@ describe("nextBackupDue", () => {
     const slot = T + 24 * HOUR + 33 * MIN;
     expect(nextBackupDue(daily, DELAY, slot + WATCH - 1, WATCH)).toBe(slot);
     expect(nextBackupDue(daily, DELAY, slot + WATCH, WATCH)).toBe(slot + 24 * HOUR);
-    // Three slots skipped (a device off for days): the next one still to come.
-    expect(nextBackupDue(daily, DELAY, slot + 3 * 24 * HOUR + WATCH + 5 * MIN, WATCH)).toBe(slot + 4 * 24 * HOUR);
+    // A weekend skipped: the next slot still to come.
+    expect(nextBackupDue(daily, DELAY, slot + 24 * HOUR + WATCH + 5 * MIN, WATCH)).toBe(slot + 2 * 24 * HOUR);
+  });
+
+  it("leaves out a plugin silent for more than two slots: stopped, it neither keeps the device watched daily nor hides a live plugin", () => {
+    const stopped = plugin({ plugin: "Old", lastStart: at(T - 10 * 24 * HOUR), lastEnd: at(T - 10 * 24 * HOUR + 30 * MIN), intervalMs: 24 * HOUR });
+    const live = plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR });
+    expect(nextBackupDue(health([stopped, live]), DELAY, T + HOUR, WATCH)).toBe(T + 24 * HOUR + 33 * MIN);
+    expect(nextBackupDue(health([stopped]), DELAY, T + HOUR, WATCH)).toBeNull();
   });
 });
 

@@ -58,9 +58,12 @@ export function learnRecordingDelay(
   return Math.min(RECORDING_DELAY_MAX_MS, Math.max(RECORDING_DELAY_MIN_MS, next));
 }
 
+const MAX_SKIPPED_SLOTS = 2;
+
 /**
  * When to read a device for its next backup: the soonest plugin's last start + rhythm + last duration + the recording
- * delay. A slot whose watch ran out without a backup (skipped) moves on to the next slot of the rhythm.
+ * delay. A slot whose watch ran out without a backup (skipped) moves on to the next slot of the rhythm; a plugin
+ * that missed more than MAX_SKIPPED_SLOTS in a row is left out.
  */
 export function nextBackupDue(health: DeviceHealth, recordingDelayMs: number, now: number, dueWatchMs: number): number | null {
   let soonest: number | null = null;
@@ -69,7 +72,12 @@ export function nextBackupDue(health: DeviceHealth, recordingDelayMs: number, no
     const start = Date.parse(p.lastStart);
     const duration = p.lastEnd ? Math.max(0, Date.parse(p.lastEnd) - start) : 0;
     let due = start + p.intervalMs + duration + recordingDelayMs;
-    if (p.intervalMs > 0 && due + dueWatchMs <= now) due += Math.ceil((now - dueWatchMs - due + 1) / p.intervalMs) * p.intervalMs;
+    if (p.intervalMs > 0 && due + dueWatchMs <= now) {
+      const missed = Math.ceil((now - dueWatchMs - due + 1) / p.intervalMs);
+      // Silent for more slots than a weekend skips: stopped, not skipped; it no longer decides when the device is read.
+      if (missed > MAX_SKIPPED_SLOTS) continue;
+      due += missed * p.intervalMs;
+    }
     if (Number.isNaN(due)) continue;
     if (soonest === null || due < soonest) soonest = due;
   }
