@@ -4,7 +4,6 @@ import type { DeviceHealth, PluginHealth } from "../health/backup-health";
 import type { StoredDevice } from "./fleet-store";
 import {
   DEFAULT_REFRESHER_POLICY as POLICY,
-  learnRecordingDelay,
   nextBackupDue,
   nextDiscoveryAt,
   overdueAt,
@@ -72,46 +71,6 @@ describe("nextBackupDue", () => {
     const live = plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR });
     expect(nextBackupDue(health([stopped, live]), DELAY, T + HOUR, WATCH)).toBe(T + 24 * HOUR + 33 * MIN);
     expect(nextBackupDue(health([stopped]), DELAY, T + HOUR, WATCH)).toBeNull();
-  });
-});
-
-describe("learnRecordingDelay", () => {
-  const due = T;
-  const learn = (delayMs: number, previousReadAt: number | null, readAt: number, listedNewSession = true) =>
-    learnRecordingDelay(delayMs, { previousReadAt, dueAt: due, readAt, listedNewSession }, POLICY.dueRetryMs);
-
-  it("moves up when a read at or after the due time did not list the backup a later one did", () => {
-    expect(learn(3 * MIN, due, due + 5 * MIN)).toBeGreaterThan(3 * MIN);
-  });
-
-  it("moves down, by less, when the first read after the due time listed it", () => {
-    const down = 3 * MIN - learn(3 * MIN, due - 24 * HOUR, due + 10_000);
-    const up = learn(3 * MIN, due, due + 5 * MIN) - 3 * MIN;
-    expect(down).toBeGreaterThan(0);
-    expect(down).toBeLessThan(up);
-  });
-
-  it("learns nothing from a skipped backup, a read before the due time or a first read long after it", () => {
-    expect(learn(3 * MIN, due, due + 5 * MIN, false)).toBe(3 * MIN);
-    expect(learn(3 * MIN, due - HOUR, due - MIN)).toBe(3 * MIN);
-    expect(learn(3 * MIN, due - 24 * HOUR, due + HOUR)).toBe(3 * MIN);
-    expect(learn(3 * MIN, null, due + MIN)).toBe(3 * MIN);
-  });
-
-  it("settles where the first read finds most backups, from wherever it starts", () => {
-    // Backups listed 1 to 5 minutes after they end: the first read, the learned delay after the end, finds about 60 % of them.
-    const listedAfter = (k: number) => (1 + (k % 5)) * MIN;
-    for (const start of [30_000, 20 * MIN]) {
-      let delay = start;
-      let found = 0;
-      for (let k = 0; k < 400; k++) {
-        const hit = delay >= listedAfter(k);
-        if (k >= 300 && hit) found++;
-        delay = hit ? learn(delay, due - 24 * HOUR, due) : learn(delay, due, due + 5 * MIN);
-      }
-      expect(found / 100).toBeGreaterThanOrEqual(0.4);
-      expect(found / 100).toBeLessThanOrEqual(0.8);
-    }
   });
 });
 

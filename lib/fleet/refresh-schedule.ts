@@ -31,32 +31,8 @@ export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
 
 const DISCOVERY_BUDGET_SHARE = 0.1;
 
-/** Where learning the recording delay starts: N-sight lists a session a few minutes after it ends. */
+/** N-sight lists a session a few minutes after it ends. */
 export const INITIAL_RECORDING_DELAY_MS = 3 * 60_000;
-const RECORDING_DELAY_MIN_MS = 30_000;
-const RECORDING_DELAY_MAX_MS = 30 * 60_000;
-/** The share of backups the first read after one should find listed already: each of the others costs a re-read. */
-const FIRST_READ_FINDS = 0.6;
-const RECORDING_DELAY_STEP_MS = 30_000;
-
-/**
- * The recording delay after one read: a read on or after the time a backup was due that did not list it moves the
- * delay up, the first such read that did list it moves it down, so the first read finds FIRST_READ_FINDS of them.
- */
-export function learnRecordingDelay(
-  delayMs: number,
-  read: { previousReadAt: number | null; dueAt: number | null; readAt: number; listedNewSession: boolean },
-  dueRetryMs: number,
-): number {
-  const { previousReadAt, dueAt, readAt, listedNewSession } = read;
-  // A backup that never came (a skipped slot) says nothing about N-sight's delay.
-  if (!listedNewSession || previousReadAt === null || dueAt === null || readAt < dueAt) return delayMs;
-  let next = delayMs;
-  if (previousReadAt >= dueAt) next += RECORDING_DELAY_STEP_MS * FIRST_READ_FINDS;
-  // A first read long after the due time (a queue at night) would have found it anyway: no evidence.
-  else if (readAt - dueAt <= dueRetryMs) next -= RECORDING_DELAY_STEP_MS * (1 - FIRST_READ_FINDS);
-  return Math.min(RECORDING_DELAY_MAX_MS, Math.max(RECORDING_DELAY_MIN_MS, next));
-}
 
 const MAX_SKIPPED_SLOTS = 2;
 

@@ -145,25 +145,6 @@ describe("FleetRefresher", () => {
     expect(reads.filter((id) => id === "11").length).toBeLessThan(20);
   });
 
-  it("learns how long N-sight takes to list a backup, so the first read after one mostly finds it", async () => {
-    const MIN = 60_000;
-    // Daily backups of 10 minutes, each listed 6 minutes after it ends: twice the delay the refresher starts from.
-    const listedLate = (phase: number) => (now: number) =>
-      Array.from({ length: 40 }, (_, k) => session(`${phase}-${k}`, "FILE_SYSTEM", T0 - 20 * 24 * HOUR + phase + k * 24 * HOUR)).filter((s) => Date.parse(s.end!) + 6 * MIN <= now);
-    const clock = { now: T0 };
-    const { source, reads } = fakeSource(clock, { "11": listedLate(0), "12": listedLate(3 * HOUR), "21": listedLate(7 * HOUR) });
-    const r = new FleetRefresher({ source, now: () => clock.now, policy: { minRereadMs: 15 * MIN, rereadMs: 30 * HOUR, workers: 1, saveEveryMs: 60_000 } });
-    await r.discover();
-    const lastDays = T0 + 10 * 24 * HOUR;
-    let readsBefore = 0;
-    for (; clock.now < T0 + 14 * 24 * HOUR; clock.now += MIN) {
-      if (clock.now === lastDays) readsBefore = reads.length;
-      await readEverything(r, clock.now);
-    }
-    // 3 devices × 4 days; with the delay it starts from, every backup would cost a read too early and one more.
-    expect((reads.length - readsBefore) / 12).toBeLessThan(1.75);
-  });
-
   it("reads never-read devices first, then those whose backup should have finished, then problems", async () => {
     const clock = { now: T0 };
     const { r } = refresher(clock);

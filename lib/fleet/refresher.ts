@@ -11,7 +11,6 @@ import { RefreshQueue } from "./refresh-queue";
 import {
   DEFAULT_REFRESHER_POLICY,
   INITIAL_RECORDING_DELAY_MS,
-  learnRecordingDelay,
   nextBackupDue,
   nextDiscoveryAt,
   overdueAt,
@@ -117,8 +116,6 @@ export class FleetRefresher {
   private readonly log: NonNullable<RefresherOptions["log"]>;
   private version = 0;
   private readonly snapshots = new Map<string, FleetSnapshot>();
-  /** Learned from every device's reads (learnRecordingDelay): thousands of backups a night teach it within hours. */
-  private recordingDelayMs = INITIAL_RECORDING_DELAY_MS;
 
   constructor(private readonly options: RefresherOptions) {
     this.policy = { ...DEFAULT_REFRESHER_POLICY, ...options.policy };
@@ -360,17 +357,7 @@ export class FleetRefresher {
     const health = assessDevice(sessions, { now, policy: this.policy.health });
     const worst = health.plugins[0];
     const recent = recentByPlugin(sessions);
-    this.recordingDelayMs = learnRecordingDelay(
-      this.recordingDelayMs,
-      {
-        previousReadAt: current.readAt ? Date.parse(current.readAt) : null,
-        dueAt: current.nextBackupDueAt ? Date.parse(current.nextBackupDueAt) : null,
-        readAt: now,
-        listedNewSession: health.plugins.some((p) => p.lastStart !== null && p.lastStart !== (current.plugins.find((c) => c.plugin === p.plugin)?.recent.at(-1)?.start ?? null)),
-      },
-      this.policy.dueRetryMs,
-    );
-    const due = nextBackupDue(health, this.recordingDelayMs, now, this.policy.dueWatchMs);
+    const due = nextBackupDue(health, INITIAL_RECORDING_DELAY_MS, now, this.policy.dueWatchMs);
     const late = overdueAt(health);
     const next: StoredDevice = {
       ...current,
