@@ -32,7 +32,7 @@ export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
 const DISCOVERY_BUDGET_SHARE = 0.1;
 
 /** N-sight lists a session a few minutes after it ends. */
-export const INITIAL_RECORDING_DELAY_MS = 3 * 60_000;
+export const RECORDING_DELAY_MS = 3 * 60_000;
 
 const MAX_SKIPPED_SLOTS = 2;
 

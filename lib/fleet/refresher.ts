@@ -10,7 +10,7 @@ import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
 import { RefreshQueue } from "./refresh-queue";
 import {
   DEFAULT_REFRESHER_POLICY,
-  INITIAL_RECORDING_DELAY_MS,
+  RECORDING_DELAY_MS,
   nextBackupDue,
   nextDiscoveryAt,
   overdueAt,
@@ -357,7 +357,7 @@ export class FleetRefresher {
     const health = assessDevice(sessions, { now, policy: this.policy.health });
     const worst = health.plugins[0];
     const recent = recentByPlugin(sessions);
-    const due = nextBackupDue(health, INITIAL_RECORDING_DELAY_MS, now, this.policy.dueWatchMs);
+    const due = nextBackupDue(health, RECORDING_DELAY_MS, now, this.policy.dueWatchMs);
     const late = overdueAt(health);
     const next: StoredDevice = {
       ...current,
