@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { FleetDevice, FleetKnowledge, FleetPlugin, UpstreamHealth } from "../fleet/types";
 import { openStore, type Store } from "../store/db";
 import { listIncidents } from "../store/incidents";
@@ -152,6 +152,20 @@ describe("AlertEngine", () => {
     expect(message.incidents[0]!.url).toBe("https://backup.example.com/devices/1");
     expect(message.client).toEqual({ id: "c1", name: "Acme" });
     expect(await listIncidents(db, { clientIds: null, open: true })).toHaveLength(1);
+  });
+
+  it("checks the time zones of clients with incidents only, not of every client on every pass", async () => {
+    await addChannel("a");
+    const e = engine();
+    const many = Array.from({ length: 500 }, (_, i) => ({ clientId: `x${i}`, name: `X${i}`, timezone: "Asia/Tokyo" }));
+    const zoneChecks = vi.spyOn(Intl, "DateTimeFormat");
+    try {
+      await step(e, [failing()], { clients: [...input([]).clients, ...many] });
+      expect(zoneChecks.mock.calls.filter(([, options]) => options?.timeZone === "Asia/Tokyo")).toHaveLength(0);
+    } finally {
+      zoneChecks.mockRestore();
+    }
+    expect(events()).toEqual(["a:incident.opened:1"]);
   });
 
   it("moves failed to overdue without a message, and resolves with one message on the next success", async () => {

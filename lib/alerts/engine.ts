@@ -160,8 +160,15 @@ export class AlertEngine {
       listMaintenanceWindows(this.db),
       listOpenIncidents(this.db),
     ]);
-    const zones = new Map(input.clients.map((c) => [c.clientId, validZone(c.timezone)]));
-    const quiet = (i: { deviceId: string; clientId: string }) => quietState(i, snoozes, windows, zones.get(i.clientId) ?? "UTC", now).quiet;
+    // Checked when a client's incident is judged quiet, not for each of 2,500 clients on every pass: a check costs ~0.1 ms.
+    const zoneNames = new Map(input.clients.map((c) => [c.clientId, c.timezone]));
+    const zones = new Map<string, string>();
+    const zoneOf = (clientId: string) => {
+      let zone = zones.get(clientId);
+      if (zone === undefined) zones.set(clientId, (zone = validZone(zoneNames.get(clientId) ?? null)));
+      return zone;
+    };
+    const quiet = (i: { deviceId: string; clientId: string }) => quietState(i, snoozes, windows, zoneOf(i.clientId), now).quiet;
 
     const pass: Pass = { now, channels, opened: [], resolved: [], open: new Map(openRows.map((i) => [keyOf(i.deviceId, i.plugin, i.kind), i])), quiet };
     // Incidents and their messages together: a crash leaves neither an incident nobody will hear of nor a message about nothing.

@@ -41,16 +41,36 @@ function stored(deviceId: string, over: Partial<StoredDevice> = {}): StoredDevic
 }
 
 describe("nextBackupDue", () => {
-  it("is the soonest plugin's last start + rhythm + last duration + 3 minutes of recording grace", () => {
+  const DELAY = 3 * MIN;
+  const WATCH = 2 * HOUR;
+
+  it("is the soonest plugin's last start + rhythm + last duration + the recording delay", () => {
     const daily = plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR });
     const hourly = plugin({ plugin: "MsSql", lastStart: at(T + 5 * MIN), lastEnd: at(T + 7 * MIN), intervalMs: HOUR });
     // hourly: 12:05 + 1 h + 2 min + 3 min = 13:10
-    expect(nextBackupDue(health([daily, hourly]))).toBe(Date.parse("2026-11-30T13:10:00.000Z"));
+    expect(nextBackupDue(health([daily, hourly]), DELAY, T + 10 * MIN, WATCH)).toBe(Date.parse("2026-11-30T13:10:00.000Z"));
+    expect(nextBackupDue(health([daily, hourly]), 7 * MIN, T + 10 * MIN, WATCH)).toBe(Date.parse("2026-11-30T13:14:00.000Z"));
   });
 
   it("counts no duration for a session without an end, and knows nothing without a start", () => {
-    expect(nextBackupDue(health([plugin({ lastStart: at(T), intervalMs: 2 * HOUR })]))).toBe(T + 2 * HOUR + 3 * MIN);
-    expect(nextBackupDue(health([plugin({})]))).toBeNull();
+    expect(nextBackupDue(health([plugin({ lastStart: at(T), intervalMs: 2 * HOUR })]), DELAY, T, WATCH)).toBe(T + 2 * HOUR + 3 * MIN);
+    expect(nextBackupDue(health([plugin({})]), DELAY, T, WATCH)).toBeNull();
+  });
+
+  it("moves on to the next slot of the rhythm once a skipped slot's watch has run out", () => {
+    const daily = health([plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR })]);
+    const slot = T + 24 * HOUR + 33 * MIN;
+    expect(nextBackupDue(daily, DELAY, slot + WATCH - 1, WATCH)).toBe(slot);
+    expect(nextBackupDue(daily, DELAY, slot + WATCH, WATCH)).toBe(slot + 24 * HOUR);
+    // A weekend skipped: the next slot still to come.
+    expect(nextBackupDue(daily, DELAY, slot + 24 * HOUR + WATCH + 5 * MIN, WATCH)).toBe(slot + 2 * 24 * HOUR);
+  });
+
+  it("leaves out a plugin silent for more than two slots: stopped, it neither keeps the device watched daily nor hides a live plugin", () => {
+    const stopped = plugin({ plugin: "Old", lastStart: at(T - 10 * 24 * HOUR), lastEnd: at(T - 10 * 24 * HOUR + 30 * MIN), intervalMs: 24 * HOUR });
+    const live = plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR });
+    expect(nextBackupDue(health([stopped, live]), DELAY, T + HOUR, WATCH)).toBe(T + 24 * HOUR + 33 * MIN);
+    expect(nextBackupDue(health([stopped]), DELAY, T + HOUR, WATCH)).toBeNull();
   });
 });
 
@@ -91,12 +111,13 @@ describe("readRank", () => {
     expect(watched(5, due + 10 * MIN)).toBe(1);
     expect(watched(10, due + 19 * MIN)).toBeNull();
     expect(watched(10, due + 20 * MIN)).toBe(1);
-    // Never longer than the minimum re-read time, and nothing more once the watch is over.
+    // Never longer than the minimum re-read time; once the watch is over, one closing read and nothing more.
     expect(watched(40, due + 55 * MIN)).toBe(1);
     expect(watched(100, due + 119 * MIN)).toBe(1);
-    expect(watched(100, due + 120 * MIN)).toBeNull();
+    expect(watched(100, due + 120 * MIN)).toBe(1);
+    expect(watched(120, due + 150 * MIN)).toBeNull();
     // A problem device is then read as problems are.
-    expect(readRank(stored("d", { readAt: at(due + 100 * MIN), nextBackupDueAt: at(due), state: "failed" }), due + 120 * MIN, undefined, POLICY)).toBe(2);
+    expect(readRank(stored("d", { readAt: at(due + 120 * MIN), nextBackupDueAt: at(due), state: "failed" }), due + 140 * MIN, undefined, POLICY)).toBe(2);
     // The watch never waits longer than the policy's minimum re-read time.
     expect(watched(10, due + 12 * MIN)).toBeNull();
     expect(readRank(stored("d", { readAt: at(due + 10 * MIN), nextBackupDueAt: at(due) }), due + 12 * MIN, due + 10 * MIN, { ...POLICY, minRereadMs: 90_000 })).toBe(1);

@@ -30,16 +30,31 @@ export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
 };
 
 const DISCOVERY_BUDGET_SHARE = 0.1;
-/** N-sight records a session a few minutes after it ends; reading too early costs one more read while the device is watched. */
-const RECORDING_GRACE_MS = 3 * 60_000;
 
-export function nextBackupDue(health: DeviceHealth): number | null {
+/** N-sight lists a session a few minutes after it ends. */
+export const RECORDING_DELAY_MS = 3 * 60_000;
+
+const MAX_SKIPPED_SLOTS = 2;
+
+/**
+ * When to read a device for its next backup: the soonest plugin's last start + rhythm + last duration + the recording
+ * delay. A slot whose watch ran out without a backup (skipped) moves on to the next slot of the rhythm; a plugin
+ * that missed more than MAX_SKIPPED_SLOTS in a row is left out.
+ */
+export function nextBackupDue(health: DeviceHealth, recordingDelayMs: number, now: number, dueWatchMs: number): number | null {
   let soonest: number | null = null;
   for (const p of health.plugins) {
     if (!p.lastStart) continue;
     const start = Date.parse(p.lastStart);
     const duration = p.lastEnd ? Math.max(0, Date.parse(p.lastEnd) - start) : 0;
-    const due = start + p.intervalMs + duration + RECORDING_GRACE_MS;
+    let due = start + p.intervalMs + duration + recordingDelayMs;
+    if (p.intervalMs > 0 && due + dueWatchMs <= now) {
+      const missed = Math.ceil((now - dueWatchMs - due + 1) / p.intervalMs);
+      // Silent for more slots than a weekend skips: stopped, not skipped; it no longer decides when the device is read.
+      if (missed > MAX_SKIPPED_SLOTS) continue;
+      due += missed * p.intervalMs;
+    }
+    if (Number.isNaN(due)) continue;
     if (soonest === null || due < soonest) soonest = due;
   }
   return soonest;
@@ -55,8 +70,8 @@ export function overdueAt(health: DeviceHealth): number | null {
 }
 
 /**
- * Lower first, null when not due: never read (0), never read and failed (0.5), next backup due and not read since
- * or still awaited (1), a problem (2), stale (3).
+ * Lower first, null when not due: never read (0), never read and failed (0.5), next backup due and not read since,
+ * still awaited or its watch just ran out (1), a problem (2), stale (3).
  */
 export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): number | null {
   const readAt = d.readAt ? Date.parse(d.readAt) : null;
@@ -69,7 +84,8 @@ export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | u
   if (readAt === null) return d.readError ? 0.5 : 0;
   const age = now - readAt;
   if (age < gap) return null;
-  if (watching || (due !== null && due <= now && readAt < due)) return 1;
+  // A watch that ran out gets one closing read, which moves the device on to its next slot.
+  if (watching || (due !== null && due <= now && readAt < due + policy.dueWatchMs)) return 1;
   if (d.state === "failed" || d.state === "warning" || d.state === "overdue" || d.readError) return 2;
   if (age >= policy.rereadMs) return 3;
   return null;

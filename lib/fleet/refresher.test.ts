@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { NsightError } from "../nsight/errors";
 import { UpstreamTracker } from "../nsight/upstream-health";
 import type { BackupSession, Client, ClientDevice } from "../types";
@@ -104,6 +104,45 @@ describe("FleetRefresher", () => {
       ["Acme", "failed"],
       ["Beta", "ok"],
     ]);
+  });
+
+  it("notes the first full picture and counts progress without walking the fleet", async () => {
+    const clock = { now: T0 };
+    const { r } = refresher(clock);
+    await r.discover();
+    const walks = vi.spyOn(Map.prototype, "values");
+    try {
+      await readEverything(r, clock.now);
+      expect(r.progress()).toMatchObject({ backupDevices: 3, read: 3 });
+      expect(walks.mock.contexts.filter((map) => map?.constructor?.name === "QueuedDevices")).toHaveLength(0);
+    } finally {
+      walks.mockRestore();
+    }
+    expect(r.progress()).toMatchObject({ read: 3, fullPictureAt: new Date(T0).toISOString() });
+  });
+
+  it("moves a device whose backup was skipped on to its next slot when the watch runs out, not to the next stale re-read", async () => {
+    const MIN = 60_000;
+    const firstSlot = T0 - 23 * HOUR;
+    // A backup at the same time every day, listed a minute after it ends; the second day's is skipped.
+    const skipping = (now: number) =>
+      Array.from({ length: 13 }, (_, k) => session(`s-${k}`, "FILE_SYSTEM", firstSlot + (k - 9) * 24 * HOUR))
+        .filter((_, k) => k !== 11)
+        .filter((s) => Date.parse(s.end!) + MIN <= now);
+    const clock = { now: T0 };
+    const { source, reads } = fakeSource(clock, { "11": skipping });
+    const r = new FleetRefresher({ source, now: () => clock.now, policy: { minRereadMs: 15 * MIN, rereadMs: 30 * HOUR, workers: 1, saveEveryMs: 60_000 } });
+    await r.discover();
+    const afterSkip = firstSlot + 3 * 24 * HOUR;
+    let seenAt: number | null = null;
+    for (; clock.now < afterSkip + 6 * HOUR && seenAt === null; clock.now += MIN) {
+      await readEverything(r, clock.now);
+      if (r.device("11")?.plugins[0]?.recent.at(-1)?.start === session("x", "FILE_SYSTEM", afterSkip).start) seenAt = clock.now;
+    }
+    const listedAt = afterSkip + 10 * MIN + MIN;
+    expect(seenAt).not.toBeNull();
+    expect(seenAt! - listedAt).toBeLessThan(15 * MIN);
+    expect(reads.filter((id) => id === "11").length).toBeLessThan(20);
   });
 
   it("reads never-read devices first, then those whose backup should have finished, then problems", async () => {

@@ -11,6 +11,7 @@ import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
 import { RefreshQueue } from "./refresh-queue";
 import {
   DEFAULT_REFRESHER_POLICY,
+  RECORDING_DELAY_MS,
   nextBackupDue,
   nextDiscoveryAt,
   overdueAt,
@@ -42,23 +43,39 @@ export interface RefresherOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const awaitsFirstRead = (d: StoredDevice) => !d.readAt && !d.readError;
+
 /** The fleet's devices; every change also reaches the refresh queue, so no code path can leave it behind. */
 class QueuedDevices extends Map<string, StoredDevice> {
+  /** Backup devices, and those neither read nor failed yet: progress and the first full picture, known without a scan. */
+  backup = 0;
+  unread = 0;
+
   constructor(private readonly queue: RefreshQueue) {
     super();
   }
   override set(deviceId: string, device: StoredDevice): this {
+    this.count(super.get(deviceId), -1);
+    this.count(device, 1);
     super.set(deviceId, device);
     this.queue.update(device);
     return this;
   }
   override delete(deviceId: string): boolean {
+    this.count(super.get(deviceId), -1);
     this.queue.delete(deviceId);
     return super.delete(deviceId);
   }
   override clear(): void {
+    this.backup = 0;
+    this.unread = 0;
     this.queue.clear();
     super.clear();
+  }
+  private count(device: StoredDevice | undefined, by: 1 | -1): void {
+    if (!device?.backupEnabled) return;
+    this.backup += by;
+    if (awaitsFirstRead(device)) this.unread += by;
   }
 }
 
@@ -83,7 +100,7 @@ export class FleetRefresher {
   private readonly policy: RefresherPolicy;
   private readonly now: () => number;
   private readonly queue: RefreshQueue;
-  private readonly devices: Map<string, StoredDevice>;
+  private readonly devices: QueuedDevices;
   private clients: { clientId: string; name: string; timezone: string | null }[] = [];
   private readonly reading = new Set<string>();
   private readonly attempted: Map<string, number>;
@@ -308,13 +325,8 @@ export class FleetRefresher {
   }
 
   progress(): FleetProgress {
-    let backupDevices = 0;
-    let read = 0;
-    for (const d of this.devices.values()) {
-      if (!d.backupEnabled) continue;
-      backupDevices++;
-      if (d.readAt || d.readError) read++;
-    }
+    const backupDevices = this.devices.backup;
+    const read = backupDevices - this.devices.unread;
     const remaining = backupDevices - read + (this.inventoryReadAt === null ? Math.max(1, this.clients.length * 2) : 0);
     const estimate = this.fullPictureAt === null && remaining > 0 ? this.now() + (remaining / this.policy.callsPerMinute) * 60_000 : null;
     return {
@@ -434,7 +446,7 @@ export class FleetRefresher {
     const health = assessDevice(sessions, { now, policy: this.policy.health });
     const worst = health.plugins[0];
     const recent = recentByPlugin(sessions);
-    const due = nextBackupDue(health);
+    const due = nextBackupDue(health, RECORDING_DELAY_MS, now, this.policy.dueWatchMs);
     const late = overdueAt(health);
     const next: StoredDevice = {
       ...current,
@@ -468,7 +480,7 @@ export class FleetRefresher {
 
   private noteFullPicture(): void {
     if (this.fullPictureAt !== null || this.inventoryReadAt === null) return;
-    for (const d of this.devices.values()) if (d.backupEnabled && !d.readAt && !d.readError) return;
+    if (this.devices.unread > 0) return;
     this.fullPictureAt = this.now();
     this.log("info", "fleet.full_picture", { devices: this.devices.size });
   }

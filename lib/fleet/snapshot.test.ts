@@ -37,6 +37,13 @@ describe("effectiveDevice", () => {
     expect(d.plugins.map((p) => p.state)).toEqual(["overdue", "ok", "ok"]);
     expect(effectiveDevice(record([plugin("Files", at(T0 - MIN))], at(T0 - MIN)), T0 - 2 * MIN).plugins[0]!.state).toBe("ok");
   });
+
+  it("hands back the stored record, no copy, when the clock changed nothing: a snapshot of 50,000 devices allocates for the overdue only", () => {
+    const onTime = record([plugin("Files", at(T0 + MIN))], at(T0 + MIN));
+    expect(effectiveDevice(onTime, T0)).toBe(onTime);
+    const failed = { ...record([plugin("Files", at(T0 - MIN))], at(T0 - MIN)), state: "failed" as const };
+    expect(effectiveDevice(failed, T0)).toBe(failed);
+  });
 });
 
 describe("fleetKnowledge", () => {

@@ -14,15 +14,16 @@ import {
   type UpstreamProblem,
 } from "./types";
 
+/** The stored record itself unless the clock made it overdue: a build over 50,000 devices copies only those. */
 export function effectiveDevice(record: StoredDevice, now: number): FleetDevice {
-  const { overdueAt, ...device } = record;
-  if ((record.state === "ok" || record.state === "warning") && overdueAt && Date.parse(overdueAt) <= now) {
+  if ((record.state === "ok" || record.state === "warning") && record.overdueAt && Date.parse(record.overdueAt) <= now) {
+    const { overdueAt, ...device } = record;
     const plugins = device.plugins.map((p) =>
       (p.state === "ok" || p.state === "warning") && p.dueBy && Date.parse(p.dueBy) <= now ? { ...p, state: "overdue" as const } : p,
     );
     return { ...device, plugins, state: "overdue", since: overdueAt };
   }
-  return device;
+  return record;
 }
 
 const RANK = new Map<DeviceHealthState, number>(HEALTH_ORDER.map((s, i) => [s, i]));

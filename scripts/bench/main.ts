@@ -6,6 +6,7 @@ import { benchDevicePage } from "./device-page";
 import { benchFleet, benchSoak, benchViewers } from "./fleet";
 import { benchFleet50k } from "./fleet-50k";
 import { benchFleetAnswer } from "./fleet-answer";
+import { benchFleetApp } from "./fleet-app";
 import { benchFleetStore } from "./fleet-store";
 import { benchInstances } from "./instances";
 import { benchLoad } from "./load";
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   "fleet-50k": benchFleet50k,
   "fleet-answer": benchFleetAnswer,
   "fleet-store": benchFleetStore,
+  "fleet-app": benchFleetApp,
   "shared-cache": benchSharedCache,
   instances: benchInstances,
   // Over an hour at 60 calls a minute: last.
