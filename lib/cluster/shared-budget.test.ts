@@ -208,6 +208,24 @@ describe("SharedBudget", () => {
     await redis.start();
   });
 
+  it("the first island back counts the others' shares too, so calls it admits before they write theirs never exceed the window", async () => {
+    const windowMs = 2_000;
+    const { budgets, links } = await instances(3, { windowMs });
+    const { starts, task } = recorder();
+    await redis.stop();
+    const lostAt = Date.now();
+    await until(() => budgets.every((b) => b.mode === "island"));
+    await sleep(Math.max(0, lostAt + windowMs + 100 - Date.now()));
+    await Promise.allSettled(budgets.flatMap((budget, i) => Array.from({ length: 3 }, () => budget.run(task(i, "interactive", 5)))));
+    expect(starts).toHaveLength(9);
+    // The other two never come back (cut off for good): only the first instance writes what it spent.
+    for (const link of links.slice(1)) await link.close();
+    await redis.start();
+    await until(() => budgets[0]!.mode === "shared");
+    await Promise.allSettled(Array.from({ length: LIMIT }, () => budgets[0]!.run(task(0, "interactive", 5))));
+    expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
+  });
+
   it("counts a call in the window from when it ended, so a call N-sight saw late never lets the next window in early", async () => {
     const windowMs = 1_500;
     const { budgets } = await instances(1, { windowMs, maxConcurrent: LIMIT });

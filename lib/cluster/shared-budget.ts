@@ -484,9 +484,8 @@ export class SharedBudget implements CallGate {
     }
   }
 
-  private record(ages: number[]): Promise<unknown> {
+  private record(ages: number[], prefix = `${this.options.instanceId}:island:${++this.islands}:`): Promise<unknown> {
     const { link } = this.options;
-    const prefix = `${this.options.instanceId}:island:${++this.islands}:`;
     return link.run(async (redis) => this.scripted(redis).nsbdBudgetRecord(link.key("budget:window"), this.windowMs, prefix, ...ages));
   }
 
@@ -522,7 +521,11 @@ export class SharedBudget implements CallGate {
     try {
       const now = this.now();
       const recent = this.islandStarts.filter((at) => at > now - this.windowMs);
-      await this.record(recent.map((at) => now - at));
+      const ages = recent.map((at) => now - at);
+      await this.record(ages);
+      // The other islands spent as this one did, and may write their starts only after this one has admitted calls (61 in a
+      // minute end to end): stand-ins for them, named alike on every instance so that each rejoiner replaces, not adds, them.
+      for (let other = 1; other < this.options.maxInstances; other++) await this.record(ages, `island-stand-in:${other}:`);
       this.islandStarts = [];
       this.currentMode = "shared";
       this.stopRejoining();
