@@ -10,33 +10,13 @@ import type { BackupSession, Client, ClientDevice } from "../types";
 import { startTestRedis, type TestRedis } from "../testing/redis-server";
 import { FleetChangePublisher, FleetFollower, parseNotice } from "./fleet-notices";
 import { RedisLink } from "./redis-link";
+import { testSession } from "../testing/backup-session";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-11-27T12:00:00Z");
 const ACCOUNT = { server: "https://www.systemmonitor.us", keyHint: "hint" };
 
-function session(id: string, startMs: number, status: string): BackupSession {
-  const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
-  return {
-    sessionId: id,
-    type: "BACKUP",
-    storageAccountId: "1",
-    plugin: "FILE_SYSTEM",
-    start: iso(startMs),
-    end: iso(startMs + 600_000),
-    durationSeconds: 600,
-    selectionSize: 1,
-    selectionItemCount: 1,
-    sizeChange: 0,
-    itemCountChange: 0,
-    removedItemCount: 0,
-    processedSize: 1,
-    processedItemCount: 1,
-    transferredSize: 1,
-    errorCount: 0,
-    status,
-  };
-}
+const session = (id: string, startMs: number, status: string): BackupSession => testSession({ id, startMs, status });
 
 /** Ten nightly backups, the last `failures` of them failed. */
 const nightly = (id: string, failures: number) => Array.from({ length: 10 }, (_, i) => session(`${id}-${i}`, T0 - (3 + (9 - i) * 24) * HOUR, i >= 10 - failures ? "FAILED" : "COMPLETED"));

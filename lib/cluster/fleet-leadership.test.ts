@@ -11,6 +11,7 @@ import { startTestRedis, type TestRedis } from "../testing/redis-server";
 import type { BackupSession, Client, ClientDevice } from "../types";
 import { FleetLeadership } from "./fleet-leadership";
 import { RedisLink } from "./redis-link";
+import { testSession } from "../testing/backup-session";
 
 const ACCOUNT = { server: "https://www.systemmonitor.us", keyHint: "hint" };
 const TTL_MS = 1_500;
@@ -18,27 +19,7 @@ const TRY_MS = 300;
 
 const client = (clientId: string): Client => ({ clientId, name: `C${clientId}`, timezone: null, createdOn: null, serverCount: 3, workstationCount: 0, mobileDeviceCount: 0, deviceCount: 3, viewDashboard: false, viewWorkstationAssets: false });
 const device = (deviceId: string, clientId: string): ClientDevice => ({ deviceId, clientId, siteId: "10", siteName: "HQ", type: "server", name: `D${deviceId}`, description: null, username: null, status: "Ok", backupEnabled: true });
-const failedOnce = (deviceId: string, at: number): BackupSession[] => [
-  {
-    sessionId: `${deviceId}-1`,
-    type: "BACKUP",
-    storageAccountId: "1",
-    plugin: "FILE_SYSTEM",
-    start: new Date(at - 3_600_000).toISOString().replace(/\.\d+Z$/, "Z"),
-    end: new Date(at - 3_000_000).toISOString().replace(/\.\d+Z$/, "Z"),
-    durationSeconds: 600,
-    selectionSize: 1,
-    selectionItemCount: 1,
-    sizeChange: 0,
-    itemCountChange: 0,
-    removedItemCount: 0,
-    processedSize: 1,
-    processedItemCount: 1,
-    transferredSize: 1,
-    errorCount: 1,
-    status: "FAILED",
-  },
-];
+const failedOnce = (deviceId: string, at: number): BackupSession[] => [testSession({ id: `${deviceId}-1`, startMs: at - 3_600_000, status: "FAILED", errorCount: 1 })];
 
 interface Instance {
   name: string;

@@ -13,6 +13,7 @@ import type { BackupSession, Client, ClientDevice } from "../types";
 import { FleetStore, LEGACY_FILE } from "./fleet-store";
 import { FleetRefresher, type RefresherSource } from "./refresher";
 import type { FleetSnapshot } from "./types";
+import { testSession } from "../testing/backup-session";
 
 const T0 = Date.parse("2026-11-27T12:00:00Z");
 const US = "https://www.systemmonitor.us";
@@ -25,28 +26,7 @@ function device(deviceId: string, clientId: string): ClientDevice {
   return { deviceId, clientId, siteId: "10", siteName: "HQ", type: "server", name: `SRV-${deviceId}`, description: null, username: null, status: "Ok", backupEnabled: true };
 }
 
-function failedSession(now: number): BackupSession {
-  const iso = (t: number) => new Date(t).toISOString();
-  return {
-    sessionId: "1",
-    type: "BACKUP",
-    storageAccountId: "1",
-    plugin: "FILE_SYSTEM",
-    start: iso(now - 3_600_000),
-    end: iso(now - 3_000_000),
-    durationSeconds: 600,
-    selectionSize: 1,
-    selectionItemCount: 1,
-    sizeChange: 0,
-    itemCountChange: 0,
-    removedItemCount: 0,
-    processedSize: 1,
-    processedItemCount: 1,
-    transferredSize: 1,
-    errorCount: 1,
-    status: "FAILED",
-  };
-}
+const failedSession = (now: number): BackupSession => testSession({ id: "1", startMs: now - 3_600_000, status: "FAILED", errorCount: 1 });
 
 function account(clientIds: string[], prefix: string) {
   return { clients: clientIds.map((id) => client(id, `${prefix} ${id}`)), devices: new Map(clientIds.map((id) => [id, [device(`${id}01`, id)]])) };

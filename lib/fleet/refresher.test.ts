@@ -8,32 +8,12 @@ import type { BackupSession, Client, ClientDevice } from "../types";
 import { openStore } from "../store/db";
 import { FleetStore, type FleetStateChanges } from "./fleet-store";
 import { FleetRefresher, type RefresherSource } from "./refresher";
+import { testSession } from "../testing/backup-session";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-11-27T12:00:00Z");
 
-function session(id: string, plugin: string, startMs: number, status = "COMPLETED"): BackupSession {
-  const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
-  return {
-    sessionId: id,
-    type: "BACKUP",
-    storageAccountId: "1",
-    plugin,
-    start: iso(startMs),
-    end: iso(startMs + 600_000),
-    durationSeconds: 600,
-    selectionSize: 1,
-    selectionItemCount: 1,
-    sizeChange: 0,
-    itemCountChange: 0,
-    removedItemCount: 0,
-    processedSize: 1,
-    processedItemCount: 1,
-    transferredSize: 1,
-    errorCount: 0,
-    status,
-  };
-}
+const session = (id: string, plugin: string, startMs: number, status = "COMPLETED"): BackupSession => testSession({ id, plugin, startMs, status });
 
 function daily(id: string, now: number, hoursAgo: number, failures = 0): BackupSession[] {
   return Array.from({ length: 10 }, (_, i) => session(`${id}-${i}`, "FILE_SYSTEM", now - (hoursAgo + (9 - i) * 24) * HOUR, i >= 10 - failures ? "FAILED" : "COMPLETED"));
