@@ -11,6 +11,7 @@ import { startTestRedis, type TestRedis } from "../testing/redis-server";
 import { FleetChangePublisher, FleetFollower, parseNotice } from "./fleet-notices";
 import { RedisLink } from "./redis-link";
 import { testSession } from "../testing/backup-session";
+import { until } from "../testing/until";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-11-27T12:00:00Z");
@@ -68,14 +69,6 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 let account = 0;
 

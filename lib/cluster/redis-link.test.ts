@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestRedis, type TestRedis } from "../testing/redis-server";
 import { accountPrefix, RedisLink, RedisUnavailableError } from "./redis-link";
+import { until } from "../testing/until";
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -9,14 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.close();
 });
-
-const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 describe("RedisLink", () => {
   it("namespaces keys by account without writing the account out", () => {

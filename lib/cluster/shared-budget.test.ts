@@ -3,6 +3,7 @@ import type { CallPriority } from "../nsight/budget";
 import { startTestRedis, type TestRedis } from "../testing/redis-server";
 import { RedisLink } from "./redis-link";
 import { SharedBudget, type SharedBudgetOptions } from "./shared-budget";
+import { until } from "../testing/until";
 
 // A compressed minute: 10 calls per 1.5 s window, three in flight, three instances.
 const LIMIT = 10;
@@ -30,14 +31,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(20);
-  }
-}
 
 /** `count` instances of one account, each with its own link to Redis, as separate processes would have. */
 async function instances(count: number, options: Partial<SharedBudgetOptions> = {}) {

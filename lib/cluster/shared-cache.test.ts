@@ -9,6 +9,7 @@ import { startTestRedis, type TestRedis } from "../testing/redis-server";
 import type { BackupSession, Client } from "../types";
 import { RedisLink } from "./redis-link";
 import { decode, encode, SharedCache } from "./shared-cache";
+import { until } from "../testing/until";
 
 const KEY = "shared-cache-key";
 const TTL = 60_000;
@@ -29,14 +30,6 @@ afterEach(async () => {
 afterAll(async () => {
   await Promise.all([redis?.close(), sim?.close()]);
 });
-
-const until = async (check: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 /** One instance: its own in-process cache over the shared level, on its own connection, as cached-reads.ts wires them. */
 class Stack {

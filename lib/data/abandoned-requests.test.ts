@@ -7,6 +7,7 @@ import { FIXED_DEVICE_COUNT } from "../../simulator/scenarios";
 import { startSimulator, type Simulator } from "../../simulator/server";
 import { getRuntime } from "../server/nsight";
 import { signedInUser } from "../testing/signed-in";
+import { until } from "../testing/until";
 
 const KEY = "abandoned-requests-key";
 /** Long enough that the first calls are still in flight when every request is abandoned. */
@@ -26,14 +27,6 @@ afterAll(async () => {
   await sim.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 const history = (deviceId: string, cookie: string, signal?: AbortSignal) =>
   GET(new Request(`http://localhost/api/devices/${deviceId}/history`, { signal, headers: { cookie } }), { params: Promise.resolve({ deviceId }) });

@@ -7,6 +7,7 @@ import { FIXED_DEVICE_COUNT } from "../../simulator/scenarios";
 import { startSimulator, type Simulator } from "../../simulator/server";
 import { getRuntime } from "../server/nsight";
 import { signedInUser } from "../testing/signed-in";
+import { until } from "../testing/until";
 
 const KEY = "fair-shares-key";
 /** Long enough that the first principal's calls are still in flight and queued when the second asks. */
@@ -26,14 +27,6 @@ afterAll(async () => {
   await sim.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 const history = (deviceId: string, cookie: string) =>
   GET(new Request(`http://localhost/api/devices/${deviceId}/history`, { headers: { cookie } }), { params: Promise.resolve({ deviceId }) });
@@ -59,7 +52,7 @@ describe("fair shares of the call budget", () => {
         return response;
       }),
     );
-    await until(() => answered === pagedByA.length - share);
+    await until(() => answered === pagedByA.length - share, 15_000);
     const refused = (await Promise.all(answersToA.slice(share))).filter((r) => r.status === 429);
     expect(refused).toHaveLength(pagedByA.length - share);
     expect(await refused[0]!.json()).toEqual({

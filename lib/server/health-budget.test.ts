@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { GET } from "@/app/api/health/route";
 import { startTestRedis, type TestRedis } from "../testing/redis-server";
+import { until } from "../testing/until";
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -17,14 +18,6 @@ afterAll(async () => {
 
 async function budgetMode(): Promise<string> {
   return ((await GET().json()) as { budget: string }).budget;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe("GET /api/health with REDIS_URL", () => {
