@@ -18,6 +18,16 @@ export function isConfigError(error: unknown): error is ConfigError {
   return typeof error === "object" && error !== null && (error as { [CONFIG_ERROR]?: unknown })[CONFIG_ERROR] === true;
 }
 
+/** Every problem of the environment at once, as one ConfigError. */
+function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -79,12 +89,7 @@ export function parseNsightServer(value: string): URL {
 }
 
 function load(env: NodeJS.ProcessEnv): AppConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env);
   if (!e.NSIGHT_API_KEY) {
     throw new ConfigError("NSIGHT_API_KEY is not set. Start with `npm start` to use the built-in simulator, or set the key.");
   }
@@ -201,12 +206,7 @@ let cachedAuth: AuthConfig | undefined;
 
 export function getAuthConfig(): AuthConfig {
   if (cachedAuth) return cachedAuth;
-  const parsed = AuthEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(AuthEnvSchema, process.env);
   const publicUrl = e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : null;
   cachedAuth = {
     publicUrl,
@@ -259,12 +259,7 @@ let cachedAlerts: AlertConfig | undefined;
 
 export function getAlertConfig(): AlertConfig {
   if (cachedAlerts) return cachedAlerts;
-  const parsed = AlertEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(AlertEnvSchema, process.env);
   if (e.SMTP_URL && !/^smtps?:\/\//i.test(e.SMTP_URL)) throw new ConfigError("SMTP_URL must start with smtp:// or smtps://.");
   cachedAlerts = {
     repeatMs: Math.round(e.ALERT_REPEAT_HOURS * 3_600_000),
@@ -297,12 +292,7 @@ let cachedCluster: ClusterConfig | undefined;
 
 export function getClusterConfig(): ClusterConfig {
   if (cachedCluster) return cachedCluster;
-  const parsed = ClusterEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(ClusterEnvSchema, process.env);
   if (e.REDIS_URL && !/^rediss?:\/\//i.test(e.REDIS_URL)) throw new ConfigError("REDIS_URL must start with redis:// or rediss://.");
   if (e.DATABASE_URL && !/^postgres(ql)?:\/\//i.test(e.DATABASE_URL)) throw new ConfigError("DATABASE_URL must start with postgres:// or postgresql://.");
   cachedCluster = {
