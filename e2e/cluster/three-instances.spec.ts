@@ -118,6 +118,26 @@ test.afterEach(async ({}, testInfo) => {
   for (const instance of cluster?.instances ?? []) writeFileSync(testInfo.outputPath(`${instance.name}.log`), instance.output());
 });
 
+test("every instance's fleet says when N-sight last answered, though only the leader reads the fleet", async () => {
+  const leader = await theLeader();
+  await expect
+    .poll(
+      async () => {
+        const ages = await Promise.all(
+          cluster.instances.map(async (instance) => {
+            const response = await fetch(`${instance.url}/api/fleet`, { headers: { Authorization: `Bearer ${token}` } });
+            const { data } = (await response.json()) as { data: { upstream: { status: string; lastOkAt: string | null } } };
+            return data.upstream.status === "ok" && data.upstream.lastOkAt ? Date.now() - Date.parse(data.upstream.lastOkAt) : Infinity;
+          }),
+        );
+        // The followers made no call of their own yet: what they show is the leader's.
+        return ages.every((age) => age < 15_000);
+      },
+      { message: `each instance's fleet answer: N-sight ok within 15 s (the leader is ${leader.name})`, timeout: 60_000, intervals: [1_000] },
+    )
+    .toBe(true);
+});
+
 test("the same device page on each of the three instances costs N-sight one call", async ({ page }) => {
   test.setTimeout(120_000);
   await signedInPage(page);

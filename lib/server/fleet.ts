@@ -38,7 +38,7 @@ function createFleet(): FleetRefresher {
         const until = Math.max(breaker ?? 0, pause > 0 ? Date.now() + pause : 0);
         return until > 0 ? until : null;
       },
-      upstream: () => runtime.upstream.snapshot(),
+      upstream: () => (runtime.sharedUpstream ?? runtime.upstream).snapshot(),
     },
     policy: {
       // Re-reading sooner than the sessions cache expires would only re-read the cache.

@@ -2,6 +2,7 @@ import "server-only";
 import { SwrCache } from "../cache/swr-cache";
 import { SharedBudget } from "../cluster/shared-budget";
 import { SharedCache } from "../cluster/shared-cache";
+import { SharedUpstream } from "../cluster/shared-upstream";
 import { getConfig, type AppConfig } from "../config";
 import { log } from "../log";
 import { CallBudget, type CallGate } from "../nsight/budget";
@@ -18,6 +19,8 @@ export interface NsightRuntime {
   /** With REDIS_URL: the level between `cache` and N-sight that all instances share. */
   shared: SharedCache | null;
   upstream: UpstreamTracker;
+  /** With REDIS_URL: what every instance sees of N-sight, for the fleet's pages (a follower's own calls are few). */
+  sharedUpstream: SharedUpstream | null;
 }
 
 const RUNTIME = Symbol.for("nsight-backup-dashboard.runtime");
@@ -60,7 +63,9 @@ function createRuntime(): NsightRuntime {
   const cache = new SwrCache({ maxWeight: config.cacheMaxRecords, staleAfterMs: config.staleAfterMs });
   // A claim outlives one call attempt only while its holder renews it.
   const shared = cluster.redis ? new SharedCache(cluster.redis, { claimMs: config.timeoutMs }) : null;
-  return { config, client, budget, cache, shared, upstream };
+  const sharedUpstream = cluster.redis ? new SharedUpstream(cluster.redis, cluster.instanceId, () => upstream.snapshot()) : null;
+  sharedUpstream?.start();
+  return { config, client, budget, cache, shared, upstream, sharedUpstream };
 }
 
 export function getRuntime(): NsightRuntime {
