@@ -219,6 +219,19 @@ describe("SharedBudget", () => {
     expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
   });
 
+  it("puts its calls back into the window when Redis restarts empty, so a restart never lets a second window's calls in", async () => {
+    const windowMs = 4_000;
+    const { budgets } = await instances(2, { windowMs });
+    const { starts, task } = recorder();
+    for (let i = 0; i < LIMIT / 2; i++) await Promise.all(budgets.map((budget, b) => budget.run(task(b, "interactive", 5))));
+    await redis.stop();
+    await redis.start();
+    await until(() => budgets.every((b) => b.mode === "shared"));
+    await Promise.allSettled(budgets.flatMap((budget, b) => Array.from({ length: 3 }, () => budget.run(task(b, "interactive", 5)))));
+    expect(starts).toHaveLength(LIMIT + 6);
+    expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
+  });
+
   it("counts a call in the window from when it ended, so a call N-sight saw late never lets the next window in early", async () => {
     const windowMs = 1_500;
     const { budgets } = await instances(1, { windowMs, maxConcurrent: LIMIT });

@@ -60,7 +60,7 @@ interface Verdict {
 }
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;
-type ScriptedRedis = Redis & Record<"nsbdBudgetAcquire" | "nsbdBudgetRelease" | "nsbdBudgetPause" | "nsbdBudgetRecord", Command>;
+type ScriptedRedis = Redis & Record<"nsbdBudgetAcquire" | "nsbdBudgetRelease" | "nsbdBudgetPause" | "nsbdBudgetRecord" | "nsbdBudgetRemember", Command>;
 
 // Replies are flat arrays of integers: RESP2 and RESP3 read them alike.
 // KEYS: window, in flight, background in flight, pause, interactive waiting, last interactive start, last background start.
@@ -159,6 +159,20 @@ redis.call('PEXPIRE', KEYS[1], windowMs)
 return redis.call('ZCARD', KEYS[1])
 `;
 
+// KEYS: window. ARGV: window, then member and age pairs: this instance's own shared starts, put back after a Redis that came back
+// empty (restarted); NX leaves those a Redis that kept its data still holds as they are.
+const REMEMBER = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local windowMs = tonumber(ARGV[1])
+for i = 2, #ARGV - 1, 2 do
+  local age = tonumber(ARGV[i + 1])
+  if age < windowMs then redis.call('ZADD', KEYS[1], 'NX', now - age, ARGV[i]) end
+end
+redis.call('PEXPIRE', KEYS[1], windowMs)
+return redis.call('ZCARD', KEYS[1])
+`;
+
 /** A slot outlives its call's timeout by this much before another instance may take it. */
 const IN_FLIGHT_MARGIN_MS = 5_000;
 const DEFAULT_POLL_MS = 1_000;
@@ -181,6 +195,8 @@ export class SharedBudget implements CallGate {
   private sequence = 0;
   private islands = 0;
   private islandStarts: number[] = [];
+  /** This instance's calls in the shared window (member → start, then end), to put back if Redis restarts empty. */
+  private readonly sharedStarts = new Map<string, number>();
   private windowCount = 0;
   private pausedUntil = 0;
   private pumping = false;
@@ -427,6 +443,7 @@ export class SharedBudget implements CallGate {
     this.inFlight++;
     if (background) this.backgroundInFlight++;
     if (waiter.counted !== undefined) this.askers.start(waiter.counted, this.now());
+    this.noteShared(member);
     let settled: Promise<unknown>;
     try {
       settled = waiter.task();
@@ -436,6 +453,7 @@ export class SharedBudget implements CallGate {
     settled.then(waiter.resolve, waiter.reject).finally(() => {
       this.inFlight--;
       if (background) this.backgroundInFlight--;
+      if (this.sharedStarts.has(member)) this.sharedStarts.set(member, this.now());
       void this.release(member);
       void this.pump();
     });
@@ -489,6 +507,23 @@ export class SharedBudget implements CallGate {
     return link.run(async (redis) => this.scripted(redis).nsbdBudgetRecord(link.key("budget:window"), this.windowMs, prefix, ...ages));
   }
 
+  private noteShared(member: string): void {
+    const now = this.now();
+    // In start order, ends only later: the oldest first, so pruning stops at the first one still in the window.
+    for (const [old, at] of this.sharedStarts) {
+      if (at > now - this.windowMs) break;
+      this.sharedStarts.delete(old);
+    }
+    this.sharedStarts.set(member, now);
+  }
+
+  private async remember(now: number): Promise<void> {
+    const pairs = [...this.sharedStarts].filter(([, at]) => at > now - this.windowMs).flatMap(([member, at]) => [member, now - at]);
+    if (pairs.length === 0) return;
+    const { link } = this.options;
+    await link.run(async (redis) => this.scripted(redis).nsbdBudgetRemember(link.key("budget:window"), this.windowMs, ...pairs));
+  }
+
   private enterIsland(error: unknown): void {
     if (this.closed) return;
     if (this.currentMode !== "island") {
@@ -523,6 +558,7 @@ export class SharedBudget implements CallGate {
       const recent = this.islandStarts.filter((at) => at > now - this.windowMs);
       const ages = recent.map((at) => now - at);
       await this.record(ages);
+      await this.remember(now);
       // The other islands spent as this one did, and may write their starts only after this one has admitted calls (61 in a
       // minute end to end): stand-ins for them, named alike on every instance so that each rejoiner replaces, not adds, them.
       for (let other = 1; other < this.options.maxInstances; other++) await this.record(ages, `island-stand-in:${other}:`);
@@ -562,6 +598,7 @@ export class SharedBudget implements CallGate {
       redis.defineCommand("nsbdBudgetRelease", { numberOfKeys: 3, lua: RELEASE });
       redis.defineCommand("nsbdBudgetPause", { numberOfKeys: 1, lua: PAUSE });
       redis.defineCommand("nsbdBudgetRecord", { numberOfKeys: 1, lua: RECORD });
+      redis.defineCommand("nsbdBudgetRemember", { numberOfKeys: 1, lua: REMEMBER });
     }
     return scripted;
   }
