@@ -232,6 +232,18 @@ describe("SharedBudget", () => {
     expect(mostInAnySpan(starts.map((s) => s.at), windowMs - JITTER_MS)).toBeLessThanOrEqual(LIMIT);
   });
 
+  it("puts a 429's pause back when Redis restarts empty, for every instance", async () => {
+    const { budgets } = await instances(2);
+    budgets[0]!.pause(2_500);
+    const pausedAt = Date.now();
+    await redis.stop();
+    await redis.start();
+    await until(() => budgets.every((b) => b.mode === "shared"));
+    const { starts, task } = recorder();
+    await budgets[1]!.run(task(1, "interactive", 5));
+    expect(starts[0]!.at - pausedAt).toBeGreaterThanOrEqual(2_500 - JITTER_MS);
+  });
+
   it("counts a call in the window from when it ended, so a call N-sight saw late never lets the next window in early", async () => {
     const windowMs = 1_500;
     const { budgets } = await instances(1, { windowMs, maxConcurrent: LIMIT });

@@ -559,6 +559,9 @@ export class SharedBudget implements CallGate {
       const ages = recent.map((at) => now - at);
       await this.record(ages);
       await this.remember(now);
+      // A 429's pause is held here too: a Redis that restarted empty gets it back.
+      const pausedForMs = this.pausedUntil - now;
+      if (pausedForMs > 0) await this.options.link.run(async (redis) => this.scripted(redis).nsbdBudgetPause(this.options.link.key("budget:pause"), Math.ceil(pausedForMs)));
       // The other islands spent as this one did, and may write their starts only after this one has admitted calls (61 in a
       // minute end to end): stand-ins for them, named alike on every instance so that each rejoiner replaces, not adds, them.
       for (let other = 1; other < this.options.maxInstances; other++) await this.record(ages, `island-stand-in:${other}:`);
