@@ -244,6 +244,21 @@ describe("SharedBudget", () => {
     expect(starts[0]!.at - pausedAt).toBeGreaterThanOrEqual(2_500 - JITTER_MS);
   });
 
+  it("holds one person to their fair share across all instances, not to a share on each", async () => {
+    const { budgets } = await instances(2, { perAsker: 4, windowMs: 3_000, maxQueuedInteractive: 20 });
+    const { starts, task } = recorder();
+    const alice = await Promise.allSettled(budgets.flatMap((budget, b) => Array.from({ length: 3 }, () => budget.run(task(b, "interactive", 5), "interactive", undefined, "alice"))));
+    expect(alice.filter((r) => r.status === "fulfilled")).toHaveLength(4);
+    expect(alice.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+      expect.objectContaining({ kind: "rate_limited", retryAfterMs: expect.any(Number) }),
+      expect.objectContaining({ kind: "rate_limited", retryAfterMs: expect.any(Number) }),
+    ]);
+    // Someone else is not held back by her calls.
+    const bob = await Promise.allSettled(budgets.flatMap((budget, b) => Array.from({ length: 2 }, () => budget.run(task(b, "interactive", 5), "interactive", undefined, "bob"))));
+    expect(bob.every((r) => r.status === "fulfilled")).toBe(true);
+    expect(starts).toHaveLength(8);
+  });
+
   it("counts a call in the window from when it ended, so a call N-sight saw late never lets the next window in early", async () => {
     const windowMs = 1_500;
     const { budgets } = await instances(1, { windowMs, maxConcurrent: LIMIT });

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { describeError } from "../log";
 import {
@@ -53,6 +54,8 @@ interface Waiter {
 
 interface Verdict {
   started: boolean;
+  /** Its asker has had its share of the window on all instances together: refused, not queued. */
+  askerSpent: boolean;
   /** -1: wait for a call to finish somewhere (in-flight limit, or people waiting). */
   waitMs: number;
   windowCount: number;
@@ -63,7 +66,8 @@ type Command = (...args: (string | number)[]) => Promise<unknown>;
 type ScriptedRedis = Redis & Record<"nsbdBudgetAcquire" | "nsbdBudgetRelease" | "nsbdBudgetPause" | "nsbdBudgetRecord" | "nsbdBudgetRemember", Command>;
 
 // Replies are flat arrays of integers: RESP2 and RESP3 read them alike.
-// KEYS: window, in flight, background in flight, pause, interactive waiting, last interactive start, last background start.
+// KEYS: window, in flight, background in flight, pause, interactive waiting, last interactive start, last background start,
+// the asker's starts (its fair share across instances; ARGV[12] = 0 when the call counts against no asker).
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -84,9 +88,17 @@ local function refuse(waitMs)
     redis.call('ZADD', KEYS[5], now + waitTtl, ARGV[9])
     redis.call('PEXPIRE', KEYS[5], waitTtl)
   end
-  return {0, waitMs, count, paused}
+  return {0, waitMs, count, paused, 0}
 end
 if paused > 0 then return refuse(paused) end
+local perAsker = tonumber(ARGV[12])
+if interactive and perAsker > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now - windowMs)
+  if redis.call('ZCARD', KEYS[8]) >= perAsker then
+    local oldest = redis.call('ZRANGE', KEYS[8], 0, 0, 'WITHSCORES')
+    return {0, tonumber(oldest[2]) + windowMs - now + 1, count, paused, 1}
+  end
+end
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return refuse(-1) end
 if interactive then
   if count >= limit then
@@ -113,6 +125,10 @@ redis.call('ZADD', KEYS[2], now + ttl, ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ttl)
 if interactive then
   redis.call('SET', KEYS[6], now, 'PX', windowMs)
+  if perAsker > 0 then
+    redis.call('ZADD', KEYS[8], now, ARGV[2])
+    redis.call('PEXPIRE', KEYS[8], windowMs)
+  end
   if tonumber(ARGV[10]) > 0 then
     redis.call('ZADD', KEYS[5], now + waitTtl, ARGV[9])
     redis.call('PEXPIRE', KEYS[5], waitTtl)
@@ -124,7 +140,7 @@ else
   redis.call('PEXPIRE', KEYS[3], ttl)
   redis.call('SET', KEYS[7], now, 'PX', windowMs)
 end
-return {1, 0, count + 1, 0}
+return {1, 0, count + 1, 0, 0}
 `;
 
 // KEYS: in flight, background in flight, window. ARGV: member, wake-up channel, window.
@@ -403,7 +419,7 @@ export class SharedBudget implements CallGate {
         const member = `${this.options.instanceId}:${++this.sequence}`;
         let verdict: Verdict;
         try {
-          verdict = await this.acquire(waiter.priority, member);
+          verdict = await this.acquire(waiter.priority, member, waiter.counted);
         } catch (error) {
           // A frozen Redis still runs the timed-out script when it thaws: the release queued behind it frees that slot.
           void this.release(member);
@@ -414,6 +430,10 @@ export class SharedBudget implements CallGate {
         if (verdict.pausedMs > 0) this.pausedUntil = Math.max(this.pausedUntil, this.now() + verdict.pausedMs);
         if (verdict.started) {
           this.start(waiter, member);
+          continue;
+        }
+        if (verdict.askerSpent) {
+          this.refuseAsker(waiter, verdict.waitMs);
           continue;
         }
         if (this.again) continue;
@@ -459,7 +479,14 @@ export class SharedBudget implements CallGate {
     });
   }
 
-  private async acquire(priority: CallPriority, member: string): Promise<Verdict> {
+  private refuseAsker(waiter: Waiter, waitMs: number): void {
+    if (!this.dequeue(waiter)) return;
+    waiter.signal?.removeEventListener("abort", waiter.onAbort);
+    if (waiter.counted !== undefined) this.askers.release(waiter.counted, this.now());
+    waiter.reject(rateLimitedError(waitMs));
+  }
+
+  private async acquire(priority: CallPriority, member: string, asker: string | undefined): Promise<Verdict> {
     const { link } = this.options;
     const interactive = priority === "interactive";
     // Still waiting here after this one starts: other instances' background holds back for them.
@@ -473,6 +500,8 @@ export class SharedBudget implements CallGate {
         link.key("budget:people-waiting"),
         link.key("budget:last-interactive"),
         link.key("budget:last-background"),
+        // Hashed: an asker's name never shapes a key, and every key is as short.
+        link.key(`budget:asker:${asker === undefined ? "-" : createHash("sha256").update(asker).digest("base64url").slice(0, 22)}`),
         interactive ? "i" : "b",
         member,
         this.perMinute,
@@ -484,11 +513,12 @@ export class SharedBudget implements CallGate {
         this.options.instanceId,
         waitingAfter,
         Math.max(1, Math.floor(this.perMinute * BACKGROUND_SHARE_WHEN_BUSY)),
+        asker === undefined ? 0 : this.askers.limit,
       ),
     );
-    if (!Array.isArray(reply) || reply.length !== 4) throw new Error("Unexpected answer from the budget script");
-    const [started, waitMs, windowCount, pausedMs] = reply.map(Number) as [number, number, number, number];
-    return { started: started === 1, waitMs, windowCount, pausedMs };
+    if (!Array.isArray(reply) || reply.length !== 5) throw new Error("Unexpected answer from the budget script");
+    const [started, waitMs, windowCount, pausedMs, askerSpent] = reply.map(Number) as [number, number, number, number, number];
+    return { started: started === 1, askerSpent: askerSpent === 1, waitMs, windowCount, pausedMs };
   }
 
   private async release(member: string): Promise<void> {
@@ -597,7 +627,7 @@ export class SharedBudget implements CallGate {
     const scripted = redis as ScriptedRedis;
     // defineCommand sends EVALSHA and falls back to EVAL when Redis has not seen the script (after a restart).
     if (typeof scripted.nsbdBudgetAcquire !== "function") {
-      redis.defineCommand("nsbdBudgetAcquire", { numberOfKeys: 7, lua: ACQUIRE });
+      redis.defineCommand("nsbdBudgetAcquire", { numberOfKeys: 8, lua: ACQUIRE });
       redis.defineCommand("nsbdBudgetRelease", { numberOfKeys: 3, lua: RELEASE });
       redis.defineCommand("nsbdBudgetPause", { numberOfKeys: 1, lua: PAUSE });
       redis.defineCommand("nsbdBudgetRecord", { numberOfKeys: 1, lua: RECORD });
