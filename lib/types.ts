@@ -133,6 +133,8 @@ export type ApiErrorCode =
   | "timeout"
   | "busy"
   | "rate_limited"
+  /** The dashboard's own database (SQLite busy, PostgreSQL down or slow): nothing to do with N-sight. */
+  | "store_unavailable"
   | "internal";
 
 export interface ApiFailure {

@@ -52,6 +52,17 @@ describe("errorResponse", () => {
     expect(got.body).toEqual({ error: { code: "internal", message: "The dashboard is not configured correctly; see the server log." } });
   });
 
+  it.each([
+    Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:5432 ${LEAK}`), { code: "ECONNREFUSED" }),
+    Object.assign(new Error(`the database system is starting up ${LEAK}`), { code: "57P03" }),
+    new Error(`timeout exceeded when trying to connect ${LEAK}`),
+    Object.assign(new Error(`database is locked ${LEAK}`), { code: "SQLITE_BUSY" }),
+  ])("answers the dashboard's own database being unreachable with 503, a retry in 5 s and nothing of the error (%#)", async (thrown) => {
+    const got = await answer(errorResponse(thrown, "GET /test"));
+    expect(got).toMatchObject({ status: 503, retryAfter: "5" });
+    expect(got.body).toEqual({ error: { code: "store_unavailable", message: "The dashboard's database cannot be reached right now. Try again in a moment." } });
+  });
+
   it.each([new Error(LEAK), new TypeError(LEAK), LEAK, { stack: LEAK }, null])("answers anything unexpected with 500 and a generic sentence (%#)", async (thrown) => {
     const got = await answer(errorResponse(thrown, "GET /test"));
     expect(got.status).toBe(500);

@@ -11,6 +11,7 @@ import type { Fresh } from "../data/fresh";
 import { describeError, log } from "../log";
 import { isNsightId } from "../nsight/client";
 import { isNsightError, type NsightError } from "../nsight/errors";
+import { isStoreUnavailable } from "../store/unavailable";
 import type { ApiErrorCode, ApiFailure, ApiSuccess } from "../types";
 import { EncodedAnswer, gzipBytes } from "./encoded-answer";
 import { acceptsGzip, PRECOMPRESSED_ROUTES } from "./precompressed.mjs";
@@ -65,6 +66,10 @@ export function errorResponse(error: unknown, route: string): Response {
     if (status >= 500) log("warn", "api.upstream_failure", { route, kind: error.kind, diagnostic: error.diagnostic });
     const retryAfter = error.retryAfterMs ? { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) } : undefined;
     return failure(status, code, error.message, retryAfter);
+  }
+  if (isStoreUnavailable(error)) {
+    log("warn", "api.store_unavailable", { route, error: describeError(error) });
+    return failure(503, "store_unavailable", "The dashboard's database cannot be reached right now. Try again in a moment.", { "Retry-After": "5" });
   }
   if (isConfigError(error)) {
     log("error", "api.config_error", { route, error: error.message });

@@ -8,6 +8,9 @@ import { openStore, type Store } from "./db";
 import { getLoginFailure, recordLoginFailure, type FailurePolicy } from "./login-failures";
 import { countPairingCodes, insertPairingCode } from "./pairing-codes";
 import { countShareLinkView, createShareLink } from "./share-links";
+import { isStoreUnavailable } from "./unavailable";
+import { createUser, findUserByEmail } from "./users";
+import { until } from "../testing/until";
 
 // What only several instances on one database can do to each other: each store here is its own pool, as another process's would be.
 let server: TestPostgres;
@@ -115,7 +118,29 @@ describe("several instances on one PostgreSQL database", () => {
       process.kill(pid, "SIGSTOP");
       frozen.push(pid);
     }
-    await expect(db.selectFrom("users").selectAll().execute()).rejects.toThrow(/timeout/i);
+    const slow = await db.selectFrom("users").selectAll().execute().catch((error: unknown) => error);
+    expect(slow).toBeInstanceOf(Error);
+    expect((slow as Error).message).toMatch(/timeout/i);
+    expect(isStoreUnavailable(slow)).toBe(true);
     await expect(openStore({ databaseUrl, timeoutsMs: { connect: 1_000 } })).rejects.toThrow(/timeout/i);
+  });
+
+  it("fail at once while the server is stopped, as the store being unavailable, and work again on the same pool when it is back", async () => {
+    const databaseUrl = await server.createDatabase();
+    const db = await openStore({ databaseUrl });
+    opened.push(db);
+    await createUser(db, { email: "before@example.com", role: "admin" });
+    await server.stop();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const failure = await findUserByEmail(db, "before@example.com").catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(Error);
+        expect(isStoreUnavailable(failure)).toBe(true);
+      }
+    } finally {
+      await server.start();
+    }
+    await until(async () => (await findUserByEmail(db, "before@example.com").catch(() => null)) !== null);
+    expect(isStoreUnavailable(new Error("duplicate key value violates unique constraint"))).toBe(false);
   });
 });

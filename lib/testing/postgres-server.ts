@@ -28,6 +28,9 @@ export interface TestPostgres {
   readonly pid: number | undefined;
   /** The URL of a new, empty database on this server. */
   createDatabase(name?: string): Promise<string>;
+  /** Fast shutdown (SIGINT, waited for): connections are cut; `start()` brings it back on the same port with its data. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,18 +57,32 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    join(bin, "postgres"),
-    ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-    { ...user, stdio: "ignore" },
-  );
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitForServer(admin, child, 30_000);
+  let child: ChildProcess;
+  const start = async () => {
+    child = spawn(
+      join(bin, "postgres"),
+      ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+      { ...user, stdio: "ignore" },
+    );
+    await waitForServer(admin, child, 30_000);
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      // SIGINT: PostgreSQL's fast shutdown, which ends its own children too.
+      process.kill(child.pid, "SIGINT");
+      await gone;
+    }
+  };
+  await start();
   return {
     port,
     get pid() {
       return child.pid;
     },
+    stop,
+    start,
     async createDatabase(name = `test_${process.pid}_${++databases}_${Date.now().toString(36)}`) {
       const client = new pg.Client({ connectionString: admin });
       await client.connect();
@@ -77,12 +94,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
     async close() {
-      if (child.exitCode === null && child.pid !== undefined) {
-        const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-        // SIGINT: PostgreSQL's fast shutdown, which ends its own children too.
-        process.kill(child.pid, "SIGINT");
-        await gone;
-      }
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
