@@ -416,3 +416,63 @@ test("Redis down for two minutes: pages answer, calls stay within each instance'
   expect(busiest.count, "calls in any minute, from a minute before the outage to now").toBeLessThanOrEqual(CALLS_PER_MINUTE);
   expect((await cluster.simulator.stats()).maxCallsInAnyMinute, "the simulator's own count since the cluster started").toBeLessThanOrEqual(CALLS_PER_MINUTE);
 });
+
+test("PostgreSQL stopped for 20 s: what needs the store fails at once with a clear answer, and everything works again alone", async ({ page }) => {
+  test.setTimeout(180_000);
+  await theLeader();
+  const databaseUrl = cluster.databaseUrl;
+  const password = new URL(databaseUrl).password;
+  await signedInPage(page);
+  await cluster.postgres.stop();
+  const stoppedAt = Date.now();
+  const during: { what: string; status: number; ms: number; body: string }[] = [];
+  for (let round = 0; Date.now() - stoppedAt < 20_000; round++) {
+    await Promise.all(
+      cluster.instances.flatMap((instance) =>
+        ["/api/fleet", "/api/health"].map(async (path) => {
+          const startedAt = performance.now();
+          const response = await fetch(`${instance.url}${path}`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(NO_HANG_MS) }).catch(() => null);
+          during.push({ what: `${instance.name} ${path}`, status: response?.status ?? 0, ms: performance.now() - startedAt, body: (await response?.text().catch(() => "")) ?? "" });
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  // A page needing the signed-in session: an error page, not a hang.
+  const pageAnswer = await page.goto(`${cluster.instances[1]!.url}/`, { timeout: NO_HANG_MS });
+  const startedAt = Date.now();
+  await cluster.postgres.start();
+  let answeredAt: number | null = null;
+  await expect
+    .poll(
+      async () => {
+        const statuses = await Promise.all(cluster.instances.map(async (instance) => (await get(instance, "/api/fleet", NO_HANG_MS)).status));
+        if (statuses.every((s) => s === 200)) answeredAt ??= Date.now();
+        return statuses;
+      },
+      { message: "every instance answers a signed-in request again", timeout: 60_000, intervals: [500] },
+    )
+    .toEqual(Array(CLUSTER_SIZE).fill(200));
+  timeline("PostgreSQL down", [
+    ["postgres stopped", stoppedAt],
+    ["postgres started", startedAt],
+    ["signed-in requests answer on all three", answeredAt],
+  ]);
+
+  const kinds = new Map<string, number>();
+  for (const a of during) kinds.set(`${a.what.replace(/^\S+ /, "")} ${a.status}`, (kinds.get(`${a.what.replace(/^\S+ /, "")} ${a.status}`) ?? 0) + 1);
+  console.log(`[cluster postgres] answers while down: ${JSON.stringify(Object.fromEntries(kinds))}`);
+  for (const answer of during) {
+    expect(answer.status, `${answer.what} answered`).not.toBe(0);
+    expect(answer.ms, `${answer.what} answered before its timeout`).toBeLessThan(NO_HANG_MS);
+    expect(answer.body, `${answer.what} leaks nothing`).not.toMatch(/postgres:\/\/|ECONNREFUSED|\bat \S+ \(|node_modules/);
+    if (password) expect(answer.body).not.toContain(password);
+  }
+  // The health answer needs no store: the proxy keeps sending people to instances that can still serve what needs none.
+  for (const answer of during.filter((a) => a.what.endsWith("/api/health"))) expect(answer.status, answer.what).toBe(200);
+  for (const answer of during.filter((a) => a.what.endsWith("/api/fleet"))) expect(answer.status, answer.what).toBe(503);
+  expect(pageAnswer?.status()).toBeGreaterThanOrEqual(500);
+  await expect(page.locator("body")).not.toContainText(/postgres:\/\/|ECONNREFUSED/);
+  // The leader kept the lease (Redis) and writes the fleet again.
+  await theLeader();
+});
