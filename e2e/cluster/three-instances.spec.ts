@@ -472,6 +472,7 @@ test("PostgreSQL stopped for 20 s: what needs the store fails at once with a cle
   for (const answer of during.filter((a) => a.what.endsWith("/api/health"))) expect(answer.status, answer.what).toBe(200);
   for (const answer of during.filter((a) => a.what.endsWith("/api/fleet"))) expect(answer.status, answer.what).toBe(503);
   expect(pageAnswer?.status()).toBeGreaterThanOrEqual(500);
+  await expect(page.getByRole("heading", { name: "This page could not be shown" })).toBeVisible();
   await expect(page.locator("body")).not.toContainText(/postgres:\/\/|ECONNREFUSED/);
   // The leader kept the lease (Redis) and writes the fleet again.
   await theLeader();
