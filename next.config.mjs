@@ -16,7 +16,9 @@ const nextConfig = {
   // `npm test` type-checks the whole project once with `tsc --noEmit`; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
   // forbidden(): a page refuses a principal with a real 403 (the admin pages to non-admins, every page but /noc to a display).
-  experimental: { authInterrupts: true },
+  // Not every route's server code loaded at start (the default): that work came before the wall's first page after a
+  // restart; each other route loads its own on its first request instead.
+  experimental: { authInterrupts: true, preloadEntriesOnStart: false },
   async headers() {
     return [
       { source: "/:path*", headers: COMMON_HEADERS },

@@ -2,9 +2,12 @@ import { storedDevice } from "../testing/stored-device";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { keyHint } from "../nsight/account";
-import { openStore } from "../store/db";
+import { accountIdentity, keyHint } from "../nsight/account";
+import { connectStore, openStore } from "../store/db";
+import { migrationProvider } from "../store/migrations";
+import { storeBackends } from "../testing/store-backends";
 import { FleetStore, LEGACY_FILE, type StoredDevice } from "./fleet-store";
 
 const US = "https://www.systemmonitor.us";
@@ -155,5 +158,64 @@ describe("FleetStore", () => {
     expect(await storeIn(dir).load()).toEqual({ data: null, problem: "not a fleet state of this version" });
     expect(existsSync(join(dir, LEGACY_FILE))).toBe(false);
     expect(readdirSync(dir).some((f) => f.startsWith(`${LEGACY_FILE}.damaged-`))).toBe(true);
+  });
+});
+
+const failedPlugin = {
+  plugin: "FILE_SYSTEM",
+  state: "failed" as const,
+  lastStatus: "FAILED",
+  lastEnd: "2026-11-27T10:00:00.000Z",
+  lastSuccessAt: "2026-11-25T10:00:00.000Z",
+  failedInARow: 2,
+  dueBy: null,
+  recent: [{ start: "2026-11-27T09:00:00.000Z", status: "FAILED" }],
+};
+const okPlugin = { ...failedPlugin, state: "ok" as const, lastStatus: "COMPLETED", lastSuccessAt: "2026-11-27T10:00:00.000Z", failedInARow: 0 };
+
+describe.each(storeBackends())("FleetStore on $name", (backend) => {
+  it("reads the devices an earlier version wrote whole (before migration 010), and its own with their plugins apart, at once or plugins later", async () => {
+    const location = await backend.fresh();
+    const earlier = connectStore(location);
+    try {
+      await new Migrator({ db: earlier, provider: migrationProvider }).migrateTo("009_leader_fences");
+      const meta = JSON.stringify({ version: 2, account: accountIdentity(THIS_ACCOUNT, clients), ...fields, savedAt: "2026-11-27T12:00:00.000Z" });
+      await sql`insert into fleet_meta (slot, body, updated_at) values ('current', ${meta}, 1)`.execute(earlier);
+      const whole = { ...device, deviceId: "3000009", state: "failed" as const, plugins: [failedPlugin] };
+      await sql`insert into fleet_devices (slot, device_id, client_id, state, body, updated_at) values ('current', ${whole.deviceId}, '20', 'failed', ${JSON.stringify(whole)}, 1)`.execute(earlier);
+    } finally {
+      await earlier.destroy();
+    }
+    const db = await openStore(location);
+    try {
+      const store = new FleetStore(db, THIS_ACCOUNT);
+      const failed = { ...device, deviceId: "3000001", state: "failed" as const, plugins: [failedPlugin] };
+      const ok = { ...device, deviceId: "3000002", plugins: [okPlugin] };
+      await store.save({ ...fields, changed: [failed, ok], removed: [] });
+      const rows = await db.selectFrom("fleet_devices").select(["device_id", "body", "plugins"]).where("device_id", "=", ok.deviceId).execute();
+      expect(JSON.parse(rows[0]!.body)).not.toHaveProperty("plugins");
+      expect(JSON.parse(rows[0]!.plugins!)).toEqual([okPlugin]);
+
+      const byId = (devices: StoredDevice[] | undefined) => [...(devices ?? [])].sort((a, b) => a.deviceId.localeCompare(b.deviceId));
+      expect(byId((await store.load()).data?.devices)).toEqual([failed, ok, { ...device, deviceId: "3000009", state: "failed", plugins: [failedPlugin] }]);
+      expect((await store.readDevices(["3000002", "3000009"])).devices.map((d) => d.plugins)).toEqual(expect.arrayContaining([[okPlugin], [failedPlugin]]));
+
+      const staged = await store.load({ pluginsFirst: (d) => d.state === "failed" });
+      // The earlier version's row came whole; of the others only the one asked for first.
+      expect(staged.pluginsLater).toEqual([ok.deviceId]);
+      expect(byId(staged.data?.devices).map((d) => [d.deviceId, d.plugins])).toEqual([
+        [failed.deviceId, [failedPlugin]],
+        [ok.deviceId, []],
+        ["3000009", [failedPlugin]],
+      ]);
+      expect(await store.loadPlugins([ok.deviceId])).toEqual({ plugins: new Map([[ok.deviceId, [okPlugin]]]), damaged: [] });
+
+      await db.updateTable("fleet_devices").set({ plugins: '[{"plugin":' }).where("device_id", "=", ok.deviceId).execute();
+      expect(await store.loadPlugins([ok.deviceId, "4000000"])).toEqual({ plugins: new Map(), damaged: [ok.deviceId, "4000000"] });
+      expect(await store.deviceIdsOf("current")).toEqual([failed.deviceId, "3000009"]);
+    } finally {
+      await db.destroy();
+      backend.dispose(location);
+    }
   });
 });

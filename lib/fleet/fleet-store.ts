@@ -9,6 +9,8 @@ import {
   claimFleetFence,
   clearFleetState,
   deleteFleetDevices,
+  readFleetDeviceBodies,
+  readFleetDevicePlugins,
   readFleetDevices,
   fleetStateFingerprint,
   readFleetDevicesById,
@@ -21,11 +23,13 @@ import {
   type FleetDeviceRow,
   type FleetStateSlot,
 } from "../store/fleet-state";
-import type { FleetDevice } from "./types";
+import type { FleetDevice, FleetPlugin } from "./types";
 
 // One row per device in the store (lib/store/fleet-state.ts); another server's state is set aside on load, one that may be another account's is handed over as "hold".
 
 const STORE_VERSION = 2;
+
+const BODIES_PER_PAGE = 5_000;
 
 /** The JSON file the state was kept in before the store held it: imported once, then renamed. */
 export const LEGACY_FILE = "fleet-state.json";
@@ -109,7 +113,9 @@ export interface FleetStateChanges {
 }
 
 export interface StoreLoadResult {
+  /** With `pluginsFirst`, the devices in `pluginsLater` have no plugins yet (an empty list): see loadPlugins. */
   data: FleetStoreData | null;
+  pluginsLater?: string[];
   /** "hold": perhaps another account, not shown before list_clients confirms it. */
   confirmation?: "show" | "hold";
   problem?: string;
@@ -144,8 +150,11 @@ export class FleetStore {
     if (this.ownsDb) await (await this.db).destroy();
   }
 
-  /** `readOnly`: a follower's read of what the leader wrote; it repairs nothing, imports nothing, sets nothing aside. */
-  async load(options: { readOnly?: boolean } = {}): Promise<StoreLoadResult> {
+  /**
+   * `readOnly`: a follower's read of what the leader wrote; it repairs nothing, imports nothing, sets nothing aside.
+   * `pluginsFirst`: only the devices it picks come with their plugins, the rest are listed in `pluginsLater`.
+   */
+  async load(options: { readOnly?: boolean; pluginsFirst?: (device: StoredDevice) => boolean } = {}): Promise<StoreLoadResult> {
     const readOnly = options.readOnly ?? false;
     const db = await this.db;
     const imported = readOnly ? null : await this.importLegacyFile(db);
@@ -163,14 +172,58 @@ export class FleetStore {
     }
     const devices: StoredDevice[] = [];
     const damaged: string[] = [];
-    for (const row of await readFleetDevices(db, "current")) {
-      const device = parseDevice(row.body);
-      if (device && device.deviceId === row.deviceId) devices.push(device);
-      else damaged.push(row.deviceId);
+    const later: string[] = [];
+    if (options.pluginsFirst) {
+      const now: string[] = [];
+      // In pages: each page's text is garbage once parsed, never copied along with the devices by the collector.
+      for (let rows: { deviceId: string; body: string }[] = [], after: string | null = null; after === null || rows.length === BODIES_PER_PAGE; ) {
+        rows = await readFleetDeviceBodies(db, "current", after, BODIES_PER_PAGE);
+        for (const row of rows) {
+          const device = parseDevice(row.body, undefined);
+          if (!device || device.deviceId !== row.deviceId) damaged.push(row.deviceId);
+          else {
+            devices.push(device);
+            // Rows of the earlier format came whole.
+            if (device.plugins !== PLUGINS_APART) continue;
+            device.plugins = [];
+            (options.pluginsFirst(device) ? now : later).push(device.deviceId);
+          }
+        }
+        after = rows.at(-1)?.deviceId ?? "";
+      }
+      const { plugins, damaged: noPlugins } = await this.loadPlugins(now, { readOnly: true });
+      for (const device of devices) {
+        const found = plugins.get(device.deviceId);
+        if (found) device.plugins = found;
+      }
+      if (noPlugins.length > 0) {
+        const gone = new Set(noPlugins);
+        devices.splice(0, devices.length, ...devices.filter((d) => !gone.has(d.deviceId)));
+        damaged.push(...noPlugins);
+      }
+    } else {
+      for (const row of await readFleetDevices(db, "current")) {
+        const device = parseDevice(row.body, row.plugins);
+        if (device && device.deviceId === row.deviceId) devices.push(device);
+        else damaged.push(row.deviceId);
+      }
     }
     if (damaged.length > 0 && !readOnly) await deleteFleetDevices(db, "current", damaged, this.fence);
     if (!readOnly) this.lastMeta = metaText;
-    return { data: { ...meta, devices }, confirmation, ...(damaged.length > 0 ? { skipped: damaged.length } : {}) };
+    return { data: { ...meta, devices }, confirmation, ...(later.length > 0 ? { pluginsLater: later } : {}), ...(damaged.length > 0 ? { skipped: damaged.length } : {}) };
+  }
+
+  /** The plugins of devices `load` listed in `pluginsLater`; `damaged`: rows gone or unreadable (dropped from the store unless `readOnly`). */
+  async loadPlugins(deviceIds: readonly string[], options: { readOnly?: boolean } = {}): Promise<{ plugins: Map<string, FleetPlugin[]>; damaged: string[] }> {
+    const db = await this.db;
+    const plugins = new Map<string, FleetPlugin[]>();
+    for (const row of await readFleetDevicePlugins(db, "current", deviceIds)) {
+      const parsed = row.plugins === null ? null : parsePlugins(row.plugins);
+      if (parsed) plugins.set(row.deviceId, parsed);
+    }
+    const damaged = deviceIds.filter((id) => !plugins.has(id));
+    if (damaged.length > 0 && !(options.readOnly ?? false)) await deleteFleetDevices(db, "current", damaged, this.fence);
+    return { plugins, damaged };
   }
 
   /** Some devices as the leader last wrote them: `devices` the readable rows, `absent` the ids without one (removed, or unreadable), `lastWriteAt` the newest row's write. */
@@ -178,7 +231,7 @@ export class FleetStore {
     const found = new Map<string, StoredDevice>();
     let lastWriteAt = 0;
     for (const row of await readFleetDevicesById(await this.db, "current", deviceIds)) {
-      const device = parseDevice(row.body);
+      const device = parseDevice(row.body, row.plugins);
       if (device && device.deviceId === row.deviceId) found.set(row.deviceId, device);
       lastWriteAt = Math.max(lastWriteAt, row.writtenAt);
     }
@@ -260,7 +313,8 @@ function withSavedAt(meta: string): string {
 }
 
 function deviceRow(device: StoredDevice): FleetDeviceRow {
-  return { deviceId: device.deviceId, clientId: device.clientId, state: device.state, body: JSON.stringify(device) };
+  const { plugins, ...rest } = device;
+  return { deviceId: device.deviceId, clientId: device.clientId, state: device.state, body: JSON.stringify(rest), plugins: JSON.stringify(plugins) };
 }
 
 function parseMeta(text: string): FleetMeta | null {
@@ -277,8 +331,14 @@ const PLUGIN_STATES = new Set<unknown>(DeviceSchema.shape.plugins.element.shape.
 const isText = (v: unknown): v is string => typeof v === "string";
 const isTextOrNull = (v: unknown) => v === null || typeof v === "string";
 
-/** Rows this module wrote: a check of the shape the pages rely on, a third of the full schema's cost at 50,000 devices. */
-function parseDevice(text: string): StoredDevice | null {
+/** What parseDevice puts in `plugins` when the row keeps them apart and they were not asked for. */
+const PLUGINS_APART: FleetPlugin[] = [];
+
+/**
+ * Rows this module wrote: a check of the shape the pages rely on, a third of the full schema's cost at 50,000 devices.
+ * `plugins`: the row's plugins column (null in rows of the earlier format, whose body has them; undefined: not read).
+ */
+function parseDevice(text: string, plugins: string | null | undefined): StoredDevice | null {
   let d: Record<string, unknown>;
   try {
     d = JSON.parse(text) as Record<string, unknown>;
@@ -286,6 +346,12 @@ function parseDevice(text: string): StoredDevice | null {
     return null;
   }
   if (typeof d !== "object" || d === null) return null;
+  if (!("plugins" in d)) {
+    if (plugins === null) return null;
+    const parsed = plugins === undefined ? PLUGINS_APART : parsePlugins(plugins);
+    if (!parsed) return null;
+    d.plugins = parsed;
+  }
   const scalarsOk =
     [d.deviceId, d.name, d.clientId, d.clientName, d.siteId, d.siteName].every(isText) &&
     [d.worstPlugin, d.since, d.lastSuccessAt, d.sentence, d.readAt, d.readError, d.stateChangedAt, d.nextBackupDueAt, d.overdueAt].every(isTextOrNull) &&
@@ -293,11 +359,26 @@ function parseDevice(text: string): StoredDevice | null {
     typeof d.backupEnabled === "boolean" &&
     typeof d.failedInARow === "number" &&
     DEVICE_STATES.has(d.state);
-  if (!scalarsOk || !Array.isArray(d.plugins) || !Array.isArray(d.anomalies)) return null;
-  for (const p of d.plugins as Record<string, unknown>[]) {
-    if (typeof p !== "object" || p === null || !isText(p.plugin) || !PLUGIN_STATES.has(p.state) || !isText(p.lastStatus) || !Array.isArray(p.recent)) return null;
-  }
+  if (!scalarsOk || !Array.isArray(d.anomalies)) return null;
+  if (d.plugins !== PLUGINS_APART && !validPlugins(d.plugins)) return null;
   return d as unknown as StoredDevice;
+}
+
+function parsePlugins(text: string): FleetPlugin[] | null {
+  try {
+    const plugins: unknown = JSON.parse(text);
+    return validPlugins(plugins) ? plugins : null;
+  } catch {
+    return null;
+  }
+}
+
+function validPlugins(plugins: unknown): plugins is FleetPlugin[] {
+  if (!Array.isArray(plugins)) return false;
+  for (const p of plugins as Record<string, unknown>[]) {
+    if (typeof p !== "object" || p === null || !isText(p.plugin) || !PLUGIN_STATES.has(p.state) || !isText(p.lastStatus) || !Array.isArray(p.recent)) return false;
+  }
+  return true;
 }
 
 /** The whole-file state of earlier versions (version 1 did not record the account). */

@@ -6,9 +6,12 @@ import { NsightError } from "../nsight/errors";
 import { UpstreamTracker } from "../nsight/upstream-health";
 import type { BackupSession, Client, ClientDevice } from "../types";
 import { openStore } from "../store/db";
-import { FleetStore, type FleetStateChanges } from "./fleet-store";
+import { FleetStore, type FleetStateChanges, type StoredDevice } from "./fleet-store";
 import { FleetRefresher, type RefresherSource } from "./refresher";
 import { testSession } from "../testing/backup-session";
+import { storedDevice } from "../testing/stored-device";
+import { answerFor, DEFAULT_FLEET_QUERY } from "./fleet-answer";
+import type { FleetAnswer } from "./types";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-11-27T12:00:00Z");
@@ -340,6 +343,70 @@ describe("FleetRefresher", () => {
     await third.restore();
     expect(third.snapshot().total).toBe(before.total - 1);
     expect(third.device(damaged)).toBeUndefined();
+  });
+});
+
+describe("FleetRefresher's restore in two steps", () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const plugin = (state: "ok" | "failed", lastStatus: string) => ({
+    plugin: "FILE_SYSTEM",
+    state,
+    lastStatus,
+    lastEnd: iso(T0 - 2 * HOUR),
+    lastSuccessAt: iso(T0 - 26 * HOUR),
+    failedInARow: state === "failed" ? 2 : 0,
+    dueBy: iso(T0 - HOUR),
+    recent: [{ start: iso(T0 - 3 * HOUR), status: lastStatus }],
+  });
+  const saved: StoredDevice[] = [
+    storedDevice({ deviceId: "1", state: "failed", worstPlugin: "FILE_SYSTEM", failedInARow: 2, readAt: iso(T0 - HOUR), plugins: [plugin("failed", "FAILED")] }),
+    // Due an hour ago: overdue by the clock, so on the wall with its plugin's last status.
+    storedDevice({ deviceId: "2", worstPlugin: "FILE_SYSTEM", readAt: iso(T0 - HOUR), overdueAt: iso(T0 - HOUR), plugins: [plugin("ok", "COMPLETED_WITH_WARNINGS")] }),
+    storedDevice({
+      deviceId: "3",
+      worstPlugin: "FILE_SYSTEM",
+      readAt: iso(T0 - HOUR),
+      overdueAt: iso(T0 + 20 * HOUR),
+      plugins: [plugin("ok", "COMPLETED")],
+      anomalies: [{ plugin: "FILE_SYSTEM", rule: "transfer_drop", sessionStart: iso(T0 - 3 * HOUR), reason: "Far less data than usual.", observed: 1, expected: 100 }],
+    }),
+    // More than a page of rows (BODIES_PER_PAGE) and several slices of later plugins.
+    ...Array.from({ length: 6_000 }, (_, i) =>
+      storedDevice({ deviceId: `${100 + i}`, clientId: i % 2 ? "1" : "2", readAt: iso(T0 - HOUR), overdueAt: iso(T0 + 20 * HOUR), plugins: [plugin("ok", "COMPLETED")] }),
+    ),
+    storedDevice({ deviceId: "9", backupEnabled: false, state: "off" }),
+  ];
+
+  it("shows the wall whole (counts, tiles, age) before the other plugins are back, and resolves only once every device is whole", async () => {
+    const store = FleetStore.inDirectory(mkdtempSync(join(tmpdir(), "fleet-")), { server: "https://www.systemmonitor.us", keyHint: "hint" });
+    try {
+      const clients = [{ clientId: "1", name: "Acme", timezone: null }, { clientId: "2", name: "Beta", timezone: null }];
+      await store.save({ clients, changed: saved, removed: [], inventoryReadAt: iso(T0 - HOUR), fullPictureAt: iso(T0 - HOUR), upstreamLastOkAt: iso(T0 - 60_000) });
+      const clock = { now: T0 };
+      const whole = refresher(clock, histories, store).r;
+      expect(await whole.restore()).toEqual({ upstreamLastOkAt: iso(T0 - 60_000) });
+      const wall = answerFor(whole.snapshot(), DEFAULT_FLEET_QUERY);
+      expect(wall.counts).toMatchObject({ failed: 1, overdue: 1, ok: 6_001, off: 1 });
+      expect(wall.problems.map((t) => [t.deviceId, t.worstStatus])).toEqual([
+        ["1", "FAILED"],
+        ["2", "COMPLETED_WITH_WARNINGS"],
+      ]);
+
+      const staged = refresher(clock, histories, store).r;
+      let shown: { answer: FleetAnswer; upstreamLastOkAt: string | null; unlisted: StoredDevice | undefined } | null = null;
+      const restoring = staged.restore({ onShown: ({ upstreamLastOkAt }) => (shown = { answer: answerFor(staged.snapshot(), DEFAULT_FLEET_QUERY), upstreamLastOkAt, unlisted: staged.device("100") && { ...staged.device("100")! } }) });
+      const fields = await restoring;
+      expect(shown).not.toBeNull();
+      expect(shown!.answer).toEqual(wall);
+      expect(shown!.upstreamLastOkAt).toBe(iso(T0 - 60_000));
+      // Staged for real: a device no tile shows had no plugins yet.
+      expect(shown!.unlisted?.plugins).toEqual([]);
+      expect(fields).toEqual({ upstreamLastOkAt: iso(T0 - 60_000) });
+      for (const device of saved) expect(staged.device(device.deviceId)).toEqual(device);
+      expect(staged.pickNext(clock.now)).toEqual(whole.pickNext(clock.now));
+    } finally {
+      await store.close();
+    }
   });
 });
 

@@ -18,7 +18,7 @@ import {
   rediscoveryIntervalMs,
   type RefresherPolicy,
 } from "./refresh-schedule";
-import { buildSnapshot, effectiveDevice, fleetKnowledge } from "./snapshot";
+import { buildSnapshot, effectiveDevice, fleetKnowledge, listedInSnapshot } from "./snapshot";
 import type { FleetDevice, FleetKnowledge, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
 
 export interface RefresherSource {
@@ -45,11 +45,19 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const awaitsFirstRead = (d: StoredDevice) => !d.readAt && !d.readError;
 
+/** A restore reads first the plugins of the devices listed now or within this long: none turns overdue unread meanwhile. */
+const LISTED_LOOKAHEAD_MS = 10 * 60_000;
+/** The rest of a restore's plugins: this many devices at a time, with a pause between that lets pages go first. */
+const PLUGINS_PER_SLICE = 1_000;
+const PLUGINS_PAUSE_MS = 50;
+
 /** The fleet's devices; every change also reaches the refresh queue, so no code path can leave it behind. */
 class QueuedDevices extends Map<string, StoredDevice> {
   /** Backup devices, and those neither read nor failed yet: progress and the first full picture, known without a scan. */
   backup = 0;
   unread = 0;
+  /** After a restore the queue is built at the first pick (the refresher's start), not on the way to the first page. */
+  private queueLater = false;
 
   constructor(private readonly queue: RefreshQueue) {
     super();
@@ -58,7 +66,7 @@ class QueuedDevices extends Map<string, StoredDevice> {
     this.count(super.get(deviceId), -1);
     this.count(device, 1);
     super.set(deviceId, device);
-    this.queue.update(device);
+    if (!this.queueLater) this.queue.update(device);
     return this;
   }
   override delete(deviceId: string): boolean {
@@ -69,8 +77,21 @@ class QueuedDevices extends Map<string, StoredDevice> {
   override clear(): void {
     this.backup = 0;
     this.unread = 0;
+    this.queueLater = false;
     this.queue.clear();
     super.clear();
+  }
+  /** Empty, and queueing nothing until `queued()`. */
+  clearQueueingLater(): void {
+    this.clear();
+    this.queueLater = true;
+  }
+  queued(): RefreshQueue {
+    if (this.queueLater) {
+      this.queueLater = false;
+      for (const device of this.values()) this.queue.update(device);
+    }
+    return this.queue;
   }
   private count(device: StoredDevice | undefined, by: 1 | -1): void {
     if (!device?.backupEnabled) return;
@@ -138,13 +159,27 @@ export class FleetRefresher {
     this.log = options.log ?? (() => undefined);
   }
 
-  async restore(): Promise<{ upstreamLastOkAt: string | null }> {
+  /**
+   * The last state back from the store. With `onShown`, in two steps: it is called once snapshots are whole (every
+   * device, the plugins of those they list); the other plugins follow a slice at a time while pages are served.
+   * Resolves once every device is whole: only then may reading start.
+   */
+  async restore(options: { onShown?: (fields: { upstreamLastOkAt: string | null }) => void } = {}): Promise<{ upstreamLastOkAt: string | null }> {
     const store = this.options.store;
-    if (!store) return { upstreamLastOkAt: null };
-    const { data, problem, confirmation, skipped } = await store.load();
+    const shown = options.onShown ?? (() => undefined);
+    if (!store) {
+      shown({ upstreamLastOkAt: null });
+      return { upstreamLastOkAt: null };
+    }
+    const at = this.now() + LISTED_LOOKAHEAD_MS;
+    const { data, problem, confirmation, skipped, pluginsLater } = await store.load(options.onShown ? { pluginsFirst: (d) => listedInSnapshot(d, at) } : {});
     if (problem) this.log("warn", "fleet.store_set_aside", { problem });
     if (skipped) this.log("warn", "fleet.store_rows_skipped", { skipped });
-    if (!data) return { upstreamLastOkAt: null };
+    const fields = { upstreamLastOkAt: data && data.account.server !== null ? data.upstreamLastOkAt : null };
+    if (!data) {
+      shown(fields);
+      return fields;
+    }
     this.unconfirmed = data.account;
     if (confirmation === "hold") {
       this.held = data;
@@ -152,11 +187,30 @@ export class FleetRefresher {
     } else {
       this.adopt(data);
     }
-    return { upstreamLastOkAt: data.account.server === null ? null : data.upstreamLastOkAt };
+    shown(fields);
+    if (pluginsLater) await this.restoreLaterPlugins(store, data, pluginsLater);
+    return fields;
+  }
+
+  /** Fills in the devices of `data` (adopted or held) the restore left without plugins; a row gone or unreadable drops its device. */
+  private async restoreLaterPlugins(store: FleetStore, data: FleetStoreData, deviceIds: readonly string[]): Promise<void> {
+    const restored = new Map(data.devices.map((d) => [d.deviceId, d]));
+    const dropped = new Set<string>();
+    for (let i = 0; i < deviceIds.length; i += PLUGINS_PER_SLICE) {
+      await new Promise((resolve) => setTimeout(resolve, PLUGINS_PAUSE_MS));
+      const { plugins, damaged } = await store.loadPlugins(deviceIds.slice(i, i + PLUGINS_PER_SLICE));
+      for (const [deviceId, list] of plugins) restored.get(deviceId)!.plugins = list;
+      for (const deviceId of damaged) dropped.add(deviceId);
+    }
+    if (dropped.size === 0) return;
+    this.log("warn", "fleet.store_rows_skipped", { skipped: dropped.size });
+    data.devices = data.devices.filter((d) => !dropped.has(d.deviceId));
+    for (const deviceId of dropped) if (this.devices.get(deviceId) === restored.get(deviceId)) this.devices.delete(deviceId);
+    this.version++;
   }
 
   private adopt(data: FleetStoreData): void {
-    this.devices.clear();
+    this.devices.clearQueueingLater();
     this.clients = data.clients;
     for (const device of data.devices) this.devices.set(device.deviceId, device);
     this.inventoryReadAt = data.inventoryReadAt ? Date.parse(data.inventoryReadAt) : null;
@@ -412,7 +466,7 @@ export class FleetRefresher {
   }
 
   pickNext(now = this.now()): StoredDevice | null {
-    return this.queue.pick(now, (id) => this.reading.has(id));
+    return this.devices.queued().pick(now, (id) => this.reading.has(id));
   }
 
   async read(deviceId: string): Promise<void> {

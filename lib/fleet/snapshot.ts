@@ -42,6 +42,11 @@ export function compareProblems(a: FleetDevice, b: FleetDevice): number {
 
 export const PROBLEM_STATES: ReadonlySet<DeviceHealthState> = new Set(["failed", "overdue", "warning"]);
 
+/** Whether the device is among those a snapshot at `at` lists (problems, quiet failures): the ones whose plugins its tiles show. */
+export function listedInSnapshot(record: StoredDevice, at: number): boolean {
+  return PROBLEM_STATES.has(effectiveDevice(record, at).state) || record.anomalies.length > 0;
+}
+
 const KNOWLEDGE_OF_PROBLEM: Record<UpstreamProblem, FleetKnowledgeKind> = { auth: "auth_refused", unreachable: "unreachable", throttled: "throttled" };
 
 export function fleetKnowledge(progress: FleetProgress, upstream: UpstreamHealth): FleetKnowledge {

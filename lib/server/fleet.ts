@@ -12,8 +12,9 @@ import { startLeadership } from "./leader";
 import { getRuntime } from "./nsight";
 
 const FLEET = Symbol.for("nsight-backup-dashboard.fleet");
+const SHOWN = Symbol.for("nsight-backup-dashboard.fleet-shown");
 const RESTORED = Symbol.for("nsight-backup-dashboard.fleet-restored");
-type GlobalWithFleet = typeof globalThis & { [FLEET]?: FleetRefresher; [RESTORED]?: Promise<void> };
+type GlobalWithFleet = typeof globalThis & { [FLEET]?: FleetRefresher; [SHOWN]?: Promise<void>; [RESTORED]?: Promise<void> };
 
 function createFleet(): FleetRefresher {
   const runtime = getRuntime();
@@ -57,16 +58,35 @@ function createFleet(): FleetRefresher {
   });
   if (getCluster().redis) {
     leadership = startLeadership({ refresher, store, warm: ({ upstreamLastOkAt }) => runtime.upstream.restore(upstreamLastOkAt) });
-    (globalThis as GlobalWithFleet)[RESTORED] = leadership.begin().catch((error: unknown) => log("error", "fleet.follow_failed", { error: describeError(error) }));
+    const following = leadership.begin().catch((error: unknown) => log("error", "fleet.follow_failed", { error: describeError(error) }));
+    (globalThis as GlobalWithFleet)[SHOWN] = following;
+    (globalThis as GlobalWithFleet)[RESTORED] = following;
     return refresher;
   }
+  let shown: () => void = () => undefined;
+  let stopping = false;
+  (globalThis as GlobalWithFleet)[SHOWN] = new Promise<void>((resolve) => (shown = resolve));
   (globalThis as GlobalWithFleet)[RESTORED] = refresher
-    .restore()
-    .then(({ upstreamLastOkAt }) => runtime.upstream.restore(upstreamLastOkAt))
-    // Without its last state the fleet is read afresh: slower to a full picture, never wrong.
-    .catch((error: unknown) => log("error", "fleet.restore_failed", { error: describeError(error) }))
-    .finally(() => refresher.start());
-  const stop = () => void refresher.stop();
+    .restore({
+      onShown: ({ upstreamLastOkAt }) => {
+        runtime.upstream.restore(upstreamLastOkAt);
+        shown();
+      },
+    })
+    .then(
+      () => undefined,
+      // Without its last state the fleet is read afresh: slower to a full picture, never wrong.
+      (error: unknown) => log("error", "fleet.restore_failed", { error: describeError(error) }),
+    )
+    .finally(() => {
+      shown();
+      // A stop during the restore's second step is final.
+      if (!stopping) refresher.start();
+    });
+  const stop = () => {
+    stopping = true;
+    void refresher.stop();
+  };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   process.once("beforeExit", stop);
@@ -79,7 +99,13 @@ export function getFleet(): FleetRefresher {
   return g[FLEET];
 }
 
-/** Resolves once the last known state is back from the store (the boot waits for it before serving). */
+/** Resolves once snapshots show the last known state (the boot waits for it before serving); the rest may still be loading. */
+export function fleetShown(): Promise<void> {
+  getFleet();
+  return (globalThis as GlobalWithFleet)[SHOWN] ?? Promise.resolve();
+}
+
+/** Resolves once the whole last known state is back from the store and the refresher has started from it. */
 export function fleetRestored(): Promise<void> {
   getFleet();
   return (globalThis as GlobalWithFleet)[RESTORED] ?? Promise.resolve();

@@ -8,7 +8,9 @@ export interface FleetDeviceRow {
   deviceId: string;
   clientId: string;
   state: string;
+  /** The device without its plugins when `plugins` holds them; the whole device in rows written before migration 010. */
   body: string;
+  plugins?: string | null;
 }
 
 export interface FleetStateChanges {
@@ -39,17 +41,38 @@ export async function readFleetMeta(db: Store, slot: FleetStateSlot): Promise<st
   return row?.body ?? null;
 }
 
-export async function readFleetDevices(db: Store, slot: FleetStateSlot): Promise<{ deviceId: string; body: string }[]> {
-  return db.selectFrom("fleet_devices").select(["device_id as deviceId", "body"]).where("slot", "=", slot).execute();
+export async function readFleetDevices(db: Store, slot: FleetStateSlot): Promise<{ deviceId: string; body: string; plugins: string | null }[]> {
+  return db.selectFrom("fleet_devices").select(["device_id as deviceId", "body", "plugins"]).where("slot", "=", slot).execute();
+}
+
+/** Up to `limit` rows after device `after` (null: from the first), without their plugins column: what a restart reads first. */
+export async function readFleetDeviceBodies(db: Store, slot: FleetStateSlot, after: string | null, limit: number): Promise<{ deviceId: string; body: string }[]> {
+  let query = db.selectFrom("fleet_devices").select(["device_id as deviceId", "body"]).where("slot", "=", slot);
+  if (after !== null) query = query.where("device_id", ">", after);
+  return query.orderBy("device_id").limit(limit).execute();
+}
+
+/** Some devices' plugins columns (null in rows of the earlier format); an id without a row is absent from the answer. */
+export async function readFleetDevicePlugins(db: Store, slot: FleetStateSlot, deviceIds: readonly string[]): Promise<{ deviceId: string; plugins: string | null }[]> {
+  const rows: { deviceId: string; plugins: string | null }[] = [];
+  for (let i = 0; i < deviceIds.length; i += ROWS_PER_STATEMENT) {
+    const ids = deviceIds.slice(i, i + ROWS_PER_STATEMENT);
+    rows.push(...(await db.selectFrom("fleet_devices").select(["device_id as deviceId", "plugins"]).where("slot", "=", slot).where("device_id", "in", ids).execute()));
+  }
+  return rows;
 }
 
 /** Some devices' rows and when each was written; an id without a row is absent from the answer. */
-export async function readFleetDevicesById(db: Store, slot: FleetStateSlot, deviceIds: readonly string[]): Promise<{ deviceId: string; body: string; writtenAt: number }[]> {
-  const rows: { deviceId: string; body: string; writtenAt: number }[] = [];
+export async function readFleetDevicesById(
+  db: Store,
+  slot: FleetStateSlot,
+  deviceIds: readonly string[],
+): Promise<{ deviceId: string; body: string; plugins: string | null; writtenAt: number }[]> {
+  const rows: { deviceId: string; body: string; plugins: string | null; writtenAt: number }[] = [];
   for (let i = 0; i < deviceIds.length; i += ROWS_PER_STATEMENT) {
     const ids = deviceIds.slice(i, i + ROWS_PER_STATEMENT);
-    const found = await db.selectFrom("fleet_devices").select(["device_id as deviceId", "body", "updated_at"]).where("slot", "=", slot).where("device_id", "in", ids).execute();
-    for (const row of found) rows.push({ deviceId: row.deviceId, body: row.body, writtenAt: Number(row.updated_at) });
+    const found = await db.selectFrom("fleet_devices").select(["device_id as deviceId", "body", "plugins", "updated_at"]).where("slot", "=", slot).where("device_id", "in", ids).execute();
+    for (const row of found) rows.push({ deviceId: row.deviceId, body: row.body, plugins: row.plugins, writtenAt: Number(row.updated_at) });
   }
   return rows;
 }
@@ -143,7 +166,9 @@ export async function deleteFleetDevices(db: Store, slot: FleetStateSlot, device
 
 async function upsertDevices(db: Store, slot: FleetStateSlot, devices: readonly FleetDeviceRow[], at: number): Promise<void> {
   for (let i = 0; i < devices.length; i += ROWS_PER_STATEMENT) {
-    const values = devices.slice(i, i + ROWS_PER_STATEMENT).map((d) => ({ slot, device_id: d.deviceId, client_id: d.clientId, state: d.state, body: d.body, updated_at: at }));
+    const values = devices
+      .slice(i, i + ROWS_PER_STATEMENT)
+      .map((d) => ({ slot, device_id: d.deviceId, client_id: d.clientId, state: d.state, body: d.body, plugins: d.plugins ?? null, updated_at: at }));
     await db
       .insertInto("fleet_devices")
       .values(values)
@@ -152,6 +177,7 @@ async function upsertDevices(db: Store, slot: FleetStateSlot, devices: readonly 
           client_id: eb.ref("excluded.client_id"),
           state: eb.ref("excluded.state"),
           body: eb.ref("excluded.body"),
+          plugins: eb.ref("excluded.plugins"),
           updated_at: eb.ref("excluded.updated_at"),
         })),
       )

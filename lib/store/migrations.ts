@@ -325,6 +325,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable("leader_fences").ifExists().execute();
     },
   },
+  // A device's plugins (most of its row) in a column of their own, so a restart can show the wall before reading them.
+  // Rows written before keep them in the body (null here) and are read as they are until rewritten.
+  "010_fleet_device_plugins": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("fleet_devices").addColumn("plugins", "text").execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable("fleet_devices").dropColumn("plugins").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

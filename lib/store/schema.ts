@@ -248,8 +248,10 @@ export interface FleetDevicesTable {
   client_id: string;
   /** The device's health state, for paging and counting without reading the body. */
   state: string;
-  /** JSON of the device as the refresher keeps it (lib/fleet/fleet-store.ts). */
+  /** JSON of the device as the refresher keeps it (lib/fleet/fleet-store.ts), without its plugins when `plugins` holds them. */
   body: string;
+  /** JSON of the device's plugins, apart so a restart can read every row's rest first; null in rows written before migration 010. */
+  plugins: string | null;
   updated_at: number;
 }
 
