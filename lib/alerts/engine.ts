@@ -15,6 +15,7 @@ import {
 } from "../store/notifications";
 import { deleteSetting, getSetting, setSetting } from "../store/settings";
 import { listActiveSnoozes, listMaintenanceWindows } from "../store/snoozes";
+import { nextTurn, TurnCounter } from "../event-loop";
 import { Dispatcher, type AlertLog, type DispatcherOptions } from "./dispatcher";
 import { quietState } from "./quiet";
 import { ALERT_SCHEMA, type AlertChannel, type AlertEvent, type AlertIncident, type AlertMessage, type ChannelSender, type IncidentKind, type IncidentRow } from "./types";
@@ -148,6 +149,8 @@ export class AlertEngine {
   }
 
   private async evaluateNow(input: AlertInput): Promise<void> {
+    // The caller just built the fleet view: the pass starts in a turn of its own.
+    await nextTurn();
     const now = this.now();
     await this.trackOutage(input.upstream, now);
     // Missing data is not news: nothing opens, resolves or reminds until the whole fleet is read and N-sight answers.
@@ -181,8 +184,10 @@ export class AlertEngine {
 
   private async judgeDevices(tx: Store, devices: FleetDevice[], pass: Pass): Promise<void> {
     const { now } = pass;
-    const byId = new Map(devices.map((d) => [d.deviceId, d]));
+    const byId = new Map<string, FleetDevice>();
     const touched = new Set<string>();
+    // 50,000 devices are a long pass: it yields between slices (inside the transaction, which keeps it atomic).
+    const turns = new TurnCounter();
 
     const resolve = async (incident: IncidentRow, resolution: string) => {
       if (await resolveIncident(tx, incident.id, now, resolution)) {
@@ -223,6 +228,9 @@ export class AlertEngine {
     // Unread, unreadable or not read since start-up: its last known state is no evidence either way.
     const judged = (d: FleetDevice) => d.readAt !== null && d.readError === null && ms(d.readAt) >= this.startedAt;
     for (const device of devices) {
+      const turn = turns.tick();
+      if (turn) await turn;
+      byId.set(device.deviceId, device);
       if (!device.backupEnabled || !judged(device)) continue;
       const plugins = pluginStates(device);
       for (const plugin of plugins.values()) {
@@ -261,6 +269,8 @@ export class AlertEngine {
     }
 
     for (const incident of [...pass.open.values()]) {
+      const turn = turns.tick();
+      if (turn) await turn;
       if (touched.has(keyOf(incident.deviceId, incident.plugin, incident.kind))) continue;
       const device = byId.get(incident.deviceId);
       if (!device) await resolve(incident, "device removed");
