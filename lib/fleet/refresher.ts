@@ -18,7 +18,7 @@ import {
   rediscoveryIntervalMs,
   type RefresherPolicy,
 } from "./refresh-schedule";
-import { buildSnapshot, effectiveDevice, fleetKnowledge } from "./snapshot";
+import { buildSnapshot, buildSnapshotInTurns, effectiveDevice, fleetKnowledge } from "./snapshot";
 import type { FleetDevice, FleetKnowledge, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
 
 export interface RefresherSource {
@@ -128,6 +128,7 @@ export class FleetRefresher {
   private readonly log: NonNullable<RefresherOptions["log"]>;
   private version = 0;
   private readonly snapshots = new Map<string, FleetSnapshot>();
+  private readonly building = new Map<string, Promise<FleetSnapshot>>();
 
   constructor(private readonly options: RefresherOptions) {
     this.policy = { ...DEFAULT_REFRESHER_POLICY, ...options.policy };
@@ -291,13 +292,42 @@ export class FleetRefresher {
   snapshot(clientFilter?: ReadonlySet<string>): FleetSnapshot {
     const now = this.now();
     const upstream = this.options.source.upstream();
-    const key = `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.problem}|${upstream.failingSince}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
+    const key = this.snapshotKey(now, upstream, clientFilter);
     const cached = this.snapshots.get(key);
     if (cached) return cached;
     const snapshot = buildSnapshot({ devices: this.devices.values(), clients: this.clients, progress: this.progress(), upstream, now, clientFilter });
+    this.keepSnapshot(key, snapshot);
+    return snapshot;
+  }
+
+  private snapshotKey(now: number, upstream: UpstreamHealth, clientFilter: ReadonlySet<string> | undefined): string {
+    return `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.problem}|${upstream.failingSince}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
+  }
+
+  private keepSnapshot(key: string, snapshot: FleetSnapshot): void {
     if (this.snapshots.size >= 64) this.snapshots.clear();
     this.snapshots.set(key, snapshot);
-    return snapshot;
+  }
+
+  /** As snapshot(), built in slices that yield to the event loop: for the walls' polls, which would each block it for a whole pass. */
+  snapshotInTurns(clientFilter?: ReadonlySet<string>): Promise<FleetSnapshot> {
+    const now = this.now();
+    const upstream = this.options.source.upstream();
+    const key = this.snapshotKey(now, upstream, clientFilter);
+    const cached = this.snapshots.get(key);
+    if (cached) return Promise.resolve(cached);
+    let building = this.building.get(key);
+    if (!building) {
+      building = buildSnapshotInTurns({ devices: this.devices.values(), clients: this.clients, progress: this.progress(), upstream, now, clientFilter })
+        .then((snapshot) => {
+          this.keepSnapshot(key, snapshot);
+          return snapshot;
+        })
+        .finally(() => this.building.delete(key));
+      if (this.building.size >= 64) this.building.clear();
+      this.building.set(key, building);
+    }
+    return building;
   }
 
   devicesOfClient(clientId: string): Map<string, FleetDevice> {

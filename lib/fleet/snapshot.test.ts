@@ -137,6 +137,20 @@ describe("the refresher's snapshot says what it knows", () => {
     expect(snapshot.newestReadAt).toBe(at(T0));
   });
 
+  it("builds the walls' snapshot in turns once for polls that come together, the very one snapshot() answers, and anew after a read", async () => {
+    const { r } = fleet();
+    await r.discover();
+    await r.read("11");
+    const [first, second] = await Promise.all([r.snapshotInTurns(), r.snapshotInTurns()]);
+    expect(second).toBe(first);
+    expect(r.snapshot()).toBe(first);
+    expect(first.knowledge).toMatchObject({ kind: "reading", read: 1, total: 2 });
+    await r.read("12");
+    const after = await r.snapshotInTurns();
+    expect(after.knowledge).toMatchObject({ kind: "current", read: 2, total: 2 });
+    expect(after).toEqual(r.snapshot());
+  });
+
   it("gives the alert engine every device as pages see it, a plugin late by the clock included, with what is known", async () => {
     const { clock, r } = fleet();
     await r.discover();
