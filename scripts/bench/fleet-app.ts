@@ -28,7 +28,7 @@ const WINDOW_MS = 60_000;
 const WALL_REQUEST = "/api/fleet?page=1&pageSize=25";
 
 /** The state the refresher would have kept: every tenth backup device failed, read within the last hour. */
-function warmDevices(now: number): { devices: StoredDevice[]; clients: { clientId: string; name: string; timezone: string | null }[] } {
+export function warmDevices(now: number): { devices: StoredDevice[]; clients: { clientId: string; name: string; timezone: string | null }[] } {
   const fleet = generateFleet({ seed: DEFAULT_SEED, devices: 50_000, now: new Date(now) });
   const at = (msAgo: number) => new Date(now - msAgo).toISOString();
   const devices: StoredDevice[] = [];
