@@ -4,6 +4,7 @@ import { detectAnomalies } from "../health/anomalies";
 import { assessDevice } from "../health/backup-health";
 import { accountIdentity, isSameAccount, type AccountIdentity } from "../nsight/account";
 import { isOutageSign } from "../nsight/client";
+import { TurnCounter } from "../event-loop";
 import { isNsightError } from "../nsight/errors";
 import { FencedWriteError } from "../store/fleet-state";
 import type { BackupSession, Client, ClientDevice } from "../types";
@@ -348,6 +349,24 @@ export class FleetRefresher {
       knowledge: fleetKnowledge(this.progress(), upstream),
       upstream,
     };
+  }
+
+  /** As alertView(), built in slices that yield: the alert engine asks for it every 5 s while the refresher reads. */
+  async alertViewInTurns(): Promise<ReturnType<FleetRefresher["alertView"]>> {
+    // Taken first: a device changed during the build makes the next view newer, so the engine judges again.
+    const version = this.version;
+    const now = this.now();
+    const upstream = this.options.source.upstream();
+    const knowledge = fleetKnowledge(this.progress(), upstream);
+    const clients = this.clients;
+    const devices: FleetDevice[] = [];
+    const turns = new TurnCounter();
+    for (const d of this.devices.values()) {
+      const turn = turns.tick();
+      if (turn) await turn;
+      devices.push(effectiveDevice(d, now));
+    }
+    return { version, devices, clients, knowledge, upstream };
   }
 
   device(deviceId: string): StoredDevice | undefined {
