@@ -184,6 +184,10 @@ export class AlertEngine {
 
   private async judgeDevices(tx: Store, devices: FleetDevice[], pass: Pass): Promise<void> {
     const { now } = pass;
+    // Only what the last loop asks about is kept: a pass over 50,000 devices yields between slices, and a map of every
+    // device and a key per plugin would live across its turns, for the scavenger to copy.
+    const withIncidents = new Set<string>();
+    for (const incident of pass.open.values()) withIncidents.add(incident.deviceId);
     const byId = new Map<string, FleetDevice>();
     const touched = new Set<string>();
     // 50,000 devices are a long pass: it yields between slices (inside the transaction, which keeps it atomic).
@@ -222,7 +226,9 @@ export class AlertEngine {
         lastSessionAt: sessionAt,
       });
       pass.opened.push(row);
-      pass.open.set(keyOf(device.deviceId, plugin, kind), row);
+      const key = keyOf(device.deviceId, plugin, kind);
+      pass.open.set(key, row);
+      touched.add(key);
     };
 
     // Unread, unreadable or not read since start-up: its last known state is no evidence either way.
@@ -230,15 +236,15 @@ export class AlertEngine {
     for (const device of devices) {
       const turn = turns.tick();
       if (turn) await turn;
-      byId.set(device.deviceId, device);
+      if (withIncidents.has(device.deviceId)) byId.set(device.deviceId, device);
       if (!device.backupEnabled || !judged(device)) continue;
       const plugins = pluginStates(device);
       for (const plugin of plugins.values()) {
         const key = keyOf(device.deviceId, plugin.plugin, "health");
-        touched.add(key);
         const existing = pass.open.get(key);
         const problem = PROBLEM_STATES.has(plugin.state);
         if (existing) {
+          touched.add(key);
           if (recovered(existing, plugin)) {
             await resolve(existing, "recovered");
           } else {
@@ -260,11 +266,14 @@ export class AlertEngine {
       }
       for (const [plugin, a] of anomalies) {
         const key = keyOf(device.deviceId, plugin, "anomaly");
-        touched.add(key);
         const existing = pass.open.get(key);
         const reason = a.reasons.join(" ");
-        if (!existing) await open(device, plugin, "anomaly", a.rule, reason, a.sessionStart, false);
-        else if (existing.state !== a.rule || existing.reason !== reason) await change(existing, { state: a.rule, reason });
+        if (!existing) {
+          await open(device, plugin, "anomaly", a.rule, reason, a.sessionStart, false);
+          continue;
+        }
+        touched.add(key);
+        if (existing.state !== a.rule || existing.reason !== reason) await change(existing, { state: a.rule, reason });
       }
     }
 
