@@ -154,6 +154,27 @@ describe("AlertEngine", () => {
     expect(await listIncidents(db, { clientIds: null, open: true })).toHaveLength(1);
   });
 
+  it("hands the event loop back during a pass over a large fleet, and judges every device as one pass would", async () => {
+    const e = engine();
+    const fleet = Array.from({ length: 6_000 }, (_, i) => (i % 10 === 0 ? failing(String(i + 1)) : fine(String(i + 1))));
+    let turns = 0;
+    let evaluating = true;
+    const count = () => {
+      if (!evaluating) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    await e.evaluate(input(fleet));
+    evaluating = false;
+    expect(turns).toBeGreaterThanOrEqual(3);
+    const openDevices = async () => (await db.selectFrom("incidents").select("device_id").where("resolved_at", "is", null).execute()).map((r) => r.device_id).sort();
+    expect(await openDevices()).toEqual(fleet.filter((_, i) => i % 10 === 0).map((d) => d.deviceId).sort());
+    // The next pass, with every device fine again, resolves every one of them.
+    await e.evaluate(input(fleet.map((d) => fine(d.deviceId))));
+    expect(await openDevices()).toEqual([]);
+  });
+
   it("checks the time zones of clients with incidents only, not of every client on every pass", async () => {
     await addChannel("a");
     const e = engine();

@@ -15,6 +15,7 @@ import {
 } from "../store/notifications";
 import { deleteSetting, getSetting, setSetting } from "../store/settings";
 import { listActiveSnoozes, listMaintenanceWindows } from "../store/snoozes";
+import { nextTurn, TurnCounter } from "../event-loop";
 import { Dispatcher, type AlertLog, type DispatcherOptions } from "./dispatcher";
 import { quietState } from "./quiet";
 import { ALERT_SCHEMA, type AlertChannel, type AlertEvent, type AlertIncident, type AlertMessage, type ChannelSender, type IncidentKind, type IncidentRow } from "./types";
@@ -148,6 +149,8 @@ export class AlertEngine {
   }
 
   private async evaluateNow(input: AlertInput): Promise<void> {
+    // The caller just built the fleet view: the pass starts in a turn of its own.
+    await nextTurn();
     const now = this.now();
     await this.trackOutage(input.upstream, now);
     // Missing data is not news: nothing opens, resolves or reminds until the whole fleet is read and N-sight answers.
@@ -181,8 +184,14 @@ export class AlertEngine {
 
   private async judgeDevices(tx: Store, devices: FleetDevice[], pass: Pass): Promise<void> {
     const { now } = pass;
-    const byId = new Map(devices.map((d) => [d.deviceId, d]));
+    // Only what the last loop asks about is kept: a pass over 50,000 devices yields between slices, and a map of every
+    // device and a key per plugin would live across its turns, for the scavenger to copy.
+    const withIncidents = new Set<string>();
+    for (const incident of pass.open.values()) withIncidents.add(incident.deviceId);
+    const byId = new Map<string, FleetDevice>();
     const touched = new Set<string>();
+    // 50,000 devices are a long pass: it yields between slices (inside the transaction, which keeps it atomic).
+    const turns = new TurnCounter();
 
     const resolve = async (incident: IncidentRow, resolution: string) => {
       if (await resolveIncident(tx, incident.id, now, resolution)) {
@@ -217,20 +226,25 @@ export class AlertEngine {
         lastSessionAt: sessionAt,
       });
       pass.opened.push(row);
-      pass.open.set(keyOf(device.deviceId, plugin, kind), row);
+      const key = keyOf(device.deviceId, plugin, kind);
+      pass.open.set(key, row);
+      touched.add(key);
     };
 
     // Unread, unreadable or not read since start-up: its last known state is no evidence either way.
     const judged = (d: FleetDevice) => d.readAt !== null && d.readError === null && ms(d.readAt) >= this.startedAt;
     for (const device of devices) {
+      const turn = turns.tick();
+      if (turn) await turn;
+      if (withIncidents.has(device.deviceId)) byId.set(device.deviceId, device);
       if (!device.backupEnabled || !judged(device)) continue;
       const plugins = pluginStates(device);
       for (const plugin of plugins.values()) {
         const key = keyOf(device.deviceId, plugin.plugin, "health");
-        touched.add(key);
         const existing = pass.open.get(key);
         const problem = PROBLEM_STATES.has(plugin.state);
         if (existing) {
+          touched.add(key);
           if (recovered(existing, plugin)) {
             await resolve(existing, "recovered");
           } else {
@@ -252,15 +266,20 @@ export class AlertEngine {
       }
       for (const [plugin, a] of anomalies) {
         const key = keyOf(device.deviceId, plugin, "anomaly");
-        touched.add(key);
         const existing = pass.open.get(key);
         const reason = a.reasons.join(" ");
-        if (!existing) await open(device, plugin, "anomaly", a.rule, reason, a.sessionStart, false);
-        else if (existing.state !== a.rule || existing.reason !== reason) await change(existing, { state: a.rule, reason });
+        if (!existing) {
+          await open(device, plugin, "anomaly", a.rule, reason, a.sessionStart, false);
+          continue;
+        }
+        touched.add(key);
+        if (existing.state !== a.rule || existing.reason !== reason) await change(existing, { state: a.rule, reason });
       }
     }
 
     for (const incident of [...pass.open.values()]) {
+      const turn = turns.tick();
+      if (turn) await turn;
       if (touched.has(keyOf(incident.deviceId, incident.plugin, incident.kind))) continue;
       const device = byId.get(incident.deviceId);
       if (!device) await resolve(incident, "device removed");

@@ -5,18 +5,27 @@ import { answerFor, type FleetQuery } from "../fleet/fleet-answer";
 import type { FleetAnswer, FleetDevice, FleetSnapshot } from "../fleet/types";
 import { getFleet } from "../server/fleet";
 
-/** The refresher's state (never N-sight), limited to the clients the principal may see before anything is read. */
-function snapshotFor(principal: Principal | null, capability: Capability, requested?: ReadonlySet<string>): FleetSnapshot {
+/** The clients the principal may see of those requested (undefined: every client), checked before anything is read. */
+function visibleFilter(principal: Principal | null, capability: Capability, requested?: ReadonlySet<string>): ReadonlySet<string> | undefined {
   requireCapability(principal, capability);
   const scope = clientScope(principal);
-  if (scope === null) return getFleet().snapshot(requested);
-  const allowed = new Set([...(requested ?? scope)].filter((id) => scope.has(id)));
-  return getFleet().snapshot(allowed);
+  if (scope === null) return requested;
+  return new Set([...(requested ?? scope)].filter((id) => scope.has(id)));
+}
+
+/** The refresher's state (never N-sight), limited to the clients the principal may see before anything is read. */
+function snapshotFor(principal: Principal | null, capability: Capability, requested?: ReadonlySet<string>): FleetSnapshot {
+  return getFleet().snapshot(visibleFilter(principal, capability, requested));
 }
 
 /** The whole picture, for the server's own use (client names and zones): never send it to a browser, send an answer. */
 export function readFleetSnapshot(principal: Principal | null, requested?: ReadonlySet<string>): FleetSnapshot {
   return snapshotFor(principal, "fleet.read", requested);
+}
+
+/** As readFleetSnapshot, built without blocking the event loop for a whole pass over the fleet: for the walls' polls. */
+export function readFleetSnapshotInTurns(principal: Principal | null, requested?: ReadonlySet<string>): Promise<FleetSnapshot> {
+  return getFleet().snapshotInTurns(visibleFilter(principal, "fleet.read", requested));
 }
 
 export function readNocSnapshot(principal: Principal | null, requested?: ReadonlySet<string>): FleetSnapshot {

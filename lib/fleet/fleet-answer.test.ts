@@ -3,7 +3,7 @@ import type { DeviceHealthState } from "../health/backup-health";
 import { answerFor, CLIENT_PAGE_SIZE, DEFAULT_FLEET_QUERY, parseFleetQuery, type FleetQuery } from "./fleet-answer";
 import type { StoredDevice } from "./fleet-store";
 import { selectFirst } from "./select-worst";
-import { buildSnapshot, compareProblems } from "./snapshot";
+import { buildSnapshot, buildSnapshotInTurns, compareProblems } from "./snapshot";
 import type { FleetDevice, FleetProgress, UpstreamHealth } from "./types";
 
 const T0 = Date.parse("2026-11-27T14:02:00Z");
@@ -60,6 +60,30 @@ describe("selectFirst", () => {
     const numbers = Array.from({ length: 300 }, () => Math.floor(rnd() * 1000));
     const sorted = numbers.slice().sort((a, b) => a - b);
     for (const k of [0, 1, 2, 17, 150, 299, 300, 500]) expect(selectFirst(numbers, k, (a, b) => a - b)).toEqual(sorted.slice(0, k));
+  });
+});
+
+describe("buildSnapshotInTurns", () => {
+  it("builds the snapshot one pass would, in slices that let other work run between them", async () => {
+    for (const seed of [3, 5, 8]) {
+      const devices = fleet(5_000, 60, seed);
+      const clients = Array.from({ length: 70 }, (_, i) => ({ clientId: String(100001 + i), name: `Client ${i}`, timezone: i % 2 ? "Europe/Berlin" : null }));
+      for (const clientFilter of [undefined, new Set(["100003", "100007", "100070"])]) {
+        const input = { devices, clients, progress, upstream, now: T0, clientFilter };
+        let turns = 0;
+        let building = true;
+        const count = () => {
+          if (!building) return;
+          turns++;
+          setImmediate(count);
+        };
+        setImmediate(count);
+        const inTurns = await buildSnapshotInTurns(input);
+        building = false;
+        expect(inTurns).toEqual(buildSnapshot(input));
+        expect(turns).toBeGreaterThanOrEqual(2);
+      }
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { detectAnomalies } from "../health/anomalies";
 import { assessDevice } from "../health/backup-health";
 import { accountIdentity, isSameAccount, type AccountIdentity } from "../nsight/account";
 import { isOutageSign } from "../nsight/client";
+import { TurnCounter } from "../event-loop";
 import { isNsightError } from "../nsight/errors";
 import { FencedWriteError } from "../store/fleet-state";
 import type { BackupSession, Client, ClientDevice } from "../types";
@@ -18,7 +19,7 @@ import {
   rediscoveryIntervalMs,
   type RefresherPolicy,
 } from "./refresh-schedule";
-import { buildSnapshot, effectiveDevice, fleetKnowledge, listedInSnapshot } from "./snapshot";
+import { buildSnapshot, buildSnapshotInTurns, effectiveDevice, fleetKnowledge, listedInSnapshot } from "./snapshot";
 import type { FleetDevice, FleetKnowledge, FleetProgress, FleetSnapshot, UpstreamHealth } from "./types";
 
 export interface RefresherSource {
@@ -149,6 +150,7 @@ export class FleetRefresher {
   private readonly log: NonNullable<RefresherOptions["log"]>;
   private version = 0;
   private readonly snapshots = new Map<string, FleetSnapshot>();
+  private readonly building = new Map<string, Promise<FleetSnapshot>>();
 
   constructor(private readonly options: RefresherOptions) {
     this.policy = { ...DEFAULT_REFRESHER_POLICY, ...options.policy };
@@ -345,13 +347,42 @@ export class FleetRefresher {
   snapshot(clientFilter?: ReadonlySet<string>): FleetSnapshot {
     const now = this.now();
     const upstream = this.options.source.upstream();
-    const key = `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.problem}|${upstream.failingSince}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
+    const key = this.snapshotKey(now, upstream, clientFilter);
     const cached = this.snapshots.get(key);
     if (cached) return cached;
     const snapshot = buildSnapshot({ devices: this.devices.values(), clients: this.clients, progress: this.progress(), upstream, now, clientFilter });
+    this.keepSnapshot(key, snapshot);
+    return snapshot;
+  }
+
+  private snapshotKey(now: number, upstream: UpstreamHealth, clientFilter: ReadonlySet<string> | undefined): string {
+    return `${this.version}|${Math.floor(now / 5_000)}|${upstream.status}|${upstream.problem}|${upstream.failingSince}|${upstream.lastOkAt}|${clientFilter ? [...clientFilter].sort().join(",") : "*"}`;
+  }
+
+  private keepSnapshot(key: string, snapshot: FleetSnapshot): void {
     if (this.snapshots.size >= 64) this.snapshots.clear();
     this.snapshots.set(key, snapshot);
-    return snapshot;
+  }
+
+  /** As snapshot(), built in slices that yield to the event loop: for the walls' polls, which would each block it for a whole pass. */
+  snapshotInTurns(clientFilter?: ReadonlySet<string>): Promise<FleetSnapshot> {
+    const now = this.now();
+    const upstream = this.options.source.upstream();
+    const key = this.snapshotKey(now, upstream, clientFilter);
+    const cached = this.snapshots.get(key);
+    if (cached) return Promise.resolve(cached);
+    let building = this.building.get(key);
+    if (!building) {
+      building = buildSnapshotInTurns({ devices: this.devices.values(), clients: this.clients, progress: this.progress(), upstream, now, clientFilter })
+        .then((snapshot) => {
+          this.keepSnapshot(key, snapshot);
+          return snapshot;
+        })
+        .finally(() => this.building.delete(key));
+      if (this.building.size >= 64) this.building.clear();
+      this.building.set(key, building);
+    }
+    return building;
   }
 
   devicesOfClient(clientId: string): Map<string, FleetDevice> {
@@ -372,6 +403,24 @@ export class FleetRefresher {
       knowledge: fleetKnowledge(this.progress(), upstream),
       upstream,
     };
+  }
+
+  /** As alertView(), built in slices that yield: the alert engine asks for it every 5 s while the refresher reads. */
+  async alertViewInTurns(): Promise<ReturnType<FleetRefresher["alertView"]>> {
+    // Taken first: a device changed during the build makes the next view newer, so the engine judges again.
+    const version = this.version;
+    const now = this.now();
+    const upstream = this.options.source.upstream();
+    const knowledge = fleetKnowledge(this.progress(), upstream);
+    const clients = this.clients;
+    const devices: FleetDevice[] = [];
+    const turns = new TurnCounter();
+    for (const d of this.devices.values()) {
+      const turn = turns.tick();
+      if (turn) await turn;
+      devices.push(effectiveDevice(d, now));
+    }
+    return { version, devices, clients, knowledge, upstream };
   }
 
   device(deviceId: string): StoredDevice | undefined {

@@ -137,6 +137,20 @@ describe("the refresher's snapshot says what it knows", () => {
     expect(snapshot.newestReadAt).toBe(at(T0));
   });
 
+  it("builds the walls' snapshot in turns once for polls that come together, the very one snapshot() answers, and anew after a read", async () => {
+    const { r } = fleet();
+    await r.discover();
+    await r.read("11");
+    const [first, second] = await Promise.all([r.snapshotInTurns(), r.snapshotInTurns()]);
+    expect(second).toBe(first);
+    expect(r.snapshot()).toBe(first);
+    expect(first.knowledge).toMatchObject({ kind: "reading", read: 1, total: 2 });
+    await r.read("12");
+    const after = await r.snapshotInTurns();
+    expect(after.knowledge).toMatchObject({ kind: "current", read: 2, total: 2 });
+    expect(after).toEqual(r.snapshot());
+  });
+
   it("gives the alert engine every device as pages see it, a plugin late by the clock included, with what is known", async () => {
     const { clock, r } = fleet();
     await r.discover();
@@ -149,5 +163,39 @@ describe("the refresher's snapshot says what it knows", () => {
     const after = r.alertView();
     expect(after.version).toBe(before.version);
     expect(after.devices.map((d) => [d.state, d.plugins[0]!.state])).toEqual([["overdue", "overdue"], ["overdue", "overdue"]]);
+  });
+
+  it("gives the alert engine the same view in turns, yielding to the event loop over a large fleet", async () => {
+    const clock = { now: T0 };
+    const tracker = new UpstreamTracker(() => clock.now);
+    const ids = Array.from({ length: 5_000 }, (_, i) => String(1_000 + i));
+    const r = new FleetRefresher({
+      now: () => clock.now,
+      policy: { workers: 1 },
+      source: {
+        listClients: async () => [{ clientId: "1", name: "Acme", timezone: null, createdOn: null, serverCount: ids.length, workstationCount: 0, mobileDeviceCount: 0, deviceCount: ids.length, viewDashboard: false, viewWorkstationAssets: false }],
+        listClientDevices: async () => ids.map(device),
+        readSessions: async () => ({ sessions: fine(clock.now), fetchedAt: clock.now }),
+        pausedUntil: () => null,
+        upstream: () => tracker.snapshot(),
+      },
+    });
+    await r.discover();
+    for (const id of ids.slice(0, 50)) await r.read(id);
+    // Three days on: the devices read turn overdue by the clock, in both views alike.
+    clock.now += 3 * 24 * 60 * MIN;
+    let turns = 0;
+    let building = true;
+    const count = () => {
+      if (!building) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    const inTurns = await r.alertViewInTurns();
+    building = false;
+    expect(inTurns).toEqual(r.alertView());
+    expect(inTurns.devices.filter((d) => d.state === "overdue")).toHaveLength(50);
+    expect(turns).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,5 +1,6 @@
 import "server-only";
 /** Pure: a device whose next backup was due before `now` turns overdue between reads, so nothing looks fresher than it is. */
+import { TurnCounter } from "../event-loop";
 import { HEALTH_ORDER, type DeviceHealthState } from "../health/backup-health";
 import type { StoredDevice } from "./fleet-store";
 import {
@@ -74,47 +75,74 @@ export interface SnapshotInput {
 
 /** One pass over the devices; problems stay unsorted, since a page is selected from them (fleet-answer.ts). */
 export function buildSnapshot(input: SnapshotInput): FleetSnapshot {
-  const counts = EMPTY_COUNTS();
-  const problems: FleetDevice[] = [];
-  const anomalous: FleetDevice[] = [];
-  const rollups = new Map<string, FleetClientRollup>();
-  for (const client of input.clients) {
-    if (input.clientFilter && !input.clientFilter.has(client.clientId)) continue;
-    rollups.set(client.clientId, { clientId: client.clientId, name: client.name, timezone: client.timezone, worst: null, counts: EMPTY_COUNTS(), devices: 0, anomalous: 0 });
-  }
-  let total = 0;
-  let newest: string | null = null;
+  const builder = new SnapshotBuilder(input);
+  for (const record of input.devices) builder.add(record);
+  return builder.finish();
+}
+
+/** The same pass, yielding to the event loop between slices: a device changed meanwhile is counted once, as it is when reached. */
+export async function buildSnapshotInTurns(input: SnapshotInput): Promise<FleetSnapshot> {
+  const builder = new SnapshotBuilder(input);
+  const turns = new TurnCounter();
   for (const record of input.devices) {
-    if (input.clientFilter && !input.clientFilter.has(record.clientId)) continue;
+    const turn = turns.tick();
+    if (turn) await turn;
+    builder.add(record);
+  }
+  return builder.finish();
+}
+
+class SnapshotBuilder {
+  private readonly counts = EMPTY_COUNTS();
+  private readonly problems: FleetDevice[] = [];
+  private readonly anomalous: FleetDevice[] = [];
+  private readonly rollups = new Map<string, FleetClientRollup>();
+  private total = 0;
+  private newest: string | null = null;
+
+  constructor(private readonly input: SnapshotInput) {
+    for (const client of input.clients) {
+      if (input.clientFilter && !input.clientFilter.has(client.clientId)) continue;
+      this.rollups.set(client.clientId, { clientId: client.clientId, name: client.name, timezone: client.timezone, worst: null, counts: EMPTY_COUNTS(), devices: 0, anomalous: 0 });
+    }
+  }
+
+  add(record: StoredDevice): void {
+    const { input } = this;
+    if (input.clientFilter && !input.clientFilter.has(record.clientId)) return;
     const device = effectiveDevice(record, input.now);
-    total++;
-    counts[device.state]++;
-    if (PROBLEM_STATES.has(device.state)) problems.push(device);
-    else if (device.anomalies.length > 0) anomalous.push(device);
-    if (device.readAt && (!newest || device.readAt > newest)) newest = device.readAt;
-    let rollup = rollups.get(device.clientId);
+    this.total++;
+    this.counts[device.state]++;
+    if (PROBLEM_STATES.has(device.state)) this.problems.push(device);
+    else if (device.anomalies.length > 0) this.anomalous.push(device);
+    if (device.readAt && (!this.newest || device.readAt > this.newest)) this.newest = device.readAt;
+    let rollup = this.rollups.get(device.clientId);
     if (!rollup) {
       rollup = { clientId: device.clientId, name: device.clientName, timezone: null, worst: null, counts: EMPTY_COUNTS(), devices: 0, anomalous: 0 };
-      rollups.set(device.clientId, rollup);
+      this.rollups.set(device.clientId, rollup);
     }
     rollup.devices++;
     rollup.counts[device.state]++;
     if (device.anomalies.length > 0) rollup.anomalous++;
     if (rollup.worst === null || RANK.get(device.state)! < RANK.get(rollup.worst)!) rollup.worst = device.state;
   }
-  const clients = [...rollups.values()].sort(
-    (a, b) => (a.worst === null ? 1 : 0) - (b.worst === null ? 1 : 0) || RANK.get(a.worst ?? "off")! - RANK.get(b.worst ?? "off")! || a.name.localeCompare(b.name),
-  );
-  return {
-    asOf: new Date(input.now).toISOString(),
-    counts,
-    total,
-    progress: input.progress,
-    upstream: input.upstream,
-    knowledge: fleetKnowledge(input.progress, input.upstream),
-    problems,
-    anomalous,
-    clients,
-    newestReadAt: newest,
-  };
+
+  finish(): FleetSnapshot {
+    const { input } = this;
+    const clients = [...this.rollups.values()].sort(
+      (a, b) => (a.worst === null ? 1 : 0) - (b.worst === null ? 1 : 0) || RANK.get(a.worst ?? "off")! - RANK.get(b.worst ?? "off")! || a.name.localeCompare(b.name),
+    );
+    return {
+      asOf: new Date(input.now).toISOString(),
+      counts: this.counts,
+      total: this.total,
+      progress: input.progress,
+      upstream: input.upstream,
+      knowledge: fleetKnowledge(input.progress, input.upstream),
+      problems: this.problems,
+      anomalous: this.anomalous,
+      clients,
+      newestReadAt: this.newest,
+    };
+  }
 }

@@ -171,6 +171,19 @@ describe("requestNsight", () => {
     expect(answer).toEqual({ value: decodeXmlBytes(full), bytes: full.byteLength });
   });
 
+  it("hands a large network chunk to its reader in pieces of at most 16 KiB, so one step of reading blocks nobody for long", async () => {
+    const body = Buffer.from(`<?xml version="1.0"?><result status="OK">${"<session><session_id>1</session_id></session>".repeat(1_300)}</result>`, "latin1");
+    stub.handle((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/xml; charset=ISO-8859-1" });
+      res.end(body);
+    });
+    const pieces: string[] = [];
+    const reader = { write: (text: string) => void pieces.push(text), end: () => pieces.join("") };
+    const answer = await readNsightAnswer(options, "list_mob_sessions", { deviceid: "1" }, reader);
+    expect(answer.value).toBe(body.toString("latin1"));
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(16 * 1024);
+  });
+
   it("refuses to follow a redirect", async () => {
     stub.handle((_req, res) => {
       res.writeHead(302, { Location: "http://169.254.169.254/latest/meta-data/" });

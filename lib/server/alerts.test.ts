@@ -33,7 +33,7 @@ describe("AlertService", () => {
     };
     const engine = new AlertEngine({ db, sender: { deliver: async () => ({ ok: true, statusCode: 200 }) }, config: { repeatMs: 86_400_000, groupMs: 60_000, unreachableAfterMs: 900_000 }, publicUrl: null, now: () => clock });
     const evaluate = vi.spyOn(engine, "evaluate");
-    const service = new AlertService(engine, db, { alertView: () => ({ ...view, version }) }, () => clock);
+    const service = new AlertService(engine, db, { alertViewInTurns: async () => ({ ...view, version }) }, () => clock);
     expect(await service.tick()).toBe(5_000);
     clock += 5_000;
     await service.tick();
@@ -59,7 +59,7 @@ describe("AlertService", () => {
     const dispatch = vi.spyOn(engine, "dispatchDue");
     // Leads at the first check only: the lease is lost while the evaluation runs.
     let checks = 0;
-    const service = new AlertService(engine, db, { alertView: () => view }, Date.now, () => ++checks === 1);
+    const service = new AlertService(engine, db, { alertViewInTurns: async () => view }, Date.now, () => ++checks === 1);
     await service.tick();
     expect(evaluate).toHaveBeenCalledTimes(1);
     expect(dispatch).not.toHaveBeenCalled();

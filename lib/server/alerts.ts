@@ -17,7 +17,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 const KEEP_MESSAGES_MS = 90 * 86_400_000;
 const KEEP_RESOLVED_MS = 365 * 86_400_000;
 
-type FleetView = Pick<FleetRefresher, "alertView">;
+type FleetView = Pick<FleetRefresher, "alertViewInTurns">;
 
 export class AlertService {
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -50,7 +50,7 @@ export class AlertService {
   /** One evaluation (when the fleet changed or a while has passed) and one delivery pass; answers when to come back. */
   async tick(): Promise<number> {
     if (!this.mayRun()) return TICK_MS;
-    const view = this.fleet.alertView();
+    const view = await this.fleet.alertViewInTurns();
     const now = this.now();
     if (view.version !== this.lastVersion || now - this.lastEvaluatedAt >= EVALUATE_AT_LEAST_EVERY_MS) {
       await this.engine.evaluate(view);

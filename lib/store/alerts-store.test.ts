@@ -3,7 +3,7 @@ import { ALERT_SCHEMA, type AlertMessage } from "../alerts/types";
 import { findChannel, listChannels } from "./alert-channels";
 import { storeBackends } from "../testing/store-backends";
 import { openStore, type Store, type StoreLocation } from "./db";
-import { listIncidents } from "./incidents";
+import { listIncidents, listOpenIncidents } from "./incidents";
 import { dueNotifications, enqueueNotification, findNotification, listDeliveryLog, nextNotificationDueAt, pruneAlertHistory, recordAttempt } from "./notifications";
 import { createMaintenanceWindow, createSnooze, endSnooze, listActiveSnoozes, listMaintenanceWindows } from "./snoozes";
 
@@ -109,6 +109,27 @@ describe.each(storeBackends())("$name", (backend) => {
       expect(await listIncidents(db, { clientIds: [] })).toEqual([]);
       expect((await listIncidents(db, { clientIds: ["20"], open: false })).map((i) => i.id)).toEqual(["a"]);
       await expect(db.insertInto("incidents").values({ ...base, id: "c", device_id: "2", opened_at: 3, changed_at: 3, resolved_at: null }).execute()).rejects.toThrow(/unique/i);
+    });
+
+    it("lists every open incident as one query would, handing the event loop back between slices of thousands on SQLite", async () => {
+      const base = { kind: "health", plugin: "FileSystem", client_id: "20", site_id: "10", device_name: "SRV", client_name: "Acme", site_name: "HQ", state: "failed", reason: "r", flapping: 0, successes_needed: 1, last_session_at: null, last_notified_at: null, resolution: null };
+      const rows = Array.from({ length: 5_000 }, (_, i) => ({ ...base, id: `i${(i * 7_919) % 5_000}`, device_id: String(i), opened_at: i, changed_at: i, resolved_at: i % 10 === 0 ? i : null }));
+      for (let i = 0; i < rows.length; i += 500) await db.insertInto("incidents").values(rows.slice(i, i + 500)).execute();
+      const oneQuery = (await db.selectFrom("incidents").select("id").where("resolved_at", "is", null).execute()).map((r) => r.id);
+      let turns = 0;
+      let listing = true;
+      const count = () => {
+        if (!listing) return;
+        turns++;
+        setImmediate(count);
+      };
+      setImmediate(count);
+      const open = await listOpenIncidents(db);
+      listing = false;
+      expect(open.map((i) => i.id)).toEqual(oneQuery);
+      expect(open).toHaveLength(4_500);
+      expect(open.find((i) => i.deviceId === "1")).toMatchObject({ id: "i2919", openedAt: 1, resolvedAt: null, flapping: false });
+      if (backend.name === "SQLite") expect(turns).toBeGreaterThanOrEqual(2);
     });
   });
 

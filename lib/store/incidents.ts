@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { IncidentKind, IncidentRow } from "../alerts/types";
-import type { Store } from "./db";
+import { TurnCounter } from "../event-loop";
+import { isPostgres, type Store } from "./db";
 import type { IncidentsTable } from "./schema";
 
 export function toIncident(row: IncidentsTable): IncidentRow {
@@ -64,8 +65,18 @@ export async function findIncident(db: Store, id: string): Promise<IncidentRow |
   return row ? toIncident(row) : null;
 }
 
+/** On SQLite row by row, yielding between slices: thousands of rows read in one call would block the event loop (PostgreSQL's arrive in chunks). */
 export async function listOpenIncidents(db: Store): Promise<IncidentRow[]> {
-  return (await db.selectFrom("incidents").selectAll().where("resolved_at", "is", null).execute()).map(toIncident);
+  const query = db.selectFrom("incidents").selectAll().where("resolved_at", "is", null);
+  if (isPostgres(db)) return (await query.execute()).map(toIncident);
+  const open: IncidentRow[] = [];
+  const turns = new TurnCounter();
+  for await (const row of query.stream()) {
+    open.push(toIncident(row));
+    const turn = turns.tick();
+    if (turn) await turn;
+  }
+  return open;
 }
 
 export interface OpenIncidentCount {

@@ -7,6 +7,7 @@ import { benchFleet, benchSoak, benchViewers } from "./fleet";
 import { benchFleet50k } from "./fleet-50k";
 import { benchFleetAnswer } from "./fleet-answer";
 import { benchFleetApp } from "./fleet-app";
+import { benchFleetLoop } from "./fleet-loop";
 import { benchFleetStore } from "./fleet-store";
 import { benchInstances } from "./instances";
 import { benchLoad } from "./load";
@@ -27,6 +28,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   "fleet-answer": benchFleetAnswer,
   "fleet-store": benchFleetStore,
   "fleet-app": benchFleetApp,
+  "fleet-loop": benchFleetLoop,
   "shared-cache": benchSharedCache,
   instances: benchInstances,
   // Over an hour at 60 calls a minute: last.

@@ -1,4 +1,4 @@
-import { readFleetSnapshot } from "@/lib/data/fleet";
+import { readFleetSnapshotInTurns } from "@/lib/data/fleet";
 import { answerFor, API_QUERY_NAMES, fleetQueryKey, parseFleetQuery } from "@/lib/fleet/fleet-answer";
 import type { FleetSnapshot } from "@/lib/fleet/types";
 import { parseClientFilter } from "@/lib/http/client-filter";
@@ -20,7 +20,7 @@ export const GET = apiRoute({
     const { query: asked, invalid } = parseFleetQuery((name) => query.get(name));
     if (invalid) throw new RequestError(invalid);
     // Only the clients the principal may see, whatever it asks for.
-    const snapshot = readFleetSnapshot(principal, filter);
+    const snapshot = await readFleetSnapshotInTurns(principal, filter);
     let answers = encoded.get(snapshot);
     if (!answers) encoded.set(snapshot, (answers = new Map()));
     const key = fleetQueryKey(asked);
