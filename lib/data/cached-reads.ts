@@ -13,8 +13,8 @@ const isUnknownId = (error: unknown) => isNsightError(error) && error.kind === "
 /** The asker's share was used up: the resource did not fail, and someone else joining the load may still read it. */
 const isAskerRefusal = (error: unknown) => isNsightError(error) && error.kind === "rate_limited";
 
-/** N-able asks for no automated call on one resource more often than this: no asker's max-age goes below it. */
-export const FRESHEST_MS = 90_000;
+/** N-able asks for no automated call on one resource more often than every 90 s: no asker's max age goes below it. */
+export const maxAgeFloored = (maxAgeMs: number | undefined) => (maxAgeMs === undefined ? undefined : Math.max(90_000, maxAgeMs));
 
 /** A read that may ask for a copy fresher than the cache period (the fleet refresher watching for a backup). */
 export interface ReadOptions extends CallOptions {
@@ -43,7 +43,7 @@ async function readCachedList<T extends readonly unknown[]>(
   const { cache, shared } = getRuntime();
   const options: LoadOptions<T> = {
     ttlMs,
-    maxAgeMs: call.maxAgeMs === undefined ? undefined : Math.max(FRESHEST_MS, call.maxAgeMs),
+    maxAgeMs: maxAgeFloored(call.maxAgeMs),
     signal: call.signal,
     refusedForAsker: isAskerRefusal,
     load: (signal) => load({ priority: call.priority, asker: call.asker, signal }),
