@@ -191,7 +191,7 @@ export class RefreshQueue {
     const points: number[] = [];
     for (const gap of gaps) {
       if (attempt !== undefined) points.push(attempt + gap);
-      if (readAt !== null) points.push(readAt + gap);
+      if (readAt !== null) points.push(readAt + gap, readAt + gap + this.policy.lateWatchYieldMs);
     }
     if (readAt === null) return points.length > 0 ? points : [-Infinity];
     points.push(readAt + rereadMs);

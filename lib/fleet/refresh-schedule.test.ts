@@ -126,33 +126,34 @@ describe("readRank", () => {
     expect(readRank(read(5 * 60, { nextBackupDueAt: at(T - 4 * HOUR) }), T, undefined, POLICY)).toBe(1);
   });
 
-  it("watches a device whose backup is due but not yet listed: every 90 s for 10 minutes, then as long again as it was watched, for 2 hours", () => {
+  it("watches a device whose backup is due but not yet listed: every 90 s for 6 minutes, then as long again as it was watched, for 2 hours", () => {
     const due = T - 30 * MIN;
     const watched = (readAfterDue: number, now: number) => readRank(stored("d", { readAt: at(due + readAfterDue * MIN), nextBackupDueAt: at(due) }), now, due + readAfterDue * MIN, POLICY);
     expect(watched(0, due + 1.4 * MIN)).toBeNull();
     expect(watched(0, due + 1.5 * MIN)).toBe(1);
-    expect(watched(9, due + 10.5 * MIN)).toBe(1);
+    expect(watched(5, due + 6.5 * MIN)).toBe(1);
     // Read before it was due (as a stale one, say): 90 s later all the same.
     expect(watched(-1, due + 0.4 * MIN)).toBeNull();
     expect(watched(-1, due + 0.5 * MIN)).toBe(1);
+    // Past the fast watch: backing off, and yielding to the fast watch of others for up to 30 minutes.
     expect(watched(10, due + 19 * MIN)).toBeNull();
-    expect(watched(10, due + 20 * MIN)).toBe(1);
-    // Never longer than the minimum re-read time; once the watch is over, one closing read and nothing more.
-    expect(watched(40, due + 55 * MIN)).toBe(1);
-    expect(watched(100, due + 119 * MIN)).toBe(1);
-    expect(watched(100, due + 120 * MIN)).toBe(1);
+    expect(watched(10, due + 20 * MIN)).toBe(1.5);
+    expect(watched(10, due + 50 * MIN)).toBe(1);
+    expect(watched(40, due + 79 * MIN)).toBeNull();
+    expect(watched(40, due + 80 * MIN)).toBe(1.5);
+    // Once the watch is over, one closing read and nothing more.
+    expect(watched(100, due + 119 * MIN)).toBeNull();
+    expect(watched(100, due + 120 * MIN)).toBe(1.5);
+    expect(watched(100, due + 145 * MIN)).toBe(1);
     expect(watched(120, due + 150 * MIN)).toBeNull();
     // A problem device is then read as problems are.
     expect(readRank(stored("d", { readAt: at(due + 120 * MIN), nextBackupDueAt: at(due), state: "failed" }), due + 140 * MIN, undefined, POLICY)).toBe(2);
-    // The watch never waits longer than the policy's minimum re-read time.
-    expect(watched(10, due + 12 * MIN)).toBeNull();
-    expect(readRank(stored("d", { readAt: at(due + 10 * MIN), nextBackupDueAt: at(due) }), due + 12 * MIN, due + 10 * MIN, { ...POLICY, minRereadMs: 90_000 })).toBe(1);
   });
 
-  it("asks the watch's reads for copies no older than its step, and the others for none fresher than the minimum re-read time", () => {
+  it("asks the watch's reads for copies no older than its step or its back-off, and the others for none fresher than the minimum re-read time", () => {
     const due = T - 5 * MIN;
     expect(rereadGapMs(stored("d", { readAt: at(due + MIN), nextBackupDueAt: at(due) }), T, POLICY)).toBe(90_000);
-    expect(rereadGapMs(stored("d", { readAt: at(due + 30 * MIN), nextBackupDueAt: at(due) }), due + 45 * MIN, POLICY)).toBe(15 * MIN);
+    expect(rereadGapMs(stored("d", { readAt: at(due + 30 * MIN), nextBackupDueAt: at(due) }), due + 45 * MIN, POLICY)).toBe(30 * MIN);
     expect(rereadGapMs(stored("d", { readAt: at(T - HOUR), nextBackupDueAt: at(T + HOUR) }), T, POLICY)).toBe(POLICY.minRereadMs);
   });
 
@@ -183,8 +184,8 @@ describe("pickNextDevice", () => {
   });
 
   it("among watched devices takes the one readable first, however recently it was read: the longer a backup was awaited, the likelier it is listed", () => {
-    // Watched since 10 minutes, last read 3 minutes ago: readable again 90 s ago.
-    const awaited = stored("awaited", { readAt: at(T - 3 * MIN), nextBackupDueAt: at(T - 10 * MIN) });
+    // Watched since 6 minutes, last read 4 minutes ago: readable again 150 s ago.
+    const awaited = stored("awaited", { readAt: at(T - 4 * MIN), nextBackupDueAt: at(T - 6 * MIN) });
     // Due a minute ago, last read last night.
     const justDue = stored("just-due", { readAt: at(T - 20 * HOUR), nextBackupDueAt: at(T - MIN) });
     expect(pickNextDevice([justDue, awaited], T, POLICY, none, idle)?.deviceId).toBe("awaited");

@@ -11,8 +11,10 @@ export interface RefresherPolicy {
   fastWatchMs: number;
   /** Its reads ask for a copy this fresh (at least 90 s, N-able's floor, whatever the sessions cache period). */
   watchStepMs: number;
-  /** After the fast watch: re-read after as long as the device has been watched, at least this, at most minRereadMs. */
+  /** After the fast watch: re-read after as long as the device has been watched, at least this. */
   dueRetryMs: number;
+  /** After the fast watch, a due re-read waits behind the fast watch of other devices for at most this long. */
+  lateWatchYieldMs: number;
   /** How long after a backup is due a device is watched for it. */
   dueWatchMs: number;
   rereadMs: number;
@@ -25,9 +27,10 @@ export interface RefresherPolicy {
 
 export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   minRereadMs: 15 * 60_000,
-  fastWatchMs: 10 * 60_000,
+  fastWatchMs: 6 * 60_000,
   watchStepMs: 90_000,
   dueRetryMs: 5 * 60_000,
+  lateWatchYieldMs: 30 * 60_000,
   dueWatchMs: 2 * 60 * 60_000,
   rereadMs: 60 * 60_000,
   inventoryMs: 30 * 60_000,
@@ -137,7 +140,7 @@ function watchedSince(d: StoredDevice, now: number, policy: RefresherPolicy): { 
 export function watchGapMs(readAt: number, due: number, policy: RefresherPolicy): number {
   const watched = readAt - due;
   if (watched < policy.fastWatchMs) return Math.min(policy.minRereadMs, policy.watchStepMs);
-  return Math.min(policy.minRereadMs, Math.max(policy.dueRetryMs, watched));
+  return Math.max(policy.dueRetryMs, watched);
 }
 
 /** How fresh a copy the next read of this device must get: no older than the gap the schedule waited. */
@@ -147,8 +150,9 @@ export function rereadGapMs(d: StoredDevice, now: number, policy: RefresherPolic
 }
 
 /**
- * Lower first, null when not due: never read (0), never read and failed (0.5), next backup due and not read since,
- * still awaited or its watch just ran out (1), a problem (2), stale (3).
+ * Lower first, null when not due: never read (0), never read and failed (0.5), next backup due and not read since or
+ * still awaited in the fast watch (1), awaited past it or its watch just ran out (1.5: when the budget is short, reads
+ * that seldom find anything wait), a problem (2), stale (3).
  */
 export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): number | null {
   const readAt = d.readAt ? Date.parse(d.readAt) : null;
@@ -161,7 +165,10 @@ export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | u
   const age = now - readAt;
   if (age < gap) return null;
   // A watch that ran out gets one closing read, which moves the device on to its next slot.
-  if (watching || (due !== null && due <= now && readAt < due + policy.dueWatchMs)) return 1;
+  if (watching || (due !== null && due <= now && readAt < due + policy.dueWatchMs)) {
+    // Past the fast watch a read seldom finds anything: it yields to the others' fast watch, for a while.
+    return readAt - due! >= policy.fastWatchMs && now < readAt + gap + policy.lateWatchYieldMs ? 1.5 : 1;
+  }
   if (d.state === "failed" || d.state === "warning" || d.state === "overdue" || d.readError) return 2;
   if (age >= policy.rereadMs) return 3;
   return null;
@@ -172,7 +179,7 @@ export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | u
  * been awaited, the likelier it is listed now); for the others, the least recently read.
  */
 export function readOrder(d: StoredDevice, rank: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): string {
-  if (rank !== 1 || !d.readAt || !d.nextBackupDueAt) return d.readAt ?? "";
+  if ((rank !== 1 && rank !== 1.5) || !d.readAt || !d.nextBackupDueAt) return d.readAt ?? "";
   const readAt = Date.parse(d.readAt);
   const due = Date.parse(d.nextBackupDueAt);
   const gap = watchGapMs(readAt, due, policy);
