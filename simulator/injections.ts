@@ -3,7 +3,7 @@ import type { FleetDevice } from "./fleet";
 import { OptionError } from "./options";
 import { BACKUP_PLUGINS, SESSION_STATUSES, type BackupPlugin, type SessionStatus } from "./profiles";
 import { faultKindOf, hostileKindOf } from "./scenarios";
-import { generateSessions, nextSessionEnd, type Session } from "./sessions";
+import { generateSessions, nextSessionListed, type Session } from "./sessions";
 import { HOUR, MINUTE, SECOND } from "./time";
 
 export interface SessionInjection {
@@ -128,7 +128,7 @@ export interface DeviceReckoning {
   state: SimulatedState;
   /** Every plugin's last six backups succeeded without errors: a failure now is a first one, no flapping. */
   steady: boolean;
-  /** When the next generated session ends and may change the state by itself. */
+  /** When the next generated session is listed and may change the state by itself. */
   nextSessionAt: string | null;
   plugins: { plugin: string; lastStatus: string; lastStart: string; recent: string[] }[];
 }
@@ -139,7 +139,7 @@ export interface DeviceReckoning {
  */
 export function reckonDevice(device: FleetDevice, sessions: readonly Session[], nowMs: number): DeviceReckoning {
   const base = { deviceId: device.id, name: device.name, clientId: device.clientId, siteId: device.siteId, type: device.type };
-  const next = device.backup ? nextSessionEnd(device, nowMs) : null;
+  const next = device.backup ? nextSessionListed(device, nowMs) : null;
   const nextSessionAt = next === null ? null : new Date(next).toISOString();
   if (!device.backup || !device.mob) return { ...base, state: "off", steady: false, nextSessionAt, plugins: [] };
   if (faultKindOf(device.id) || hostileKindOf(device.id)) return { ...base, state: "unreadable", steady: false, nextSessionAt, plugins: [] };

@@ -5,8 +5,8 @@ import type { BackupSession } from "../lib/types";
 import { generateFleet, type Fleet } from "./fleet";
 import { SESSION_STATUSES } from "./profiles";
 import { SCENARIO } from "./scenarios";
-import { generateSessions, type Session } from "./sessions";
-import { DAY, HOUR } from "./time";
+import { generateSessions, listedAt, nextSessionListed, type Session } from "./sessions";
+import { DAY, HOUR, MINUTE } from "./time";
 
 const NOW = new Date("2026-11-27T07:00:00Z");
 const NOW_MS = NOW.getTime();
@@ -174,6 +174,19 @@ describe("generateSessions", () => {
 
   it("shows a session only once it has ended", () => {
     for (const s of sessionsOf(SCENARIO.hourlySqlServer)) expect(s.endMs).toBeLessThanOrEqual(NOW_MS);
+  });
+
+  it("lists a session 1 to 5 minutes after it ends, as N-sight records finished batches, the same on every run", () => {
+    const device = fleet.deviceById.get(SCENARIO.hourlySqlServer)!;
+    const recent = generateSessions(device, NOW_MS + DAY).filter((s) => s.endMs > NOW_MS);
+    const delays = new Set(recent.map((s) => (listedAt(s) - s.endMs) / MINUTE));
+    expect([...delays].sort()).toEqual([1, 2, 3, 4, 5]);
+    for (const s of recent.slice(0, 30)) {
+      expect(generateSessions(device, listedAt(s) - 1).some((seen) => seen.sessionId === s.sessionId)).toBe(false);
+      expect(generateSessions(device, listedAt(s)).some((seen) => seen.sessionId === s.sessionId)).toBe(true);
+    }
+    const pending = generateSessions(device, NOW_MS + DAY).map(listedAt).filter((t) => t > NOW_MS);
+    expect(nextSessionListed(device, NOW_MS)).toBe(Math.min(...pending));
   });
 
   it("returns the same array while nothing new is visible", () => {

@@ -268,9 +268,19 @@ function restoreHistory(device: FleetDevice, profile: BackupProfile, horizonMs: 
   return out;
 }
 
+/**
+ * N-sight records sessions in batches once a whole batch has finished (docs/nsight-api.md §7.5): a session is listed
+ * 1 to 5 minutes after it ends, the same for a given session on every run.
+ */
+export function listedAt(s: Session): number {
+  return s.endMs + (1 + (hash32(s.sessionId) % 5)) * MINUTE;
+}
+
 interface History {
   horizonMs: number;
   groups: Session[][];
+  /** listedAt of each session, group by group. */
+  listed: number[][];
   total: number;
   visible: { count: number; list: readonly Session[] } | null;
 }
@@ -286,13 +296,14 @@ function buildHistory(device: FleetDevice, profile: BackupProfile, horizonMs: nu
     while (at > 0 && (group[at - 1] as Session).startMs > restore.startMs) at--;
     group.splice(at, 0, restore);
   }
-  return { horizonMs, groups, total: groups.reduce((n, g) => n + g.length, 0), visible: null };
+  const listed = groups.map((group) => group.map(listedAt));
+  return { horizonMs, groups, listed, total: groups.reduce((n, g) => n + g.length, 0), visible: null };
 }
 
 const histories = new Lru<FleetDevice, History>(MAX_CACHED_SESSIONS, (h) => h.total + 1);
 const EMPTY: readonly Session[] = Object.freeze([]);
 
-/** Sessions ended by `nowMs`, as N-sight lists only finished ones (docs/nsight-api.md §7.5). */
+/** Sessions N-sight lists at `nowMs`: ended, and recorded (listedAt) by then; N-sight lists only finished ones. */
 export function generateSessions(device: FleetDevice, nowMs: number): readonly Session[] {
   const profile = device.backup;
   if (!profile) return EMPTY;
@@ -303,20 +314,20 @@ export function generateSessions(device: FleetDevice, nowMs: number): readonly S
   }
   // Visible sets only grow as time passes, so their size identifies them.
   let count = 0;
-  for (const group of history.groups) for (const s of group) if (s.endMs <= nowMs) count++;
+  for (const times of history.listed) for (const t of times) if (t <= nowMs) count++;
   if (history.visible?.count === count) return history.visible.list;
   const list: Session[] = [];
-  for (const group of history.groups) for (const s of group) if (s.endMs <= nowMs) list.push(s);
+  history.groups.forEach((group, g) => group.forEach((s, i) => history.listed[g]![i]! <= nowMs && list.push(s)));
   history.visible = { count, list };
   return list;
 }
 
-/** When the device's next generated session ends (within the two days built ahead), so a test can pick a device that stays quiet. */
-export function nextSessionEnd(device: FleetDevice, nowMs: number): number | null {
+/** When the device's next generated session is listed (within the two days built ahead), so a test can pick a device that stays quiet. */
+export function nextSessionListed(device: FleetDevice, nowMs: number): number | null {
   generateSessions(device, nowMs);
   const history = histories.get(device);
   if (!history) return null;
   let soonest: number | null = null;
-  for (const group of history.groups) for (const s of group) if (s.endMs > nowMs && (soonest === null || s.endMs < soonest)) soonest = s.endMs;
+  for (const times of history.listed) for (const t of times) if (t > nowMs && (soonest === null || t < soonest)) soonest = t;
   return soonest;
 }

@@ -348,6 +348,35 @@ describe("SwrCache: what background loads keep", () => {
   });
 });
 
+describe("SwrCache: a reader asking for a fresher copy", () => {
+  it("refreshes a copy older than its max age within the TTL, once for concurrent askers, while plain readers keep the copy", async () => {
+    const cache = cacheWith();
+    const load = vi.fn(async () => Date.now());
+    const first = await cache.get("k", { ttlMs: 300_000, load });
+    vi.advanceTimersByTime(89_000);
+    expect(await cache.get("k", { ttlMs: 300_000, maxAgeMs: 90_000, load })).toMatchObject({ value: first.value, stale: false });
+    expect(load).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1_000);
+    const watched = await Promise.all([1, 2, 3].map(() => cache.get("k", { ttlMs: 300_000, maxAgeMs: 90_000, load })));
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(watched.every((hit) => hit.value === Date.now() && !hit.stale)).toBe(true);
+    // The refreshed copy is everyone's, and its TTL counts from its own fetch.
+    vi.advanceTimersByTime(250_000);
+    expect(await cache.get("k", { ttlMs: 300_000, load })).toMatchObject({ value: watched[0]!.value, stale: false });
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps a remembered unknown id for its TTL whatever the max age", async () => {
+    const cache = cacheWith();
+    const gone = new Error("unknown id");
+    const load = vi.fn(async (): Promise<string> => Promise.reject(gone));
+    await expect(cache.get("gone", { ttlMs: 300_000, cacheError: () => true, load })).rejects.toBe(gone);
+    vi.advanceTimersByTime(120_000);
+    await expect(cache.get("gone", { ttlMs: 300_000, maxAgeMs: 90_000, cacheError: () => true, load })).rejects.toBe(gone);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe("SwrCache: copies fetched earlier", () => {
   it("keeps the fetch time a load reports for a copy fetched earlier: the TTL counts from then, and a copy past it is served stale", async () => {
     const cache = cacheWith();

@@ -23,6 +23,8 @@ export interface LoadOptions<T> {
   /** A refusal meant for the one who started the load (its share of the budget was used): no failure hold, and those who joined load for themselves. */
   refusedForAsker?: (error: unknown) => boolean;
   forceRefresh?: boolean;
+  /** This asker wants a copy fetched at most this long ago, however long the TTL: an older one is refreshed for everyone (the refresher's watch). */
+  maxAgeMs?: number;
   /** Nobody waits for the value (the fleet refresher): it is cached to be evicted before anything people read, and reading it moves nothing. */
   background?: boolean;
 }
@@ -62,6 +64,9 @@ export class LoadCancelledError extends Error {
   }
 }
 
+/** A remembered unknown id stays for its TTL: a device that is gone is not asked about sooner. */
+const tooOld = (entry: Entry, maxAgeMs: number | undefined, now: number) => entry.kind === "value" && maxAgeMs !== undefined && entry.fetchedAt + maxAgeMs <= now;
+
 export class SwrCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Flight>();
@@ -91,7 +96,7 @@ export class SwrCache {
   async get<T>(key: string, options: LoadOptions<T>): Promise<CacheHit<T>> {
     const entry = this.entries.get(key);
     const now = this.now();
-    if (entry && entry.expiresAt > now && !options.forceRefresh) {
+    if (entry && entry.expiresAt > now && !options.forceRefresh && !tooOld(entry, options.maxAgeMs, now)) {
       if (!options.background) this.touch(key, entry);
       if (entry.kind === "error") throw entry.error;
       return { value: entry.value as T, fetchedAt: entry.fetchedAt, stale: false };

@@ -44,9 +44,10 @@ class Stack {
     stacks.push(this);
   }
 
-  get<T>(key: string, load: () => Promise<T>, options: { ttlMs?: number; background?: boolean } = {}): Promise<CacheHit<T>> {
+  get<T>(key: string, load: () => Promise<T>, options: { ttlMs?: number; maxAgeMs?: number; background?: boolean } = {}): Promise<CacheHit<T>> {
     const local = {
       ttlMs: options.ttlMs ?? TTL,
+      maxAgeMs: options.maxAgeMs,
       background: options.background,
       load: () => {
         this.loads++;
@@ -106,6 +107,21 @@ describe("SharedCache across instances", () => {
     expect([a!.loads, b!.loads]).toEqual([1, 1]);
     expect(second.value).toBe("two");
     expect(second.fetchedAt).toBeGreaterThan(first.fetchedAt);
+  });
+
+  it("refreshes a shared copy older than a reader's max age within the TTL, once across instances", async () => {
+    const [a, b, c] = await instances(3);
+    const first = await a!.get("k", async () => "one");
+    await later(350, null);
+    const [fresher, again] = await Promise.all([b!.get("k", () => later(50, "two"), { maxAgeMs: 300 }), c!.get("k", () => later(50, "three"), { maxAgeMs: 300 })]);
+    expect(a!.loads + b!.loads + c!.loads).toBe(2);
+    expect(again).toEqual(fresher);
+    expect(fresher.fetchedAt).toBeGreaterThan(first.fetchedAt);
+    // A reader without a max age takes the newest shared copy.
+    const d = new Stack(a!.account);
+    await until(() => d.link.up);
+    expect(await d.get("k", async () => "four")).toMatchObject({ value: fresher.value, fetchedAt: fresher.fetchedAt });
+    expect(d.loads).toBe(0);
   });
 
   it("loads on another instance when the claimant died before writing, once its claim has expired", async () => {

@@ -16,6 +16,8 @@ const decompress = promisify(brotliDecompress);
 
 export interface SharedLoadOptions<T> {
   ttlMs: number;
+  /** A shared copy older than this is not fresh for this asker (LoadOptions.maxAgeMs). */
+  maxAgeMs?: number;
   load: (signal: AbortSignal) => Promise<T>;
   signal: AbortSignal;
   /** Receives the time N-sight gave a copy read from Redis, so this instance's TTL counts from then. */
@@ -117,17 +119,18 @@ export class SharedCache {
     if (!this.link.up || key.length > MAX_KEY_LENGTH) return options.load(options.signal);
     // A live claimant renews its claim; past this, waiting longer would cost a person more than a second call costs N-sight.
     const giveUpAt = this.now() + 2 * this.options.claimMs;
+    const freshForMs = Math.min(options.ttlMs, options.maxAgeMs ?? Infinity);
     for (;;) {
       options.signal.throwIfAborted();
       let seen: Seen;
       try {
-        seen = await this.look(key, options.ttlMs, options.localFetchedAt);
+        seen = await this.look(key, freshForMs, options.localFetchedAt);
       } catch (error) {
         if (error instanceof RedisUnavailableError) return options.load(options.signal);
         throw error;
       }
       const { record, hold } = seen;
-      if (record && record.at + options.ttlMs > this.now()) return unpack(record, options.origin) as T;
+      if (record && record.at + freshForMs > this.now()) return unpack(record, options.origin) as T;
       if (hold) {
         if (record && "value" in record && (options.localFetchedAt === undefined || record.at > options.localFetchedAt)) {
           return unpack(record, options.origin) as T;
@@ -155,6 +158,7 @@ export class SharedCache {
       load: (signal, origin) =>
         this.load(key, {
           ttlMs: options.ttlMs,
+          maxAgeMs: options.maxAgeMs,
           load: (s) => options.load(s, origin),
           signal,
           origin,
@@ -171,9 +175,9 @@ export class SharedCache {
   }
 
   /** One round trip; the copy's bytes only when they will be used, not on every poll of a waiting instance. */
-  private async look(key: string, ttlMs: number, localFetchedAt: number | undefined): Promise<Seen> {
+  private async look(key: string, freshForMs: number, localFetchedAt: number | undefined): Promise<Seen> {
     const keys = [`value:${key}`, `at:${key}`, `hold:${key}`, `claim:${key}`].map((name) => this.link.key(name));
-    const answer = await this.link.run((redis) => redis.callBuffer("EVAL", LOOK, keys.length, ...keys, this.now() - ttlMs, localFetchedAt ?? -1));
+    const answer = await this.link.run((redis) => redis.callBuffer("EVAL", LOOK, keys.length, ...keys, this.now() - freshForMs, localFetchedAt ?? -1));
     const [value, hold, claimed] = Array.isArray(answer) ? (answer as unknown[]) : [];
     return {
       record: value instanceof Buffer ? await decode(value) : undefined,

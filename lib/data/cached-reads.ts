@@ -13,6 +13,14 @@ const isUnknownId = (error: unknown) => isNsightError(error) && error.kind === "
 /** The asker's share was used up: the resource did not fail, and someone else joining the load may still read it. */
 const isAskerRefusal = (error: unknown) => isNsightError(error) && error.kind === "rate_limited";
 
+/** N-able asks for no automated call on one resource more often than every 90 s: no asker's max age goes below it. */
+export const maxAgeFloored = (maxAgeMs: number | undefined) => (maxAgeMs === undefined ? undefined : Math.max(90_000, maxAgeMs));
+
+/** A read that may ask for a copy fresher than the cache period (the fleet refresher watching for a backup). */
+export interface ReadOptions extends CallOptions {
+  maxAgeMs?: number;
+}
+
 /** Cache keys name the N-sight resource (service and parameters), never who asked. */
 export const cacheKey = {
   clients: () => "list_clients",
@@ -28,13 +36,14 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
 async function readCachedList<T extends readonly unknown[]>(
   key: string,
   ttlMs: number,
-  call: CallOptions,
+  call: ReadOptions,
   load: (options: CallOptions) => Promise<T>,
   cacheUnknownId = true,
 ): Promise<Fresh<T>> {
   const { cache, shared } = getRuntime();
   const options: LoadOptions<T> = {
     ttlMs,
+    maxAgeMs: maxAgeFloored(call.maxAgeMs),
     signal: call.signal,
     refusedForAsker: isAskerRefusal,
     load: (signal) => load({ priority: call.priority, asker: call.asker, signal }),
@@ -97,7 +106,7 @@ export async function readSiteDevices(siteId: string, clientId?: string, call: C
   );
 }
 
-export function readDeviceSessions(deviceId: string, call: CallOptions = {}): Promise<Fresh<BackupSession[]>> {
+export function readDeviceSessions(deviceId: string, call: ReadOptions = {}): Promise<Fresh<BackupSession[]>> {
   const { client, config } = getRuntime();
   return readCachedList(cacheKey.sessions(deviceId), config.sessionsTtlMs, call, (options) => client.listMobSessions(deviceId, options));
 }

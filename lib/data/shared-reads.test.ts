@@ -64,4 +64,13 @@ describe("cached reads with REDIS_URL", () => {
     expect(sim.stats().totalCalls - before).toBe(2);
     expect(viewed).toEqual({ value: refreshed.data, fetchedAt: refreshed.fetchedAt, stale: false });
   });
+
+  it("never lets a max age go below 90 s: a second read at once asking for a 1 ms old copy costs N-sight nothing", async () => {
+    const first = await readDeviceSessions(SCENARIO.singleSession, { priority: "background", maxAgeMs: 90_000 });
+    const before = sim.stats().totalCalls;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await readDeviceSessions(SCENARIO.singleSession, { priority: "background", maxAgeMs: 1 });
+    expect(sim.stats().totalCalls).toBe(before);
+    expect(again.fetchedAt).toBe(first.fetchedAt);
+  });
 });

@@ -1,5 +1,5 @@
 import type { StoredDevice } from "./fleet-store";
-import { readRank, type RefresherPolicy } from "./refresh-schedule";
+import { readOrder, readRank, watchGapMs, type RefresherPolicy } from "./refresh-schedule";
 
 /** A binary min-heap: push and pop in O(log n). */
 export class MinHeap<T> {
@@ -66,7 +66,8 @@ interface ReadyEntry {
   deviceId: string;
   version: number;
   rank: number;
-  readAt: string;
+  /** readOrder's key: within a rank, lower first. */
+  key: string;
   order: number;
 }
 
@@ -76,7 +77,7 @@ interface WaitingEntry {
   at: number;
 }
 
-const readyBefore = (a: ReadyEntry, b: ReadyEntry) => a.rank < b.rank || (a.rank === b.rank && (a.readAt < b.readAt || (a.readAt === b.readAt && a.order < b.order)));
+const readyBefore = (a: ReadyEntry, b: ReadyEntry) => a.rank < b.rank || (a.rank === b.rank && (a.key < b.key || (a.key === b.key && a.order < b.order)));
 
 /**
  * The device pickNextDevice would choose, without scanning the fleet: devices wait in a heap keyed by the
@@ -167,8 +168,9 @@ export class RefreshQueue {
   /** Into the ready heap at its rank now, and back into the waiting heap for when that rank improves. */
   private place(entry: Tracked, now: number): void {
     const d = entry.device;
-    const rank = readRank(d, now, this.lastAttemptAt(d.deviceId), this.policy);
-    if (rank !== null) this.ready.push({ deviceId: d.deviceId, version: entry.version, rank, readAt: d.readAt ?? "", order: entry.order });
+    const attempt = this.lastAttemptAt(d.deviceId);
+    const rank = readRank(d, now, attempt, this.policy);
+    if (rank !== null) this.ready.push({ deviceId: d.deviceId, version: entry.version, rank, key: readOrder(d, rank, attempt, this.policy), order: entry.order });
     const later = this.changePoints(d).filter((at) => at > now);
     if (later.length > 0) this.waiting.push({ deviceId: d.deviceId, version: entry.version, at: Math.min(...later) });
   }
@@ -180,16 +182,16 @@ export class RefreshQueue {
 
   /** Every time readRank can change for this device as the clock alone moves (a few more do no harm). */
   private changePoints(d: StoredDevice): number[] {
-    const { minRereadMs, rereadMs, dueRetryMs, dueWatchMs } = this.policy;
+    const { minRereadMs, rereadMs, dueWatchMs } = this.policy;
     const attempt = this.lastAttemptAt(d.deviceId);
     const readAt = d.readAt ? Date.parse(d.readAt) : null;
     const due = readAt !== null && d.nextBackupDueAt ? Date.parse(d.nextBackupDueAt) : null;
     const gaps = [minRereadMs];
-    if (readAt !== null && due !== null) gaps.push(Math.min(minRereadMs, Math.max(dueRetryMs, readAt - due)));
+    if (readAt !== null && due !== null) gaps.push(watchGapMs(readAt, due, this.policy));
     const points: number[] = [];
     for (const gap of gaps) {
       if (attempt !== undefined) points.push(attempt + gap);
-      if (readAt !== null) points.push(readAt + gap);
+      if (readAt !== null) points.push(readAt + gap, readAt + gap + this.policy.lateWatchYieldMs);
     }
     if (readAt === null) return points.length > 0 ? points : [-Infinity];
     points.push(readAt + rereadMs);

@@ -1,6 +1,8 @@
 import { storedDevice } from "../testing/stored-device";
 import { describe, expect, it } from "vitest";
 import type { DeviceHealth, PluginHealth } from "../health/backup-health";
+import { testSession } from "../testing/backup-session";
+import type { BackupSession } from "../types";
 import type { StoredDevice } from "./fleet-store";
 import {
   DEFAULT_REFRESHER_POLICY as POLICY,
@@ -10,10 +12,12 @@ import {
   pickNextDevice,
   readRank,
   rediscoveryIntervalMs,
+  rereadGapMs,
 } from "./refresh-schedule";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
 const T = Date.parse("2026-11-30T12:00:00.000Z");
 const at = (ms: number) => new Date(ms).toISOString();
 
@@ -41,36 +45,55 @@ function stored(deviceId: string, over: Partial<StoredDevice> = {}): StoredDevic
 }
 
 describe("nextBackupDue", () => {
-  const DELAY = 3 * MIN;
   const WATCH = 2 * HOUR;
+  const run = (plugin: string, startMs: number, endMs: number | null): BackupSession => ({
+    ...testSession({ id: `${plugin}-${startMs}`, plugin, startMs }),
+    end: endMs === null ? null : at(endMs),
+  });
+  /** The plugin's health as assessDevice gives it for these sessions (newest last). */
+  const healthOf = (plugins: { name: string; runs: BackupSession[]; intervalMs: number }[]) =>
+    health(plugins.map((p) => plugin({ plugin: p.name, lastStart: p.runs.at(-1)!.start, lastEnd: p.runs.at(-1)!.end, intervalMs: p.intervalMs })));
 
-  it("is the soonest plugin's last start + rhythm + last duration + the recording delay", () => {
-    const daily = plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR });
-    const hourly = plugin({ plugin: "MsSql", lastStart: at(T + 5 * MIN), lastEnd: at(T + 7 * MIN), intervalMs: HOUR });
-    // hourly: 12:05 + 1 h + 2 min + 3 min = 13:10
-    expect(nextBackupDue(health([daily, hourly]), DELAY, T + 10 * MIN, WATCH)).toBe(Date.parse("2026-11-30T13:10:00.000Z"));
-    expect(nextBackupDue(health([daily, hourly]), 7 * MIN, T + 10 * MIN, WATCH)).toBe(Date.parse("2026-11-30T13:14:00.000Z"));
+  it("is the soonest plugin's earliest recent end carried forward by its rhythm, plus a minute (the soonest N-sight lists a session)", () => {
+    // Daily at noon, started 0–90 s late, running 30 or 20 minutes.
+    const daily = [run("FileSystem", T - 2 * DAY + 60_000, T - 2 * DAY + 31 * MIN), run("FileSystem", T - DAY, T - DAY + 20 * MIN), run("FileSystem", T + 90_000, T + 31 * MIN + 30_000)];
+    // Its shortest run (20 min, from a start on the hour) foretells the next end: 12:20 tomorrow, listed from 12:21.
+    const dailyOnly = [{ name: "FileSystem", runs: daily, intervalMs: DAY }];
+    expect(nextBackupDue(healthOf(dailyOnly), daily, T + HOUR, WATCH)).toBe(T + DAY + 21 * MIN);
+    const hourly = [run("MsSql", T + 5 * MIN, T + 7 * MIN), run("MsSql", T + HOUR + 5 * MIN, T + HOUR + 8 * MIN)];
+    const both = [...dailyOnly, { name: "MsSql", runs: hourly, intervalMs: HOUR }];
+    // hourly: 13:07 carried an hour on = 14:07, listed from 14:08.
+    expect(nextBackupDue(healthOf(both), [...daily, ...hourly].sort((a, b) => a.start!.localeCompare(b.start!)), T + HOUR + 10 * MIN, WATCH)).toBe(T + 2 * HOUR + 8 * MIN);
   });
 
-  it("counts no duration for a session without an end, and knows nothing without a start", () => {
-    expect(nextBackupDue(health([plugin({ lastStart: at(T), intervalMs: 2 * HOUR })]), DELAY, T, WATCH)).toBe(T + 2 * HOUR + 3 * MIN);
-    expect(nextBackupDue(health([plugin({})]), DELAY, T, WATCH)).toBeNull();
+  it("reads only the last five runs, carries a run across skipped slots, and counts a run without an end as ending as it starts", () => {
+    const long = [0, 1, 2, 3, 4, 5].map((k) => run("FileSystem", T - (7 - k) * DAY, T - (7 - k) * DAY + (k === 0 ? 5 : 30) * MIN));
+    // The 5-minute run is six runs back: left out. The last five ran 30 minutes; one day (T - 1 day) was skipped.
+    expect(nextBackupDue(healthOf([{ name: "FileSystem", runs: long, intervalMs: DAY }]), long, T, WATCH)).toBe(T + 31 * MIN);
+    const open = [run("FileSystem", T - DAY, null), run("FileSystem", T, null)];
+    expect(nextBackupDue(healthOf([{ name: "FileSystem", runs: open, intervalMs: 2 * HOUR }]), open, T, WATCH)).toBe(T + 2 * HOUR + MIN);
+    expect(nextBackupDue(health([plugin({})]), [], T, WATCH)).toBeNull();
   });
 
   it("moves on to the next slot of the rhythm once a skipped slot's watch has run out", () => {
-    const daily = health([plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR })]);
-    const slot = T + 24 * HOUR + 33 * MIN;
-    expect(nextBackupDue(daily, DELAY, slot + WATCH - 1, WATCH)).toBe(slot);
-    expect(nextBackupDue(daily, DELAY, slot + WATCH, WATCH)).toBe(slot + 24 * HOUR);
+    const runs = [run("FileSystem", T, T + 30 * MIN)];
+    const daily = healthOf([{ name: "FileSystem", runs, intervalMs: DAY }]);
+    const slot = T + DAY + 31 * MIN;
+    expect(nextBackupDue(daily, runs, slot + WATCH - 1, WATCH)).toBe(slot);
+    expect(nextBackupDue(daily, runs, slot + WATCH, WATCH)).toBe(slot + DAY);
     // A weekend skipped: the next slot still to come.
-    expect(nextBackupDue(daily, DELAY, slot + 24 * HOUR + WATCH + 5 * MIN, WATCH)).toBe(slot + 2 * 24 * HOUR);
+    expect(nextBackupDue(daily, runs, slot + DAY + WATCH + 5 * MIN, WATCH)).toBe(slot + 2 * DAY);
   });
 
   it("leaves out a plugin silent for more than two slots: stopped, it neither keeps the device watched daily nor hides a live plugin", () => {
-    const stopped = plugin({ plugin: "Old", lastStart: at(T - 10 * 24 * HOUR), lastEnd: at(T - 10 * 24 * HOUR + 30 * MIN), intervalMs: 24 * HOUR });
-    const live = plugin({ lastStart: at(T), lastEnd: at(T + 30 * MIN), intervalMs: 24 * HOUR });
-    expect(nextBackupDue(health([stopped, live]), DELAY, T + HOUR, WATCH)).toBe(T + 24 * HOUR + 33 * MIN);
-    expect(nextBackupDue(health([stopped]), DELAY, T + HOUR, WATCH)).toBeNull();
+    const old = [run("Old", T - 10 * DAY, T - 10 * DAY + 30 * MIN)];
+    const live = [run("FileSystem", T, T + 30 * MIN)];
+    const both = healthOf([
+      { name: "Old", runs: old, intervalMs: DAY },
+      { name: "FileSystem", runs: live, intervalMs: DAY },
+    ]);
+    expect(nextBackupDue(both, [...old, ...live], T + HOUR, WATCH)).toBe(T + DAY + 31 * MIN);
+    expect(nextBackupDue(healthOf([{ name: "Old", runs: old, intervalMs: DAY }]), old, T + HOUR, WATCH)).toBeNull();
   });
 });
 
@@ -103,24 +126,35 @@ describe("readRank", () => {
     expect(readRank(read(5 * 60, { nextBackupDueAt: at(T - 4 * HOUR) }), T, undefined, POLICY)).toBe(1);
   });
 
-  it("watches a device whose backup is due but not yet listed: re-read after 5 minutes, then as long again as it was watched, for 2 hours", () => {
+  it("watches a device whose backup is due but not yet listed: every 90 s for 6 minutes, then as long again as it was watched, for 2 hours", () => {
     const due = T - 30 * MIN;
     const watched = (readAfterDue: number, now: number) => readRank(stored("d", { readAt: at(due + readAfterDue * MIN), nextBackupDueAt: at(due) }), now, due + readAfterDue * MIN, POLICY);
-    expect(watched(0, due + 4 * MIN)).toBeNull();
-    expect(watched(0, due + 5 * MIN)).toBe(1);
-    expect(watched(5, due + 10 * MIN)).toBe(1);
+    expect(watched(0, due + 1.4 * MIN)).toBeNull();
+    expect(watched(0, due + 1.5 * MIN)).toBe(1);
+    expect(watched(5, due + 6.5 * MIN)).toBe(1);
+    // Read before it was due (as a stale one, say): 90 s later all the same.
+    expect(watched(-1, due + 0.4 * MIN)).toBeNull();
+    expect(watched(-1, due + 0.5 * MIN)).toBe(1);
+    // Past the fast watch: backing off, and yielding to the fast watch of others for up to 30 minutes.
     expect(watched(10, due + 19 * MIN)).toBeNull();
-    expect(watched(10, due + 20 * MIN)).toBe(1);
-    // Never longer than the minimum re-read time; once the watch is over, one closing read and nothing more.
-    expect(watched(40, due + 55 * MIN)).toBe(1);
-    expect(watched(100, due + 119 * MIN)).toBe(1);
-    expect(watched(100, due + 120 * MIN)).toBe(1);
+    expect(watched(10, due + 20 * MIN)).toBe(1.5);
+    expect(watched(10, due + 50 * MIN)).toBe(1);
+    expect(watched(40, due + 79 * MIN)).toBeNull();
+    expect(watched(40, due + 80 * MIN)).toBe(1.5);
+    // Once the watch is over, one closing read and nothing more.
+    expect(watched(100, due + 119 * MIN)).toBeNull();
+    expect(watched(100, due + 120 * MIN)).toBe(1.5);
+    expect(watched(100, due + 145 * MIN)).toBe(1);
     expect(watched(120, due + 150 * MIN)).toBeNull();
     // A problem device is then read as problems are.
     expect(readRank(stored("d", { readAt: at(due + 120 * MIN), nextBackupDueAt: at(due), state: "failed" }), due + 140 * MIN, undefined, POLICY)).toBe(2);
-    // The watch never waits longer than the policy's minimum re-read time.
-    expect(watched(10, due + 12 * MIN)).toBeNull();
-    expect(readRank(stored("d", { readAt: at(due + 10 * MIN), nextBackupDueAt: at(due) }), due + 12 * MIN, due + 10 * MIN, { ...POLICY, minRereadMs: 90_000 })).toBe(1);
+  });
+
+  it("asks the watch's reads for copies no older than its step or its back-off, and the others for none fresher than the minimum re-read time", () => {
+    const due = T - 5 * MIN;
+    expect(rereadGapMs(stored("d", { readAt: at(due + MIN), nextBackupDueAt: at(due) }), T, POLICY)).toBe(90_000);
+    expect(rereadGapMs(stored("d", { readAt: at(due + 30 * MIN), nextBackupDueAt: at(due) }), due + 45 * MIN, POLICY)).toBe(30 * MIN);
+    expect(rereadGapMs(stored("d", { readAt: at(T - HOUR), nextBackupDueAt: at(T + HOUR) }), T, POLICY)).toBe(POLICY.minRereadMs);
   });
 
   it("ranks problems, then healthy devices older than the re-read period", () => {
@@ -147,6 +181,14 @@ describe("pickNextDevice", () => {
     expect(pick((id) => id === "never-busy")).toBe("problem-old");
     expect(pick((id) => id === "never-busy" || id === "problem-old")).toBe("problem-new");
     expect(pick(idle)).toBe("never-busy");
+  });
+
+  it("among watched devices takes the one readable first, however recently it was read: the longer a backup was awaited, the likelier it is listed", () => {
+    // Watched since 6 minutes, last read 4 minutes ago: readable again 150 s ago.
+    const awaited = stored("awaited", { readAt: at(T - 4 * MIN), nextBackupDueAt: at(T - 6 * MIN) });
+    // Due a minute ago, last read last night.
+    const justDue = stored("just-due", { readAt: at(T - 20 * HOUR), nextBackupDueAt: at(T - MIN) });
+    expect(pickNextDevice([justDue, awaited], T, POLICY, none, idle)?.deviceId).toBe("awaited");
   });
 
   it("returns null when nothing is due", () => {

@@ -1,12 +1,20 @@
+import type { AppConfig } from "../config";
 import type { DeviceHealth, HealthPolicy } from "../health/backup-health";
 import { DEFAULT_HEALTH_POLICY } from "../health/backup-health";
+import type { BackupSession } from "../types";
 import type { StoredDevice } from "./fleet-store";
 
 export interface RefresherPolicy {
   /** Never re-read a device sooner than this (N-able: no automated call more often than every 90 s). */
   minRereadMs: number;
-  /** After a backup is due: first re-read when nothing new was listed yet, each later one waiting as long as the device has been watched. */
+  /** For this long after a backup is due, a device whose backup is not listed yet is re-read every watchStepMs. */
+  fastWatchMs: number;
+  /** Its reads ask for a copy this fresh (at least 90 s, N-able's floor, whatever the sessions cache period). */
+  watchStepMs: number;
+  /** After the fast watch: re-read after as long as the device has been watched, at least this. */
   dueRetryMs: number;
+  /** After the fast watch, a due re-read waits behind the fast watch of other devices for at most this long. */
+  lateWatchYieldMs: number;
   /** How long after a backup is due a device is watched for it. */
   dueWatchMs: number;
   rereadMs: number;
@@ -19,7 +27,10 @@ export interface RefresherPolicy {
 
 export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   minRereadMs: 15 * 60_000,
+  fastWatchMs: 6 * 60_000,
+  watchStepMs: 90_000,
   dueRetryMs: 5 * 60_000,
+  lateWatchYieldMs: 30 * 60_000,
   dueWatchMs: 2 * 60 * 60_000,
   rereadMs: 60 * 60_000,
   inventoryMs: 30 * 60_000,
@@ -29,25 +40,51 @@ export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   health: DEFAULT_HEALTH_POLICY,
 };
 
+/** The app's policy from its configuration (lib/server/fleet.ts); the fleet-50k bench measures this one. */
+export function refresherPolicyFor(
+  config: Pick<AppConfig, "fleetMinRereadMs" | "sessionsTtlMs" | "fleetRereadMs" | "inventoryTtlMs" | "maxConcurrent" | "callsPerMinute" | "healthMaxAgeMs">,
+): Partial<RefresherPolicy> {
+  return {
+    // Re-reading sooner than the sessions cache expires would only re-read the cache; the watch asks for fresher copies.
+    minRereadMs: Math.max(config.fleetMinRereadMs, config.sessionsTtlMs),
+    rereadMs: config.fleetRereadMs,
+    inventoryMs: config.inventoryTtlMs,
+    // One slot of the budget's concurrency stays free for people looking at pages.
+    workers: Math.max(1, config.maxConcurrent - 1),
+    callsPerMinute: config.callsPerMinute,
+    health: { ...DEFAULT_HEALTH_POLICY, maxAgeMs: config.healthMaxAgeMs },
+  };
+}
+
 const DISCOVERY_BUDGET_SHARE = 0.1;
 
-/** N-sight lists a session a few minutes after it ends. */
-export const RECORDING_DELAY_MS = 3 * 60_000;
+/** N-sight lists a session a few minutes after it ends (docs/nsight-api.md §7.5): never sooner than this. */
+export const SOONEST_LISTED_MS = 60_000;
+
+/** How many recent sessions of a plugin foretell its next end. */
+const RECENT_RUNS = 5;
 
 const MAX_SKIPPED_SLOTS = 2;
 
 /**
- * When to read a device for its next backup: the soonest plugin's last start + rhythm + last duration + the recording
- * delay. A slot whose watch ran out without a backup (skipped) moves on to the next slot of the rhythm; a plugin
+ * When to start watching a device for its next backup: for the soonest plugin, the earliest of its last few sessions'
+ * ends carried forward by its rhythm, plus the soonest N-sight lists a session. Early costs a read or two; late costs
+ * detection. A slot whose watch ran out without a backup (skipped) moves on to the next slot of the rhythm; a plugin
  * that missed more than MAX_SKIPPED_SLOTS in a row is left out.
  */
-export function nextBackupDue(health: DeviceHealth, recordingDelayMs: number, now: number, dueWatchMs: number): number | null {
+export function nextBackupDue(health: DeviceHealth, sessions: readonly BackupSession[], now: number, dueWatchMs: number): number | null {
+  const runs = recentRuns(sessions, new Set(health.plugins.map((p) => p.plugin)));
   let soonest: number | null = null;
   for (const p of health.plugins) {
     if (!p.lastStart) continue;
-    const start = Date.parse(p.lastStart);
-    const duration = p.lastEnd ? Math.max(0, Date.parse(p.lastEnd) - start) : 0;
-    let due = start + p.intervalMs + duration + recordingDelayMs;
+    const lastStart = Date.parse(p.lastStart);
+    let end = NaN;
+    for (const run of runs.get(p.plugin) ?? [{ start: lastStart, end: p.lastEnd ? Date.parse(p.lastEnd) : lastStart }]) {
+      const slotsSince = p.intervalMs > 0 ? Math.round((lastStart - run.start) / p.intervalMs) : 0;
+      const carried = run.end + (slotsSince + 1) * p.intervalMs;
+      if (!(carried >= end)) end = carried;
+    }
+    let due = end + SOONEST_LISTED_MS;
     if (p.intervalMs > 0 && due + dueWatchMs <= now) {
       const missed = Math.ceil((now - dueWatchMs - due + 1) / p.intervalMs);
       // Silent for more slots than a weekend skips: stopped, not skipped; it no longer decides when the device is read.
@@ -60,6 +97,25 @@ export function nextBackupDue(health: DeviceHealth, recordingDelayMs: number, no
   return soonest;
 }
 
+/** The last RECENT_RUNS backups of each plugin with a start, newest first; a session without an end counts as ending as it starts. */
+function recentRuns(sessions: readonly BackupSession[], plugins: ReadonlySet<string>): Map<string, { start: number; end: number }[]> {
+  const out = new Map<string, { start: number; end: number }[]>();
+  let full = 0;
+  for (let i = sessions.length - 1; i >= 0 && full < plugins.size; i--) {
+    const s = sessions[i]!;
+    if (s.type !== "BACKUP" || !s.start || !plugins.has(s.plugin)) continue;
+    const start = Date.parse(s.start);
+    const end = s.end ? Date.parse(s.end) : start;
+    if (Number.isNaN(start) || Number.isNaN(end)) continue;
+    let list = out.get(s.plugin);
+    if (!list) out.set(s.plugin, (list = []));
+    if (list.length >= RECENT_RUNS) continue;
+    list.push({ start, end: Math.max(start, end) });
+    if (list.length === RECENT_RUNS) full++;
+  }
+  return out;
+}
+
 export function overdueAt(health: DeviceHealth): number | null {
   let soonest: number | null = null;
   for (const p of health.plugins) {
@@ -69,26 +125,66 @@ export function overdueAt(health: DeviceHealth): number | null {
   return soonest;
 }
 
+/** Whether the device is being watched for a backup now: due, and its watch not yet over. */
+function watchedSince(d: StoredDevice, now: number, policy: RefresherPolicy): { readAt: number; due: number } | null {
+  if (!d.readAt || !d.nextBackupDueAt) return null;
+  const readAt = Date.parse(d.readAt);
+  const due = Date.parse(d.nextBackupDueAt);
+  return due <= now && now < due + policy.dueWatchMs ? { readAt, due } : null;
+}
+
 /**
- * Lower first, null when not due: never read (0), never read and failed (0.5), next backup due and not read since,
- * still awaited or its watch just ran out (1), a problem (2), stale (3).
+ * The least time between two reads of a device watched since `due`, last read at `readAt`: every watchStepMs during the
+ * fast watch, then backing off (a backup that was skipped costs a bounded handful of reads, not one every 90 s for hours).
+ */
+export function watchGapMs(readAt: number, due: number, policy: RefresherPolicy): number {
+  const watched = readAt - due;
+  if (watched < policy.fastWatchMs) return Math.min(policy.minRereadMs, policy.watchStepMs);
+  return Math.max(policy.dueRetryMs, watched);
+}
+
+/** How fresh a copy the next read of this device must get: no older than the gap the schedule waited. */
+export function rereadGapMs(d: StoredDevice, now: number, policy: RefresherPolicy): number {
+  const watched = watchedSince(d, now, policy);
+  return watched ? watchGapMs(watched.readAt, watched.due, policy) : policy.minRereadMs;
+}
+
+/**
+ * Lower first, null when not due: never read (0), never read and failed (0.5), next backup due and not read since or
+ * still awaited in the fast watch (1), awaited past it or its watch just ran out (1.5: when the budget is short, reads
+ * that seldom find anything wait), a problem (2), stale (3).
  */
 export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): number | null {
   const readAt = d.readAt ? Date.parse(d.readAt) : null;
   const due = readAt !== null && d.nextBackupDueAt ? Date.parse(d.nextBackupDueAt) : null;
-  const watching = readAt !== null && due !== null && due <= now && now < due + policy.dueWatchMs;
-  // Backing off while watching: a backup that was skipped costs a handful of reads, not one every few minutes.
-  const gap = watching ? Math.min(policy.minRereadMs, Math.max(policy.dueRetryMs, readAt - due)) : policy.minRereadMs;
+  const watching = watchedSince(d, now, policy) !== null;
+  const gap = rereadGapMs(d, now, policy);
   // A device whose read just failed waits like any other: no hammering a broken one.
   if (lastAttemptAt !== undefined && now - lastAttemptAt < gap) return null;
   if (readAt === null) return d.readError ? 0.5 : 0;
   const age = now - readAt;
   if (age < gap) return null;
   // A watch that ran out gets one closing read, which moves the device on to its next slot.
-  if (watching || (due !== null && due <= now && readAt < due + policy.dueWatchMs)) return 1;
+  if (watching || (due !== null && due <= now && readAt < due + policy.dueWatchMs)) {
+    // Past the fast watch a read seldom finds anything: it yields to the others' fast watch, for a while.
+    return readAt - due! >= policy.fastWatchMs && now < readAt + gap + policy.lateWatchYieldMs ? 1.5 : 1;
+  }
   if (d.state === "failed" || d.state === "warning" || d.state === "overdue" || d.readError) return 2;
   if (age >= policy.rereadMs) return 3;
   return null;
+}
+
+/**
+ * Within a rank, which device first: for a watched one, the one that became readable first (the longer a backup has
+ * been awaited, the likelier it is listed now); for the others, the least recently read.
+ */
+export function readOrder(d: StoredDevice, rank: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): string {
+  if ((rank !== 1 && rank !== 1.5) || !d.readAt || !d.nextBackupDueAt) return d.readAt ?? "";
+  const readAt = Date.parse(d.readAt);
+  const due = Date.parse(d.nextBackupDueAt);
+  const gap = watchGapMs(readAt, due, policy);
+  const readable = Math.max(due, readAt + gap, lastAttemptAt === undefined ? -Infinity : lastAttemptAt + gap);
+  return Number.isFinite(readable) ? new Date(readable).toISOString() : d.readAt;
 }
 
 export function pickNextDevice(
@@ -100,13 +196,17 @@ export function pickNextDevice(
 ): StoredDevice | null {
   let best: StoredDevice | null = null;
   let bestRank = Infinity;
+  let bestOrder = "";
   for (const d of devices) {
     if (!d.backupEnabled || busy(d.deviceId)) continue;
-    const rank = readRank(d, now, lastAttemptAt(d.deviceId), policy);
+    const attempt = lastAttemptAt(d.deviceId);
+    const rank = readRank(d, now, attempt, policy);
     if (rank === null) continue;
-    if (rank < bestRank || (rank === bestRank && (d.readAt ?? "") < (best?.readAt ?? ""))) {
+    const order = readOrder(d, rank, attempt, policy);
+    if (rank < bestRank || (rank === bestRank && order < bestOrder)) {
       best = d;
       bestRank = rank;
+      bestOrder = order;
     }
   }
   return best;

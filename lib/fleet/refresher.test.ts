@@ -12,6 +12,8 @@ import { testSession } from "../testing/backup-session";
 import { storedDevice } from "../testing/stored-device";
 import { answerFor, DEFAULT_FLEET_QUERY } from "./fleet-answer";
 import type { FleetAnswer } from "./types";
+import { SwrCache } from "../cache/swr-cache";
+import { maxAgeFloored } from "../data/cached-reads";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-11-27T12:00:00Z");
@@ -126,6 +128,49 @@ describe("FleetRefresher", () => {
     expect(seenAt).not.toBeNull();
     expect(seenAt! - listedAt).toBeLessThan(15 * MIN);
     expect(reads.filter((id) => id === "11").length).toBeLessThan(20);
+  });
+
+  it("reads a backup within 90 s of N-sight listing it, through a sessions cache of 5 minutes, at a bounded cost a day", async () => {
+    const MIN = 60_000;
+    const DAY = 24 * HOUR;
+    // Nightly at 02:00, starting up to 90 s late, running 20 to 25 minutes; N-sight lists each 1 to 5 minutes after it ends.
+    const runs = Array.from({ length: 20 }, (_, k) => {
+      const start = Date.parse("2026-11-15T02:00:00Z") + k * DAY + ((k * 37) % 91) * 1_000;
+      const end = start + (20 + ((k * 7) % 6)) * MIN;
+      return { ...session(`n-${k}`, "FILE_SYSTEM", start), end: new Date(end).toISOString(), listedAt: end + (1 + ((k * 3) % 5)) * MIN };
+    });
+    const clock = { now: T0 };
+    const cache = new SwrCache({ maxWeight: 10_000, staleAfterMs: 3_000, now: () => clock.now });
+    const fetches: string[] = [];
+    const { source } = fakeSource(clock, {});
+    const viaCache: RefresherSource = {
+      ...source,
+      readSessions: async (deviceId, { maxAgeMs } = {}) => {
+        const hit = await cache.get(`list_mob_sessions?deviceid=${deviceId}`, {
+          ttlMs: 5 * MIN,
+          maxAgeMs: maxAgeFloored(maxAgeMs),
+          background: true,
+          load: async () => {
+            fetches.push(deviceId);
+            return deviceId === "11" ? runs.filter((run) => run.listedAt <= clock.now) : [];
+          },
+        });
+        return { sessions: hit.value, fetchedAt: hit.fetchedAt };
+      },
+    };
+    const r = new FleetRefresher({ source: viaCache, now: () => clock.now, policy: { minRereadMs: 15 * MIN, rereadMs: HOUR, workers: 1, saveEveryMs: 60_000 } });
+    await r.discover();
+    const lateness: number[] = [];
+    for (const run of runs.filter((run) => run.listedAt > T0)) {
+      for (; !r.device("11")!.plugins[0]?.recent.some((seen) => seen.start === run.start); clock.now += 5_000) await readEverything(r, clock.now);
+      lateness.push(clock.now - run.listedAt);
+    }
+    expect(lateness.length).toBeGreaterThanOrEqual(6);
+    // A read every 90 s once the backup is due, looked for every 5 s here.
+    expect(Math.max(...lateness)).toBeLessThanOrEqual(90_000 + 10_000);
+    // The hourly re-reads of a healthy device, and a handful of watch reads per backup.
+    const days = (clock.now - T0) / DAY;
+    expect(fetches.filter((id) => id === "11").length).toBeLessThan(days * (24 + 6));
   });
 
   it("reads never-read devices first, then those whose backup should have finished, then problems", async () => {

@@ -12,11 +12,11 @@ import type { FleetStore, FleetStoreData, StoredDevice } from "./fleet-store";
 import { RefreshQueue } from "./refresh-queue";
 import {
   DEFAULT_REFRESHER_POLICY,
-  RECORDING_DELAY_MS,
   nextBackupDue,
   nextDiscoveryAt,
   overdueAt,
   rediscoveryIntervalMs,
+  rereadGapMs,
   type RefresherPolicy,
 } from "./refresh-schedule";
 import { buildSnapshot, buildSnapshotInTurns, effectiveDevice, fleetKnowledge, listedInSnapshot } from "./snapshot";
@@ -25,7 +25,8 @@ import type { FleetDevice, FleetKnowledge, FleetProgress, FleetSnapshot, Upstrea
 export interface RefresherSource {
   listClients(): Promise<Client[]>;
   listClientDevices(clientId: string): Promise<ClientDevice[]>;
-  readSessions(deviceId: string): Promise<{ sessions: BackupSession[]; fetchedAt: number }>;
+  /** `maxAgeMs`: a cached copy older than this will not do (the watch re-reads sooner than the sessions cache period). */
+  readSessions(deviceId: string, options?: { maxAgeMs?: number }): Promise<{ sessions: BackupSession[]; fetchedAt: number }>;
   pausedUntil(): number | null;
   upstream(): UpstreamHealth;
 }
@@ -522,9 +523,10 @@ export class FleetRefresher {
     const record = this.devices.get(deviceId);
     if (!record) return;
     this.reading.add(deviceId);
+    const maxAgeMs = rereadGapMs(record, this.now(), this.policy);
     this.attempted.set(deviceId, this.now());
     try {
-      const { sessions, fetchedAt } = await this.options.source.readSessions(deviceId);
+      const { sessions, fetchedAt } = await this.options.source.readSessions(deviceId, { maxAgeMs });
       this.apply(deviceId, sessions, fetchedAt);
     } catch (error) {
       const current = this.devices.get(deviceId);
@@ -549,7 +551,7 @@ export class FleetRefresher {
     const health = assessDevice(sessions, { now, policy: this.policy.health });
     const worst = health.plugins[0];
     const recent = recentByPlugin(sessions);
-    const due = nextBackupDue(health, RECORDING_DELAY_MS, now, this.policy.dueWatchMs);
+    const due = nextBackupDue(health, sessions, now, this.policy.dueWatchMs);
     const late = overdueAt(health);
     const next: StoredDevice = {
       ...current,

@@ -2,8 +2,8 @@ import "server-only";
 import { isAbsolute, join } from "node:path";
 import { readClientDevices, readClients, readDeviceSessions } from "../data/cached-reads";
 import { FleetStore } from "../fleet/fleet-store";
+import { refresherPolicyFor } from "../fleet/refresh-schedule";
 import { FleetRefresher } from "../fleet/refresher";
-import { DEFAULT_HEALTH_POLICY } from "../health/backup-health";
 import { describeError, log } from "../log";
 import { keyHint, normaliseServer } from "../nsight/account";
 import { getStore } from "../store/db";
@@ -29,8 +29,8 @@ function createFleet(): FleetRefresher {
     source: {
       listClients: async () => (await readClients({ priority: "background" })).data,
       listClientDevices: async (clientId) => (await readClientDevices(clientId, { priority: "background" })).data,
-      readSessions: async (deviceId) => {
-        const sessions = await readDeviceSessions(deviceId, { priority: "background" });
+      readSessions: async (deviceId, { maxAgeMs } = {}) => {
+        const sessions = await readDeviceSessions(deviceId, { priority: "background", maxAgeMs });
         return { sessions: sessions.data, fetchedAt: sessions.fetchedAt };
       },
       pausedUntil: () => {
@@ -41,16 +41,7 @@ function createFleet(): FleetRefresher {
       },
       upstream: () => (runtime.sharedUpstream ?? runtime.upstream).snapshot(),
     },
-    policy: {
-      // Re-reading sooner than the sessions cache expires would only re-read the cache.
-      minRereadMs: Math.max(config.fleetMinRereadMs, config.sessionsTtlMs),
-      rereadMs: config.fleetRereadMs,
-      inventoryMs: config.inventoryTtlMs,
-      // One slot of the budget's concurrency stays free for people looking at pages.
-      workers: Math.max(1, config.maxConcurrent - 1),
-      callsPerMinute: config.callsPerMinute,
-      health: { ...DEFAULT_HEALTH_POLICY, maxAgeMs: config.healthMaxAgeMs },
-    },
+    policy: refresherPolicyFor(config),
     store,
     log,
     onSaved: (deviceIds) => leadership?.published(deviceIds),
