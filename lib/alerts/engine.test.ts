@@ -9,6 +9,7 @@ import { listDeliveryLog } from "../store/notifications";
 import { createMaintenanceWindow, createSnooze } from "../store/snoozes";
 import { AlertEngine, type AlertInput } from "./engine";
 import type { AlertChannel, AlertMessage, ChannelSender, DeliveryResult } from "./types";
+import { withLoopTurns } from "../testing/loop-turns";
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -157,16 +158,7 @@ describe("AlertEngine", () => {
   it("hands the event loop back during a pass over a large fleet, and judges every device as one pass would", async () => {
     const e = engine();
     const fleet = Array.from({ length: 6_000 }, (_, i) => (i % 10 === 0 ? failing(String(i + 1)) : fine(String(i + 1))));
-    let turns = 0;
-    let evaluating = true;
-    const count = () => {
-      if (!evaluating) return;
-      turns++;
-      setImmediate(count);
-    };
-    setImmediate(count);
-    await e.evaluate(input(fleet));
-    evaluating = false;
+    const { turns } = await withLoopTurns(() => e.evaluate(input(fleet)));
     expect(turns).toBeGreaterThanOrEqual(3);
     const openDevices = async () => (await db.selectFrom("incidents").select("device_id").where("resolved_at", "is", null).execute()).map((r) => r.device_id).sort();
     expect(await openDevices()).toEqual(fleet.filter((_, i) => i % 10 === 0).map((d) => d.deviceId).sort());

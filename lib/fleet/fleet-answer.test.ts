@@ -5,6 +5,7 @@ import type { StoredDevice } from "./fleet-store";
 import { selectFirst } from "./select-worst";
 import { buildSnapshot, buildSnapshotInTurns, compareProblems } from "./snapshot";
 import type { FleetDevice, FleetProgress, UpstreamHealth } from "./types";
+import { withLoopTurns } from "../testing/loop-turns";
 
 const T0 = Date.parse("2026-11-27T14:02:00Z");
 const at = (ms: number) => new Date(ms).toISOString();
@@ -70,16 +71,7 @@ describe("buildSnapshotInTurns", () => {
       const clients = Array.from({ length: 70 }, (_, i) => ({ clientId: String(100001 + i), name: `Client ${i}`, timezone: i % 2 ? "Europe/Berlin" : null }));
       for (const clientFilter of [undefined, new Set(["100003", "100007", "100070"])]) {
         const input = { devices, clients, progress, upstream, now: T0, clientFilter };
-        let turns = 0;
-        let building = true;
-        const count = () => {
-          if (!building) return;
-          turns++;
-          setImmediate(count);
-        };
-        setImmediate(count);
-        const inTurns = await buildSnapshotInTurns(input);
-        building = false;
+        const { result: inTurns, turns } = await withLoopTurns(() => buildSnapshotInTurns(input));
         expect(inTurns).toEqual(buildSnapshot(input));
         expect(turns).toBeGreaterThanOrEqual(2);
       }

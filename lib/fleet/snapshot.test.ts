@@ -6,6 +6,7 @@ import { FleetRefresher } from "./refresher";
 import type { StoredDevice } from "./fleet-store";
 import { effectiveDevice, fleetKnowledge } from "./snapshot";
 import type { FleetProgress, UpstreamHealth } from "./types";
+import { withLoopTurns } from "../testing/loop-turns";
 
 const T0 = Date.parse("2026-11-27T14:02:00Z");
 const at = (ms: number) => new Date(ms).toISOString();
@@ -184,16 +185,7 @@ describe("the refresher's snapshot says what it knows", () => {
     for (const id of ids.slice(0, 50)) await r.read(id);
     // Three days on: the devices read turn overdue by the clock, in both views alike.
     clock.now += 3 * 24 * 60 * MIN;
-    let turns = 0;
-    let building = true;
-    const count = () => {
-      if (!building) return;
-      turns++;
-      setImmediate(count);
-    };
-    setImmediate(count);
-    const inTurns = await r.alertViewInTurns();
-    building = false;
+    const { result: inTurns, turns } = await withLoopTurns(() => r.alertViewInTurns());
     expect(inTurns).toEqual(r.alertView());
     expect(inTurns.devices.filter((d) => d.state === "overdue")).toHaveLength(50);
     expect(turns).toBeGreaterThanOrEqual(2);

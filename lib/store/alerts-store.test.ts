@@ -6,6 +6,7 @@ import { openStore, type Store, type StoreLocation } from "./db";
 import { listIncidents, listOpenIncidents } from "./incidents";
 import { dueNotifications, enqueueNotification, findNotification, listDeliveryLog, nextNotificationDueAt, pruneAlertHistory, recordAttempt } from "./notifications";
 import { createMaintenanceWindow, createSnooze, endSnooze, listActiveSnoozes, listMaintenanceWindows } from "./snoozes";
+import { withLoopTurns } from "../testing/loop-turns";
 
 describe.each(storeBackends())("$name", (backend) => {
   let location: StoreLocation;
@@ -116,16 +117,7 @@ describe.each(storeBackends())("$name", (backend) => {
       const rows = Array.from({ length: 5_000 }, (_, i) => ({ ...base, id: `i${(i * 7_919) % 5_000}`, device_id: String(i), opened_at: i, changed_at: i, resolved_at: i % 10 === 0 ? i : null }));
       for (let i = 0; i < rows.length; i += 500) await db.insertInto("incidents").values(rows.slice(i, i + 500)).execute();
       const oneQuery = (await db.selectFrom("incidents").select("id").where("resolved_at", "is", null).execute()).map((r) => r.id);
-      let turns = 0;
-      let listing = true;
-      const count = () => {
-        if (!listing) return;
-        turns++;
-        setImmediate(count);
-      };
-      setImmediate(count);
-      const open = await listOpenIncidents(db);
-      listing = false;
+      const { result: open, turns } = await withLoopTurns(() => listOpenIncidents(db));
       expect(open.map((i) => i.id)).toEqual(oneQuery);
       expect(open).toHaveLength(4_500);
       expect(open.find((i) => i.deviceId === "1")).toMatchObject({ id: "i2919", openedAt: 1, resolvedAt: null, flapping: false });
