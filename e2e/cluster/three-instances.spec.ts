@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_PASSWORD, e2eAppEnv } from "../support/env";
-import { busiestMinute, busiestWindow, CALLS_PER_MINUTE, CLUSTER_SIZE, mostWithin, sessionsDevice, startCluster, stopCluster, watchBudgetAdmissions, type Cluster, type ClusterInstance, type Health } from "../support/cluster";
+import { busiestMinute, busiestWindow, CALLS_PER_MINUTE, CLUSTER_SIZE, fetchWithin, mostWithin, sessionsDevice, startCluster, stopCluster, watchBudgetAdmissions, type Cluster, type ClusterInstance, type Health } from "../support/cluster";
 import { signIn } from "../support/users";
 import type { RequestLogEntry } from "../support/simulator-control";
 
@@ -32,9 +32,15 @@ interface Answer {
 async function get(instance: ClusterInstance, path: string, timeoutMs = 60_000): Promise<Answer> {
   const startedAt = performance.now();
   try {
-    const response = await fetch(`${instance.url}${path}`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await response.json().catch(() => null)) as { meta?: { stale?: boolean } } | null;
-    return { status: response.status, ms: performance.now() - startedAt, stale: body?.meta?.stale ?? null };
+    return await fetchWithin(
+      `${instance.url}${path}`,
+      timeoutMs,
+      async (response) => {
+        const body = (await response.json().catch(() => null)) as { meta?: { stale?: boolean } } | null;
+        return { status: response.status, ms: performance.now() - startedAt, stale: body?.meta?.stale ?? null };
+      },
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
   } catch {
     // Aborted: it did not answer within timeoutMs.
     return { status: 0, ms: performance.now() - startedAt, stale: null };
@@ -431,8 +437,10 @@ test("PostgreSQL stopped for 20 s: what needs the store fails at once with a cle
       cluster.instances.flatMap((instance) =>
         ["/api/fleet", "/api/health"].map(async (path) => {
           const startedAt = performance.now();
-          const response = await fetch(`${instance.url}${path}`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(NO_HANG_MS) }).catch(() => null);
-          during.push({ what: `${instance.name} ${path}`, status: response?.status ?? 0, ms: performance.now() - startedAt, body: (await response?.text().catch(() => "")) ?? "" });
+          const answer = await fetchWithin(`${instance.url}${path}`, NO_HANG_MS, async (response) => ({ status: response.status, body: await response.text() }), {
+            headers: { Authorization: `Bearer ${token}` },
+          }).catch(() => ({ status: 0, body: "" }));
+          during.push({ what: `${instance.name} ${path}`, ms: performance.now() - startedAt, ...answer });
         }),
       ),
     );

@@ -77,10 +77,23 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/**
+ * fetch, and the body read by `read`, given up after timeoutMs. Not AbortSignal.timeout: its timer holds the signal weakly, and a
+ * signal collected mid-request never aborts (nodejs/undici#4068), which once hung a loaded test past its own timeout.
+ */
+export async function fetchWithin<T>(url: string, timeoutMs: number, read: (response: Response) => Promise<T>, init: RequestInit = {}): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+  try {
+    return await read(await fetch(url, { ...init, signal: controller.signal }));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function fetchJson<T>(url: string, timeoutMs: number): Promise<T | null> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return response.ok ? ((await response.json()) as T) : null;
+    return await fetchWithin(url, timeoutMs, async (response) => (response.ok ? ((await response.json()) as T) : null));
   } catch {
     return null;
   }
