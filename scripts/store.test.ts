@@ -2,20 +2,16 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../lib/store/db";
 import { createUser, findUserByEmail } from "../lib/store/users";
 import { freePort } from "../lib/testing/free-port";
-import { startTestPostgres, type TestPostgres } from "../lib/testing/postgres-server";
+import { postgresForThisFile } from "../lib/testing/postgres-for-file";
 
-let server: TestPostgres;
+const postgresServer = postgresForThisFile();
 const dirs: string[] = [];
 
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
+afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -38,7 +34,7 @@ describe("npm run store -- copy-to-postgres", () => {
     const sqlite = await openStore({ dir: dataDir });
     await createUser(sqlite, { email: "ops@example.com", role: "admin" });
     await sqlite.destroy();
-    const databaseUrl = await server.createDatabase();
+    const databaseUrl = await postgresServer().createDatabase();
 
     const first = store(["copy-to-postgres"], { DATABASE_URL: databaseUrl, DATA_DIR: dataDir });
     expect(first.stderr).toBe("");
@@ -58,7 +54,7 @@ describe("npm run store -- copy-to-postgres", () => {
 
   it("refuses a directory without a store rather than copying an empty one it made", async () => {
     const empty = tempDir();
-    const result = store(["copy-to-postgres", "--from", empty], { DATABASE_URL: await server.createDatabase() });
+    const result = store(["copy-to-postgres", "--from", empty], { DATABASE_URL: await postgresServer().createDatabase() });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`No dashboard.sqlite in ${empty}`);
     expect(existsSync(join(empty, "dashboard.sqlite"))).toBe(false);

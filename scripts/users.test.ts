@@ -2,20 +2,16 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { listAudit } from "../lib/store/audit";
 import { openStore } from "../lib/store/db";
 import { findUserByEmail, getPasswordHash } from "../lib/store/users";
-import { startTestPostgres, type TestPostgres } from "../lib/testing/postgres-server";
+import { postgresForThisFile } from "../lib/testing/postgres-for-file";
 
-let server: TestPostgres;
+const postgresServer = postgresForThisFile();
 const emptyDataDir = mkdtempSync(join(tmpdir(), "users-cli-"));
 
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
+afterAll(() => {
   rmSync(emptyDataDir, { recursive: true, force: true });
 });
 
@@ -29,7 +25,7 @@ function users(databaseUrl: string, args: string[], input?: string) {
 
 describe("the users CLI with DATABASE_URL", () => {
   it("adds and lists users in PostgreSQL, not in DATA_DIR", async () => {
-    const databaseUrl = await server.createDatabase();
+    const databaseUrl = await postgresServer().createDatabase();
     const added = users(databaseUrl, ["add", "Ops@Example.com", "--role", "admin", "--password-stdin"], "correct horse battery staple\n");
     expect(added.stderr).toBe("");
     expect(added.status).toBe(0);

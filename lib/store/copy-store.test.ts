@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { FleetStore } from "../fleet/fleet-store";
-import { startTestPostgres, type TestPostgres } from "../testing/postgres-server";
+import { postgresForThisFile } from "../testing/postgres-for-file";
 import { storedDevice } from "../testing/stored-device";
 import { listAudit, writeAudit } from "./audit";
 import { copyStore, StoreCopyRefused } from "./copy-store";
@@ -14,18 +14,12 @@ import { findLiveSession, insertSession } from "./sessions";
 import { createShareLink, findLiveShareLink } from "./share-links";
 import { createUser, findUserByEmail, findUserByIdentity, getPasswordHash, linkIdentity, setPasswordHash } from "./users";
 
-let server: TestPostgres;
+const postgresServer = postgresForThisFile();
 const opened: Store[] = [];
 const dirs: string[] = [];
 const account = { server: "https://nsight.example", keyHint: "…abcd" };
 const NOW = Date.parse("2026-11-30T12:00:00Z");
 
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-});
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((db) => db.destroy()));
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -34,7 +28,7 @@ afterEach(async () => {
 async function stores(): Promise<{ sqlite: Store; postgres: Store }> {
   const dir = mkdtempSync(join(tmpdir(), "copy-store-"));
   dirs.push(dir);
-  const [sqlite, postgres] = await Promise.all([openStore({ dir }), openStore({ databaseUrl: await server.createDatabase() })]);
+  const [sqlite, postgres] = await Promise.all([openStore({ dir }), openStore({ databaseUrl: await postgresServer().createDatabase() })]);
   opened.push(sqlite, postgres);
   return { sqlite, postgres };
 }

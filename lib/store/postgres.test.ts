@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTestPostgres, type TestPostgres } from "../testing/postgres-server";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { postgresForThisFile } from "../testing/postgres-for-file";
 import { freePort } from "../testing/free-port";
 import { listAudit } from "./audit";
 import { migrationProvider } from "./migrations";
@@ -13,24 +13,18 @@ import { createUser, findUserByEmail } from "./users";
 import { until } from "../testing/until";
 
 // What only several instances on one database can do to each other: each store here is its own pool, as another process's would be.
-let server: TestPostgres;
+const postgresServer = postgresForThisFile();
 const opened: Store[] = [];
 // Thawed after each test, even one that timed out, so the server can still be closed.
 const frozen: number[] = [];
 
-beforeAll(async () => {
-  server = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-});
 afterEach(async () => {
   for (const pid of frozen.splice(0)) process.kill(pid, "SIGCONT");
   await Promise.all(opened.splice(0).map((db) => db.destroy()));
 });
 
 async function twoInstances(): Promise<[Store, Store]> {
-  const databaseUrl = await server.createDatabase();
+  const databaseUrl = await postgresServer().createDatabase();
   const pair = await Promise.all([openStore({ databaseUrl }), openStore({ databaseUrl })]);
   opened.push(...pair);
   return pair;
@@ -38,7 +32,7 @@ async function twoInstances(): Promise<[Store, Store]> {
 
 describe("several instances on one PostgreSQL database", () => {
   it("migrate a fresh database once when they start at the same moment", async () => {
-    const databaseUrl = await server.createDatabase();
+    const databaseUrl = await postgresServer().createDatabase();
     const stores = await Promise.all([1, 2, 3, 4].map(() => openStore({ databaseUrl })));
     opened.push(...stores);
     const applied = await stores[0]!.selectFrom("kysely_migration" as never).select("name" as never).execute();
@@ -109,12 +103,12 @@ describe("several instances on one PostgreSQL database", () => {
   });
 
   it("fail a query on a frozen server at its timeout rather than hang the request", async () => {
-    const databaseUrl = await server.createDatabase();
+    const databaseUrl = await postgresServer().createDatabase();
     const db = await openStore({ databaseUrl, timeoutsMs: { connect: 1_000, query: 1_000 } });
     opened.push(db);
     await db.selectFrom("users").selectAll().execute();
-    const children = spawnSync("ps", ["-o", "pid=", "--ppid", String(server.pid)], { encoding: "utf8" }).stdout.split("\n").map(Number).filter((pid) => pid > 0);
-    for (const pid of [server.pid!, ...children]) {
+    const children = spawnSync("ps", ["-o", "pid=", "--ppid", String(postgresServer().pid)], { encoding: "utf8" }).stdout.split("\n").map(Number).filter((pid) => pid > 0);
+    for (const pid of [postgresServer().pid!, ...children]) {
       process.kill(pid, "SIGSTOP");
       frozen.push(pid);
     }
@@ -126,11 +120,11 @@ describe("several instances on one PostgreSQL database", () => {
   });
 
   it("fail at once while the server is stopped, as the store being unavailable, and work again on the same pool when it is back", async () => {
-    const databaseUrl = await server.createDatabase();
+    const databaseUrl = await postgresServer().createDatabase();
     const db = await openStore({ databaseUrl });
     opened.push(db);
     await createUser(db, { email: "before@example.com", role: "admin" });
-    await server.stop();
+    await postgresServer().stop();
     try {
       for (let i = 0; i < 3; i++) {
         const failure = await findUserByEmail(db, "before@example.com").catch((error: unknown) => error);
@@ -138,7 +132,7 @@ describe("several instances on one PostgreSQL database", () => {
         expect(isStoreUnavailable(failure)).toBe(true);
       }
     } finally {
-      await server.start();
+      await postgresServer().start();
     }
     await until(async () => (await findUserByEmail(db, "before@example.com").catch(() => null)) !== null);
     expect(isStoreUnavailable(new Error("duplicate key value violates unique constraint"))).toBe(false);

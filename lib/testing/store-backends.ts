@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { openStore, type Store, type StoreLocation } from "../store/db";
-import { startTestPostgres, type TestPostgres } from "./postgres-server";
+import { postgresForThisFile } from "./postgres-for-file";
 
 export interface StoreBackend {
   name: "SQLite" | "PostgreSQL";
@@ -18,13 +18,7 @@ export interface StoreBackend {
 
 /** Call at the top level of a test file. */
 export function storeBackends(): StoreBackend[] {
-  let server: TestPostgres | null = null;
-  beforeAll(async () => {
-    server = await startTestPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const postgresServer = postgresForThisFile();
   return [
     {
       name: "SQLite",
@@ -35,10 +29,7 @@ export function storeBackends(): StoreBackend[] {
     },
     {
       name: "PostgreSQL",
-      fresh: async () => {
-        if (!server) throw new Error("PostgreSQL did not start");
-        return { databaseUrl: await server.createDatabase() };
-      },
+      fresh: async () => ({ databaseUrl: await postgresServer().createDatabase() }),
       // The server's directory goes whole in afterAll.
       dispose: () => undefined,
     },
