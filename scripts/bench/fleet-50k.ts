@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { SwrCache } from "../../lib/cache/swr-cache";
 import { getConfig } from "../../lib/config";
 import { cacheKey, maxAgeFloored } from "../../lib/data/cached-reads";
-import { refresherPolicyFor } from "../../lib/fleet/refresh-schedule";
+import { DEFAULT_REFRESHER_POLICY, RANK, readOrder, readRank, refresherPolicyFor } from "../../lib/fleet/refresh-schedule";
 import { FleetRefresher } from "../../lib/fleet/refresher";
 import type { BackupSession, Client, ClientDevice } from "../../lib/types";
 import { generateFleet, type FleetDevice } from "../../simulator/fleet";
@@ -17,8 +17,8 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** The background share: 60 calls a minute. */
-const CALL_EVERY_MS = SECOND;
+/** The background share: 60 calls a minute. FLEET_50K_CALL_EVERY_MS=10000 with 5,000 devices gives each device the share it has at 50,000, in a tenth of the time. */
+const CALL_EVERY_MS = Number(process.env.FLEET_50K_CALL_EVERY_MS ?? SECOND);
 const START = Date.parse("2026-11-23T00:00:00Z");
 /** Sessions ending in the second simulated day are measured: by then every reader has read the whole fleet once. */
 const WINDOW_FROM = START + DAY;
@@ -35,6 +35,9 @@ interface Watched {
   visible: number[];
   ends: number[];
   next: number;
+  /** Every session recorded during the run, by listing time, and how many of them the reads have seen. */
+  recorded: number[];
+  seen: number;
 }
 
 function toSession(s: Session): BackupSession {
@@ -85,18 +88,23 @@ async function runSize(size: number) {
   for (const d of backup) {
     const sessions = generateSessions(d, RUN_UNTIL).filter((s) => s.type === "BACKUP" && recordedAt(s) > START && recordedAt(s) <= RUN_UNTIL);
     const inWindow = sessions.filter((s) => s.endMs >= WINDOW_FROM && s.endMs < WINDOW_TO).sort((a, b) => recordedAt(a) - recordedAt(b));
-    watched.set(d.id, { visible: inWindow.map(recordedAt), ends: inWindow.map((s) => s.endMs), next: 0 });
+    const recorded = sessions.map(recordedAt).sort((a, b) => a - b);
+    watched.set(d.id, { visible: inWindow.map(recordedAt), ends: inWindow.map((s) => s.endMs), next: 0, recorded, seen: 0 });
     for (const s of sessions) allRecorded.push({ visible: recordedAt(s), end: s.endMs, inWindow: s.endMs >= WINDOW_FROM && s.endMs < WINDOW_TO });
   }
 
   // The bound: each session read once, in the order N-sight lists them, one call a second.
   allRecorded.sort((a, b) => a.visible - b.visible);
   const bound: number[] = [];
+  const boundByHour: number[][] = Array.from({ length: 24 }, () => []);
   let free = START;
   for (const s of allRecorded) {
     const readAt = Math.max(s.visible, free);
     free = readAt + CALL_EVERY_MS;
-    if (s.inWindow) bound.push(readAt - s.end);
+    if (s.inWindow) {
+      bound.push(readAt - s.end);
+      boundByHour[new Date(s.end).getUTCHours()]!.push(readAt - s.end);
+    }
   }
 
   // Round robin: the backup devices in turn, one a second, from the start.
@@ -169,10 +177,18 @@ async function runSize(size: number) {
     },
     policy: refresherPolicyFor(config),
   });
+  const policy = { ...DEFAULT_REFRESHER_POLICY, ...refresherPolicyFor(config) };
   // Discovery (1 + 2 × clients calls) is not charged to the model: it is the same for every reader.
   await refresher.discover();
 
   const scheduled: number[] = [];
+  const scheduledByHour: number[][] = Array.from({ length: 24 }, () => []);
+  /** Upstream reads by why the device was picked, and how many of them found a session not seen before. */
+  /** early: found nothing, but a session was listed within 10 minutes after it. */
+  const readKinds = new Map<string, { reads: number; found: number; early: number }>();
+  /** The measured day's reads, by the hour they were made. */
+  const hourly = Array.from({ length: 24 }, () => ({ reads: 0, found: 0, early: 0, later: 0, watchReads: 0, watchLagMs: 0 }));
+  const attempts = new Map<string, number>();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const started = performance.now();
@@ -196,17 +212,42 @@ async function runSize(size: number) {
       const calls = upstreamCalls;
       const due = next.readAt && next.nextBackupDueAt ? Date.parse(next.nextBackupDueAt) : null;
       const watching = due !== null && due <= now;
+      const kind = !next.readAt ? "first read" : watching ? (Date.parse(next.readAt) - due! < policy.fastWatchMs ? "watch" : "late watch") : "problem or stale";
+      const rank = readRank(next, now, attempts.get(next.deviceId), policy);
+      const readable = rank !== null && rank >= RANK.likely && rank <= RANK.lateWatch ? Date.parse(readOrder(next, rank, attempts.get(next.deviceId), policy)) : NaN;
+      attempts.set(next.deviceId, now);
       await refresher.read(next.deviceId);
       const w = watched.get(next.deviceId);
       const fetchedAt = seenAt.get(next.deviceId)!;
       while (w && w.next < w.visible.length && w.visible[w.next]! <= fetchedAt) {
         scheduled.push(now - w.ends[w.next]!);
+        scheduledByHour[new Date(w.ends[w.next]!).getUTCHours()]!.push(now - w.ends[w.next]!);
         w.next++;
+      }
+      const ahead = w && w.seen < w.recorded.length ? w.recorded[w.seen]! - fetchedAt : Infinity;
+      let found = false;
+      while (w && w.seen < w.recorded.length && w.recorded[w.seen]! <= fetchedAt) {
+        w.seen++;
+        found = true;
       }
       // Each read its own task, as the real refresher's are: the loop delay then shows what one read blocks.
       await new Promise((resolve) => setImmediate(resolve));
       if (upstreamCalls > calls) {
         reads++;
+        const tally = readKinds.get(kind) ?? { reads: 0, found: 0, early: 0 };
+        tally.reads++;
+        if (found) tally.found++;
+        else if (ahead <= 10 * MINUTE) tally.early++;
+        readKinds.set(kind, tally);
+        const h = now >= WINDOW_FROM && now < WINDOW_TO ? hourly[new Date(now).getUTCHours()]! : null;
+        if (h) h.reads++;
+        if (h && found) h.found++;
+        else if (h && ahead <= 10 * MINUTE) h.early++;
+        else if (h && ahead <= 2 * HOUR) h.later++;
+        if (h && !Number.isNaN(readable)) {
+          h.watchReads++;
+          h.watchLagMs += now - readable;
+        }
         if (watching) watchReads++;
         break;
       }
@@ -224,6 +265,14 @@ async function runSize(size: number) {
     roundRobin: latencies(roundRobin),
     bound: latencies(bound),
     reads,
+    readKinds: Object.fromEntries(readKinds),
+    byHour: scheduledByHour.map((values, hour) => ({
+      hour,
+      sessions: values.length,
+      schedule: latencies(values).median,
+      bound: latencies(boundByHour[hour]!).median,
+      ...hourly[hour]!,
+    })),
     watchReads,
     cachedReads,
     idleSeconds: idle,
@@ -248,12 +297,19 @@ export async function benchFleet50k(): Promise<void> {
       ["bound median / p95", `${minutes(r.bound.median)} / ${minutes(r.bound.p95)}`],
       ["schedule ÷ bound (median)", `${(r.schedule.median / r.bound.median).toFixed(2)}x`],
       ["reads / idle seconds", `${r.reads} / ${r.idleSeconds} (${r.cachedReads} more answered by the cache)`],
+      ["reads that found a new session", Object.entries(r.readKinds).map(([kind, t]) => `${kind} ${t.found}/${t.reads} (${t.early} early)`).join(", ")],
       ["watch reads", `${r.watchReads} (${(r.watchReads / Math.max(1, r.sessionsInWindow * ((RUN_UNTIL - START) / DAY))).toFixed(2)} a session, roughly)`],
       ["pick (mean)", `${r.pickMicroseconds.toFixed(1)} µs`],
       ["event-loop delay p99", `${r.loopDelayP99Ms.toFixed(1)} ms`],
       ["RSS", `${r.rssMb.toFixed(0)} MB`],
       ["wall time", `${r.wallSeconds.toFixed(0)} s for ${((RUN_UNTIL - START) / HOUR).toFixed(0)} simulated hours`],
     ]);
+    if (process.env.FLEET_50K_BY_HOUR) {
+      printTable("median by hour the session ended (UTC): sessions, schedule, bound; reads in that hour", r.byHour.map((h) => [
+        `${h.hour}:00`,
+        `${h.sessions}  ${minutes(h.schedule)}  ${minutes(h.bound)}   reads ${h.reads} found ${h.found} early ${h.early} later ${h.later} watch ${h.watchReads} lag ${minutes(h.watchLagMs / Math.max(1, h.watchReads))}`,
+      ]));
+    }
   }
   saveResult("fleet-50k", results);
 }
