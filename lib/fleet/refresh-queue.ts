@@ -195,7 +195,7 @@ export class RefreshQueue {
     }
     if (readAt === null) return points.length > 0 ? points : [-Infinity];
     points.push(readAt + rereadMs);
-    if (due !== null) points.push(due, due + dueWatchMs);
+    if (due !== null) points.push(due, due + this.policy.likelyListedMs, due + dueWatchMs);
     return points.filter((at) => !Number.isNaN(at));
   }
 

@@ -5,6 +5,7 @@ import { testSession } from "../testing/backup-session";
 import type { BackupSession } from "../types";
 import type { StoredDevice } from "./fleet-store";
 import {
+  RANK,
   DEFAULT_REFRESHER_POLICY as POLICY,
   nextBackupDue,
   nextDiscoveryAt,
@@ -130,24 +131,53 @@ describe("readRank", () => {
     const due = T - 30 * MIN;
     const watched = (readAfterDue: number, now: number) => readRank(stored("d", { readAt: at(due + readAfterDue * MIN), nextBackupDueAt: at(due) }), now, due + readAfterDue * MIN, POLICY);
     expect(watched(0, due + 1.4 * MIN)).toBeNull();
-    expect(watched(0, due + 1.5 * MIN)).toBe(1);
-    expect(watched(5, due + 6.5 * MIN)).toBe(1);
+    // Before the backup is likely listed (3 minutes after due), a gamble; from then, likely.
+    expect(watched(0, due + 1.5 * MIN)).toBe(RANK.early);
+    expect(watched(1, due + 3 * MIN)).toBe(RANK.likely);
+    // A likely read that found nothing: re-read in 90 s all the same, behind the likely reads of others.
+    expect(watched(3, due + 4.5 * MIN)).toBe(RANK.missed);
+    expect(watched(5, due + 6.5 * MIN)).toBe(RANK.missed);
     // Read before it was due (as a stale one, say): 90 s later all the same.
     expect(watched(-1, due + 0.4 * MIN)).toBeNull();
-    expect(watched(-1, due + 0.5 * MIN)).toBe(1);
+    expect(watched(-1, due + 0.5 * MIN)).toBe(RANK.early);
     // Past the fast watch: backing off, and yielding to the fast watch of others for up to 30 minutes.
     expect(watched(10, due + 19 * MIN)).toBeNull();
-    expect(watched(10, due + 20 * MIN)).toBe(1.5);
-    expect(watched(10, due + 50 * MIN)).toBe(1);
+    expect(watched(10, due + 20 * MIN)).toBe(RANK.lateWatch);
+    expect(watched(10, due + 50 * MIN)).toBe(RANK.missed);
     expect(watched(40, due + 79 * MIN)).toBeNull();
-    expect(watched(40, due + 80 * MIN)).toBe(1.5);
+    expect(watched(40, due + 80 * MIN)).toBe(RANK.lateWatch);
     // Once the watch is over, one closing read and nothing more.
     expect(watched(100, due + 119 * MIN)).toBeNull();
-    expect(watched(100, due + 120 * MIN)).toBe(1.5);
-    expect(watched(100, due + 145 * MIN)).toBe(1);
+    expect(watched(100, due + 120 * MIN)).toBe(RANK.lateWatch);
+    expect(watched(100, due + 145 * MIN)).toBe(RANK.missed);
     expect(watched(120, due + 150 * MIN)).toBeNull();
     // A problem device is then read as problems are.
     expect(readRank(stored("d", { readAt: at(due + 120 * MIN), nextBackupDueAt: at(due), state: "failed" }), due + 140 * MIN, undefined, POLICY)).toBe(2);
+  });
+
+  it("reads the likeliest first when the budget is short: a backup likely listed, then one a likely read missed, then a gamble", () => {
+    const now = T;
+    // Due 5 minutes ago, missed 3.2 minutes after: readable again 18 s ago.
+    const missed = stored("missed", { readAt: at(now - 1.8 * MIN), nextBackupDueAt: at(now - 5 * MIN) });
+    // Likely listed since 10 s ago.
+    const likely = stored("likely", { readAt: at(now - DAY), nextBackupDueAt: at(now - 3 * MIN - 10_000) });
+    // Due 2.5 minutes ago and read at once: readable again a minute ago, before the missed one.
+    const early = stored("early", { readAt: at(now - 2.5 * MIN), nextBackupDueAt: at(now - 2.5 * MIN) });
+    const pick = (devices: StoredDevice[]) => pickNextDevice(devices, now, POLICY, () => undefined, () => false)?.deviceId;
+    expect(pick([missed, likely, early])).toBe("likely");
+    expect(pick([missed, early])).toBe("missed");
+    expect(pick([early])).toBe("early");
+  });
+
+  it("queues a late watch read whose yield ran out behind the likely reads that became readable meanwhile", () => {
+    const now = T;
+    // Read 10 minutes past its due and found nothing; its yield ran out a minute ago.
+    const late = stored("late", { readAt: at(now - 41 * MIN), nextBackupDueAt: at(now - 51 * MIN) });
+    // Missed 20 minutes ago, in the fast watch.
+    const missed = stored("missed", { readAt: at(now - 20 * MIN), nextBackupDueAt: at(now - 24 * MIN) });
+    expect(readRank(late, now, undefined, POLICY)).toBe(RANK.missed);
+    expect(readRank(missed, now, undefined, POLICY)).toBe(RANK.missed);
+    expect(pickNextDevice([late, missed], now, POLICY, () => undefined, () => false)?.deviceId).toBe("missed");
   });
 
   it("asks the watch's reads for copies no older than its step or its back-off, and the others for none fresher than the minimum re-read time", () => {

@@ -9,6 +9,8 @@ export interface RefresherPolicy {
   minRereadMs: number;
   /** For this long after a backup is due, a device whose backup is not listed yet is re-read every watchStepMs. */
   fastWatchMs: number;
+  /** From this long after a backup is due it is likely listed, if it ran: a read before then is a gamble, taken when no likelier read waits. */
+  likelyListedMs: number;
   /** Its reads ask for a copy this fresh (at least 90 s, N-able's floor, whatever the sessions cache period). */
   watchStepMs: number;
   /** After the fast watch: re-read after as long as the device has been watched, at least this. */
@@ -28,6 +30,7 @@ export interface RefresherPolicy {
 export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   minRereadMs: 15 * 60_000,
   fastWatchMs: 6 * 60_000,
+  likelyListedMs: 3 * 60_000,
   watchStepMs: 90_000,
   dueRetryMs: 5 * 60_000,
   lateWatchYieldMs: 30 * 60_000,
@@ -150,9 +153,24 @@ export function rereadGapMs(d: StoredDevice, now: number, policy: RefresherPolic
 }
 
 /**
- * Lower first, null when not due: never read (0), never read and failed (0.5), next backup due and not read since or
- * still awaited in the fast watch (1), awaited past it or its watch just ran out (1.5: when the budget is short, reads
- * that seldom find anything wait), a problem (2), stale (3).
+ * The watch's ranks, likeliest to find a new backup first. When the budget is short (the evening peak), the reads
+ * that seldom find anything wait: every read that finds nothing delays all the others.
+ */
+export const RANK = {
+  /** Due, likely listed by now, and not read since it became likely. */
+  likely: 1,
+  /** A likely read found nothing (skipped, running long, or listed late); or a late watch read whose yield is over. */
+  missed: 1.1,
+  /** Due, but not likely listed yet. */
+  early: 1.2,
+  /** Past the fast watch, for up to lateWatchYieldMs. */
+  lateWatch: 1.5,
+} as const;
+const WATCH_RANKS: ReadonlySet<number> = new Set(Object.values(RANK));
+
+/**
+ * Lower first, null when not due: never read (0), never read and failed (0.5), the watch for a due backup (RANK,
+ * 1 to 1.5), a problem (2), stale (3).
  */
 export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): number | null {
   const readAt = d.readAt ? Date.parse(d.readAt) : null;
@@ -166,8 +184,14 @@ export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | u
   if (age < gap) return null;
   // A watch that ran out gets one closing read, which moves the device on to its next slot.
   if (watching || (due !== null && due <= now && readAt < due + policy.dueWatchMs)) {
+    const likelyAt = due! + policy.likelyListedMs;
+    if (readAt - due! < policy.fastWatchMs) {
+      // Before the backup is likely listed a read is a gamble, and after one likely read found nothing, a smaller one.
+      if (now < likelyAt) return RANK.early;
+      return readAt < likelyAt ? RANK.likely : RANK.missed;
+    }
     // Past the fast watch a read seldom finds anything: it yields to the others' fast watch, for a while.
-    return readAt - due! >= policy.fastWatchMs && now < readAt + gap + policy.lateWatchYieldMs ? 1.5 : 1;
+    return now < readAt + gap + policy.lateWatchYieldMs ? RANK.lateWatch : RANK.missed;
   }
   if (d.state === "failed" || d.state === "warning" || d.state === "overdue" || d.readError) return 2;
   if (age >= policy.rereadMs) return 3;
@@ -179,11 +203,15 @@ export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | u
  * been awaited, the likelier it is listed now); for the others, the least recently read.
  */
 export function readOrder(d: StoredDevice, rank: number, lastAttemptAt: number | undefined, policy: RefresherPolicy): string {
-  if ((rank !== 1 && rank !== 1.5) || !d.readAt || !d.nextBackupDueAt) return d.readAt ?? "";
+  if (!WATCH_RANKS.has(rank) || !d.readAt || !d.nextBackupDueAt) return d.readAt ?? "";
   const readAt = Date.parse(d.readAt);
   const due = Date.parse(d.nextBackupDueAt);
   const gap = watchGapMs(readAt, due, policy);
-  const readable = Math.max(due, readAt + gap, lastAttemptAt === undefined ? -Infinity : lastAttemptAt + gap);
+  let readable = Math.max(due, readAt + gap, lastAttemptAt === undefined ? -Infinity : lastAttemptAt + gap);
+  // A late watch read that waited out its yield queues from then, not ahead of everything that became readable meanwhile.
+  if (rank === RANK.missed && readAt - due >= policy.fastWatchMs) readable += policy.lateWatchYieldMs;
+  // A likely read queues from when its backup became likely listed, behind those that became likely before.
+  else if (rank === RANK.likely) readable = Math.max(readable, due + policy.likelyListedMs);
   return Number.isFinite(readable) ? new Date(readable).toISOString() : d.readAt;
 }
 
