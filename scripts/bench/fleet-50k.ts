@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { SwrCache } from "../../lib/cache/swr-cache";
 import { getConfig } from "../../lib/config";
 import { cacheKey, maxAgeFloored } from "../../lib/data/cached-reads";
-import { DEFAULT_REFRESHER_POLICY, RANK, readOrder, readRank, refresherPolicyFor } from "../../lib/fleet/refresh-schedule";
+import { DEFAULT_REFRESHER_POLICY, RANK, readOrder, readRank, refresherPolicyFor, type RefresherPolicy } from "../../lib/fleet/refresh-schedule";
 import { FleetRefresher } from "../../lib/fleet/refresher";
 import type { BackupSession, Client, ClientDevice } from "../../lib/types";
 import { generateFleet, type FleetDevice } from "../../simulator/fleet";
@@ -25,6 +25,8 @@ const WINDOW_FROM = START + DAY;
 const WINDOW_TO = START + 2 * DAY;
 /** Long enough for round robin to come round at 50,000 devices (13.9 h a turn). */
 const RUN_UNTIL = WINDOW_TO + 16 * HOUR;
+/** A variant to weigh against the app's policy, e.g. FLEET_50K_POLICY='{"likelyForMs":90000}': the app's unless set. */
+const POLICY_TRIED: Partial<RefresherPolicy> = JSON.parse(process.env.FLEET_50K_POLICY ?? "{}");
 /** At most this many reads the cache answers in one simulated second (the refresher's workers go on at once). */
 const CACHED_READS_PER_SECOND = 10;
 /** N-sight lists a session a few minutes after it ends: the simulator's own model, which its server answers by. */
@@ -175,9 +177,9 @@ async function runSize(size: number) {
       pausedUntil: () => null,
       upstream: () => ({ status: "ok", problem: null, failingSince: null, lastProblem: null, lastOkAt: new Date(now).toISOString() }),
     },
-    policy: refresherPolicyFor(config),
+    policy: { ...refresherPolicyFor(config), ...POLICY_TRIED },
   });
-  const policy = { ...DEFAULT_REFRESHER_POLICY, ...refresherPolicyFor(config) };
+  const policy = { ...DEFAULT_REFRESHER_POLICY, ...refresherPolicyFor(config), ...POLICY_TRIED };
   // Discovery (1 + 2 × clients calls) is not charged to the model: it is the same for every reader.
   await refresher.discover();
 
