@@ -121,10 +121,10 @@ describe("readRank", () => {
   });
 
   it("reads a device whose next backup should be recorded since the last read before problems and stale ones", () => {
-    expect(readRank(read(20, { nextBackupDueAt: at(T - 5 * MIN) }), T, undefined, POLICY)).toBe(1);
+    expect(readRank(read(20, { nextBackupDueAt: at(T - 4 * MIN) }), T, undefined, POLICY)).toBe(RANK.likely);
     expect(readRank(read(20, { nextBackupDueAt: at(T + 5 * MIN) }), T, undefined, POLICY)).toBeNull();
-    // Not read since it was due, however long ago: still first.
-    expect(readRank(read(5 * 60, { nextBackupDueAt: at(T - 4 * HOUR) }), T, undefined, POLICY)).toBe(1);
+    // Not read since it was due, however long ago: behind the backups likely listed just now, before problems and stale ones.
+    expect(readRank(read(5 * 60, { nextBackupDueAt: at(T - 4 * HOUR) }), T, undefined, POLICY)).toBe(RANK.missed);
   });
 
   it("watches a device whose backup is due but not yet listed: every 90 s for 6 minutes, then as long again as it was watched, for 2 hours", () => {
@@ -134,8 +134,10 @@ describe("readRank", () => {
     // Before the backup is likely listed (3 minutes after due), a gamble; from then, likely.
     expect(watched(0, due + 1.5 * MIN)).toBe(RANK.early);
     expect(watched(1, due + 3 * MIN)).toBe(RANK.likely);
-    // A likely read that found nothing: re-read in 90 s all the same, behind the likely reads of others.
-    expect(watched(3, due + 4.5 * MIN)).toBe(RANK.missed);
+    // A likely read that found nothing: re-read in 90 s as likely while the backup became likely listed less than 2
+    // minutes ago; from then, behind the likely reads of others.
+    expect(watched(3, due + 4.5 * MIN)).toBe(RANK.likely);
+    expect(watched(3, due + 5 * MIN)).toBe(RANK.missed);
     expect(watched(5, due + 6.5 * MIN)).toBe(RANK.missed);
     // Read before it was due (as a stale one, say): 90 s later all the same.
     expect(watched(-1, due + 0.4 * MIN)).toBeNull();
@@ -155,7 +157,7 @@ describe("readRank", () => {
     expect(readRank(stored("d", { readAt: at(due + 120 * MIN), nextBackupDueAt: at(due), state: "failed" }), due + 140 * MIN, undefined, POLICY)).toBe(2);
   });
 
-  it("reads the likeliest first when the budget is short: a backup likely listed, then one a likely read missed, then a gamble", () => {
+  it("reads the likeliest first when the budget is short: a backup likely listed, then one missed for longer, then a gamble", () => {
     const now = T;
     // Due 5 minutes ago, missed 3.2 minutes after: readable again 18 s ago.
     const missed = stored("missed", { readAt: at(now - 1.8 * MIN), nextBackupDueAt: at(now - 5 * MIN) });
@@ -167,6 +169,12 @@ describe("readRank", () => {
     expect(pick([missed, likely, early])).toBe("likely");
     expect(pick([missed, early])).toBe("missed");
     expect(pick([early])).toBe("early");
+    // Likely listed 1.6 minutes ago, read then and found nothing: readable again 6 s ago, and still likely.
+    const retried = stored("retried", { readAt: at(now - 1.6 * MIN), nextBackupDueAt: at(now - 4.6 * MIN) });
+    expect(readRank(retried, now, undefined, POLICY)).toBe(RANK.likely);
+    expect(pick([missed, early, retried])).toBe("retried");
+    // Among the likely, the one readable first.
+    expect(pick([retried, likely])).toBe("likely");
   });
 
   it("queues a late watch read whose yield ran out behind the likely reads that became readable meanwhile", () => {

@@ -11,6 +11,8 @@ export interface RefresherPolicy {
   fastWatchMs: number;
   /** From this long after a backup is due it is likely listed, if it ran: a read before then is a gamble, taken when no likelier read waits. */
   likelyListedMs: number;
+  /** For this long after a backup became likely listed, a read that finds nothing is retried as likely: it is all but listed. */
+  likelyForMs: number;
   /** Its reads ask for a copy this fresh (at least 90 s, N-able's floor, whatever the sessions cache period). */
   watchStepMs: number;
   /** After the fast watch: re-read after as long as the device has been watched, at least this. */
@@ -31,6 +33,7 @@ export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   minRereadMs: 15 * 60_000,
   fastWatchMs: 6 * 60_000,
   likelyListedMs: 3 * 60_000,
+  likelyForMs: 2 * 60_000,
   watchStepMs: 90_000,
   dueRetryMs: 5 * 60_000,
   lateWatchYieldMs: 30 * 60_000,
@@ -157,9 +160,9 @@ export function rereadGapMs(d: StoredDevice, now: number, policy: RefresherPolic
  * that seldom find anything wait: every read that finds nothing delays all the others.
  */
 export const RANK = {
-  /** Due, likely listed by now, and not read since it became likely. */
+  /** Due, and likely listed for less than likelyForMs: its next read is the likeliest to find it soon enough to matter. */
   likely: 1,
-  /** A likely read found nothing (skipped, running long, or listed late); or a late watch read whose yield is over. */
+  /** Likely listed for longer and not found yet (skipped, running long, listed late, or read late); or a late watch read whose yield is over. */
   missed: 1.1,
   /** Due, but not likely listed yet. */
   early: 1.2,
@@ -186,9 +189,10 @@ export function readRank(d: StoredDevice, now: number, lastAttemptAt: number | u
   if (watching || (due !== null && due <= now && readAt < due + policy.dueWatchMs)) {
     const likelyAt = due! + policy.likelyListedMs;
     if (readAt - due! < policy.fastWatchMs) {
-      // Before the backup is likely listed a read is a gamble, and after one likely read found nothing, a smaller one.
+      // Before the backup is likely listed a read is a gamble; soon after, the best bet there is; later, a detection
+      // already late: under a short budget it waits, so that fresh backups are still seen within minutes.
       if (now < likelyAt) return RANK.early;
-      return readAt < likelyAt ? RANK.likely : RANK.missed;
+      return now < likelyAt + policy.likelyForMs ? RANK.likely : RANK.missed;
     }
     // Past the fast watch a read seldom finds anything: it yields to the others' fast watch, for a while.
     return now < readAt + gap + policy.lateWatchYieldMs ? RANK.lateWatch : RANK.missed;
