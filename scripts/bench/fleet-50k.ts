@@ -26,7 +26,17 @@ const WINDOW_TO = START + 2 * DAY;
 /** Long enough for round robin to come round at 50,000 devices (13.9 h a turn). */
 const RUN_UNTIL = WINDOW_TO + 16 * HOUR;
 /** A variant to weigh against the app's policy, e.g. FLEET_50K_POLICY='{"likelyForMs":90000}': the app's unless set. */
-const POLICY_TRIED: Partial<RefresherPolicy> = JSON.parse(process.env.FLEET_50K_POLICY ?? "{}");
+const POLICY_TRIED = policyTried(process.env.FLEET_50K_POLICY ?? "{}");
+
+/** A misspelt field would otherwise measure the app's policy under the variant's name. */
+function policyTried(json: string): Partial<RefresherPolicy> {
+  const tried = JSON.parse(json) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(tried)) {
+    if (!(field in DEFAULT_REFRESHER_POLICY)) throw new Error(`FLEET_50K_POLICY: ${field} is not a field of RefresherPolicy`);
+    if (typeof value !== typeof DEFAULT_REFRESHER_POLICY[field as keyof RefresherPolicy]) throw new Error(`FLEET_50K_POLICY: ${field} must be a ${typeof DEFAULT_REFRESHER_POLICY[field as keyof RefresherPolicy]}`);
+  }
+  return tried as Partial<RefresherPolicy>;
+}
 /** At most this many reads the cache answers in one simulated second (the refresher's workers go on at once). */
 const CACHED_READS_PER_SECOND = 10;
 /** N-sight lists a session a few minutes after it ends: the simulator's own model, which its server answers by. */
@@ -139,6 +149,7 @@ async function runSize(size: number) {
     viewDashboard: true,
     viewWorkstationAssets: true,
   }));
+  const policy: RefresherPolicy = { ...DEFAULT_REFRESHER_POLICY, ...refresherPolicyFor(config), ...POLICY_TRIED };
   const refresher = new FleetRefresher({
     now: () => now,
     source: {
@@ -177,9 +188,8 @@ async function runSize(size: number) {
       pausedUntil: () => null,
       upstream: () => ({ status: "ok", problem: null, failingSince: null, lastProblem: null, lastOkAt: new Date(now).toISOString() }),
     },
-    policy: { ...refresherPolicyFor(config), ...POLICY_TRIED },
+    policy,
   });
-  const policy = { ...DEFAULT_REFRESHER_POLICY, ...refresherPolicyFor(config), ...POLICY_TRIED };
   // Discovery (1 + 2 × clients calls) is not charged to the model: it is the same for every reader.
   await refresher.discover();
 
