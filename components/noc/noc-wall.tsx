@@ -158,10 +158,18 @@ export function NocWall({ initial, initialIncidents = null, settings, clientName
   const clock = (iso: string | null) => (zone ? formatTime(iso, zone) : `${formatTime(iso)} UTC`);
   // A revoked display's poll is refused: the wall drops its data at once and offers a new code.
   const revoked = query.error instanceof ApiClientError && (query.error.code === "display_revoked" || query.error.code === "display_expired") ? query.error.code : null;
-  const snapshot = query.data?.data ?? initial;
-  if (snapshot.problemPage.pages !== pages) setPages(snapshot.problemPage.pages);
+  const pageAnswer = query.data?.data ?? initial;
+  if (pageAnswer.problemPage.pages !== pages) setPages(pageAnswer.problemPage.pages);
+  // A page kept from earlier (another page, or the size that fitted before a banner came) may be older than what the wall
+  // already showed: the fleet's state comes from the newest answer, else the banner that sized the page would flip with it.
+  const [newest, setNewest] = useState({ answer: initial, updatedAt: Date.parse(initial.asOf) });
+  const asOf = query.data?.data.asOf ?? "";
+  if (query.data && !query.isPlaceholderData && (asOf > newest.answer.asOf || (asOf === newest.answer.asOf && query.dataUpdatedAt > newest.updatedAt))) {
+    setNewest({ answer: query.data.data, updatedAt: query.dataUpdatedAt });
+  }
+  const snapshot = newest.answer;
   const problemTotal = snapshot.problemPage.total;
-  const newlyFailed = useNewlyFailed(snapshot.problems, now);
+  const newlyFailed = useNewlyFailed(pageAnswer.problems, now);
 
   // The server stopped answering: since when (the first failed poll after the last success).
   const [serverDownSince, setServerDownSince] = useState<number | null>(null);
@@ -173,15 +181,15 @@ export function NocWall({ initial, initialIncidents = null, settings, clientName
     const timer = setInterval(() => setPage((p) => p + 1), settings.rotateSeconds * 1000);
     return () => clearInterval(timer);
   }, [settings.rotateSeconds]);
-  const tiles = snapshot.problems;
+  const tiles = pageAnswer.problems;
 
-  const updatedAt = query.dataUpdatedAt;
+  const updatedAt = newest.updatedAt;
   const nextIn = Math.max(0, Math.round((updatedAt + settings.refreshSeconds * 1000 - now) / 1000));
   const known = snapshot.knowledge.kind === "current";
   if (revoked) return <DisplayPairing notice={revoked === "display_revoked" ? "revoked" : "expired"} />;
 
   return (
-    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={snapshot.problemPage.page} data-pages={snapshot.problemPage.pages} data-per-page={perPage} data-knowledge={snapshot.knowledge.kind}>
+    <div className="flex h-full flex-col gap-[0.8em] p-[1em]" data-page={pageAnswer.problemPage.page} data-pages={pageAnswer.problemPage.pages} data-per-page={perPage} data-knowledge={snapshot.knowledge.kind}>
       <header className="flex flex-wrap items-baseline justify-between gap-x-[1.5em]">
         <h1 className="text-[1.6em] font-bold">Backup health{clientNames.length ? `: ${clientNames.map((n) => displayName(n, "?")).join(", ")}` : ""}</h1>
         <p className="text-muted" data-testid="noc-freshness">
@@ -233,7 +241,7 @@ export function NocWall({ initial, initialIncidents = null, settings, clientName
       <footer className="flex flex-wrap justify-between gap-x-[1.5em] text-muted">
         <span>
           {formatCount(problemTotal)} {known ? "need" : "known to need"} attention
-          {snapshot.problemPage.pages > 1 ? ` · page ${snapshot.problemPage.page} of ${snapshot.problemPage.pages}, next in ${settings.rotateSeconds} s` : ""}
+          {pageAnswer.problemPage.pages > 1 ? ` · page ${pageAnswer.problemPage.page} of ${pageAnswer.problemPage.pages}, next in ${settings.rotateSeconds} s` : ""}
         </span>
         <span>Failed: latest backup failed · Overdue: no success within its rhythm · Warning: completed with errors, interrupted, canceled or not started</span>
       </footer>

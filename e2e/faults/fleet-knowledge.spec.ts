@@ -34,9 +34,26 @@ test("the wall and the home page never show the all-clear while the fleet is not
     const knowledge = async () => ((await (await fetch(`${base}/api/fleet`)).json()) as { data: { knowledge: Knowledge } }).data.knowledge;
     const banners = [wall.getByTestId("fleet-knowledge"), home.getByTestId("fleet-knowledge")];
 
+    // The banner takes room from the tiles, so the page size the wall asks for changes with it: that size must then hold,
+    // poll after poll (a page kept from before the banner once flipped the wall between two sizes and two ages).
+    const wallHolds = async (kind: string) => {
+      const sizes: string[] = [];
+      const seen = (request: { url(): string }) => {
+        if (request.url().includes("/api/fleet?")) sizes.push(new URL(request.url()).searchParams.get("pageSize") ?? "");
+      };
+      wall.on("request", seen);
+      try {
+        await expect.poll(() => sizes.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+      } finally {
+        wall.off("request", seen);
+      }
+      expect(new Set(sizes).size, `page sizes the wall asked for: ${sizes.join(", ")}`).toBe(1);
+      await expect(wall.locator("[data-knowledge]")).toHaveAttribute("data-knowledge", kind);
+    };
     const bothSay = async (kind: string, words: RegExp) => {
       await expect(wall.locator("[data-knowledge]")).toHaveAttribute("data-knowledge", kind, { timeout: 120_000 });
       await expect(banners[0]!).toContainText(words, { timeout: 30_000 });
+      await wallHolds(kind);
       // The home page re-renders from the server once a minute: load it again until it agrees.
       await expect(async () => {
         await home.goto(`${base}/`);
