@@ -159,8 +159,10 @@ describe("readRank", () => {
 
   it("reads the likeliest first when the budget is short: a backup likely listed, then one missed for longer, then a gamble", () => {
     const now = T;
-    // Due 5 minutes ago, missed 3.2 minutes after: readable again 18 s ago.
-    const missed = stored("missed", { readAt: at(now - 1.8 * MIN), nextBackupDueAt: at(now - 5 * MIN) });
+    // Likely listed for 10 s longer than the likely window, and missed in it: readable again 18 s ago.
+    const missedDue = now - POLICY.likelyListedMs - POLICY.likelyForMs - 10_000;
+    const missed = stored("missed", { readAt: at(now - 1.8 * MIN), nextBackupDueAt: at(missedDue) });
+    expect(now - 1.8 * MIN - missedDue).toBeLessThan(POLICY.fastWatchMs);
     // Likely listed since 10 s ago.
     const likely = stored("likely", { readAt: at(now - DAY), nextBackupDueAt: at(now - 3 * MIN - 10_000) });
     // Due 2.5 minutes ago and read at once: readable again a minute ago, before the missed one.
