@@ -29,6 +29,23 @@ test.describe("the NOC wall", () => {
     await expect(page.getByTestId("noc-freshness")).toContainText("next refresh in");
   });
 
+  test("says when its own server stops answering, and shows no all-clear until it answers again", async ({ page, request }) => {
+    await fullPicture(request);
+    // A client without devices: while the fleet is known, its wall is the all-clear.
+    await page.goto(`/noc?refresh=5&clients=${SCENARIO.emptyClient}`);
+    const allClear = page.getByText("No device needs attention");
+    await expect(allClear).toBeVisible({ timeout: 60_000 });
+    await page.route("**/api/fleet?**", (route) => route.abort("connectionrefused"));
+    const banner = page.getByTestId("noc-banner");
+    await expect(banner).toContainText(/Dashboard server unreachable since \d\d:\d\d:\d\d; showing data from (just now|\d+ s ago|\d+ min ago)/, { timeout: 20_000 });
+    await expect(allClear).toHaveCount(0);
+    await expect(page.getByTestId("noc-not-known")).toContainText("Not known whether any device needs attention");
+    await expect(page.getByText("0 known to need attention")).toBeVisible();
+    await page.unroute("**/api/fleet?**");
+    await expect(banner).toHaveCount(0, { timeout: 20_000 });
+    await expect(allClear).toBeVisible();
+  });
+
   test("rotates pages of tiles when they do not fit", async ({ page, request }) => {
     const snapshot = await fullPicture(request);
     // Two tiles a page: how many devices are overdue varies with the hour, never below four.

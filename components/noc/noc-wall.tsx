@@ -185,7 +185,8 @@ export function NocWall({ initial, initialIncidents = null, settings, clientName
 
   const updatedAt = newest.updatedAt;
   const nextIn = Math.max(0, Math.round((updatedAt + settings.refreshSeconds * 1000 - now) / 1000));
-  const known = snapshot.knowledge.kind === "current";
+  // While its own server does not answer, the wall cannot know the fleet is fine now: no all-clear from an old answer.
+  const known = snapshot.knowledge.kind === "current" && serverDownSince === null;
   if (revoked) return <DisplayPairing notice={revoked === "display_revoked" ? "revoked" : "expired"} />;
 
   return (
