@@ -33,6 +33,8 @@ function policyTried(json: string): Partial<RefresherPolicy> {
   const tried = JSON.parse(json) as Record<string, unknown>;
   for (const [field, value] of Object.entries(tried)) {
     if (!(field in DEFAULT_REFRESHER_POLICY)) throw new Error(`FLEET_50K_POLICY: ${field} is not a field of RefresherPolicy`);
+    // A part of the health policy would replace all of it (the merge is shallow): only the scalar fields vary here.
+    if (typeof DEFAULT_REFRESHER_POLICY[field as keyof RefresherPolicy] === "object") throw new Error(`FLEET_50K_POLICY: ${field} cannot be varied here`);
     if (typeof value !== typeof DEFAULT_REFRESHER_POLICY[field as keyof RefresherPolicy]) throw new Error(`FLEET_50K_POLICY: ${field} must be a ${typeof DEFAULT_REFRESHER_POLICY[field as keyof RefresherPolicy]}`);
   }
   return tried as Partial<RefresherPolicy>;
