@@ -209,14 +209,29 @@ test(`all three loaded: N-sight never sees more than ${CALLS_PER_MINUTE} calls i
   const endAt = Date.now() + loadMs;
   let next = 0;
   const statuses = new Map<number, number>();
+  const waiting = new Map<number, { what: string; since: number }>();
   const viewer = async (n: number) => {
     for (let i = n; Date.now() < endAt; i += CLUSTER_SIZE) {
       const device = devices[next++ % devices.length]!;
-      const answer = await get(cluster.instances[i % CLUSTER_SIZE]!, sessionsOf(device), Math.max(1_000, endAt - Date.now()));
+      const instance = cluster.instances[i % CLUSTER_SIZE]!;
+      waiting.set(n, { what: `${instance.name} ${device}`, since: Date.now() });
+      const answer = await get(instance, sessionsOf(device), Math.max(1_000, endAt - Date.now()));
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
     }
+    waiting.delete(n);
   };
-  await Promise.all(Array.from({ length: 24 }, (_, n) => viewer(n)));
+  // If the load outlives its end, the log names the requests still waiting.
+  const progress = setInterval(() => {
+    const longest = [...waiting].sort(([, a], [, b]) => a.since - b.since).slice(0, 5);
+    console.log(
+      `[cluster load] ${seconds(Date.now() - (endAt - loadMs))} in: answers ${JSON.stringify(Object.fromEntries(statuses))}, ${waiting.size} viewers waiting; longest: ${longest.map(([n, w]) => `viewer ${n} on ${w.what} for ${seconds(Date.now() - w.since)}`).join(", ")}`,
+    );
+  }, 20_000);
+  try {
+    await Promise.all(Array.from({ length: 24 }, (_, n) => viewer(n)));
+  } finally {
+    clearInterval(progress);
+  }
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const calls = await cluster.simulator.requestsSince(since);
   const stats = await cluster.simulator.stats();

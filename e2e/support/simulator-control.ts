@@ -20,14 +20,24 @@ export interface SimulatorStats {
   requests: RequestLogEntry[];
 }
 
+/** The simulator answers its control API at once; one that does not should fail the test by name, not run out its time. */
+const CONTROL_TIMEOUT_MS = 30_000;
+
 async function control<T>(base: string, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? undefined : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`simulator control ${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+  const what = `simulator control ${method} ${base}${path}`;
+  try {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "TimeoutError") throw new Error(`${what}: no answer within ${CONTROL_TIMEOUT_MS} ms`);
+    throw error;
+  }
 }
 
 export type SimulatedDevice = DeviceReckoning;
