@@ -55,16 +55,23 @@ describe("nextBackupDue", () => {
   const healthOf = (plugins: { name: string; runs: BackupSession[]; intervalMs: number }[]) =>
     health(plugins.map((p) => plugin({ plugin: p.name, lastStart: p.runs.at(-1)!.start, lastEnd: p.runs.at(-1)!.end, intervalMs: p.intervalMs })));
 
-  it("is the soonest plugin's earliest recent end carried forward by its rhythm, plus a minute (the soonest N-sight lists a session)", () => {
-    // Daily at noon, started 0–90 s late, running 30 or 20 minutes.
-    const daily = [run("FileSystem", T - 2 * DAY + 60_000, T - 2 * DAY + 31 * MIN), run("FileSystem", T - DAY, T - DAY + 20 * MIN), run("FileSystem", T + 90_000, T + 31 * MIN + 30_000)];
-    // Its shortest run (20 min, from a start on the hour) foretells the next end: 12:20 tomorrow, listed from 12:21.
+  it("is the soonest plugin's second earliest recent end carried forward by its rhythm, plus a minute (the soonest N-sight lists a session)", () => {
+    // Daily at noon, running 30, 20 and 25 minutes.
+    const daily = [run("FileSystem", T - 2 * DAY, T - 2 * DAY + 30 * MIN), run("FileSystem", T - DAY, T - DAY + 20 * MIN), run("FileSystem", T, T + 25 * MIN)];
+    // One short run does not pull the watch early: the second shortest (25 min) foretells the next end, 12:25 tomorrow, listed from 12:26.
     const dailyOnly = [{ name: "FileSystem", runs: daily, intervalMs: DAY }];
-    expect(nextBackupDue(healthOf(dailyOnly), daily, T + HOUR, WATCH)).toBe(T + DAY + 21 * MIN);
+    expect(nextBackupDue(healthOf(dailyOnly), daily, T + HOUR, WATCH)).toBe(T + DAY + 26 * MIN);
+    // Of two runs, the earlier: 13:07 carried an hour on = 14:07, listed from 14:08.
     const hourly = [run("MsSql", T + 5 * MIN, T + 7 * MIN), run("MsSql", T + HOUR + 5 * MIN, T + HOUR + 8 * MIN)];
     const both = [...dailyOnly, { name: "MsSql", runs: hourly, intervalMs: HOUR }];
-    // hourly: 13:07 carried an hour on = 14:07, listed from 14:08.
     expect(nextBackupDue(healthOf(both), [...daily, ...hourly].sort((a, b) => a.start!.localeCompare(b.start!)), T + HOUR + 10 * MIN, WATCH)).toBe(T + 2 * HOUR + 8 * MIN);
+  });
+
+  it("carries runs by the rhythm their starts keep over the span, not by one jittered gap", () => {
+    // Daily at noon, every other start a minute late, each run 10 minutes: the median gap the health check learns is a day and a minute.
+    const jittered = [4, 3, 2, 1, 0].map((k) => run("FileSystem", T - k * DAY + (k % 2) * MIN, T - k * DAY + (k % 2) * MIN + 10 * MIN));
+    // By that gap the oldest run would come 5 minutes late; by the span (four days in four slots) every run comes at 12:10 or 12:11.
+    expect(nextBackupDue(healthOf([{ name: "FileSystem", runs: jittered, intervalMs: DAY + MIN }]), jittered, T + HOUR, WATCH)).toBe(T + DAY + 11 * MIN);
   });
 
   it("reads only the last five runs, carries a run across skipped slots, and counts a run without an end as ending as it starts", () => {

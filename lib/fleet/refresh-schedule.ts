@@ -7,7 +7,7 @@ import type { StoredDevice } from "./fleet-store";
 export interface RefresherPolicy {
   /** Never re-read a device sooner than this (N-able: no automated call more often than every 90 s). */
   minRereadMs: number;
-  /** For this long after a backup is due, a device whose backup is not listed yet is re-read every watchStepMs. */
+  /** For this long after a backup is due, a device whose backup is not listed yet is re-read every watchStepMs: the 5 minutes N-sight may take to list it, and a run longer than the ones before. */
   fastWatchMs: number;
   /** From this long after a backup is due it is likely listed, if it ran: a read before then is a gamble, taken when no likelier read waits. */
   likelyListedMs: number;
@@ -31,7 +31,7 @@ export interface RefresherPolicy {
 
 export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   minRereadMs: 15 * 60_000,
-  fastWatchMs: 6 * 60_000,
+  fastWatchMs: 7.5 * 60_000,
   likelyListedMs: 3 * 60_000,
   likelyForMs: 2 * 60_000,
   watchStepMs: 90_000,
@@ -73,9 +73,10 @@ const RECENT_RUNS = 5;
 const MAX_SKIPPED_SLOTS = 2;
 
 /**
- * When to start watching a device for its next backup: for the soonest plugin, the earliest of its last few sessions'
- * ends carried forward by its rhythm, plus the soonest N-sight lists a session. Early costs a read or two; late costs
- * detection. A slot whose watch ran out without a backup (skipped) moves on to the next slot of the rhythm; a plugin
+ * When to start watching a device for its next backup: for the soonest plugin, the second earliest of its last few
+ * sessions' ends (the earliest of one or two) carried forward by the rhythm of their starts, plus the soonest N-sight
+ * lists a session. Early costs a read or two; late costs detection; the earliest alone follows one short run.
+ * A slot whose watch ran out without a backup (skipped) moves on to the next slot of the rhythm; a plugin
  * that missed more than MAX_SKIPPED_SLOTS in a row is left out.
  */
 export function nextBackupDue(health: DeviceHealth, sessions: readonly BackupSession[], now: number, dueWatchMs: number): number | null {
@@ -84,23 +85,32 @@ export function nextBackupDue(health: DeviceHealth, sessions: readonly BackupSes
   for (const p of health.plugins) {
     if (!p.lastStart) continue;
     const lastStart = Date.parse(p.lastStart);
-    let end = NaN;
-    for (const run of runs.get(p.plugin) ?? [{ start: lastStart, end: p.lastEnd ? Date.parse(p.lastEnd) : lastStart }]) {
-      const slotsSince = p.intervalMs > 0 ? Math.round((lastStart - run.start) / p.intervalMs) : 0;
-      const carried = run.end + (slotsSince + 1) * p.intervalMs;
-      if (!(carried >= end)) end = carried;
-    }
-    let due = end + SOONEST_LISTED_MS;
-    if (p.intervalMs > 0 && due + dueWatchMs <= now) {
-      const missed = Math.ceil((now - dueWatchMs - due + 1) / p.intervalMs);
+    const recent = runs.get(p.plugin) ?? [{ start: lastStart, end: p.lastEnd ? Date.parse(p.lastEnd) : lastStart }];
+    const intervalMs = rhythmOf(recent, p.intervalMs);
+    const ends = recent
+      .map((run) => run.end + ((intervalMs > 0 ? Math.round((lastStart - run.start) / intervalMs) : 0) + 1) * intervalMs)
+      .sort((a, b) => a - b);
+    let due = ends[ends.length >= 3 ? 1 : 0]! + SOONEST_LISTED_MS;
+    if (intervalMs > 0 && due + dueWatchMs <= now) {
+      const missed = Math.ceil((now - dueWatchMs - due + 1) / intervalMs);
       // Silent for more slots than a weekend skips: stopped, not skipped; it no longer decides when the device is read.
       if (missed > MAX_SKIPPED_SLOTS) continue;
-      due += missed * p.intervalMs;
+      due += missed * intervalMs;
     }
     if (Number.isNaN(due)) continue;
     if (soonest === null || due < soonest) soonest = due;
   }
   return soonest;
+}
+
+/**
+ * The plugin's rhythm over its recent runs (newest first): the span of their starts by the slots between them. The
+ * median gap the health check learns carries the start jitter of two runs; over four gaps it is a quarter of that.
+ */
+function rhythmOf(recent: readonly { start: number }[], learnedMs: number): number {
+  const span = recent[0]!.start - recent[recent.length - 1]!.start;
+  const slots = learnedMs > 0 ? Math.round(span / learnedMs) : 0;
+  return slots > 0 ? span / slots : learnedMs;
 }
 
 /** The last RECENT_RUNS backups of each plugin with a start, newest first; a session without an end counts as ending as it starts. */
