@@ -312,7 +312,7 @@ export async function benchFleet50k(): Promise<void> {
       ["schedule: read within 5 / 15 min", r.within.map((share) => `${(100 * share).toFixed(0)} %`).join(" / ")],
       ["round robin median / p95", `${minutes(r.roundRobin.median)} / ${minutes(r.roundRobin.p95)}`],
       ["bound median / p95", `${minutes(r.bound.median)} / ${minutes(r.bound.p95)}`],
-      ["schedule ÷ bound (median)", `${(r.schedule.median / r.bound.median).toFixed(2)}x`],
+      ["schedule ÷ bound (median)", `${(r.schedule.median / r.bound.median).toFixed(3)}x (${(r.schedule.median / SECOND).toFixed(0)} s ÷ ${(r.bound.median / SECOND).toFixed(0)} s)`],
       ["reads / idle seconds", `${r.reads} / ${r.idleSeconds} (${r.cachedReads} more answered by the cache)`],
       ["reads that found a new session", Object.entries(r.readKinds).map(([kind, t]) => `${kind} ${t.found}/${t.reads} (${t.early} early)`).join(", ")],
       ["watch reads", `${r.watchReads} (${(r.watchReads / Math.max(1, r.sessionsInWindow * ((RUN_UNTIL - START) / DAY))).toFixed(2)} a session, roughly)`],
