@@ -134,7 +134,7 @@ describe("readRank", () => {
     expect(readRank(read(5 * 60, { nextBackupDueAt: at(T - 4 * HOUR) }), T, undefined, POLICY)).toBe(RANK.missed);
   });
 
-  it("watches a device whose backup is due but not yet listed: every 90 s for 6 minutes, then as long again as it was watched, for 2 hours", () => {
+  it("watches a device whose backup is due but not yet listed: every 90 s for 7½ minutes, then as long again as it was watched, for 2 hours", () => {
     const due = T - 30 * MIN;
     const watched = (readAfterDue: number, now: number) => readRank(stored("d", { readAt: at(due + readAfterDue * MIN), nextBackupDueAt: at(due) }), now, due + readAfterDue * MIN, POLICY);
     expect(watched(0, due + 1.4 * MIN)).toBeNull();
@@ -146,6 +146,7 @@ describe("readRank", () => {
     expect(watched(3, due + 4.5 * MIN)).toBe(RANK.likely);
     expect(watched(3, due + 5 * MIN)).toBe(RANK.missed);
     expect(watched(5, due + 6.5 * MIN)).toBe(RANK.missed);
+    expect(watched(7, due + 8.5 * MIN)).toBe(RANK.missed);
     // Read before it was due (as a stale one, say): 90 s later all the same.
     expect(watched(-1, due + 0.4 * MIN)).toBeNull();
     expect(watched(-1, due + 0.5 * MIN)).toBe(RANK.early);
