@@ -138,13 +138,15 @@ describe("readRank", () => {
     const due = T - 30 * MIN;
     const watched = (readAfterDue: number, now: number) => readRank(stored("d", { readAt: at(due + readAfterDue * MIN), nextBackupDueAt: at(due) }), now, due + readAfterDue * MIN, POLICY);
     expect(watched(0, due + 1.4 * MIN)).toBeNull();
-    // Before the backup is likely listed (3 minutes after due), a gamble; from then, likely.
+    // Before the backup is likely listed (2 min 50 s after due), a gamble; from then, likely.
     expect(watched(0, due + 1.5 * MIN)).toBe(RANK.early);
-    expect(watched(1, due + 3 * MIN)).toBe(RANK.likely);
-    // A likely read that found nothing: re-read in 90 s as likely while the backup became likely listed less than 2
-    // minutes ago; from then, behind the likely reads of others.
+    expect(watched(0, due + POLICY.likelyListedMs - 1)).toBe(RANK.early);
+    expect(watched(1, due + POLICY.likelyListedMs)).toBe(RANK.likely);
+    // A likely read that found nothing: re-read in 90 s as likely while the backup became likely listed less than
+    // likelyForMs (2 min 20 s) ago; from then, behind the likely reads of others.
     expect(watched(3, due + 4.5 * MIN)).toBe(RANK.likely);
-    expect(watched(3, due + 5 * MIN)).toBe(RANK.missed);
+    expect(watched(3, due + POLICY.likelyListedMs + POLICY.likelyForMs - 1)).toBe(RANK.likely);
+    expect(watched(3, due + POLICY.likelyListedMs + POLICY.likelyForMs)).toBe(RANK.missed);
     expect(watched(5, due + 6.5 * MIN)).toBe(RANK.missed);
     expect(watched(7, due + 8.5 * MIN)).toBe(RANK.missed);
     // Read before it was due (as a stale one, say): 90 s later all the same.
@@ -172,7 +174,7 @@ describe("readRank", () => {
     const missed = stored("missed", { readAt: at(now - 1.8 * MIN), nextBackupDueAt: at(missedDue) });
     expect(now - 1.8 * MIN - missedDue).toBeLessThan(POLICY.fastWatchMs);
     // Likely listed since 10 s ago.
-    const likely = stored("likely", { readAt: at(now - DAY), nextBackupDueAt: at(now - 3 * MIN - 10_000) });
+    const likely = stored("likely", { readAt: at(now - DAY), nextBackupDueAt: at(now - POLICY.likelyListedMs - 10_000) });
     // Due 2.5 minutes ago and read at once: readable again a minute ago, before the missed one.
     const early = stored("early", { readAt: at(now - 2.5 * MIN), nextBackupDueAt: at(now - 2.5 * MIN) });
     const pick = (devices: StoredDevice[]) => pickNextDevice(devices, now, POLICY, () => undefined, () => false)?.deviceId;
@@ -180,7 +182,7 @@ describe("readRank", () => {
     expect(pick([missed, early])).toBe("missed");
     expect(pick([early])).toBe("early");
     // Likely listed 1.6 minutes ago, read then and found nothing: readable again 6 s ago, and still likely.
-    const retried = stored("retried", { readAt: at(now - 1.6 * MIN), nextBackupDueAt: at(now - 4.6 * MIN) });
+    const retried = stored("retried", { readAt: at(now - 1.6 * MIN), nextBackupDueAt: at(now - POLICY.likelyListedMs - 1.6 * MIN) });
     expect(readRank(retried, now, undefined, POLICY)).toBe(RANK.likely);
     expect(pick([missed, early, retried])).toBe("retried");
     // Among the likely, the one readable first.

@@ -32,8 +32,8 @@ export interface RefresherPolicy {
 export const DEFAULT_REFRESHER_POLICY: RefresherPolicy = {
   minRereadMs: 15 * 60_000,
   fastWatchMs: 7.5 * 60_000,
-  likelyListedMs: 3 * 60_000,
-  likelyForMs: 2 * 60_000,
+  likelyListedMs: 170_000,
+  likelyForMs: 140_000,
   watchStepMs: 90_000,
   dueRetryMs: 5 * 60_000,
   lateWatchYieldMs: 30 * 60_000,
