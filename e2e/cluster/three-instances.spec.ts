@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_PASSWORD, e2eAppEnv } from "../support/env";
-import { busiestMinute, busiestWindow, CALLS_PER_MINUTE, CLUSTER_SIZE, fetchWithin, mostWithin, sessionsDevice, startCluster, stopCluster, watchBudgetAdmissions, type Cluster, type ClusterInstance, type Health } from "../support/cluster";
+import { busiestMinute, busiestWindow, CALLS_PER_MINUTE, CLUSTER_SIZE, mostWithin, sessionsDevice, startCluster, stopCluster, watchBudgetAdmissions, type Cluster, type ClusterInstance, type Health } from "../support/cluster";
+import { fetchWithin } from "../support/fetch-within";
 import { signIn } from "../support/users";
 import type { RequestLogEntry } from "../support/simulator-control";
 

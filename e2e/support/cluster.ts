@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { startTestPostgres, type TestPostgres } from "../../lib/testing/postgres-server";
 import { startTestRedis, type TestRedis } from "../../lib/testing/redis-server";
 import { APP_PORT, E2E_API_KEY, e2eAppEnv } from "./env";
+import { fetchWithin } from "./fetch-within";
 import { startOwnSimulator, type OwnProcess } from "./processes";
 import { simulatorAt, type RequestLogEntry } from "./simulator-control";
 
@@ -81,27 +82,6 @@ function track(child: ChildProcess): ChildProcess {
  * fetch, and the body read by `read`, given up after timeoutMs. Not AbortSignal.timeout: its timer holds the signal weakly, and a
  * signal collected mid-request never aborts (nodejs/undici#4068), which once hung a loaded test past its own timeout.
  */
-export async function fetchWithin<T>(url: string, timeoutMs: number, read: (response: Response) => Promise<T>, init: RequestInit = {}): Promise<T> {
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // Node's fetch did not always give up on an aborted request (a load-test request to a 775 kB history was
-  // still pending 100 s after its 1 s abort): the caller stops waiting at the time asked, whatever fetch does.
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const reason = new DOMException("timed out", "TimeoutError");
-      controller.abort(reason);
-      reject(reason);
-    }, timeoutMs);
-  });
-  const work = (async () => read(await fetch(url, { ...init, signal: controller.signal })))();
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([work, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function fetchJson<T>(url: string, timeoutMs: number): Promise<T | null> {
   try {
     return await fetchWithin(url, timeoutMs, async (response) => (response.ok ? ((await response.json()) as T) : null));

@@ -1,6 +1,7 @@
 import type { DeviceReckoning } from "../../simulator/injections";
 import type { InjectedSessionView } from "../../simulator/server";
 import { SIM_CONTROL_URL } from "./env";
+import { fetchWithin } from "./fetch-within";
 
 export interface RequestLogEntry {
   at: string;
@@ -26,14 +27,15 @@ const CONTROL_TIMEOUT_MS = 30_000;
 async function control<T>(base: string, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
   const what = `simulator control ${method} ${base}${path}`;
   try {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? undefined : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
-    });
-    if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
+    return await fetchWithin(
+      `${base}${path}`,
+      CONTROL_TIMEOUT_MS,
+      async (response) => {
+        if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${await response.text()}`);
+        return (await response.json()) as T;
+      },
+      { method, headers: body === undefined ? undefined : { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) },
+    );
   } catch (error) {
     if (error instanceof DOMException && error.name === "TimeoutError") throw new Error(`${what}: no answer within ${CONTROL_TIMEOUT_MS} ms`);
     throw error;
